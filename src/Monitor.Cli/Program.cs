@@ -1,0 +1,8 @@
+using System.CommandLine;
+using Monitor.Cli;
+
+var root = new RootCommand("monitor: the command-line tool of Monitor, the real-time market monitoring service")
+{
+    IndicatorsCommand.Create(),
+};
+return root.Parse(args).Invoke();
