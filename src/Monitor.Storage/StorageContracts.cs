@@ -1,0 +1,55 @@
+using Monitor.Core.Market;
+
+namespace Monitor.Storage;
+
+/// <summary>
+/// A tick as the live service stored it. <paramref name="Index"/> numbers one instrument's stored ticks 1, 2, 3...
+/// in the order its grain received them, so a grain can resume from a watermark and a backtest can replay
+/// them in that order. <paramref name="Late"/> marks ticks that arrived after their bar had closed and were not applied.
+/// </summary>
+public readonly record struct StoredTick(long Index, DateTimeOffset Time, double Price, double Volume, long Seq, bool Late);
+
+/// <summary>How far an instrument's stored ticks go: the highest index and the highest feed <c>seq</c> (0 if none).</summary>
+public readonly record struct TickMark(long LastIndex, long LastSeq);
+
+/// <summary>Durable tick storage. Appends from concurrent callers are group-committed.</summary>
+public interface ITickStore
+{
+    /// <summary>Appends one instrument's ticks, indices increasing; durable when the task completes.
+    /// Appending an index already stored is a no-op for that tick (a retried call stores nothing twice).</summary>
+    ValueTask AppendAsync(InstrumentId instrument, ReadOnlyMemory<StoredTick> ticks, CancellationToken cancellationToken = default);
+
+    Task<TickMark> GetMarkAsync(InstrumentId instrument, CancellationToken cancellationToken = default);
+
+    /// <summary>Ticks with an index above <paramref name="afterIndex"/>, in index order.</summary>
+    IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Ticks with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/>, in index order.</summary>
+    IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Closed bars, kept so reads and warm-up need not rebuild them from ticks.</summary>
+public interface IBarStore
+{
+    /// <summary>Inserts or replaces bars by (instrument, interval, open time).</summary>
+    ValueTask UpsertAsync(InstrumentId instrument, BarInterval interval, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default);
+
+    /// <summary>Bars with <paramref name="from"/> &lt;= open time &lt; <paramref name="to"/>, oldest first, at most <paramref name="limit"/> (the newest ones).</summary>
+    Task<IReadOnlyList<Bar>> ReadAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An inventory value as stored: quantity in the series' base unit, with its restatement version (1, 2...).</summary>
+public readonly record struct StoredInventory(InventoryValue Value, DateTimeOffset ReceivedAt, int Version);
+
+public interface IInventoryStore
+{
+    /// <summary>Appends values; a value for an (instrument, series, asOf) already stored becomes its next version.</summary>
+    ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>One series by asOf (inclusive bounds), oldest first; the latest version of each asOf unless <paramref name="allVersions"/>.</summary>
+    Task<IReadOnlyList<StoredInventory>> ReadAsync(InstrumentId instrument, string series, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored value of an instrument (all series, all versions) with <paramref name="from"/> &lt;= publishedAt &lt; <paramref name="to"/>,
+    /// ordered by publishedAt then arrival: the order in which rules and backtests see them.</summary>
+    IAsyncEnumerable<StoredInventory> ReadPublishedAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
