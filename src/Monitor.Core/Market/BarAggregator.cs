@@ -50,6 +50,13 @@ public sealed class BarAggregator
     /// <summary>What must be saved to resume exactly where this aggregator is.</summary>
     public BarAggregatorState State => new(_open, _closedThrough);
 
+    /// <summary>Whether a tick at <paramref name="time"/> would be late: its bar has already closed.</summary>
+    public bool IsLate(DateTimeOffset time)
+    {
+        var start = Interval.BarStart(time);
+        return start < _closedThrough || (_open is { } open && start < open.Bar.Time);
+    }
+
     public BarUpdate Add(DateTimeOffset time, double price, double volume, out Bar closed)
     {
         closed = default;

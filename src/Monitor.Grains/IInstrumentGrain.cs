@@ -1,0 +1,50 @@
+using Monitor.Core.Market;
+
+namespace Monitor.Grains;
+
+/// <summary>One instrument: its ticks, bars, indicators and inventory. Keyed by the instrument id (<c>COMEX:SI</c>).</summary>
+[Alias("Monitor.IInstrumentGrain")]
+public interface IInstrumentGrain : IGrainWithStringKey
+{
+    /// <summary>Stores, then applies, one request's ticks for this instrument, in order. Returns when they are durable.</summary>
+    [Alias("Ingest")]
+    Task<IngestCounts> IngestAsync(TickBatch batch);
+
+    [Alias("GetSnapshot")]
+    Task<InstrumentSnapshot> GetSnapshotAsync();
+
+    /// <summary>The bar being built for an interval, if any (closed bars are read from the bar store).</summary>
+    [Alias("GetOpenBar")]
+    Task<Bar?> GetOpenBarAsync(string interval);
+
+    /// <summary>Indicator values over the closed bars of an interval, or null if the instrument has no such interval.</summary>
+    [Alias("GetIndicators")]
+    Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval);
+}
+
+[GenerateSerializer, Immutable, Alias("Monitor.TickBatch")]
+public sealed record TickBatch([property: Id(0)] Tick[] Ticks);
+
+[GenerateSerializer, Immutable, Alias("Monitor.IngestCounts")]
+public sealed record IngestCounts([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates, [property: Id(2)] int Late)
+{
+    public static IngestCounts None { get; } = new(0, 0, 0);
+
+    public IngestCounts Add(IngestCounts other) =>
+        new(Accepted + other.Accepted, Duplicates + other.Duplicates, Late + other.Late);
+}
+
+/// <summary>The instrument's last price and the headline indicator values (of its finest interval).</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.InstrumentSnapshot")]
+public sealed record InstrumentSnapshot(
+    [property: Id(0)] InstrumentId Instrument,
+    [property: Id(1)] double? LastPrice,
+    [property: Id(2)] DateTimeOffset? LastTime,
+    [property: Id(3)] double? ChangePct,
+    [property: Id(4)] IReadOnlyDictionary<string, double> Indicators,
+    [property: Id(5)] long LastSeq);
+
+[GenerateSerializer, Immutable, Alias("Monitor.IndicatorSnapshot")]
+public sealed record IndicatorSnapshot(
+    [property: Id(0)] DateTimeOffset? Time,
+    [property: Id(1)] IReadOnlyDictionary<string, double> Values);

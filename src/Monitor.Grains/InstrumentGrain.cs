@@ -1,0 +1,198 @@
+using Orleans.Runtime;
+using Microsoft.Extensions.Logging;
+using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
+using Monitor.Storage;
+
+namespace Monitor.Grains;
+
+/// <summary>What an instrument grain persists: the pipeline's open bars and last seq, and the stored tick it reflects.</summary>
+[GenerateSerializer, Alias("Monitor.InstrumentGrainState")]
+public sealed class InstrumentGrainState
+{
+    [Id(0)] public PipelineState? Pipeline { get; set; }
+
+    /// <summary>Index of the last stored tick the saved pipeline includes; ticks after it are replayed on activation.</summary>
+    [Id(1)] public long TickWatermark { get; set; }
+}
+
+/// <summary>
+/// One instrument's live pipeline. Ticks are stored before they are acknowledged; the pipeline state is written
+/// behind on a timer and on deactivation. On activation the grain restores that state, warms its indicators up
+/// from stored bars, and replays the ticks stored after the state's watermark, so a killed silo loses nothing.
+/// </summary>
+public sealed class InstrumentGrain(
+    [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
+    ITickStore tickStore,
+    IBarStore barStore,
+    InstrumentCatalog catalog,
+    ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
+{
+    private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(5);
+
+    private readonly List<ClosedBar> _closed = [];
+    private readonly List<StoredTick> _toStore = [];
+    private InstrumentPipeline _pipeline = null!;
+    private InstrumentId _id;
+    private long _lastIndex;
+    private bool _dirty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = InstrumentId.Parse(this.GetPrimaryKeyString());
+        if (!catalog.TryGet(_id, out var definition))
+        {
+            throw new InvalidOperationException($"unknown instrument {_id}");
+        }
+
+        _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
+        await RecoverAsync(cancellationToken);
+        this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            await WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IngestCounts> IngestAsync(TickBatch batch)
+    {
+        int accepted = 0, duplicates = 0, late = 0;
+        _toStore.Clear();
+        _closed.Clear();
+        foreach (var tick in batch.Ticks)
+        {
+            switch (_pipeline.Apply(tick, _closed))
+            {
+                case TickDisposition.Duplicate:
+                    duplicates++;
+                    continue;
+                case TickDisposition.Late:
+                    late++;
+                    _toStore.Add(new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: true));
+                    break;
+                default:
+                    accepted++;
+                    _toStore.Add(new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: false));
+                    break;
+            }
+        }
+
+        try
+        {
+            await tickStore.AppendAsync(_id, _toStore.ToArray());
+            await StoreClosedBarsAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The pipeline has moved past what is stored: start again from the store on the next call.
+            logger.LogError(e, "Storing ticks of {Instrument} failed; the grain recovers from the store", _id);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _dirty |= _toStore.Count > 0;
+        return new IngestCounts(accepted, duplicates, late);
+    }
+
+    public Task<InstrumentSnapshot> GetSnapshotAsync()
+    {
+        var last = _pipeline.LastTick;
+        double? previous = _pipeline.PreviousClose;
+        double? change = last is { } t && previous is { } p && p != 0 ? (t.Price - p) / p * 100 : null;
+        var indicators = new Dictionary<string, double>(StringComparer.Ordinal);
+        _pipeline.Series[0].CopyValues(indicators);
+        return Task.FromResult(new InstrumentSnapshot(_id, last?.Price, last?.Time, change, indicators, _pipeline.LastSeq));
+    }
+
+    public Task<Bar?> GetOpenBarAsync(string interval) =>
+        Task.FromResult(BarInterval.TryParse(interval, out var parsed, out _) ? _pipeline.Find(parsed)?.Aggregator.OpenBar : null);
+
+    public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval)
+    {
+        if (!BarInterval.TryParse(interval, out var parsed, out _) || _pipeline.Find(parsed) is not { } series)
+        {
+            return Task.FromResult<IndicatorSnapshot?>(null);
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        series.CopyValues(values);
+        return Task.FromResult<IndicatorSnapshot?>(new IndicatorSnapshot(series.LastClosed?.Time, values));
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        long watermark = 0;
+        if (state.State.Pipeline is { } saved && saved.Aggregators.Count == _pipeline.Series.Count)
+        {
+            for (int i = 0; i < _pipeline.Series.Count; i++)
+            {
+                var series = _pipeline.Series[i];
+                var restored = saved.Aggregators[i];
+                var before = restored.OpenBar?.Bar.Time ?? restored.ClosedThrough;
+                var warmUp = await barStore.ReadAsync(_id, series.Interval, DateTimeOffset.MinValue, before, series.WarmUpBars, cancellationToken);
+                foreach (var bar in warmUp)
+                {
+                    series.WarmUp(bar);
+                }
+            }
+
+            _pipeline.Restore(saved);
+            watermark = state.State.TickWatermark;
+        }
+
+        // Without saved state every stored tick is replayed: bars and indicators come out as they were.
+        _lastIndex = watermark;
+        int replayed = 0;
+        await foreach (var stored in tickStore.ReadAfterAsync(_id, watermark, cancellationToken))
+        {
+            _pipeline.Apply(new Tick(_id, stored.Time, stored.Price, stored.Volume, stored.Seq), _closed);
+            _lastIndex = stored.Index;
+            replayed++;
+        }
+
+        await StoreClosedBarsAsync(cancellationToken);
+        _dirty = replayed > 0;
+        if (replayed > 0 && logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("{Instrument} replayed {Count} stored ticks after index {Watermark}", _id, replayed, watermark);
+        }
+    }
+
+    private async Task StoreClosedBarsAsync(CancellationToken cancellationToken)
+    {
+        if (_closed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var group in _closed.GroupBy(c => c.Interval))
+        {
+            await barStore.UpsertAsync(_id, group.Key, group.Select(c => c.Bar).ToArray(), cancellationToken);
+        }
+
+        _closed.Clear();
+    }
+
+    private async Task WriteStateAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        state.State.Pipeline = _pipeline.State;
+        state.State.TickWatermark = _lastIndex;
+        await state.WriteStateAsync(cancellationToken);
+        _dirty = false;
+    }
+}
+
+public static class MonitorGrainStorage
+{
+    /// <summary>The grain storage provider name grains persist their state with.</summary>
+    public const string Name = "monitor";
+}

@@ -1,0 +1,111 @@
+using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
+
+namespace Monitor.Grains;
+
+// Orleans serializes Monitor.Core's types through these surrogates, so the domain stays free of Orleans.
+// Surrogates are plain field bags, the shape Orleans documents for them.
+#pragma warning disable CA1051
+
+[GenerateSerializer, Alias("Monitor.InstrumentId")]
+public struct InstrumentIdSurrogate
+{
+    [Id(0)] public string Value;
+}
+
+[RegisterConverter]
+public sealed class InstrumentIdConverter : IConverter<InstrumentId, InstrumentIdSurrogate>
+{
+    public InstrumentId ConvertFromSurrogate(in InstrumentIdSurrogate surrogate) => InstrumentId.Parse(surrogate.Value);
+
+    public InstrumentIdSurrogate ConvertToSurrogate(in InstrumentId value) => new() { Value = value.Value };
+}
+
+[GenerateSerializer, Alias("Monitor.Bar")]
+public struct BarSurrogate
+{
+    [Id(0)] public DateTimeOffset Time;
+    [Id(1)] public double Open;
+    [Id(2)] public double High;
+    [Id(3)] public double Low;
+    [Id(4)] public double Close;
+    [Id(5)] public double Volume;
+}
+
+[RegisterConverter]
+public sealed class BarConverter : IConverter<Bar, BarSurrogate>
+{
+    public Bar ConvertFromSurrogate(in BarSurrogate s) => new(s.Time, s.Open, s.High, s.Low, s.Close, s.Volume);
+
+    public BarSurrogate ConvertToSurrogate(in Bar v) =>
+        new() { Time = v.Time, Open = v.Open, High = v.High, Low = v.Low, Close = v.Close, Volume = v.Volume };
+}
+
+[GenerateSerializer, Alias("Monitor.Tick")]
+public struct TickSurrogate
+{
+    [Id(0)] public InstrumentId Instrument;
+    [Id(1)] public DateTimeOffset Time;
+    [Id(2)] public double Price;
+    [Id(3)] public double Volume;
+    [Id(4)] public long Seq;
+}
+
+[RegisterConverter]
+public sealed class TickConverter : IConverter<Tick, TickSurrogate>
+{
+    public Tick ConvertFromSurrogate(in TickSurrogate s) => new(s.Instrument, s.Time, s.Price, s.Volume, s.Seq);
+
+    public TickSurrogate ConvertToSurrogate(in Tick v) =>
+        new() { Instrument = v.Instrument, Time = v.Time, Price = v.Price, Volume = v.Volume, Seq = v.Seq };
+}
+
+[GenerateSerializer, Alias("Monitor.OpenBarState")]
+public struct OpenBarStateSurrogate
+{
+    [Id(0)] public Bar Bar;
+    [Id(1)] public DateTimeOffset OpenTickTime;
+    [Id(2)] public DateTimeOffset CloseTickTime;
+}
+
+[RegisterConverter]
+public sealed class OpenBarStateConverter : IConverter<OpenBarState, OpenBarStateSurrogate>
+{
+    public OpenBarState ConvertFromSurrogate(in OpenBarStateSurrogate s) => new(s.Bar, s.OpenTickTime, s.CloseTickTime);
+
+    public OpenBarStateSurrogate ConvertToSurrogate(in OpenBarState v) =>
+        new() { Bar = v.Bar, OpenTickTime = v.OpenTickTime, CloseTickTime = v.CloseTickTime };
+}
+
+[GenerateSerializer, Alias("Monitor.BarAggregatorState")]
+public struct BarAggregatorStateSurrogate
+{
+    [Id(0)] public OpenBarState? OpenBar;
+    [Id(1)] public DateTimeOffset ClosedThrough;
+}
+
+[RegisterConverter]
+public sealed class BarAggregatorStateConverter : IConverter<BarAggregatorState, BarAggregatorStateSurrogate>
+{
+    public BarAggregatorState ConvertFromSurrogate(in BarAggregatorStateSurrogate s) => new(s.OpenBar, s.ClosedThrough);
+
+    public BarAggregatorStateSurrogate ConvertToSurrogate(in BarAggregatorState v) =>
+        new() { OpenBar = v.OpenBar, ClosedThrough = v.ClosedThrough };
+}
+
+[GenerateSerializer, Alias("Monitor.PipelineState")]
+public struct PipelineStateSurrogate
+{
+    [Id(0)] public long LastSeq;
+    [Id(1)] public Tick? LastTick;
+    [Id(2)] public BarAggregatorState[] Aggregators;
+}
+
+[RegisterConverter]
+public sealed class PipelineStateConverter : IConverter<PipelineState, PipelineStateSurrogate>
+{
+    public PipelineState ConvertFromSurrogate(in PipelineStateSurrogate s) => new(s.LastSeq, s.LastTick, s.Aggregators);
+
+    public PipelineStateSurrogate ConvertToSurrogate(in PipelineState v) =>
+        new() { LastSeq = v.LastSeq, LastTick = v.LastTick, Aggregators = [.. v.Aggregators] };
+}
