@@ -11,6 +11,9 @@ public readonly record struct BarInterval
     // 1970-01-01 was a Thursday; Monday-aligned weeks are offset by four days.
     private static readonly long WeekOffsetTicks = TimeSpan.FromDays(4).Ticks;
 
+    // No unit has more than a week's worth of seconds; bounding the count keeps TimeSpan from overflowing.
+    private const int MaxCount = 7 * 24 * 60 * 60;
+
     private BarInterval(TimeSpan length, string name)
     {
         Length = length;
@@ -42,7 +45,8 @@ public readonly record struct BarInterval
 
         text = text.Trim();
         char unit = text[^1];
-        if (!int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count <= 0)
+        if (!int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            || count <= 0 || count > MaxCount)
         {
             return false;
         }

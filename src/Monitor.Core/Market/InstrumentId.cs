@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Monitor.Core.Market;
 
 /// <summary>
@@ -77,9 +79,9 @@ public readonly record struct InstrumentId
         var builder = new System.Text.StringBuilder(shown.Length);
         foreach (char c in shown)
         {
-            if (char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD')
+            if (IsInvisible(c) || c == '\uFFFD')
             {
-                builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
             }
             else
             {
@@ -89,4 +91,10 @@ public readonly record struct InstrumentId
 
         return builder.ToString();
     }
+
+    /// <summary>Characters a terminal or log viewer would hide, reorder or mangle (NUL, zero-width, RTL marks...).</summary>
+    private static bool IsInvisible(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
+            or UnicodeCategory.OtherNotAssigned;
 }

@@ -1,0 +1,56 @@
+using System.Xml.Linq;
+using Monitor.Core.Market;
+
+namespace Monitor.Core.Tests;
+
+/// <summary>Monitor.Core is the domain: base class library only (DESIGN.md, "Dependencies point inward").</summary>
+public class ArchitectureTests
+{
+    private static readonly string[] ForbiddenPrefixes = ["Orleans", "Microsoft.Orleans", "Microsoft.AspNetCore"];
+
+    [Fact]
+    public void CoreAssembly_ReferencesOnlyTheBaseClassLibrary()
+    {
+        var references = CoreReferences();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, name => Assert.True(
+            name.StartsWith("System.", StringComparison.Ordinal) || name is "System" or "netstandard" or "mscorlib",
+            $"Monitor.Core references {name}, which is not part of the base class library"));
+    }
+
+    [Fact]
+    public void CoreAssembly_ReferencesNoOrleansOrAspNetCore()
+    {
+        Assert.All(CoreReferences(), name => Assert.DoesNotContain(
+            ForbiddenPrefixes, prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    [Fact]
+    public void CoreProject_HasNoPackageProjectOrFrameworkReferences()
+    {
+        var project = XDocument.Load(Path.Combine(SolutionDirectory(), "src", "Monitor.Core", "Monitor.Core.csproj"));
+
+        var references = project.Descendants()
+            .Where(e => e.Name.LocalName is "PackageReference" or "ProjectReference" or "FrameworkReference")
+            .Select(e => $"{e.Name.LocalName} {e.Attribute("Include")?.Value ?? e.Attribute("Update")?.Value}");
+
+        Assert.Empty(references);
+    }
+
+    private static List<string> CoreReferences() =>
+        typeof(Bar).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "").ToList();
+
+    private static string SolutionDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Monitor.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Monitor.sln above {AppContext.BaseDirectory}");
+    }
+}
