@@ -1,0 +1,113 @@
+using Monitor.Storage.Postgres;
+using Monitor.Storage.Sqlite;
+
+namespace Monitor.Storage;
+
+/// <summary>
+/// The opened store of the configured provider with its three stores. Dispose it last: disposing stores the
+/// ticks still queued for the group commit, then closes the database.
+/// </summary>
+public sealed class MonitorStore : IAsyncDisposable
+{
+    private readonly IAsyncDisposable _ticks;
+    private readonly IAsyncDisposable _database;
+    private int _disposed;
+
+    private MonitorStore(string provider, ITickStore ticks, IBarStore bars, IInventoryStore inventory, IAsyncDisposable database)
+    {
+        Provider = provider;
+        Ticks = ticks;
+        Bars = bars;
+        Inventory = inventory;
+        _ticks = (IAsyncDisposable)ticks;
+        _database = database;
+    }
+
+    /// <summary><see cref="StorageOptions.SqliteProvider"/> or <see cref="StorageOptions.PostgresProvider"/>.</summary>
+    public string Provider { get; }
+
+    public ITickStore Ticks { get; }
+
+    public IBarStore Bars { get; }
+
+    public IInventoryStore Inventory { get; }
+
+    /// <summary>Opens the provider <paramref name="options"/> name; for PostgreSQL, applies pending schema scripts first
+    /// unless <see cref="StorageOptions.ApplyMigrations"/> is off.</summary>
+    public static async Task<MonitorStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.Equals(options.Provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            return OpenSqlite(options.Sqlite.Path);
+        }
+
+        if (string.Equals(options.Provider, StorageOptions.PostgresProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                throw new InvalidOperationException(
+                    "Monitor:Storage:Provider=postgres needs a connection string (ConnectionStrings:Monitor, Npgsql form)");
+            }
+
+            return await OpenPostgresAsync(options.ConnectionString, options.ApplyMigrations, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new InvalidOperationException($"Monitor:Storage:Provider is '{options.Provider}'; use sqlite or postgres");
+    }
+
+    /// <summary>Opens (creating if needed) the SQLite database file at <paramref name="path"/>.</summary>
+    public static MonitorStore OpenSqlite(string path)
+    {
+        var database = SqliteDatabase.Open(path);
+        return new MonitorStore(
+            StorageOptions.SqliteProvider,
+            new SqliteTickStore(database),
+            new SqliteBarStore(database),
+            new SqliteInventoryStore(database),
+            new AsyncDisposer(database.Dispose));
+    }
+
+    /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    public static async Task<MonitorStore> OpenPostgresAsync(string connectionString, bool applyMigrations = true, CancellationToken cancellationToken = default)
+    {
+        if (applyMigrations)
+        {
+            await new PostgresMigrator(connectionString).MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var database = new PostgresDatabase(connectionString);
+        return new MonitorStore(
+            StorageOptions.PostgresProvider,
+            new PostgresTickStore(database),
+            new PostgresBarStore(database),
+            new PostgresInventoryStore(database),
+            database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _ticks.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _database.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class AsyncDisposer(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return default;
+        }
+    }
+}

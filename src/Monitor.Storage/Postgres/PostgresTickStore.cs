@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+using Monitor.Core.Market;
+using Monitor.Storage.GroupCommit;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Monitor.Storage.Postgres;
+
+/// <summary>Ticks in PostgreSQL. Appends are group-committed by <see cref="TickAppendBatcher"/> through binary COPY.</summary>
+internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
+{
+    private const string Columns = "idx, time, price, volume, seq, late";
+
+    private readonly PostgresDatabase _database;
+    private readonly Sink _sink;
+    private readonly TickAppendBatcher _batcher;
+
+    public PostgresTickStore(PostgresDatabase database)
+    {
+        _database = database;
+        _sink = new Sink(database);
+        _batcher = new TickAppendBatcher(_sink);
+    }
+
+    public ValueTask AppendAsync(InstrumentId instrument, ReadOnlyMemory<StoredTick> ticks, CancellationToken cancellationToken = default) =>
+        _batcher.AppendAsync(instrument, ticks, cancellationToken);
+
+    public async Task<TickMark> GetMarkAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await _database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return default;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT last_idx, last_seq FROM tick_marks WHERE instrument_id = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new TickMark(reader.GetInt64(0), reader.GetInt64(1))
+            : default;
+    }
+
+    public IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            $"SELECT {Columns} FROM ticks WHERE instrument_id = $1 AND idx > $2 ORDER BY idx",
+            command => command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterIndex }),
+            cancellationToken);
+
+    public IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            $"SELECT {Columns} FROM ticks WHERE instrument_id = $1 AND time >= $2 AND time < $3 ORDER BY idx",
+            command =>
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(to), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            },
+            cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await _sink.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<StoredTick> ReadAsync(
+        InstrumentId instrument, string sql, Action<NpgsqlCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await _database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            yield break;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        bind(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredTick(
+                reader.GetInt64(0),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
+                reader.GetDouble(2),
+                reader.GetDouble(3),
+                reader.GetInt64(4),
+                reader.GetBoolean(5));
+        }
+    }
+
+    /// <summary>
+    /// Writes a batch on a connection of its own: binary COPY into a session-local staging table, then one
+    /// INSERT ... ON CONFLICT DO NOTHING into ticks (an index already stored is skipped) that also moves the marks
+    /// by what was actually inserted. COPY alone cannot skip duplicates: one would abort the whole batch.
+    /// </summary>
+    private sealed class Sink(PostgresDatabase database) : ITickBatchSink, IAsyncDisposable
+    {
+        // A temporary table is not WAL-logged and is emptied at each commit; the durable write is the INSERT.
+        private const string CreateStaging = """
+            CREATE TEMPORARY TABLE IF NOT EXISTS tick_staging (
+                idx bigint NOT NULL,
+                time timestamptz NOT NULL,
+                price double precision NOT NULL,
+                volume double precision NOT NULL,
+                seq bigint NOT NULL,
+                instrument_id integer NOT NULL,
+                late boolean NOT NULL
+            ) ON COMMIT DELETE ROWS
+            """;
+
+        private const string Copy = "COPY tick_staging (idx, time, price, volume, seq, instrument_id, late) FROM STDIN (FORMAT BINARY)";
+
+        private const string Merge = """
+            WITH stored AS (
+                INSERT INTO ticks (idx, time, price, volume, seq, instrument_id, late)
+                SELECT idx, time, price, volume, seq, instrument_id, late FROM tick_staging
+                ON CONFLICT (instrument_id, idx) DO NOTHING
+                RETURNING instrument_id, idx, seq)
+            INSERT INTO tick_marks (instrument_id, last_idx, last_seq)
+            SELECT instrument_id, max(idx), max(seq) FROM stored GROUP BY instrument_id ORDER BY instrument_id
+            ON CONFLICT (instrument_id) DO UPDATE SET
+                last_idx = greatest(tick_marks.last_idx, excluded.last_idx),
+                last_seq = greatest(tick_marks.last_seq, excluded.last_seq)
+            """;
+
+        private NpgsqlConnection? _connection;
+        private int[] _ids = new int[64];
+
+        public async ValueTask WriteAsync(IReadOnlyList<TickAppend> batch)
+        {
+            try
+            {
+                var connection = _connection ??= await OpenAsync().ConfigureAwait(false);
+                if (_ids.Length < batch.Count)
+                {
+                    _ids = new int[Math.Max(batch.Count, _ids.Length * 2)];
+                }
+
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    _ids[i] = await database.GetOrAddInstrumentIdAsync(connection, batch[i].Instrument, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+                await using (var importer = await connection.BeginBinaryImportAsync(Copy).ConfigureAwait(false))
+                {
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        WriteRows(importer, _ids[i], batch[i].Ticks.Span);
+                    }
+
+                    await importer.CompleteAsync().ConfigureAwait(false);
+                }
+
+                await using (var merge = new NpgsqlCommand(Merge, connection, transaction))
+                {
+                    await merge.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                // Start the next batch on a fresh connection: this one may be broken or mid-COPY.
+                await DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        // Synchronous on purpose: rows go into Npgsql's buffer and only a full buffer touches the socket.
+        private static void WriteRows(NpgsqlBinaryImporter importer, int instrumentId, ReadOnlySpan<StoredTick> ticks)
+        {
+            foreach (ref readonly var tick in ticks)
+            {
+                importer.StartRow();
+                importer.Write(tick.Index, NpgsqlDbType.Bigint);
+                importer.Write(UnixMicros.ToUtcDateTime(tick.Time), NpgsqlDbType.TimestampTz);
+                importer.Write(tick.Price, NpgsqlDbType.Double);
+                importer.Write(tick.Volume, NpgsqlDbType.Double);
+                importer.Write(tick.Seq, NpgsqlDbType.Bigint);
+                importer.Write(instrumentId, NpgsqlDbType.Integer);
+                importer.Write(tick.Late, NpgsqlDbType.Boolean);
+            }
+        }
+
+        private async Task<NpgsqlConnection> OpenAsync()
+        {
+            var connection = await database.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+            try
+            {
+                await using var command = new NpgsqlCommand(CreateStaging, connection);
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+namespace Monitor.Storage;
+
+/// <summary>
+/// Where the stores live (CONTRACT.md section 1): <c>Monitor:Storage:Provider</c>, <c>Monitor:Storage:Sqlite:Path</c>
+/// and the top-level <c>ConnectionStrings:Monitor</c>.
+/// </summary>
+public sealed class StorageOptions
+{
+    public const string SqliteProvider = "sqlite";
+    public const string PostgresProvider = "postgres";
+
+    /// <summary><c>sqlite</c> (embedded, the default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = SqliteProvider;
+
+    public SqliteStorageOptions Sqlite { get; set; } = new();
+
+    /// <summary>The PostgreSQL connection string (Npgsql form); <c>ConnectionStrings:Monitor</c> in configuration.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Whether opening a PostgreSQL store applies pending schema scripts first (see <see cref="Postgres.PostgresMigrator"/>).</summary>
+    public bool ApplyMigrations { get; set; } = true;
+}
+
+public sealed class SqliteStorageOptions
+{
+    /// <summary>The database file; relative paths are relative to the working directory. Its directory is created.</summary>
+    public string Path { get; set; } = "data/monitor.db";
+}

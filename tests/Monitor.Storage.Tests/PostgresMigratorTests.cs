@@ -1,0 +1,116 @@
+using Monitor.Storage.Postgres;
+using Monitor.Storage.Tests.Infrastructure;
+using Npgsql;
+
+namespace Monitor.Storage.Tests;
+
+/// <summary>Each test migrates a database of its own, created empty.</summary>
+public sealed class PostgresMigratorTests : IAsyncLifetime
+{
+    private string _connectionString = "";
+
+    public async Task InitializeAsync() => _connectionString = await PostgresServer.CreateDatabaseAsync("monitor_migrator");
+
+    public Task DisposeAsync() => PostgresServer.DropDatabaseAsync(_connectionString);
+
+    [Fact]
+    public void EmbeddedScripts_EverySchemaFile_InFileNameOrderMonitorFirst()
+    {
+        var names = PostgresMigrator.EmbeddedScripts.Select(script => script.Name).ToList();
+
+        Assert.Equal("001_monitor.sql", names[0]);
+        Assert.All(names, name => Assert.EndsWith(".sql", name, StringComparison.Ordinal));
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.All(PostgresMigrator.EmbeddedScripts, script => Assert.False(string.IsNullOrWhiteSpace(script.Sql)));
+    }
+
+    [Fact]
+    public async Task Migrate_RunTwice_SecondRunAppliesNothing()
+    {
+        var migrator = new PostgresMigrator(_connectionString);
+
+        var first = await migrator.MigrateAsync();
+        var second = await migrator.MigrateAsync();
+
+        Assert.Equal(PostgresMigrator.EmbeddedScripts.Select(script => script.Name), first.Applied);
+        Assert.Empty(second.Applied);
+        Assert.Empty(second.ChangedSinceApplied);
+        Assert.Equal(PostgresMigrator.EmbeddedScripts.Count, await CountAsync("SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_SeveralAtOnce_EachScriptAppliedExactlyOnce()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => new PostgresMigrator(_connectionString).MigrateAsync())));
+
+        var applied = results.SelectMany(result => result.Applied).ToList();
+        Assert.Equal(PostgresMigrator.EmbeddedScripts.Select(script => script.Name).Order(StringComparer.Ordinal), applied.Order(StringComparer.Ordinal));
+        Assert.Equal(PostgresMigrator.EmbeddedScripts.Count, await CountAsync("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM ticks"));
+    }
+
+    [Fact]
+    public async Task Migrate_ScriptsGivenOutOfOrder_AppliedInNameOrderAndNewOnesOnly()
+    {
+        MigrationScript[] scripts =
+        [
+            new("002_fill.sql", "INSERT INTO sample (value) VALUES (sample_double(21));"),
+            new("001_create.sql", """
+                CREATE TABLE sample (value integer NOT NULL);
+                -- A function body with semicolons inside dollar quotes, as the Orleans scripts have.
+                CREATE FUNCTION sample_double(x integer) RETURNS integer LANGUAGE plpgsql AS $body$
+                BEGIN
+                    RETURN x * 2;
+                END;
+                $body$;
+                """),
+        ];
+
+        var first = await new PostgresMigrator(_connectionString, scripts).MigrateAsync();
+        var second = await new PostgresMigrator(_connectionString, [.. scripts, new("003_more.sql", "INSERT INTO sample (value) VALUES (1);")]).MigrateAsync();
+
+        Assert.Equal(["001_create.sql", "002_fill.sql"], first.Applied);
+        Assert.Equal(["003_more.sql"], second.Applied);
+        Assert.Equal(43, await CountAsync("SELECT sum(value) FROM sample"));
+    }
+
+    [Fact]
+    public async Task Migrate_ScriptFails_RollsItBackNamesItAndRetriesNextTime()
+    {
+        MigrationScript[] broken = [new("001_ok.sql", "CREATE TABLE ok (x int);"), new("002_bad.sql", "CREATE TABLE half (x int); SELECT no_such_function();")];
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new PostgresMigrator(_connectionString, broken).MigrateAsync());
+        var retry = await new PostgresMigrator(_connectionString, [broken[0], new("002_bad.sql", "CREATE TABLE half (x int);")]).MigrateAsync();
+
+        Assert.Contains("002_bad.sql", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["002_bad.sql"], retry.Applied);
+    }
+
+    [Fact]
+    public async Task Migrate_AppliedScriptEditedLater_ReportedAsChanged()
+    {
+        await new PostgresMigrator(_connectionString, [new("001_a.sql", "CREATE TABLE a (x int);")]).MigrateAsync();
+
+        var result = await new PostgresMigrator(_connectionString, [new("001_a.sql", "CREATE TABLE a (x bigint);")]).MigrateAsync();
+
+        Assert.Empty(result.Applied);
+        Assert.Equal(["001_a.sql"], result.ChangedSinceApplied);
+    }
+
+    [Fact]
+    public async Task OpenPostgres_NoConnectionString_FailsWithActionableMessage()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            MonitorStore.OpenAsync(new StorageOptions { Provider = "postgres" }));
+
+        Assert.Contains("ConnectionStrings:Monitor", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

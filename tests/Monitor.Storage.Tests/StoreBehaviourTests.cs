@@ -1,0 +1,309 @@
+using Monitor.Core.Market;
+using Monitor.Storage.Tests.Infrastructure;
+using static Monitor.Storage.Tests.Infrastructure.TestData;
+
+namespace Monitor.Storage.Tests;
+
+/// <summary>The stores' contract, run against every provider (see the subclasses at the end of this file).</summary>
+public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
+    where TFixture : StoreFixture
+{
+    protected TFixture Fixture { get; } = fixture;
+
+    private ITickStore Ticks => Fixture.Store.Ticks;
+
+    private IBarStore Bars => Fixture.Store.Bars;
+
+    private IInventoryStore Inventory => Fixture.Store.Inventory;
+
+    [Fact]
+    public async Task AppendThenReadAfter_ExactValues_RoundTrip()
+    {
+        var instrument = NewInstrument();
+        StoredTick[] ticks =
+        [
+            new(1, new DateTimeOffset(2026, 1, 14, 15, 30, 0, TimeSpan.Zero).AddTicks(1_234_560), 0.1 + 0.2, 0, 0, false),
+            new(2, new DateTimeOffset(2026, 1, 14, 16, 30, 0, TimeSpan.FromHours(1)).AddTicks(1_234_570), 82.57, 12.5, 1234, true),
+            new(3, DateTimeOffset.UnixEpoch.AddTicks(10), 1e-9, double.Epsilon, long.MaxValue, false),
+            new(4, new DateTimeOffset(2099, 12, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990), 123456.78901234567, 1e300, 7, false),
+        ];
+
+        await Ticks.AppendAsync(instrument, ticks);
+
+        var read = await Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
+        Assert.Equal(ticks, read);
+        Assert.All(read, tick => Assert.Equal(TimeSpan.Zero, tick.Time.Offset));
+    }
+
+    [Fact]
+    public async Task Append_SubMicrosecondTime_StoredTruncatedToMicroseconds()
+    {
+        var instrument = NewInstrument();
+        var time = T0.AddTicks(1_234_567); // 123456.7 microseconds
+
+        await Ticks.AppendAsync(instrument, new[] { new StoredTick(1, time, 80, 1, 1, false) });
+
+        var read = Assert.Single(await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+        Assert.Equal(T0.AddTicks(1_234_560), read.Time);
+    }
+
+    [Fact]
+    public async Task AppendAgain_IndicesAlreadyStored_AreNoOps()
+    {
+        var instrument = NewInstrument();
+        var first = Ticks(1, 5);
+        await Ticks.AppendAsync(instrument, first);
+
+        await Ticks.AppendAsync(instrument, first);
+        // Indices 3-5 again with other values, then 6-7 new: only 6 and 7 are stored.
+        var overlapping = Ticks(3, 5, basePrice: 1000);
+        await Ticks.AppendAsync(instrument, overlapping);
+
+        var read = await Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
+        Assert.Equal([.. first, .. overlapping[3..]], read);
+        Assert.Equal(new TickMark(7, 70), await Ticks.GetMarkAsync(instrument));
+    }
+
+    [Fact]
+    public async Task AppendAgain_OnlyStoredIndices_LeaveMarkUnchanged()
+    {
+        var instrument = NewInstrument();
+        await Ticks.AppendAsync(instrument, Ticks(1, 3));
+
+        await Ticks.AppendAsync(instrument, new[] { new StoredTick(2, T0, 90, 1, 999, false) });
+
+        Assert.Equal(new TickMark(3, 30), await Ticks.GetMarkAsync(instrument));
+    }
+
+    [Fact]
+    public async Task Append_From50ConcurrentTasks_AllStoredCompleteAndDurable()
+    {
+        const int Tasks = 50;
+        const int Calls = 20;
+        const int PerCall = 50;
+        var instruments = Enumerable.Range(0, Tasks).Select(_ => NewInstrument()).ToArray();
+
+        await Task.WhenAll(instruments.Select(instrument => Task.Run(async () =>
+        {
+            for (int call = 0; call < Calls; call++)
+            {
+                await Ticks.AppendAsync(instrument, Ticks(call * PerCall + 1, PerCall));
+            }
+        })));
+
+        await using var reopened = await Fixture.OpenAsync();
+        foreach (var instrument in instruments)
+        {
+            var read = await reopened.Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
+            Assert.Equal(Ticks(1, Calls * PerCall), read);
+            Assert.Equal(new TickMark(Calls * PerCall, Calls * PerCall * 10), await reopened.Ticks.GetMarkAsync(instrument));
+        }
+    }
+
+    [Fact]
+    public async Task GetMark_SeqNotIncreasing_ReturnsHighestIndexAndHighestSeq()
+    {
+        var instrument = NewInstrument();
+        await Ticks.AppendAsync(instrument, new StoredTick[] { new(1, T0, 80, 1, 5, false), new(2, T0, 80, 1, 9, false) });
+        await Ticks.AppendAsync(instrument, new StoredTick[] { new(3, T0, 80, 1, 7, false) });
+
+        Assert.Equal(new TickMark(3, 9), await Ticks.GetMarkAsync(instrument));
+    }
+
+    [Fact]
+    public async Task GetMark_NothingStored_IsZero()
+    {
+        Assert.Equal(new TickMark(0, 0), await Ticks.GetMarkAsync(NewInstrument()));
+    }
+
+    [Fact]
+    public async Task ReadAfter_Index_ReturnsLaterTicksInIndexOrder()
+    {
+        var instrument = NewInstrument();
+        var other = NewInstrument();
+        var ticks = Ticks(1, 10);
+        await Ticks.AppendAsync(instrument, ticks.AsMemory(..4));
+        await Ticks.AppendAsync(other, Ticks(1, 10, basePrice: 5));
+        await Ticks.AppendAsync(instrument, ticks.AsMemory(4..));
+
+        Assert.Equal(ticks[6..], await Ticks.ReadAfterAsync(instrument, 6).ToListAsync());
+        Assert.Empty(await Ticks.ReadAfterAsync(instrument, 10).ToListAsync());
+        Assert.Empty(await Ticks.ReadAfterAsync(NewInstrument(), 0).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ReadRange_TimeWindow_ReturnsTicksFromInclusiveToExclusiveInIndexOrder()
+    {
+        var instrument = NewInstrument();
+        StoredTick[] ticks =
+        [
+            new(1, T0.AddSeconds(1), 80, 1, 1, false),
+            new(2, T0.AddSeconds(2), 81, 1, 2, false),
+            new(3, T0.AddSeconds(4), 82, 1, 3, false),
+            new(4, T0.AddSeconds(3), 83, 1, 4, true), // late: earlier time, later index
+            new(5, T0.AddSeconds(5), 84, 1, 5, false),
+        ];
+        await Ticks.AppendAsync(instrument, ticks);
+
+        var read = await Ticks.ReadRangeAsync(instrument, T0.AddSeconds(2), T0.AddSeconds(5)).ToListAsync();
+
+        Assert.Equal([ticks[1], ticks[2], ticks[3]], read);
+    }
+
+    [Fact]
+    public async Task Append_IndicesNotIncreasing_Throws()
+    {
+        var instrument = NewInstrument();
+        StoredTick[] ticks = [new(2, T0, 80, 1, 1, false), new(2, T0, 80, 1, 2, false)];
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Ticks.AppendAsync(instrument, ticks));
+        Assert.Empty(await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Dispose_AppendsInFlight_StoredBeforeItReturns()
+    {
+        var instrument = NewInstrument();
+        var store = await Fixture.OpenAsync();
+        var appends = Enumerable.Range(0, 100).Select(i => store.Ticks.AppendAsync(instrument, Ticks(i * 10 + 1, 10)).AsTask()).ToArray();
+
+        await store.DisposeAsync();
+
+        Assert.All(appends, append => Assert.True(append.IsCompletedSuccessfully));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.Ticks.AppendAsync(instrument, Ticks(1001, 1)));
+        await using var reopened = await Fixture.OpenAsync();
+        Assert.Equal(Ticks(1, 1000), await reopened.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Reopen_AfterClose_AllDataStillThere()
+    {
+        var instrument = NewInstrument();
+        var bar = new Bar(T0, 1, 2, 0.5, 1.5, 100);
+        var value = new InventoryValue(instrument, InventorySeries.Holdings, new DateOnly(2026, 1, 14), T0, 522_074_356, QuantityUnit.TroyOunce);
+        await using (var store = await Fixture.OpenAsync())
+        {
+            await store.Ticks.AppendAsync(instrument, Ticks(1, 3));
+            await store.Bars.UpsertAsync(instrument, BarInterval.OneMinute, [bar]);
+            await store.Inventory.AppendAsync([value], T0.AddHours(1));
+        }
+
+        await using var reopened = await Fixture.OpenAsync();
+
+        Assert.Equal(Ticks(1, 3), await reopened.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+        Assert.Equal(new TickMark(3, 30), await reopened.Ticks.GetMarkAsync(instrument));
+        Assert.Equal([bar], await reopened.Bars.ReadAsync(instrument, BarInterval.OneMinute, T0, T0.AddDays(1), 10));
+        var stored = Assert.Single(await reopened.Inventory.ReadAsync(instrument, InventorySeries.Holdings, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
+        Assert.Equal(new StoredInventory(value, T0.AddHours(1), 1), stored);
+    }
+
+    [Fact]
+    public async Task BarUpsert_SameOpenTime_ReplacesBar()
+    {
+        var instrument = NewInstrument();
+        var first = new Bar(T0, 10, 12, 9, 11, 100);
+        var replaced = first with { High = 13, Close = 12.5, Volume = 150 };
+        var next = new Bar(T0.AddMinutes(1), 12.5, 12.5, 12, 12, 5);
+        await Bars.UpsertAsync(instrument, BarInterval.OneMinute, [first, next]);
+
+        await Bars.UpsertAsync(instrument, BarInterval.OneMinute, [replaced]);
+
+        Assert.Equal([replaced, next], await Bars.ReadAsync(instrument, BarInterval.OneMinute, T0, T0.AddHours(1), 100));
+    }
+
+    [Fact]
+    public async Task BarUpsert_SameOpenTimeTwiceInOneCall_LaterWins()
+    {
+        var instrument = NewInstrument();
+        var first = new Bar(T0, 10, 12, 9, 11, 100);
+        var second = first with { Close = 10.5 };
+
+        await Bars.UpsertAsync(instrument, BarInterval.OneHour, [first, second]);
+
+        Assert.Equal([second], await Bars.ReadAsync(instrument, BarInterval.OneHour, T0, T0.AddDays(1), 100));
+    }
+
+    [Fact]
+    public async Task BarRead_Limit_ReturnsNewestBarsOldestFirstWithinRangeAndInterval()
+    {
+        var instrument = NewInstrument();
+        var minutes = Enumerable.Range(0, 10).Select(i => new Bar(T0.AddMinutes(i), i, i + 1, i - 1, i + 0.5, i * 10)).ToArray();
+        await Bars.UpsertAsync(instrument, BarInterval.OneMinute, minutes);
+        await Bars.UpsertAsync(instrument, BarInterval.OneHour, [new Bar(T0, 0, 10, -1, 9.5, 450)]);
+
+        Assert.Equal(minutes[5..8], await Bars.ReadAsync(instrument, BarInterval.OneMinute, T0.AddMinutes(2), T0.AddMinutes(8), 3));
+        Assert.Equal(minutes[2..8], await Bars.ReadAsync(instrument, BarInterval.OneMinute, T0.AddMinutes(2), T0.AddMinutes(8), 100));
+        Assert.Empty(await Bars.ReadAsync(instrument, BarInterval.OneMinute, T0, T0.AddHours(1), 0));
+        Assert.Empty(await Bars.ReadAsync(instrument, BarInterval.OneDay, T0.AddDays(-1), T0.AddDays(1), 10));
+    }
+
+    [Fact]
+    public async Task InventoryAppend_SameAsOfAgain_StoredAsNextVersionAndLatestWins()
+    {
+        var instrument = NewInstrument();
+        var day = new DateOnly(2026, 1, 14);
+        var v1 = new InventoryValue(instrument, InventorySeries.Registered, day, T0, 430.5, QuantityUnit.MegaTroyOunce);
+        var other = v1 with { AsOf = day.AddDays(1), PublishedAt = T0.AddDays(1), Quantity = 428 };
+        var otherSeries = v1 with { Series = InventorySeries.Eligible, Quantity = 99 };
+        var v2 = v1 with { PublishedAt = T0.AddDays(2), Quantity = 431.25 };
+        var v3 = v1 with { PublishedAt = T0.AddDays(3), Quantity = 432, Unit = QuantityUnit.KiloTroyOunce };
+        await Inventory.AppendAsync([v1, other, otherSeries], T0.AddMinutes(1));
+        await Inventory.AppendAsync([v2, v3], T0.AddDays(2).AddMinutes(1));
+
+        var all = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day.AddDays(1), allVersions: true);
+        var latest = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day.AddDays(1), allVersions: false);
+        var firstDayOnly = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day, allVersions: false);
+
+        Assert.Equal(
+            [
+                new StoredInventory(v1, T0.AddMinutes(1), 1),
+                new StoredInventory(v2, T0.AddDays(2).AddMinutes(1), 2),
+                new StoredInventory(v3, T0.AddDays(2).AddMinutes(1), 3),
+                new StoredInventory(other, T0.AddMinutes(1), 1),
+            ],
+            all);
+        Assert.Equal([new StoredInventory(v3, T0.AddDays(2).AddMinutes(1), 3), new StoredInventory(other, T0.AddMinutes(1), 1)], latest);
+        Assert.Equal([new StoredInventory(v3, T0.AddDays(2).AddMinutes(1), 3)], firstDayOnly);
+    }
+
+    [Fact]
+    public async Task InventoryReadPublished_OrderedByPublishedAtThenArrival()
+    {
+        var instrument = NewInstrument();
+        var day = new DateOnly(2026, 1, 12);
+        var late = new InventoryValue(instrument, InventorySeries.Stocks, day, T0.AddHours(5), 100, QuantityUnit.Tonne);
+        var a = new InventoryValue(instrument, InventorySeries.OnWarrant, day, T0.AddHours(1), 60, QuantityUnit.Tonne);
+        var b = new InventoryValue(instrument, InventorySeries.Cancelled, day, T0.AddHours(1), 40, QuantityUnit.Tonne);
+        var restated = late with { PublishedAt = T0.AddHours(1), Quantity = 101 };
+        var outside = late with { AsOf = day.AddDays(1), PublishedAt = T0.AddHours(9) };
+        await Inventory.AppendAsync([late, a], T0);
+        await Inventory.AppendAsync([b], T0.AddMinutes(1));
+        await Inventory.AppendAsync([restated, outside], T0.AddMinutes(2));
+
+        var read = await Inventory.ReadPublishedAsync(instrument, T0, T0.AddHours(9)).ToListAsync();
+
+        Assert.Equal(
+            [
+                new StoredInventory(a, T0, 1),
+                new StoredInventory(b, T0.AddMinutes(1), 1),
+                new StoredInventory(restated, T0.AddMinutes(2), 2),
+                new StoredInventory(late, T0, 1),
+            ],
+            read);
+    }
+
+    [Fact]
+    public async Task InventoryRead_UnknownInstrument_IsEmpty()
+    {
+        var instrument = NewInstrument();
+
+        Assert.Empty(await Inventory.ReadAsync(instrument, InventorySeries.Vault, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
+        Assert.Empty(await Inventory.ReadPublishedAsync(instrument, DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync());
+    }
+}
+
+public sealed class SqliteStoreTests(SqliteStoreFixture fixture)
+    : StoreBehaviourTests<SqliteStoreFixture>(fixture), IClassFixture<SqliteStoreFixture>;
+
+public sealed class PostgresStoreTests(PostgresStoreFixture fixture)
+    : StoreBehaviourTests<PostgresStoreFixture>(fixture), IClassFixture<PostgresStoreFixture>;
