@@ -35,7 +35,8 @@ public sealed class AverageDirectionalIndex : Indicator
 
     public override int WarmUpPeriod => 3 * Period;
 
-    public override int ConvergencePeriod => (2 * Period) + 100;
+    /// <summary>2n + 100 bars, and never less than the warm-up (3n exceeds it from n = 101 on).</summary>
+    public override int ConvergencePeriod => Math.Max(WarmUpPeriod, (2 * Period) + 100);
 
     public double? Adx => When(_adx.IsReady, _adx.Value);
 

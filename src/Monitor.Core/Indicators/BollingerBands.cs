@@ -39,9 +39,9 @@ public sealed class BollingerBands : Indicator
         double lower = sma - (Deviations * sd);
         return index switch
         {
-            0 => sma,
-            1 => upper,
-            2 => lower,
+            0 => Finite(sma),
+            1 => Finite(upper),
+            2 => Finite(lower),
             3 => upper == lower ? null : Finite((_close - lower) / (upper - lower)),
             4 => sd == 0 ? null : Finite((_close - sma) / sd),
             5 => sma == 0 ? null : Finite((upper - lower) / sma),

@@ -40,9 +40,18 @@ public sealed class CommodityChannelIndex : Indicator
         }
 
         double sum = 0;
+        bool flat = true;
         for (int ago = Period - 1; ago >= 0; ago--)
         {
             sum += _typicalPrices[ago];
+            flat &= _typicalPrices[ago] == typical;
+        }
+
+        // A flat window's deviation is 0, although its rounded mean may differ from its values by an ulp.
+        if (flat)
+        {
+            _value = null;
+            return;
         }
 
         double mean = sum / Period;

@@ -35,7 +35,7 @@ public sealed class DonchianChannels : Indicator
         return index switch
         {
             0 => _upper,
-            1 => center,
+            1 => Finite(center),
             2 => _lower,
             3 => center == 0 ? null : Finite((_upper - _lower) / center),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),

@@ -44,7 +44,7 @@ public sealed class KeltnerChannels : Indicator
         return index switch
         {
             0 => Finite(center + span),
-            1 => center,
+            1 => Finite(center),
             2 => Finite(center - span),
             3 => center == 0 ? null : Finite(2 * span / center),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),

@@ -32,8 +32,8 @@ public sealed class StandardDeviation : Indicator
         double sd = _closes.PopulationStandardDeviation;
         return index switch
         {
-            0 => sd,
-            1 => _closes.Mean,
+            0 => Finite(sd),
+            1 => Finite(_closes.Mean),
             2 => sd == 0 ? null : Finite((_close - _closes.Mean) / sd),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };

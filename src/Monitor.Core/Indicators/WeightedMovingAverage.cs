@@ -16,7 +16,7 @@ public sealed class WeightedMovingAverage : Indicator
     {
         Period = period;
         _closes = new RingBuffer(period);
-        _divisor = period * (period + 1) / 2d;
+        _divisor = period * (period + 1d) / 2; // in double: n(n+1) overflows an int from n = 46,341
     }
 
     public int Period { get; }
