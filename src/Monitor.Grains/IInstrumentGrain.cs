@@ -10,6 +10,10 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("Ingest")]
     Task<IngestCounts> IngestAsync(TickBatch batch);
 
+    /// <summary>Stores one request's inventory values for this instrument (quantities in base units), then publishes them.</summary>
+    [Alias("IngestInventory")]
+    Task IngestInventoryAsync(InventoryBatch batch);
+
     [Alias("GetSnapshot")]
     Task<InstrumentSnapshot> GetSnapshotAsync();
 
@@ -24,6 +28,9 @@ public interface IInstrumentGrain : IGrainWithStringKey
 
 [GenerateSerializer, Immutable, Alias("Monitor.TickBatch")]
 public sealed record TickBatch([property: Id(0)] Tick[] Ticks);
+
+[GenerateSerializer, Immutable, Alias("Monitor.InventoryBatch")]
+public sealed record InventoryBatch([property: Id(0)] InventoryValue[] Values, [property: Id(1)] DateTimeOffset ReceivedAt);
 
 [GenerateSerializer, Immutable, Alias("Monitor.IngestCounts")]
 public sealed record IngestCounts([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates, [property: Id(2)] int Late)
@@ -42,7 +49,7 @@ public sealed record InstrumentSnapshot(
     [property: Id(2)] DateTimeOffset? LastTime,
     [property: Id(3)] double? ChangePct,
     [property: Id(4)] IReadOnlyDictionary<string, double> Indicators,
-    [property: Id(5)] long LastSeq);
+    [property: Id(5)] long Seq);
 
 [GenerateSerializer, Immutable, Alias("Monitor.IndicatorSnapshot")]
 public sealed record IndicatorSnapshot(

@@ -25,17 +25,28 @@ public sealed class InstrumentGrain(
     [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
     ITickStore tickStore,
     IBarStore barStore,
+    IInventoryStore inventoryStore,
     InstrumentCatalog catalog,
+    TimeProvider clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Quotes are coalesced: at most one push per instrument per interval, with the latest state.</summary>
+    private static readonly TimeSpan QuoteInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly List<ClosedBar> _closed = [];
     private readonly List<StoredTick> _toStore = [];
     private InstrumentPipeline _pipeline = null!;
     private InstrumentId _id;
+    private RelayFanOut _relays = null!;
     private long _lastIndex;
     private bool _dirty;
+    private bool _quoteDue;
+
+    // Push seq: consecutive within an activation, and starting above any earlier activation's (activation time
+    // in ms x 1000), so a client sees a gap, and reloads, whenever it may have missed something.
+    private long _pushSeq;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -46,8 +57,11 @@ public sealed class InstrumentGrain(
         }
 
         _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
+        _relays = new RelayFanOut(GrainFactory, clock);
+        _pushSeq = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         await RecoverAsync(cancellationToken);
         this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
+        this.RegisterGrainTimer(PushQuoteAsync, new GrainTimerCreationOptions(QuoteInterval, QuoteInterval));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -95,7 +109,20 @@ public sealed class InstrumentGrain(
         }
 
         _dirty |= _toStore.Count > 0;
+        _quoteDue |= accepted > 0;
         return new IngestCounts(accepted, duplicates, late);
+    }
+
+    public async Task IngestInventoryAsync(InventoryBatch batch)
+    {
+        await inventoryStore.AppendAsync(batch.Values, batch.ReceivedAt);
+        foreach (var value in batch.Values)
+        {
+            var message = new InventoryMessage(
+                _id.Value, value.Series, value.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                value.Quantity, value.Unit.Symbol(), ++_pushSeq);
+            await _relays.SendAsync(relay => relay.OnInventoryAsync(message));
+        }
     }
 
     public Task<InstrumentSnapshot> GetSnapshotAsync()
@@ -105,7 +132,7 @@ public sealed class InstrumentGrain(
         double? change = last is { } t && previous is { } p && p != 0 ? (t.Price - p) / p * 100 : null;
         var indicators = new Dictionary<string, double>(StringComparer.Ordinal);
         _pipeline.Series[0].CopyValues(indicators);
-        return Task.FromResult(new InstrumentSnapshot(_id, last?.Price, last?.Time, change, indicators, _pipeline.LastSeq));
+        return Task.FromResult(new InstrumentSnapshot(_id, last?.Price, last?.Time, change, indicators, _pushSeq));
     }
 
     public Task<Bar?> GetOpenBarAsync(string interval) =>
@@ -121,6 +148,23 @@ public sealed class InstrumentGrain(
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         series.CopyValues(values);
         return Task.FromResult<IndicatorSnapshot?>(new IndicatorSnapshot(series.LastClosed?.Time, values));
+    }
+
+    private async Task PushQuoteAsync(CancellationToken cancellationToken)
+    {
+        if (!_quoteDue || _pipeline.LastTick is not { } last)
+        {
+            return;
+        }
+
+        _quoteDue = false;
+        var snapshot = await GetSnapshotAsync();
+        var finest = _pipeline.Series[0];
+        QuoteBar? bar = finest.Aggregator.OpenBar is { } open
+            ? new QuoteBar(finest.Interval.Name, open.Time, open.Open, open.High, open.Low, open.Close, open.Volume)
+            : null;
+        var quote = new QuoteMessage(_id.Value, last.Time, last.Price, snapshot.ChangePct, bar, snapshot.Indicators, ++_pushSeq);
+        await _relays.SendAsync(relay => relay.OnQuoteAsync(quote));
     }
 
     private async Task RecoverAsync(CancellationToken cancellationToken)

@@ -109,3 +109,26 @@ public sealed class PipelineStateConverter : IConverter<PipelineState, PipelineS
     public PipelineStateSurrogate ConvertToSurrogate(in PipelineState v) =>
         new() { LastSeq = v.LastSeq, LastTick = v.LastTick, Aggregators = [.. v.Aggregators] };
 }
+
+[GenerateSerializer, Alias("Monitor.InventoryValue")]
+public struct InventoryValueSurrogate
+{
+    [Id(0)] public InstrumentId Instrument;
+    [Id(1)] public string Series;
+    [Id(2)] public DateOnly AsOf;
+    [Id(3)] public DateTimeOffset PublishedAt;
+    [Id(4)] public double Quantity;
+    [Id(5)] public QuantityUnit Unit;
+}
+
+[RegisterConverter]
+public sealed class InventoryValueConverter : IConverter<InventoryValue, InventoryValueSurrogate>
+{
+    public InventoryValue ConvertFromSurrogate(in InventoryValueSurrogate s) =>
+        new(s.Instrument, s.Series, s.AsOf, s.PublishedAt, s.Quantity, s.Unit);
+
+    public InventoryValueSurrogate ConvertToSurrogate(in InventoryValue v) => new()
+    {
+        Instrument = v.Instrument, Series = v.Series, AsOf = v.AsOf, PublishedAt = v.PublishedAt, Quantity = v.Quantity, Unit = v.Unit,
+    };
+}

@@ -168,7 +168,7 @@ public static class IndicatorSpec
         return true;
     }
 
-    private static string Printable(string text) => Market.InstrumentId.Printable(text);
+    private static string Printable(string text) => Market.UntrustedText.Printable(text);
 
     private static Parameter Period(string name, int defaultValue) => new(name, defaultValue, IsWhole: true);
 

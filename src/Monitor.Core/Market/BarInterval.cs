@@ -37,7 +37,7 @@ public readonly record struct BarInterval
     public static bool TryParse(string? text, out BarInterval interval, out string error)
     {
         interval = default;
-        error = $"interval '{InstrumentId.Printable(text ?? "")}' is not valid; use a count and a unit s, m, h, d or w (1m, 5m, 1h, 1d)";
+        error = $"interval '{UntrustedText.Printable(text ?? "")}' is not valid; use a count and a unit s, m, h, d or w (1m, 5m, 1h, 1d)";
         if (string.IsNullOrWhiteSpace(text) || text.Length < 2)
         {
             return false;

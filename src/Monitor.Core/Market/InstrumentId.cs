@@ -34,13 +34,13 @@ public readonly record struct InstrumentId
         int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0 || colon == text.Length - 1 || text.IndexOf(':', colon + 1) >= 0)
         {
-            error = $"instrument id '{Printable(text)}' is not of the form VENUE:CODE (for example COMEX:SI)";
+            error = $"instrument id '{UntrustedText.Printable(text)}' is not of the form VENUE:CODE (for example COMEX:SI)";
             return false;
         }
 
         if (colon > MaxPartLength || text.Length - colon - 1 > MaxPartLength)
         {
-            error = $"instrument id '{Printable(text)}' is too long: venue and code are at most {MaxPartLength} characters each";
+            error = $"instrument id '{UntrustedText.Printable(text)}' is too long: venue and code are at most {MaxPartLength} characters each";
             return false;
         }
 
@@ -53,14 +53,14 @@ public readonly record struct InstrumentId
             }
 
             error = c is >= 'a' and <= 'z'
-                ? $"instrument id '{Printable(text)}' must be upper case ('{Printable(text.ToUpperInvariant())}')"
-                : $"instrument id '{Printable(text)}' contains '{Printable(c.ToString())}' at position {i}; allowed are A-Z, 0-9, '.', '_', '-'";
+                ? $"instrument id '{UntrustedText.Printable(text)}' must be upper case ('{UntrustedText.Printable(text.ToUpperInvariant())}')"
+                : $"instrument id '{UntrustedText.Printable(text)}' contains '{UntrustedText.Printable(c.ToString())}' at position {i}; allowed are A-Z, 0-9, '.', '_', '-'";
             return false;
         }
 
         if (text[0] is < 'A' or > 'Z')
         {
-            error = $"instrument id '{Printable(text)}' must start with a letter";
+            error = $"instrument id '{UntrustedText.Printable(text)}' must start with a letter";
             return false;
         }
 
@@ -70,31 +70,4 @@ public readonly record struct InstrumentId
     }
 
     public override string ToString() => Value ?? "";
-
-    /// <summary>Shortens and escapes untrusted text so an error message stays readable.</summary>
-    internal static string Printable(string text)
-    {
-        const int MaxShown = 40;
-        var shown = text.Length > MaxShown ? text[..MaxShown] + "..." : text;
-        var builder = new System.Text.StringBuilder(shown.Length);
-        foreach (char c in shown)
-        {
-            if (IsInvisible(c) || c == '\uFFFD')
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>Characters a terminal or log viewer would hide, reorder or mangle (NUL, zero-width, RTL marks...).</summary>
-    private static bool IsInvisible(char c) =>
-        char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse
-            or UnicodeCategory.OtherNotAssigned;
 }

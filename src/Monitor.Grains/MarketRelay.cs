@@ -1,0 +1,118 @@
+using Orleans.Concurrency;
+using Monitor.Core.Market;
+
+namespace Monitor.Grains;
+
+/// <summary>
+/// Receives live updates on one silo and hands them to that silo's SignalR clients. Each silo registers one with
+/// the <see cref="IRelayDirectoryGrain"/>; grains send every update to every silo's relay.
+/// </summary>
+[Alias("Monitor.IMarketRelay")]
+public interface IMarketRelay : IGrainObserver
+{
+    [OneWay, Alias("OnQuote")]
+    Task OnQuoteAsync(QuoteMessage quote);
+
+    [OneWay, Alias("OnInventory")]
+    Task OnInventoryAsync(InventoryMessage inventory);
+}
+
+/// <summary>The silos' relays. Silos renew their registration every few seconds; a silent one expires.</summary>
+[Alias("Monitor.IRelayDirectoryGrain")]
+public interface IRelayDirectoryGrain : IGrainWithIntegerKey
+{
+    [Alias("Register")]
+    Task RegisterAsync(IMarketRelay relay);
+
+    [Alias("Unregister")]
+    Task UnregisterAsync(IMarketRelay relay);
+
+    [Alias("GetRelays")]
+    Task<IMarketRelay[]> GetRelaysAsync();
+}
+
+[GenerateSerializer, Immutable, Alias("Monitor.QuoteBar")]
+public sealed record QuoteBar(
+    [property: Id(0)] string Interval,
+    [property: Id(1)] DateTimeOffset Ts,
+    [property: Id(2)] double Open,
+    [property: Id(3)] double High,
+    [property: Id(4)] double Low,
+    [property: Id(5)] double Close,
+    [property: Id(6)] double Volume);
+
+/// <summary>The <c>Quote</c> hub message (CONTRACT.md section 6): the instrument's latest state.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.QuoteMessage")]
+public sealed record QuoteMessage(
+    [property: Id(0)] string Instrument,
+    [property: Id(1)] DateTimeOffset Ts,
+    [property: Id(2)] double Price,
+    [property: Id(3)] double? ChangePct,
+    [property: Id(4)] QuoteBar? Bar,
+    [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
+    [property: Id(6)] long Seq);
+
+/// <summary>The <c>Inventory</c> hub message.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.InventoryMessage")]
+public sealed record InventoryMessage(
+    [property: Id(0)] string Instrument,
+    [property: Id(1)] string Series,
+    [property: Id(2)] string AsOf,
+    [property: Id(3)] double Quantity,
+    [property: Id(4)] string Unit,
+    [property: Id(5)] long Seq);
+
+public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirectoryGrain
+{
+    /// <summary>A relay not renewed within this long is dropped (its silo is gone).</summary>
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(15);
+
+    private readonly Dictionary<IMarketRelay, DateTimeOffset> _relays = [];
+
+    public Task RegisterAsync(IMarketRelay relay)
+    {
+        _relays[relay] = clock.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public Task UnregisterAsync(IMarketRelay relay)
+    {
+        _relays.Remove(relay);
+        return Task.CompletedTask;
+    }
+
+    public Task<IMarketRelay[]> GetRelaysAsync()
+    {
+        var cutoff = clock.GetUtcNow() - Expiry;
+        foreach (var stale in _relays.Where(r => r.Value < cutoff).Select(r => r.Key).ToList())
+        {
+            _relays.Remove(stale);
+        }
+
+        return Task.FromResult(_relays.Keys.ToArray());
+    }
+}
+
+/// <summary>A grain's cached view of the relays, refreshed every couple of seconds.</summary>
+internal sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
+
+    private IMarketRelay[] _relays = [];
+    private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+
+    public async Task SendAsync(Func<IMarketRelay, Task> send)
+    {
+        if (clock.GetUtcNow() - _refreshedAt > Refresh)
+        {
+            _relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
+            _refreshedAt = clock.GetUtcNow();
+        }
+
+        foreach (var relay in _relays)
+        {
+            // One-way calls: a dead silo's relay costs nothing but a dropped message.
+            _ = send(relay);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Monitor.Server.Api;
+
+/// <summary>
+/// A submitted batch: a JSON array, or NDJSON (one item a line). A malformed JSON body is refused whole; a malformed
+/// NDJSON line is one rejected item, and the other lines are kept.
+/// </summary>
+internal sealed class BatchBody : IDisposable
+{
+    public const int MaxItems = 10_000;
+    public const int MaxBytes = 4 * 1024 * 1024;
+
+    private readonly List<JsonDocument> _documents = [];
+
+    private BatchBody()
+    {
+    }
+
+    /// <summary>Items in order: an element, or the error that made its line unreadable.</summary>
+    public List<(JsonElement Item, string? Error)> Items { get; } = [];
+
+    public void Dispose()
+    {
+        foreach (var document in _documents)
+        {
+            document.Dispose();
+        }
+    }
+
+    /// <summary>Reads and parses the body, or gives the problem response to send instead.</summary>
+    public static async Task<(BatchBody? Body, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        string mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
+        bool ndjson = mediaType is "application/x-ndjson" or "application/ndjson";
+        if (!ndjson && mediaType != "application/json")
+        {
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send a JSON array as application/json or one item a line as application/x-ndjson, not '{(mediaType.Length == 0 ? "no content type" : mediaType)}'."));
+        }
+
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        byte[]? bytes = await ReadLimitedAsync(request.Body, cancellationToken);
+        if (bytes is null)
+        {
+            return (null, TooLarge());
+        }
+
+        var body = new BatchBody();
+        try
+        {
+            if (ndjson)
+            {
+                body.AddLines(bytes);
+            }
+            else
+            {
+                var document = JsonDocument.Parse(bytes);
+                body._documents.Add(document);
+                if (document.RootElement.ValueKind != JsonValueKind.Array)
+                {
+                    string detail = $"The body must be a JSON array of items, not {JsonItems.Describe(document.RootElement)}.";
+                    body.Dispose();
+                    return (null, Problem(StatusCodes.Status400BadRequest, "Bad request", detail));
+                }
+
+                foreach (var item in document.RootElement.EnumerateArray())
+                {
+                    body.Items.Add((item, null));
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            body.Dispose();
+            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON",
+                $"The body is not valid JSON: {e.Message}"));
+        }
+
+        if (body.Items.Count > MaxItems)
+        {
+            body.Dispose();
+            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Too many items",
+                $"A request may hold at most {MaxItems} items; this one has {body.Items.Count}. Split it."));
+        }
+
+        return (body, null);
+    }
+
+    private void AddLines(byte[] bytes)
+    {
+        var span = bytes.AsSpan();
+        int start = 0;
+        while (start < span.Length && Items.Count <= MaxItems)
+        {
+            int end = span[start..].IndexOf((byte)'\n');
+            end = end < 0 ? span.Length : start + end;
+            var line = span[start..end].TrimEnd((byte)'\r');
+            start = end + 1;
+            if (line.Trim((byte)' ').IsEmpty)
+            {
+                continue;
+            }
+
+            try
+            {
+                var document = JsonDocument.Parse(line.ToArray());
+                _documents.Add(document);
+                Items.Add((document.RootElement, null));
+            }
+            catch (JsonException e)
+            {
+                Items.Add((default, $"not valid JSON: {e.Message}"));
+            }
+        }
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+        $"A request body may be at most {MaxBytes / (1024 * 1024)} MiB. Split the batch.");
+
+    private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
+}
+
+/// <summary>One rejected item of a batch: its position and what is wrong with it.</summary>
+public sealed record RejectedItem(int Index, string Error);
+
+/// <summary>The answer to an ingest request (CONTRACT.md section 3).</summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, int Late, IReadOnlyList<RejectedItem> Rejected);

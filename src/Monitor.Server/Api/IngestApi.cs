@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Monitor.Core.Market;
+using Monitor.Grains;
+using Monitor.Server.Hosting;
+
+namespace Monitor.Server.Api;
+
+/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (CONTRACT.md section 3).</summary>
+public static class IngestApi
+{
+    public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Ingest).WithTags("Ingest");
+        // No Accepts metadata: routing would answer other media types with a bare 415 before our explanation.
+        api.MapPost("/ticks", IngestTicksAsync)
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("/inventory", InventoryIngest.IngestAsync)
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return app;
+    }
+
+    /// <summary>Validates item by item, stores and applies the valid ticks with one grain call per instrument.</summary>
+    internal static async Task<IResult> IngestTicksAsync(
+        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await BatchBody.ReadAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        using (body)
+        {
+            var now = clock.GetUtcNow();
+            var rejected = new List<RejectedItem>();
+            var byInstrument = new Dictionary<InstrumentId, List<Tick>>();
+            for (int index = 0; index < body.Items.Count; index++)
+            {
+                var (item, lineError) = body.Items[index];
+                Tick tick = default;
+                string? error = lineError ?? TryReadTick(item, catalog, now, out tick);
+                if (error is not null)
+                {
+                    rejected.Add(new RejectedItem(index, error));
+                    continue;
+                }
+
+                if (!byInstrument.TryGetValue(tick.Instrument, out var ticks))
+                {
+                    byInstrument[tick.Instrument] = ticks = [];
+                }
+
+                ticks.Add(tick);
+            }
+
+            var counts = await Task.WhenAll(byInstrument.Select(pair =>
+                grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
+            var total = counts.Aggregate(IngestCounts.None, (sum, c) => sum.Add(c));
+            return TypedResults.Ok(new IngestResponse(total.Accepted, total.Duplicates, total.Late, rejected));
+        }
+    }
+
+    /// <summary>Null when the item is a valid tick, else what is wrong with it.</summary>
+    private static string? TryReadTick(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, out Tick tick)
+    {
+        tick = default;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return $"an item must be an object such as {{\"instrument\":\"COMEX:SI\",\"ts\":\"2026-01-14T15:30:00Z\",\"price\":82.57}}, not {JsonItems.Describe(item)}";
+        }
+
+        if (!JsonItems.TryGetInstrument(item, catalog, out var definition, out string error)
+            || !JsonItems.TryGetTime(item, "ts", required: true, now, out var time, out error)
+            || !JsonItems.TryGetNumber(item, "price", required: true, out var price, out error)
+            || !JsonItems.TryGetNumber(item, "volume", required: false, out var volume, out error)
+            || !JsonItems.TryGetNumber(item, "seq", required: false, out var seq, out error))
+        {
+            return error;
+        }
+
+        if (price <= 0)
+        {
+            return $"'price' must be above 0, got {price}";
+        }
+
+        if (volume < 0)
+        {
+            return $"'volume' must not be negative, got {volume}";
+        }
+
+        if (seq is { } s && (s < 0 || s != Math.Floor(s) || s > long.MaxValue / 2))
+        {
+            return $"'seq' must be a whole number from 0, got {s}";
+        }
+
+        tick = new Tick(definition.Id, time!.Value, price!.Value, volume ?? 0, (long)(seq ?? 0));
+        return null;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using Monitor.Core.Market;
+using Monitor.Grains;
+using Monitor.Server.Hosting;
+using Monitor.Storage;
+
+namespace Monitor.Server.Api;
+
+/// <summary>Reading instruments, bars, indicators and inventory (CONTRACT.md section 4).</summary>
+public static class InstrumentsApi
+{
+    private const int DefaultBars = 500;
+    private const int MaxBars = 10_000;
+
+    public static IEndpointRouteBuilder MapInstrumentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/instruments").RequireAuthorization(Policies.Read).WithTags("Instruments");
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id}", GetAsync);
+        api.MapGet("/{id}/bars", GetBarsAsync);
+        api.MapGet("/{id}/indicators", GetIndicatorsAsync);
+        api.MapGet("/{id}/inventory/{series}", GetInventoryAsync);
+        return app;
+    }
+
+    internal static async Task<IResult> ListAsync(InstrumentCatalog catalog, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        var views = await Task.WhenAll(catalog.All.Select(d => ViewAsync(d, grains, cancellationToken)));
+        return TypedResults.Ok(views);
+    }
+
+    internal static async Task<IResult> GetAsync(string id, InstrumentCatalog catalog, GrainCalls grains, IInventoryStore inventory, CancellationToken cancellationToken)
+    {
+        if (Find(id, catalog) is not { } definition)
+        {
+            return UnknownInstrument(id);
+        }
+
+        var view = await ViewAsync(definition, grains, cancellationToken);
+        var latest = new Dictionary<string, InventoryView>(StringComparer.Ordinal);
+        foreach (string series in InventorySeries.All)
+        {
+            var values = await inventory.ReadAsync(definition.Id, series, DateOnly.MinValue, DateOnly.MaxValue, allVersions: false, cancellationToken);
+            if (values.Count > 0)
+            {
+                latest[series] = InventoryView.From(values[^1]);
+            }
+        }
+
+        return TypedResults.Ok(view with { Inventory = latest });
+    }
+
+    internal static async Task<IResult> GetBarsAsync(
+        string id, string? interval, string? from, string? to, int? limit,
+        InstrumentCatalog catalog, GrainCalls grains, IBarStore bars, CancellationToken cancellationToken)
+    {
+        if (Find(id, catalog) is not { } definition)
+        {
+            return UnknownInstrument(id);
+        }
+
+        if (!TryInterval(definition, interval, out var barInterval, out var problem)
+            || !TryTime(from, "from", DateTimeOffset.MinValue, out var start, out problem)
+            || !TryTime(to, "to", DateTimeOffset.MaxValue, out var end, out problem))
+        {
+            return problem!;
+        }
+
+        if (limit is < 1 or > MaxBars)
+        {
+            return BadRequest($"'limit' must be from 1 to {MaxBars}, got {limit}.");
+        }
+
+        int count = limit ?? DefaultBars;
+        var closed = await bars.ReadAsync(definition.Id, barInterval, start, end, count, cancellationToken);
+        var open = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetOpenBarAsync(barInterval.Name), cancellationToken);
+        var result = closed.Select(BarView.From).ToList();
+        if (open is { } bar && bar.Time >= start && bar.Time < end && (result.Count == 0 || result[^1].Ts < bar.Time))
+        {
+            result.Add(BarView.From(bar));
+            if (result.Count > count)
+            {
+                result.RemoveAt(0);
+            }
+        }
+
+        return TypedResults.Ok(result);
+    }
+
+    internal static async Task<IResult> GetIndicatorsAsync(string id, string? interval, InstrumentCatalog catalog, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        if (Find(id, catalog) is not { } definition)
+        {
+            return UnknownInstrument(id);
+        }
+
+        if (!TryInterval(definition, interval, out var barInterval, out var problem))
+        {
+            return problem!;
+        }
+
+        var snapshot = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetIndicatorsAsync(barInterval.Name), cancellationToken);
+        return TypedResults.Ok(new { ts = snapshot?.Time, values = snapshot?.Values ?? new Dictionary<string, double>() });
+    }
+
+    internal static async Task<IResult> GetInventoryAsync(
+        string id, string series, string? from, string? to, InstrumentCatalog catalog, IInventoryStore inventory, CancellationToken cancellationToken)
+    {
+        if (Find(id, catalog) is not { } definition)
+        {
+            return UnknownInstrument(id);
+        }
+
+        if (!InventorySeries.TryNormalize(series, out string canonical))
+        {
+            return NotFound($"There is no inventory series '{UntrustedText.Printable(series)}'; series are {string.Join(", ", InventorySeries.All)}.");
+        }
+
+        if (!TryDate(from, "from", DateOnly.MinValue, out var start, out var problem) || !TryDate(to, "to", DateOnly.MaxValue, out var end, out problem))
+        {
+            return problem!;
+        }
+
+        var values = await inventory.ReadAsync(definition.Id, canonical, start, end, allVersions: false, cancellationToken);
+        return TypedResults.Ok(values.Select(InventoryView.From));
+    }
+
+    private static async Task<InstrumentView> ViewAsync(InstrumentDefinition definition, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        var snapshot = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetSnapshotAsync(), cancellationToken);
+        return new InstrumentView(
+            definition.Id.Value,
+            definition.Name,
+            definition.Kind.ToString().ToLowerInvariant(),
+            definition.Unit,
+            definition.Currency,
+            snapshot.LastPrice is { } price ? new LastView(price, snapshot.LastTime!.Value) : null,
+            snapshot.ChangePct,
+            snapshot.Indicators,
+            null);
+    }
+
+    private static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
+        InstrumentId.TryParse(Uri.UnescapeDataString(id), out var parsed, out _) && catalog.TryGet(parsed, out var definition) ? definition : null;
+
+    private static bool TryInterval(InstrumentDefinition definition, string? text, out BarInterval interval, out IResult? problem)
+    {
+        problem = null;
+        interval = definition.Intervals[0];
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!BarInterval.TryParse(text, out interval, out string error) || !definition.Intervals.Contains(interval))
+        {
+            problem = BadRequest($"{(error.Length > 0 ? error + ". " : "")}{definition.Id} keeps bars of {string.Join(", ", definition.Intervals)}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool TryTime(string? text, string name, DateTimeOffset fallback, out DateTimeOffset time, out IResult? problem)
+    {
+        problem = null;
+        time = fallback;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long millis) && millis is >= 0 and <= 253_402_300_799_999)
+        {
+            time = DateTimeOffset.FromUnixTimeMilliseconds(millis);
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
+        {
+            return true;
+        }
+
+        problem = BadRequest($"'{name}' '{UntrustedText.Printable(text)}' is not an ISO-8601 time or Unix milliseconds.");
+        return false;
+    }
+
+    private static bool TryDate(string? text, string name, DateOnly fallback, out DateOnly date, out IResult? problem)
+    {
+        problem = null;
+        date = fallback;
+        if (string.IsNullOrEmpty(text) || DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            return true;
+        }
+
+        problem = BadRequest($"'{name}' '{UntrustedText.Printable(text)}' is not a date (yyyy-MM-dd).");
+        return false;
+    }
+
+    private static IResult UnknownInstrument(string id) =>
+        NotFound($"There is no instrument '{UntrustedText.Printable(id)}'; GET /api/v1/instruments lists them.");
+
+    private static IResult NotFound(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found", detail);
+
+    private static IResult BadRequest(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", detail);
+
+    public sealed record InstrumentView(
+        string Id, string Name, string Kind, string Unit, string Currency, LastView? Last, double? ChangePct,
+        IReadOnlyDictionary<string, double> Indicators, IReadOnlyDictionary<string, InventoryView>? Inventory);
+
+    public sealed record LastView(double Price, DateTimeOffset Ts);
+
+    public sealed record BarView(DateTimeOffset Ts, double Open, double High, double Low, double Close, double Volume)
+    {
+        public static BarView From(Bar bar) => new(bar.Time, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
+    }
+
+    public sealed record InventoryView(string AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit)
+    {
+        public static InventoryView From(StoredInventory stored) => new(
+            stored.Value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            stored.Value.PublishedAt,
+            stored.Value.Quantity,
+            stored.Value.Unit.Symbol());
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using Monitor.Core.Market;
+
+namespace Monitor.Server.Api;
+
+/// <summary>Reads the fields of one submitted JSON item, each failure a message that names the field and the problem.</summary>
+internal static class JsonItems
+{
+    /// <summary>The latest time accepted: a day ahead of the server clock.</summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
+
+    public static bool TryGetInstrument(JsonElement item, InstrumentCatalog catalog, out InstrumentDefinition definition, out string error)
+    {
+        definition = null!;
+        if (!TryGetString(item, "instrument", required: true, out string? text, out error))
+        {
+            return false;
+        }
+
+        if (!InstrumentId.TryParse(text, out var id, out error))
+        {
+            return false;
+        }
+
+        if (!catalog.TryGet(id, out definition))
+        {
+            error = $"unknown instrument '{id}'; add it with PUT /api/v1/instruments/{id} or use one of GET /api/v1/instruments";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>An ISO-8601 time with an offset, or Unix milliseconds; truncated to whole microseconds, as stored.</summary>
+    public static bool TryGetTime(JsonElement item, string name, bool required, DateTimeOffset now, out DateTimeOffset? time, out string error)
+    {
+        time = null;
+        error = "";
+        if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            error = required ? $"'{name}' is missing" : "";
+            return !required;
+        }
+
+        DateTimeOffset parsed;
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            if (!value.TryGetDouble(out double millis) || !double.IsFinite(millis) || Math.Abs(millis) > 253_402_300_799_999)
+            {
+                error = $"'{name}' {value.GetRawText()} is not a time in Unix milliseconds";
+                return false;
+            }
+
+            parsed = DateTimeOffset.UnixEpoch.AddTicks((long)(millis * TimeSpan.TicksPerMillisecond));
+        }
+        else if (value.ValueKind == JsonValueKind.String)
+        {
+            string text = value.GetString()!;
+            if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var local)
+                || local.Kind == DateTimeKind.Unspecified
+                || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out parsed))
+            {
+                error = $"'{name}' '{UntrustedText.Printable(text)}' is not an ISO-8601 time with an offset (such as 2026-01-14T15:30:00Z)";
+                return false;
+            }
+        }
+        else
+        {
+            error = $"'{name}' must be an ISO-8601 string or Unix milliseconds, not {Describe(value)}";
+            return false;
+        }
+
+        if (parsed < DateTimeOffset.UnixEpoch)
+        {
+            error = $"'{name}' {parsed:O} is before 1970";
+            return false;
+        }
+
+        if (parsed > now + MaxAhead)
+        {
+            error = $"'{name}' {parsed:O} is more than a day ahead of the server clock ({now:O})";
+            return false;
+        }
+
+        time = new DateTimeOffset(parsed.UtcTicks - (parsed.UtcTicks % 10), TimeSpan.Zero);
+        return true;
+    }
+
+    public static bool TryGetNumber(JsonElement item, string name, bool required, out double? number, out string error)
+    {
+        number = null;
+        error = "";
+        if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            error = required ? $"'{name}' is missing" : "";
+            return !required;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            error = $"'{name}' must be a number, not {Describe(value)}";
+            return false;
+        }
+
+        if (!value.TryGetDouble(out double parsed) || !double.IsFinite(parsed))
+        {
+            error = $"'{name}' {value.GetRawText()} is not a finite number";
+            return false;
+        }
+
+        number = parsed;
+        return true;
+    }
+
+    public static bool TryGetString(JsonElement item, string name, bool required, out string? text, out string error)
+    {
+        text = null;
+        error = "";
+        if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            error = required ? $"'{name}' is missing" : "";
+            return !required;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            error = $"'{name}' must be a string, not {Describe(value)}";
+            return false;
+        }
+
+        text = value.GetString();
+        return true;
+    }
+
+    public static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => $"the string '{UntrustedText.Printable(value.GetString() ?? "")}'",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => $"{value.GetRawText()}",
+        _ => "null",
+    };
+}

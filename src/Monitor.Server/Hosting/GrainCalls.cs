@@ -1,0 +1,31 @@
+using Orleans.Runtime;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>
+/// Calls grains, retrying calls rejected while cluster membership changes (a silo died and its grains are
+/// moving), so a client sees a short delay instead of a 500.
+/// </summary>
+public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
+{
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(15);
+
+    public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RetryFor;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                return await call(grains);
+            }
+            catch (Exception e) when (e is OrleansMessageRejectionException or SiloUnavailableException && DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("Grain call rejected during a membership change; retrying in {Delay}: {Error}", delay, e.Message);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+            }
+        }
+    }
+}

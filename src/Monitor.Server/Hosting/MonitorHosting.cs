@@ -1,0 +1,114 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Market;
+using Monitor.Grains;
+using Monitor.Server.Api;
+using Monitor.Server.Live;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>Composition of the host: options, storage, the co-hosted Orleans silo, auth and the HTTP API.</summary>
+public static class MonitorHosting
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddMonitor(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(MonitorOptions.Section);
+        var options = section.Get<MonitorOptions>() ?? new MonitorOptions();
+        Validate(options);
+        string? postgres = builder.Configuration.GetConnectionString("Monitor");
+        if (options.Storage.Provider == "postgres" && string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new OptionsValidationException(MonitorOptions.Section, typeof(MonitorOptions),
+                ["Monitor:Storage:Provider=postgres needs ConnectionStrings:Monitor (an Npgsql connection string)"]);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<MonitorOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
+        builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<ProblemDetailsWriter>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<MarketRelayService>();
+        builder.Services.AddMonitorAuth(options.Auth);
+        builder.Services.AddMonitorStorage(options.Storage, postgres);
+        builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
+        return builder;
+    }
+
+    public static WebApplication UseMonitor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready");
+        app.MapIngestApi();
+        app.MapInstrumentsApi();
+        app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
+        app.MapGet("/", () => Results.Content(
+            "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",
+            "text/html"));
+        return app;
+    }
+
+    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, string? postgres)
+    {
+        var cluster = options.Cluster;
+        if (cluster.Mode == "adonet")
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = postgres;
+            });
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        if (options.Storage.Provider == "postgres")
+        {
+            silo.AddAdoNetGrainStorage(MonitorGrainStorage.Name, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = postgres;
+            });
+        }
+        else
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorGrainStorage.Name, (services, _) =>
+                new SqliteGrainStorage(options.Storage.Sqlite.Path, services.GetRequiredService<Serializer>()));
+        }
+    }
+
+    private static void Validate(MonitorOptions options)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(MonitorOptions.Section, typeof(MonitorOptions), results.Select(r => r.ErrorMessage ?? "invalid"));
+        }
+    }
+}

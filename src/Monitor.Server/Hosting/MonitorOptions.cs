@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+using Monitor.Storage;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>The <c>Monitor:</c> configuration section (CONTRACT.md section 1), validated at start.</summary>
+public sealed class MonitorOptions : IValidatableObject
+{
+    public const string Section = "Monitor";
+
+    public StorageOptions Storage { get; set; } = new();
+
+    public ClusterOptions Cluster { get; set; } = new();
+
+    public DemoFeedOptions DemoFeed { get; set; } = new();
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Storage.Provider is not (StorageOptions.SqliteProvider or StorageOptions.PostgresProvider))
+        {
+            yield return new ValidationResult($"Monitor:Storage:Provider is '{Storage.Provider}'; use sqlite or postgres");
+        }
+
+        if (Cluster.Mode is not ("localhost" or "adonet"))
+        {
+            yield return new ValidationResult($"Monitor:Cluster:Mode is '{Cluster.Mode}'; use localhost or adonet");
+        }
+
+        if (Cluster.Mode == "adonet" && Storage.Provider != "postgres")
+        {
+            yield return new ValidationResult("Monitor:Cluster:Mode=adonet keeps membership in PostgreSQL: set Monitor:Storage:Provider=postgres");
+        }
+
+        if (Cluster.SiloPort is < 1 or > 65535 || Cluster.GatewayPort is < 1 or > 65535)
+        {
+            yield return new ValidationResult("Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)");
+        }
+
+        for (int i = 0; i < Auth.ApiKeys.Count; i++)
+        {
+            var key = Auth.ApiKeys[i];
+            if (string.IsNullOrWhiteSpace(key.Key) || key.Key.Length < 16)
+            {
+                yield return new ValidationResult($"Monitor:Auth:ApiKeys:{i}:Key must be at least 16 characters");
+            }
+
+            foreach (var role in key.Roles)
+            {
+                if (role is not (Roles.Read or Roles.Ingest or Roles.Admin))
+                {
+                    yield return new ValidationResult($"Monitor:Auth:ApiKeys:{i}:Roles has '{role}'; roles are read, ingest and admin");
+                }
+            }
+        }
+    }
+}
+
+public sealed class ClusterOptions
+{
+    public string Mode { get; set; } = "localhost";
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    public string ClusterId { get; set; } = "monitor";
+
+    public string ServiceId { get; set; } = "monitor";
+}
+
+public sealed class DemoFeedOptions
+{
+    public bool Enabled { get; set; } = true;
+}
+
+public sealed class AuthOptions
+{
+    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    public bool AnonymousRead { get; set; } = true;
+}
+
+public sealed class ApiKeyOptions
+{
+    public string Name { get; set; } = "";
+
+    public string Key { get; set; } = "";
+
+    public List<string> Roles { get; set; } = [];
+}
+
+public static class Roles
+{
+    public const string Read = "read";
+    public const string Ingest = "ingest";
+    public const string Admin = "admin";
+}

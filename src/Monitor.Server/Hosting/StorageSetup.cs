@@ -1,0 +1,20 @@
+using Monitor.Storage;
+
+namespace Monitor.Server.Hosting;
+
+public static class StorageSetup
+{
+    /// <summary>
+    /// Registers the configured store and its tick, bar and inventory stores. The container disposes it on shutdown,
+    /// after the silo has stopped, so the ticks queued for the group commit are stored.
+    /// </summary>
+    public static IServiceCollection AddMonitorStorage(this IServiceCollection services, StorageOptions storage, string? connectionString)
+    {
+        storage.ConnectionString = connectionString;
+        services.AddSingleton(_ => MonitorStore.OpenAsync(storage).GetAwaiter().GetResult());
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Ticks);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Bars);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Inventory);
+        return services;
+    }
+}
