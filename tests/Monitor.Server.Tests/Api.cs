@@ -14,6 +14,14 @@ internal static class Api
     public static Task<HttpResponseMessage> PostItemsAsync(this HttpClient client, string path, params object[] items) =>
         client.PostAsJsonAsync(path, items);
 
+    /// <summary>The JSON body of a successful response; fails with the status and body otherwise.</summary>
+    public static async Task<JsonNode> OkJsonAsync(this HttpResponseMessage response)
+    {
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("empty body");
+    }
+
     public static async Task<JsonNode> JsonAsync(this HttpResponseMessage response)
     {
         string text = await response.Content.ReadAsStringAsync();

@@ -4,6 +4,7 @@ using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
+using Monitor.Storage;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -41,10 +42,12 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR();
-        builder.Services.AddHostedService<MarketRelayService>();
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
+
+        // Registered after the silo: starts once it runs, stops before it does.
+        builder.Services.AddHostedService<MarketRelayService>();
         return builder;
     }
 
@@ -98,8 +101,12 @@ public static class MonitorHosting
         }
         else
         {
+            // Opening the store first creates the database file and its directory.
             silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorGrainStorage.Name, (services, _) =>
-                new SqliteGrainStorage(options.Storage.Sqlite.Path, services.GetRequiredService<Serializer>()));
+            {
+                services.GetRequiredService<MonitorStore>();
+                return new SqliteGrainStorage(options.Storage.Sqlite.Path, services.GetRequiredService<Serializer>());
+            });
         }
     }
 
