@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Grains.Telemetry;
 using Monitor.Storage;
 
 namespace Monitor.Grains;
@@ -43,6 +44,7 @@ public sealed class InstrumentGrain(
     private long _lastIndex;
     private bool _dirty;
     private bool _quoteDue;
+    private long _quoteDueSince;
 
     // Push seq: consecutive within an activation, and starting above any earlier activation's (activation time
     // in ms x 1000), so a client sees a gap, and reloads, whenever it may have missed something.
@@ -109,13 +111,22 @@ public sealed class InstrumentGrain(
         }
 
         _dirty |= _toStore.Count > 0;
-        _quoteDue |= accepted > 0;
+        if (accepted > 0 && !_quoteDue)
+        {
+            _quoteDue = true;
+            _quoteDueSince = clock.GetTimestamp();
+        }
+
+        MonitorMetrics.TicksAccepted.Add(accepted);
+        MonitorMetrics.TicksDuplicate.Add(duplicates);
+        MonitorMetrics.TicksLate.Add(late);
         return new IngestCounts(accepted, duplicates, late);
     }
 
     public async Task IngestInventoryAsync(InventoryBatch batch)
     {
         await inventoryStore.AppendAsync(batch.Values, batch.ReceivedAt);
+        MonitorMetrics.InventoryAccepted.Add(batch.Values.Length);
         foreach (var value in batch.Values)
         {
             var message = new InventoryMessage(
@@ -165,6 +176,7 @@ public sealed class InstrumentGrain(
             : null;
         var quote = new QuoteMessage(_id.Value, last.Time, last.Price, snapshot.ChangePct, bar, snapshot.Indicators, ++_pushSeq);
         await _relays.SendAsync(relay => relay.OnQuoteAsync(quote));
+        MonitorMetrics.HubPushLag.Record(clock.GetElapsedTime(_quoteDueSince).TotalMilliseconds);
     }
 
     private async Task RecoverAsync(CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Grains;
+using Monitor.Grains.Telemetry;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -60,7 +61,8 @@ public static class IngestApi
             }
 
             var counts = await Task.WhenAll(byInstrument.Select(pair =>
-                grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
+                grains.CallAsync("ingest", g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
+            MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "ticks"));
             var total = counts.Aggregate(IngestCounts.None, (sum, c) => sum.Add(c));
             return TypedResults.Ok(new IngestResponse(total.Accepted, total.Duplicates, total.Late, rejected));
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Grains;
+using Monitor.Grains.Telemetry;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -42,7 +43,9 @@ internal static class InventoryIngest
                 values.Add(value);
             }
 
+            MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "inventory"));
             await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
+                "inventory",
                 async g =>
                 {
                     await g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestInventoryAsync(new InventoryBatch([.. pair.Value], now));

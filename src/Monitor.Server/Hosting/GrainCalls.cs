@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Monitor.Grains.Telemetry;
 using Orleans.Runtime;
 
 namespace Monitor.Server.Hosting;
@@ -9,6 +11,20 @@ namespace Monitor.Server.Hosting;
 public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
 {
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(15);
+
+    /// <summary>Calls, retries while membership changes, and records the time as <paramref name="method"/>.</summary>
+    public async Task<T> CallAsync<T>(string method, Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await CallAsync(call, cancellationToken);
+        }
+        finally
+        {
+            MonitorMetrics.GrainCallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("method", method));
+        }
+    }
 
     public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
     {

@@ -42,6 +42,7 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR();
+        builder.Services.AddMonitorTelemetry(builder.Configuration);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));

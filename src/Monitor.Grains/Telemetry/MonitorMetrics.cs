@@ -1,0 +1,31 @@
+using System.Diagnostics.Metrics;
+
+namespace Monitor.Grains.Telemetry;
+
+/// <summary>The service's own metrics (meter <c>Monitor</c>), exported with Orleans' meter through OpenTelemetry.</summary>
+public static class MonitorMetrics
+{
+    public const string MeterName = "Monitor";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Ticks stored and applied.</summary>
+    public static readonly Counter<long> TicksAccepted = Meter.CreateCounter<long>("monitor.ticks.accepted", "{tick}");
+
+    /// <summary>Ticks dropped because their seq was already seen.</summary>
+    public static readonly Counter<long> TicksDuplicate = Meter.CreateCounter<long>("monitor.ticks.duplicate", "{tick}");
+
+    /// <summary>Ticks stored but not applied: their bar had closed.</summary>
+    public static readonly Counter<long> TicksLate = Meter.CreateCounter<long>("monitor.ticks.late", "{tick}");
+
+    /// <summary>Items refused by validation, tagged with the route.</summary>
+    public static readonly Counter<long> ItemsRejected = Meter.CreateCounter<long>("monitor.items.rejected", "{item}");
+
+    public static readonly Counter<long> InventoryAccepted = Meter.CreateCounter<long>("monitor.inventory.accepted", "{value}");
+
+    /// <summary>Time of one grain call as its caller sees it, tagged with the method.</summary>
+    public static readonly Histogram<double> GrainCallDuration = Meter.CreateHistogram<double>("monitor.grain.call.duration", "ms");
+
+    /// <summary>From the first tick a quote reflects reaching its grain to the quote's hand-off to every silo's hub.</summary>
+    public static readonly Histogram<double> HubPushLag = Meter.CreateHistogram<double>("monitor.hub.push.lag", "ms");
+}
