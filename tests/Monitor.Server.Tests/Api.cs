@@ -53,27 +53,3 @@ internal static class Api
 
     public static string Serialize(object value) => JsonSerializer.Serialize(value);
 }
-
-/// <summary>Waits for a condition with a deadline instead of sleeping a fixed time.</summary>
-internal static class Eventually
-{
-    public static async Task<T> GetAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null, string? because = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            var value = await probe();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"condition not met in time{(because is null ? "" : ": " + because)}; last value {value}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
-}

@@ -15,6 +15,21 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Ticks);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Bars);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Inventory);
+
+        // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
+        // before Orleans' providers look for their tables.
+        services.AddHostedService<StoreOpener>();
         return services;
+    }
+
+    private sealed class StoreOpener(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<MonitorStore>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
