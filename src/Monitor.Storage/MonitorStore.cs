@@ -7,7 +7,7 @@ namespace Monitor.Storage;
 /// The opened store of the configured provider with its three stores. Dispose it last: disposing stores the
 /// ticks still queued for the group commit, then closes the database.
 /// </summary>
-public sealed class MonitorStore : IAsyncDisposable
+public sealed class MonitorStore : IAsyncDisposable, IDisposable
 {
     private readonly IAsyncDisposable _ticks;
     private readonly IAsyncDisposable _database;
@@ -101,6 +101,9 @@ public sealed class MonitorStore : IAsyncDisposable
             await _database.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>For hosts that dispose synchronously; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private sealed class AsyncDisposer(Action dispose) : IAsyncDisposable
     {

@@ -65,6 +65,19 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task Append_SameTicksTwiceAtOnce_StoredOnce()
+    {
+        var instrument = NewInstrument();
+        var ticks = Ticks(1, 20);
+
+        // A retry sent while the first call is still queued: both may land in one batch.
+        await Task.WhenAll(Ticks.AppendAsync(instrument, ticks).AsTask(), Ticks.AppendAsync(instrument, ticks.AsMemory(10..)).AsTask());
+
+        Assert.Equal(ticks, await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+        Assert.Equal(new TickMark(20, 200), await Ticks.GetMarkAsync(instrument));
+    }
+
+    [Fact]
     public async Task AppendAgain_OnlyStoredIndices_LeaveMarkUnchanged()
     {
         var instrument = NewInstrument();
@@ -155,6 +168,18 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     {
         var instrument = NewInstrument();
         StoredTick[] ticks = [new(2, T0, 80, 1, 1, false), new(2, T0, 80, 1, 2, false)];
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Ticks.AppendAsync(instrument, ticks));
+        Assert.Empty(await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData(double.NaN, 1)]
+    [InlineData(80, double.PositiveInfinity)]
+    public async Task Append_NotFiniteNumber_Throws(double price, double volume)
+    {
+        var instrument = NewInstrument();
+        StoredTick[] ticks = [new(1, T0, 80, 1, 1, false), new(2, T0, price, volume, 2, false)];
 
         await Assert.ThrowsAsync<ArgumentException>(async () => await Ticks.AppendAsync(instrument, ticks));
         Assert.Empty(await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());

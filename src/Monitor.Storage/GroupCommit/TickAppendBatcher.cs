@@ -140,14 +140,20 @@ internal sealed class TickAppendBatcher : IAsyncDisposable
         long previous = 0;
         for (int i = 0; i < ticks.Length; i++)
         {
-            long index = ticks[i].Index;
-            if (index <= previous)
+            ref readonly var tick = ref ticks[i];
+            if (tick.Index <= previous)
             {
                 throw new ArgumentException(
-                    $"tick indices must start at 1 and increase; ticks[{i}].Index is {index} after {previous}", nameof(ticks));
+                    $"tick indices must start at 1 and increase; ticks[{i}].Index is {tick.Index} after {previous}", nameof(ticks));
             }
 
-            previous = index;
+            // SQLite stores NaN as NULL; rejecting non-finite numbers here keeps both providers alike.
+            if (!double.IsFinite(tick.Price) || !double.IsFinite(tick.Volume))
+            {
+                throw new ArgumentException($"ticks[{i}] has a price or volume that is not a finite number", nameof(ticks));
+            }
+
+            previous = tick.Index;
         }
     }
 
