@@ -4,5 +4,7 @@ using Monitor.Cli;
 var root = new RootCommand("monitor: the command-line tool of Monitor, the real-time market monitoring service")
 {
     IndicatorsCommand.Create(),
+    FeedCommand.Create(),
+    DbCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,218 @@
+using Monitor.Core.Market;
+using Monitor.Core.Simulation;
+
+namespace Monitor.Core.Tests.Simulation;
+
+public class MarketSimulatorTests
+{
+    private static readonly int BuiltInCount = MarketCalibration.Instruments.Count;
+
+    [Fact]
+    public void SameSeedAndCalls_SameTicksAndInventory()
+    {
+        var options = new SimulatorOptions { TicksPerSecond = 100, InventoryMinInterval = TimeSpan.FromSeconds(5), InventoryMaxInterval = TimeSpan.FromSeconds(9) };
+
+        var first = SimulationRun.Record(options, seed: 42, TimeSpan.FromMinutes(8), TimeSpan.FromMilliseconds(730));
+        var second = SimulationRun.Record(options, seed: 42, TimeSpan.FromMinutes(8), TimeSpan.FromMilliseconds(730));
+        var otherSeed = SimulationRun.Record(options, seed: 43, TimeSpan.FromMinutes(8), TimeSpan.FromMilliseconds(730));
+
+        Assert.Equal(first.Ticks, second.Ticks);
+        Assert.Equal(first.Inventory, second.Inventory);
+        Assert.Equal(first.Episodes, second.Episodes);
+        Assert.NotEqual(first.Ticks.Select(t => t.Price), otherSeed.Ticks.Select(t => t.Price));
+    }
+
+    [Fact]
+    public void FirstCall_OpensEveryInstrumentAtItsCalibratedPriceAndPublishesEverySeries()
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions(), seed: 1);
+        List<Tick> ticks = [];
+        List<InventoryValue> inventory = [];
+
+        simulator.Advance(SimulationRun.Start, ticks, inventory);
+
+        Assert.Equal(MarketCalibration.Instruments.Select(p => (p.Instrument, p.StartPrice)), ticks.Select(t => (t.Instrument, t.Price)));
+        Assert.All(ticks, t => Assert.Equal(SimulationRun.Start, t.Time));
+        Assert.Equal(17, inventory.Select(v => (v.Instrument, v.Series)).Distinct().Count());
+        Assert.All(inventory, v => Assert.Equal(SimulationRun.Start, v.PublishedAt));
+    }
+
+    [Fact]
+    public void LongFastRunWithEpisodes_PricesStayPositiveAndFinite()
+    {
+        var options = new SimulatorOptions
+        {
+            TicksPerSecond = 100,
+            MarketTimeScale = 20_000,
+            FirstEpisodeDelay = TimeSpan.Zero,
+            EpisodeInterval = TimeSpan.FromMinutes(2),
+            EpisodeDuration = TimeSpan.FromMinutes(1),
+            EpisodeScale = 3,
+        };
+
+        var run = SimulationRun.Record(options, seed: 7, TimeSpan.FromHours(2), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(BuiltInCount + (100 * 7200), run.Ticks.Count);
+        Assert.All(run.Ticks, t =>
+        {
+            Assert.True(double.IsFinite(t.Price) && t.Price > 0, $"{t.Instrument} printed {t.Price}");
+            Assert.True(double.IsFinite(t.Volume) && t.Volume >= 1, $"{t.Instrument} volume {t.Volume}");
+        });
+        Assert.All(run.Inventory, v => Assert.True(double.IsFinite(v.Quantity), $"{v.Instrument}/{v.Series} = {v.Quantity}"));
+        Assert.All(run.Inventory.Where(v => v.Series != InventorySeries.ManagedMoneyNet), v => Assert.True(v.Quantity >= 0, $"{v.Instrument}/{v.Series} = {v.Quantity}"));
+    }
+
+    [Theory]
+    [InlineData(1, 370)]
+    [InlineData(200, 730)]
+    [InlineData(1_234.5, 50)]
+    public void RateMode_EmitsTheConfiguredTicksPerSecondExactly(double ticksPerSecond, int stepMilliseconds)
+    {
+        var options = new SimulatorOptions { TicksPerSecond = ticksPerSecond, EpisodeInterval = null };
+
+        var run = SimulationRun.Record(options, seed: 3, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(stepMilliseconds));
+
+        Assert.Equal(BuiltInCount + (long)Math.Floor(ticksPerSecond * 120), run.Ticks.Count);
+        Assert.True(run.Ticks.Zip(run.Ticks.Skip(1)).All(pair => pair.First.Time <= pair.Second.Time), "ticks are in time order");
+        Assert.True(run.Ticks[^1].Time <= SimulationRun.Start + TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
+    public void CountMode_EmitsExactlyTheCountSpreadOverTheElapsedTime()
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions(), seed: 5);
+        List<Tick> ticks = [];
+        List<InventoryValue> inventory = [];
+        simulator.Advance(SimulationRun.Start, ticks, inventory);
+        ticks.Clear();
+
+        simulator.Advance(SimulationRun.Start.AddSeconds(1), 10_000, ticks, inventory);
+
+        Assert.Equal(10_000, ticks.Count);
+        Assert.All(ticks, t => Assert.InRange(t.Time, SimulationRun.Start.AddTicks(1), SimulationRun.Start.AddSeconds(1)));
+        Assert.Equal(SimulationRun.Start.AddSeconds(1), ticks[^1].Time);
+        Assert.InRange(ticks[4_999].Time, SimulationRun.Start.AddMilliseconds(499), SimulationRun.Start.AddMilliseconds(501));
+    }
+
+    [Fact]
+    public void Ticks_SeqStrictlyIncreasesPerInstrumentAndFollowsTheClockInMicroseconds()
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions { TicksPerSecond = 50 }, seed: 11);
+        List<Tick> ticks = [];
+        List<InventoryValue> inventory = [];
+        simulator.Advance(SimulationRun.Start, ticks, inventory);
+        for (int i = 1; i <= 600; i++)
+        {
+            simulator.Advance(SimulationRun.Start.AddMilliseconds(100 * i), ticks, inventory);
+        }
+
+        // Many ticks in one microsecond: seq must still rise.
+        simulator.Advance(SimulationRun.Start.AddMilliseconds(60_000).AddTicks(1), 5_000, ticks, inventory);
+
+        foreach (var group in ticks.GroupBy(t => t.Instrument))
+        {
+            var seqs = group.Select(t => t.Seq).ToList();
+            Assert.True(seqs.Zip(seqs.Skip(1)).All(p => p.Second > p.First), $"{group.Key}: seq not strictly increasing");
+            Assert.All(group, t => Assert.True(t.Seq >= t.Time.ToUnixTimeMilliseconds() * 1000, $"{group.Key}: seq {t.Seq} below the tick's time"));
+        }
+
+        var spread = ticks.First(t => t.Time == SimulationRun.Start.AddMilliseconds(100));
+        Assert.Equal(SimulationRun.Start.AddMilliseconds(100).ToUnixTimeMilliseconds() * 1000, spread.Seq);
+    }
+
+    [Fact]
+    public void Inventory_UsesTheContractsBaseUnitsAndPublishesAtTheConfiguredCadence()
+    {
+        var catalog = InstrumentCatalog.BuiltIn();
+        var options = new SimulatorOptions { TicksPerSecond = 10, InventoryMinInterval = TimeSpan.FromSeconds(20), InventoryMaxInterval = TimeSpan.FromSeconds(60) };
+
+        var run = SimulationRun.Record(options, seed: 9, TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1));
+
+        Assert.All(run.Inventory, v =>
+        {
+            Assert.True(catalog.TryGet(v.Instrument, out var definition), $"{v.Instrument} is not built in");
+            Assert.Contains(v.Series, InventorySeries.All);
+            Assert.Equal(InventorySeries.BaseUnit(v.Series, definition.PreciousMetal), v.Unit);
+            Assert.Equal(DateOnly.FromDateTime(v.PublishedAt.UtcDateTime), v.AsOf);
+        });
+        Assert.Equal(
+            [
+                ("COMEX:GC", "eligible"), ("COMEX:GC", "mmNet"), ("COMEX:GC", "registered"), ("COMEX:GC", "vault"),
+                ("COMEX:HG", "mmNet"),
+                ("COMEX:SI", "eligible"), ("COMEX:SI", "mmNet"), ("COMEX:SI", "registered"), ("COMEX:SI", "vault"),
+                ("ETF:GLD", "holdings"), ("ETF:SLV", "holdings"),
+                ("LME:AH", "cancelled"), ("LME:AH", "onWarrant"), ("LME:AH", "stocks"),
+                ("LME:CA", "cancelled"), ("LME:CA", "onWarrant"), ("LME:CA", "stocks"),
+            ],
+            run.Inventory.Select(v => (v.Instrument.Value, v.Series)).Distinct().Order());
+        foreach (var series in run.Inventory.GroupBy(v => (v.Instrument, v.Series)))
+        {
+            var times = series.Select(v => v.PublishedAt).ToList();
+            Assert.All(times.Zip(times.Skip(1)), p => Assert.InRange(p.Second - p.First, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60)));
+            Assert.InRange(times.Count, 30, 91);
+        }
+    }
+
+    [Fact]
+    public void LmeStocks_SplitIntoOnWarrantAndCancelled()
+    {
+        var run = SimulationRun.Record(new SimulatorOptions { TicksPerSecond = 10 }, seed: 13, TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(5));
+
+        foreach (var report in run.Inventory.Where(v => v.Instrument.Venue == "LME").GroupBy(v => (v.Instrument, v.PublishedAt)))
+        {
+            var values = report.ToDictionary(v => v.Series, v => v.Quantity);
+            Assert.Equal(values[InventorySeries.Stocks], values[InventorySeries.OnWarrant] + values[InventorySeries.Cancelled]);
+            Assert.InRange(values[InventorySeries.Cancelled], 0, values[InventorySeries.Stocks]);
+        }
+    }
+
+    [Fact]
+    public void SelectedInstruments_OnlyTheyTickAndPublish()
+    {
+        var options = new SimulatorOptions { TicksPerSecond = 100, Instruments = ["ETF:SLV", "COMEX:SI"] };
+
+        var run = SimulationRun.Record(options, seed: 2, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(["COMEX:SI", "ETF:SLV"], run.Ticks.Select(t => t.Instrument.Value).Distinct().Order());
+        Assert.Equal(["COMEX:SI", "ETF:SLV"], run.Inventory.Select(v => v.Instrument.Value).Distinct().Order());
+        Assert.Equal(2 + (100 * 300), run.Ticks.Count);
+    }
+
+    public static TheoryData<SimulatorOptions, string> InvalidOptions => new()
+    {
+        { new SimulatorOptions { TicksPerSecond = 0 }, "TicksPerSecond" },
+        { new SimulatorOptions { TicksPerSecond = double.NaN }, "TicksPerSecond" },
+        { new SimulatorOptions { Instruments = ["COMEX:XX"] }, "COMEX:XX is not simulated" },
+        { new SimulatorOptions { Instruments = ["comex:si"] }, "upper case" },
+        { new SimulatorOptions { InventoryMinInterval = TimeSpan.FromSeconds(60), InventoryMaxInterval = TimeSpan.FromSeconds(20) }, "InventoryMinInterval" },
+        { new SimulatorOptions { EpisodeInterval = TimeSpan.FromMinutes(1), EpisodeDuration = TimeSpan.FromMinutes(2) }, "EpisodeDuration" },
+        { new SimulatorOptions { EpisodePriceHalfLife = TimeSpan.Zero }, "EpisodePriceHalfLife" },
+        { new SimulatorOptions { MarketTimeScale = -1 }, "MarketTimeScale" },
+        { new SimulatorOptions { EpisodeScale = double.PositiveInfinity }, "EpisodeScale" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void InvalidOptions_ConstructorNamesTheProblem(SimulatorOptions options, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MarketSimulator(options, seed: 1));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TimeGoingBack_AddsNothing()
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions(), seed: 1);
+        List<Tick> ticks = [];
+        List<InventoryValue> inventory = [];
+        simulator.Advance(SimulationRun.Start.AddSeconds(10), ticks, inventory);
+        int opened = ticks.Count;
+
+        simulator.Advance(SimulationRun.Start, ticks, inventory);
+        simulator.Advance(SimulationRun.Start.AddSeconds(10), ticks, inventory);
+
+        Assert.Equal(opened, ticks.Count);
+        Assert.Equal(SimulationRun.Start.AddSeconds(10), simulator.Now);
+    }
+}
