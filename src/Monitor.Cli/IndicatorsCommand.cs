@@ -40,6 +40,12 @@ internal static class IndicatorsCommand
             return 2;
         }
 
+        if (outFile.Directory is { Exists: false } directory)
+        {
+            errors.WriteLine($"error: the folder {directory.FullName} for --out does not exist");
+            return 2;
+        }
+
         using var input = new StreamReader(quotesFile.FullName, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         if (!BarCsvReader.TryOpen(input, out var bars, out string headerError))
         {
