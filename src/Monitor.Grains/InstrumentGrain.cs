@@ -33,7 +33,10 @@ public sealed class InstrumentGrain(
 {
     private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Quotes are coalesced: at most one push per instrument per interval, with the latest state.</summary>
+    /// <summary>
+    /// Quotes are coalesced: at most one push per instrument per interval, with the latest state. The first change
+    /// after a quiet interval goes out at once; changes within an interval go out with the timer at its end.
+    /// </summary>
     private static readonly TimeSpan QuoteInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly List<ClosedBar> _closed = [];
@@ -45,6 +48,7 @@ public sealed class InstrumentGrain(
     private bool _dirty;
     private bool _quoteDue;
     private long _quoteDueSince;
+    private long _lastPush;
 
     // Push seq: consecutive within an activation, and starting above any earlier activation's (activation time
     // in ms x 1000), so a client sees a gap, and reloads, whenever it may have missed something.
@@ -120,6 +124,11 @@ public sealed class InstrumentGrain(
         MonitorMetrics.TicksAccepted.Add(accepted);
         MonitorMetrics.TicksDuplicate.Add(duplicates);
         MonitorMetrics.TicksLate.Add(late);
+        if (_quoteDue && clock.GetElapsedTime(_lastPush) >= QuoteInterval)
+        {
+            await PushQuoteAsync(CancellationToken.None);
+        }
+
         return new IngestCounts(accepted, duplicates, late);
     }
 
@@ -139,7 +148,7 @@ public sealed class InstrumentGrain(
     public Task<InstrumentSnapshot> GetSnapshotAsync()
     {
         var last = _pipeline.LastTick;
-        double? previous = _pipeline.PreviousClose;
+        double? previous = _pipeline.ReferencePrice;
         double? change = last is { } t && previous is { } p && p != 0 ? (t.Price - p) / p * 100 : null;
         var indicators = new Dictionary<string, double>(StringComparer.Ordinal);
         _pipeline.Series[0].CopyValues(indicators);
@@ -169,6 +178,7 @@ public sealed class InstrumentGrain(
         }
 
         _quoteDue = false;
+        _lastPush = clock.GetTimestamp();
         var snapshot = await GetSnapshotAsync();
         var finest = _pipeline.Series[0];
         QuoteBar? bar = finest.Aggregator.OpenBar is { } open

@@ -58,8 +58,11 @@ public sealed class InstrumentPipeline
     /// <summary>The last tick applied, by arrival.</summary>
     public Tick? LastTick { get; private set; }
 
-    /// <summary>The close of the last completed bar of the coarsest interval (for the change of the day), if any.</summary>
-    public double? PreviousClose => _series[^1].LastClosed?.Close;
+    /// <summary>
+    /// What today's change is measured from: the close of the last completed bar of the coarsest interval (the
+    /// previous day's close with daily bars), or, before one has closed, the open of the current one.
+    /// </summary>
+    public double? ReferencePrice => _series[^1].LastClosed?.Close ?? _series[^1].Aggregator.OpenBar?.Open;
 
     public IntervalSeries? Find(BarInterval interval) => Array.Find(_series, s => s.Interval == interval);
 

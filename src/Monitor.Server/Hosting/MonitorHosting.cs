@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
@@ -47,8 +48,14 @@ public static class MonitorHosting
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
-        // Registered after the silo: starts once it runs, stops before it does.
+        // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
+        if (options.DemoFeed.Enabled)
+        {
+            builder.Services.AddSingleton(DemoFeedSimulatorOptions(section.GetSection("DemoFeed")));
+            builder.Services.AddHostedService<DemoFeedService>();
+        }
+
         return builder;
     }
 
@@ -109,6 +116,15 @@ public static class MonitorHosting
                 return new SqliteGrainStorage(options.Storage.Sqlite.Path, services.GetRequiredService<Serializer>());
             });
         }
+    }
+
+    private static SimulatorOptions DemoFeedSimulatorOptions(IConfiguration section)
+    {
+        var simulator = section.Get<SimulatorOptions>() ?? new SimulatorOptions();
+        var problems = simulator.Validate();
+        return problems.Count == 0
+            ? simulator
+            : throw new OptionsValidationException("Monitor:DemoFeed", typeof(SimulatorOptions), problems.Select(p => $"Monitor:DemoFeed: {p}"));
     }
 
     private static void Validate(MonitorOptions options)

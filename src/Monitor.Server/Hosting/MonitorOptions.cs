@@ -73,6 +73,13 @@ public sealed class ClusterOptions
 public sealed class DemoFeedOptions
 {
     public bool Enabled { get; set; } = true;
+
+    /// <summary>On a first start (no ticks stored yet), this much simulated history is fed first, so bars and
+    /// indicators have values from the start. Zero turns it off.</summary>
+    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Ticks per instrument per minute of backfilled history.</summary>
+    public int BackfillTicksPerMinute { get; set; } = 6;
 }
 
 public sealed class AuthOptions
