@@ -55,13 +55,13 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
         await Ticks.AppendAsync(instrument, first);
 
         await Ticks.AppendAsync(instrument, first);
-        // Indices 3-5 again with other values, then 6-7 new: only 6 and 7 are stored.
-        var overlapping = Ticks(3, 5, basePrice: 1000);
+        // Indices 3-5 again with other values, then 6-72 new: only 6-72 are stored.
+        var overlapping = Ticks(3, 70, basePrice: 1000);
         await Ticks.AppendAsync(instrument, overlapping);
 
         var read = await Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
         Assert.Equal([.. first, .. overlapping[3..]], read);
-        Assert.Equal(new TickMark(7, 70), await Ticks.GetMarkAsync(instrument));
+        Assert.Equal(new TickMark(72, 720), await Ticks.GetMarkAsync(instrument));
     }
 
     [Fact]

@@ -179,6 +179,9 @@ internal sealed class TickAppendBatcher : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                // Let the callers whose appends just completed (their continuations are queued on the thread pool)
+                // enqueue their next ones first: fuller batches, fewer commits. Costs microseconds when idle.
+                await Task.Yield();
                 int ticks = 0;
                 while (ticks < MaxBatchTicks && reader.TryRead(out var append))
                 {

@@ -92,23 +92,29 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes batches on the database's writer connection with two statements prepared once and bound through
-    /// SQLitePCL directly: no boxing and no allocation per tick (ADO.NET parameters box every value; measured
-    /// about 35% more CPU per tick).
+    /// Writes batches on the database's writer connection with statements prepared once and bound through SQLitePCL
+    /// directly: no boxing and no allocation per tick (ADO.NET parameters box every value; measured about 35% more
+    /// CPU per tick). Ticks above an instrument's stored mark cannot be stored yet, so they go
+    /// <see cref="RowsPerInsert"/> rows per statement; ticks at or below it (retries) go one by one, so the mark moves
+    /// only by those actually inserted.
     /// </summary>
     private sealed class Sink(SqliteDatabase database) : ITickBatchSink, IDisposable
     {
-        private const string InsertSql = """
-            INSERT INTO ticks (instrument_id, idx, time, price, volume, seq, late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            ON CONFLICT (instrument_id, idx) DO NOTHING
-            """;
+        /// <summary>Rows per multi-row INSERT (measured: about a third less CPU per tick than one row per statement).</summary>
+        private const int RowsPerInsert = 32;
+
+        private const int ParametersPerRow = 6;
+
+        private const string ReadMarkSql = "SELECT last_idx FROM tick_marks WHERE instrument_id = ?1";
 
         private const string MarkSql = """
             INSERT INTO tick_marks (instrument_id, last_idx, last_seq) VALUES (?1, ?2, ?3)
             ON CONFLICT (instrument_id) DO UPDATE SET last_idx = max(last_idx, excluded.last_idx), last_seq = max(last_seq, excluded.last_seq)
             """;
 
-        private sqlite3_stmt? _insert;
+        private sqlite3_stmt? _insertOne;
+        private sqlite3_stmt? _insertMany;
+        private sqlite3_stmt? _readMark;
         private sqlite3_stmt? _mark;
         private long[] _ids = new long[64];
 
@@ -127,8 +133,23 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
 
         public void Dispose()
         {
-            _insert?.Dispose();
+            _insertOne?.Dispose();
+            _insertMany?.Dispose();
+            _readMark?.Dispose();
             _mark?.Dispose();
+        }
+
+        /// <summary><c>INSERT ... VALUES (?1, ?2..?7), (?1, ?8..?13), ...</c>: ?1 is the instrument, then six per row.</summary>
+        private static string InsertSql(int rows)
+        {
+            var sql = new System.Text.StringBuilder("INSERT INTO ticks (instrument_id, idx, time, price, volume, seq, late) VALUES ");
+            for (int row = 0; row < rows; row++)
+            {
+                int first = 2 + row * ParametersPerRow;
+                sql.Append(row == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(?1, ?{first}, ?{first + 1}, ?{first + 2}, ?{first + 3}, ?{first + 4}, ?{first + 5})");
+            }
+
+            return sql.Append(" ON CONFLICT (instrument_id, idx) DO NOTHING").ToString();
         }
 
         private static sqlite3_stmt Prepare(sqlite3 db, string sql)
@@ -148,11 +169,24 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             }
         }
 
+        private static void BindRow(sqlite3_stmt statement, int row, in StoredTick tick)
+        {
+            int first = 2 + row * ParametersPerRow;
+            raw.sqlite3_bind_int64(statement, first, tick.Index);
+            raw.sqlite3_bind_int64(statement, first + 1, UnixMicros.From(tick.Time));
+            raw.sqlite3_bind_double(statement, first + 2, tick.Price);
+            raw.sqlite3_bind_double(statement, first + 3, tick.Volume);
+            raw.sqlite3_bind_int64(statement, first + 4, tick.Seq);
+            raw.sqlite3_bind_int64(statement, first + 5, tick.Late ? 1 : 0);
+        }
+
         private void Write(IReadOnlyList<TickAppend> batch)
         {
             var connection = database.Writer;
             var db = connection.Handle!;
-            _insert ??= Prepare(db, InsertSql);
+            _insertOne ??= Prepare(db, InsertSql(1));
+            _insertMany ??= Prepare(db, InsertSql(RowsPerInsert));
+            _readMark ??= Prepare(db, ReadMarkSql);
             _mark ??= Prepare(db, MarkSql);
             if (_ids.Length < batch.Count)
             {
@@ -168,37 +202,89 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             using var transaction = connection.BeginTransaction();
             for (int i = 0; i < batch.Count; i++)
             {
-                long id = _ids[i];
-                long lastIndex = 0;
-                long lastSeq = long.MinValue;
-                foreach (ref readonly var tick in batch[i].Ticks.Span)
-                {
-                    raw.sqlite3_bind_int64(_insert, 1, id);
-                    raw.sqlite3_bind_int64(_insert, 2, tick.Index);
-                    raw.sqlite3_bind_int64(_insert, 3, UnixMicros.From(tick.Time));
-                    raw.sqlite3_bind_double(_insert, 4, tick.Price);
-                    raw.sqlite3_bind_double(_insert, 5, tick.Volume);
-                    raw.sqlite3_bind_int64(_insert, 6, tick.Seq);
-                    raw.sqlite3_bind_int64(_insert, 7, tick.Late ? 1 : 0);
-                    Step(db, _insert);
-                    if (raw.sqlite3_changes(db) > 0)
-                    {
-                        // Only ticks actually stored move the mark (a re-appended index is a no-op).
-                        lastIndex = tick.Index;
-                        lastSeq = Math.Max(lastSeq, tick.Seq);
-                    }
-                }
-
-                if (lastIndex > 0)
-                {
-                    raw.sqlite3_bind_int64(_mark, 1, id);
-                    raw.sqlite3_bind_int64(_mark, 2, lastIndex);
-                    raw.sqlite3_bind_int64(_mark, 3, lastSeq);
-                    Step(db, _mark);
-                }
+                WriteAppend(db, _ids[i], batch[i].Ticks.Span);
             }
 
             transaction.Commit();
+        }
+
+        private void WriteAppend(sqlite3 db, long id, ReadOnlySpan<StoredTick> ticks)
+        {
+            long storedIndex = ReadStoredIndex(db, id);
+            long lastIndex = 0;
+            long lastSeq = long.MinValue;
+            int next = 0;
+            raw.sqlite3_bind_int64(_insertOne, 1, id);
+            for (; next < ticks.Length && ticks[next].Index <= storedIndex; next++)
+            {
+                BindRow(_insertOne!, 0, ticks[next]);
+                Step(db, _insertOne!);
+                if (raw.sqlite3_changes(db) > 0)
+                {
+                    lastIndex = ticks[next].Index;
+                    lastSeq = Math.Max(lastSeq, ticks[next].Seq);
+                }
+            }
+
+            var fresh = ticks[next..];
+            if (!fresh.IsEmpty)
+            {
+                raw.sqlite3_bind_int64(_insertMany, 1, id);
+                for (; fresh.Length >= RowsPerInsert; fresh = fresh[RowsPerInsert..])
+                {
+                    for (int row = 0; row < RowsPerInsert; row++)
+                    {
+                        BindRow(_insertMany!, row, fresh[row]);
+                    }
+
+                    Step(db, _insertMany!);
+                }
+
+                foreach (ref readonly var tick in fresh)
+                {
+                    BindRow(_insertOne!, 0, tick);
+                    Step(db, _insertOne!);
+                }
+
+                lastIndex = ticks[^1].Index;
+                foreach (ref readonly var tick in ticks[next..])
+                {
+                    lastSeq = Math.Max(lastSeq, tick.Seq);
+                }
+            }
+
+            if (lastIndex > 0)
+            {
+                raw.sqlite3_bind_int64(_mark, 1, id);
+                raw.sqlite3_bind_int64(_mark, 2, lastIndex);
+                raw.sqlite3_bind_int64(_mark, 3, lastSeq);
+                Step(db, _mark!);
+            }
+        }
+
+        /// <summary>The highest index stored for the instrument (0 if none): indices above it are free.</summary>
+        private long ReadStoredIndex(sqlite3 db, long id)
+        {
+            raw.sqlite3_bind_int64(_readMark, 1, id);
+            try
+            {
+                int rc = raw.sqlite3_step(_readMark);
+                if (rc == raw.SQLITE_ROW)
+                {
+                    return raw.sqlite3_column_int64(_readMark, 0);
+                }
+
+                if (rc != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(rc, db);
+                }
+
+                return 0;
+            }
+            finally
+            {
+                raw.sqlite3_reset(_readMark);
+            }
         }
     }
 }
