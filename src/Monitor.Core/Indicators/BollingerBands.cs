@@ -11,6 +11,8 @@ public sealed class BollingerBands : Indicator
 {
     private readonly RollingStatistics _closes;
     private double _close;
+    private double _sma;
+    private double _sd;
 
     public BollingerBands(int period, double deviations)
         : base(IndicatorSpec.Format("bb", period, deviations), "sma", "upperBand", "lowerBand", "percentB", "zScore", "width")
@@ -33,8 +35,8 @@ public sealed class BollingerBands : Indicator
             return null;
         }
 
-        double sma = _closes.Mean;
-        double sd = _closes.PopulationStandardDeviation;
+        double sma = _sma;
+        double sd = _sd;
         double upper = sma + (Deviations * sd);
         double lower = sma - (Deviations * sd);
         return index switch
@@ -53,6 +55,11 @@ public sealed class BollingerBands : Indicator
     {
         _close = bar.Close;
         _closes.Add(bar.Close);
+        if (_closes.IsFull)
+        {
+            _sma = _closes.Mean;
+            _sd = _closes.PopulationStandardDeviation;
+        }
     }
 
     protected override void OnReset() => _closes.Clear();

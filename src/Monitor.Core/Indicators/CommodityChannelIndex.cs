@@ -39,12 +39,20 @@ public sealed class CommodityChannelIndex : Indicator
             return;
         }
 
+        // Oldest to newest, as two contiguous runs: the same order of additions as walking the ring by age.
+        _typicalPrices.GetSegments(out var older, out var newer);
         double sum = 0;
         bool flat = true;
-        for (int ago = Period - 1; ago >= 0; ago--)
+        foreach (double value in older)
         {
-            sum += _typicalPrices[ago];
-            flat &= _typicalPrices[ago] == typical;
+            sum += value;
+            flat &= value == typical;
+        }
+
+        foreach (double value in newer)
+        {
+            sum += value;
+            flat &= value == typical;
         }
 
         // A flat window's deviation is 0, although its rounded mean may differ from its values by an ulp.
@@ -56,9 +64,14 @@ public sealed class CommodityChannelIndex : Indicator
 
         double mean = sum / Period;
         double deviations = 0;
-        for (int ago = Period - 1; ago >= 0; ago--)
+        foreach (double value in older)
         {
-            deviations += Math.Abs(mean - _typicalPrices[ago]);
+            deviations += Math.Abs(mean - value);
+        }
+
+        foreach (double value in newer)
+        {
+            deviations += Math.Abs(mean - value);
         }
 
         double meanDeviation = deviations / Period;

@@ -15,7 +15,29 @@ internal sealed class RingBuffer
     public bool IsFull => Count == _items.Length;
 
     /// <summary>The value <paramref name="ago"/> steps back; 0 is the newest.</summary>
-    public double this[int ago] => _items[(_next - 1 - ago + _items.Length * 2) % _items.Length];
+    public double this[int ago]
+    {
+        get
+        {
+            int i = _next - 1 - ago;
+            return _items[i < 0 ? i + _items.Length : i];
+        }
+    }
+
+    /// <summary>The values held, oldest first, as two contiguous runs (the second empty until the buffer wraps).</summary>
+    public void GetSegments(out ReadOnlySpan<double> older, out ReadOnlySpan<double> newer)
+    {
+        if (IsFull)
+        {
+            older = _items.AsSpan(_next);
+            newer = _items.AsSpan(0, _next);
+        }
+        else
+        {
+            older = _items.AsSpan(0, Count);
+            newer = default;
+        }
+    }
 
     /// <summary>The oldest value still held.</summary>
     public double Oldest => IsFull ? _items[_next] : _items[0];

@@ -60,14 +60,19 @@ internal sealed class RollingExtremes
             // Drop the front once it has left the window.
             if (_count > 0 && _positions[_head] <= position - length)
             {
-                _head = (_head + 1) % length;
+                _head = _head + 1 == length ? 0 : _head + 1;
                 _count--;
             }
 
             // Drop candidates the new value dominates.
             while (_count > 0)
             {
-                int tail = (_head + _count - 1) % length;
+                int tail = _head + _count - 1;
+                if (tail >= length)
+                {
+                    tail -= length;
+                }
+
                 bool dominated = keepLargest ? _values[tail] <= value : _values[tail] >= value;
                 if (!dominated)
                 {
@@ -77,7 +82,12 @@ internal sealed class RollingExtremes
                 _count--;
             }
 
-            int slot = (_head + _count) % length;
+            int slot = _head + _count;
+            if (slot >= length)
+            {
+                slot -= length;
+            }
+
             _positions[slot] = position;
             _values[slot] = value;
             _count++;

@@ -10,6 +10,8 @@ public sealed class StandardDeviation : Indicator
 {
     private readonly RollingStatistics _closes;
     private double _close;
+    private double _mean;
+    private double _sd;
 
     public StandardDeviation(int period)
         : base(IndicatorSpec.Format("stddev", period), "stdDev", "mean", "zScore")
@@ -29,12 +31,12 @@ public sealed class StandardDeviation : Indicator
             return null;
         }
 
-        double sd = _closes.PopulationStandardDeviation;
+        double sd = _sd;
         return index switch
         {
             0 => Finite(sd),
-            1 => Finite(_closes.Mean),
-            2 => sd == 0 ? null : Finite((_close - _closes.Mean) / sd),
+            1 => Finite(_mean),
+            2 => sd == 0 ? null : Finite((_close - _mean) / sd),
             _ => throw new ArgumentOutOfRangeException(nameof(index)),
         };
     }
@@ -43,6 +45,11 @@ public sealed class StandardDeviation : Indicator
     {
         _close = bar.Close;
         _closes.Add(bar.Close);
+        if (_closes.IsFull)
+        {
+            _mean = _closes.Mean;
+            _sd = _closes.PopulationStandardDeviation;
+        }
     }
 
     protected override void OnReset() => _closes.Clear();
