@@ -159,4 +159,23 @@ public sealed class IngestValidationTests(MonitorServerFactory server)
         Assert.Equal(900 * 32150.746568627, value["quantity"]!.GetValue<double>(), 1e-3);
         Assert.Equal("2026-01-14", value["asOf"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Restatement_LatestWinsAndEveryVersionIsKept()
+    {
+        await _ingest.PostJsonAsync("/api/v1/inventory", """
+            [{"instrument":"LME:AH","series":"stocks","asOf":"2026-02-03","publishedAt":"2026-02-03T09:00:00Z","quantity":550,"unit":"kt"}]
+            """);
+        await _ingest.PostJsonAsync("/api/v1/inventory", """
+            [{"instrument":"LME:AH","series":"stocks","asOf":"2026-02-03","publishedAt":"2026-02-04T09:00:00Z","quantity":548500,"unit":"t"}]
+            """);
+
+        var reader = server.CreateClient((string?)null);
+        var latest = Assert.Single((await reader.GetJsonAsync("/api/v1/instruments/LME:AH/inventory/stocks")).AsArray());
+        Assert.Equal(548500, latest!["quantity"]!.GetValue<double>(), 6);
+        Assert.Equal(2, latest["version"]!.GetValue<int>());
+        var all = (await reader.GetJsonAsync("/api/v1/instruments/LME:AH/inventory/stocks?versions=all")).AsArray();
+        Assert.Equal([550000d, 548500d], all.Select(v => Math.Round(v!["quantity"]!.GetValue<double>(), 6)));
+        await (await reader.GetAsync("/api/v1/instruments/LME:AH/inventory/stocks?versions=some")).AssertProblemAsync(400, "versions");
+    }
 }

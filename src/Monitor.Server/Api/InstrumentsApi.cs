@@ -103,8 +103,10 @@ public static class InstrumentsApi
         return TypedResults.Ok(new { ts = snapshot?.Time, values = snapshot?.Values ?? new Dictionary<string, double>() });
     }
 
+    /// <summary>One series by asOf; the latest version of each asOf, or every restatement with <c>versions=all</c>.</summary>
     internal static async Task<IResult> GetInventoryAsync(
-        string id, string series, string? from, string? to, InstrumentCatalog catalog, IInventoryStore inventory, CancellationToken cancellationToken)
+        string id, string series, string? from, string? to, string? versions,
+        InstrumentCatalog catalog, IInventoryStore inventory, CancellationToken cancellationToken)
     {
         if (Find(id, catalog) is not { } definition)
         {
@@ -121,7 +123,12 @@ public static class InstrumentsApi
             return problem!;
         }
 
-        var values = await inventory.ReadAsync(definition.Id, canonical, start, end, allVersions: false, cancellationToken);
+        if (versions is not (null or "latest" or "all"))
+        {
+            return BadRequest($"'versions' is 'latest' (the default) or 'all', not '{UntrustedText.Printable(versions)}'.");
+        }
+
+        var values = await inventory.ReadAsync(definition.Id, canonical, start, end, allVersions: versions == "all", cancellationToken);
         return TypedResults.Ok(values.Select(InventoryView.From));
     }
 
@@ -216,12 +223,13 @@ public static class InstrumentsApi
         public static BarView From(Bar bar) => new(bar.Time, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
     }
 
-    public sealed record InventoryView(string AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit)
+    public sealed record InventoryView(string AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit, int Version)
     {
         public static InventoryView From(StoredInventory stored) => new(
             stored.Value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             stored.Value.PublishedAt,
             stored.Value.Quantity,
-            stored.Value.Unit.Symbol());
+            stored.Value.Unit.Symbol(),
+            stored.Version);
     }
 }
