@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Monitor.Cli;
+using Monitor.Cli.Feed;
 
 var root = new RootCommand("monitor: the command-line tool of Monitor, the real-time market monitoring service")
 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Monitor.Cli.Feed;
 using Monitor.Core.Market;
 using Monitor.Core.Simulation;
 

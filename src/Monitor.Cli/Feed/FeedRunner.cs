@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Monitor.Core.Market;
+using Monitor.Core.Simulation;
+
+namespace Monitor.Cli.Feed;
+
+/// <summary>
+/// Runs the simulator against the clock and posts its output. One generator advances the simulator and writes
+/// ticks into per-poster batches (pre-serialized with <see cref="TickBatchWriter"/> into reused buffers); each of
+/// <see cref="FeedSettings.Concurrency"/> posters sends its batches one after another through the shared
+/// <see cref="IngestClient"/>. Every instrument belongs to one poster, so its ticks (and their seq) arrive in order.
+/// Bounded queues hold the generator back when the server is slower than the rate (and set the pace at rate 0).
+/// </summary>
+internal sealed class FeedRunner : IDisposable
+{
+    private const int QueuedBatchesPerPoster = 2;
+
+    private readonly FeedSettings _settings;
+    private readonly TextWriter _output;
+    private readonly TimeProvider _clock;
+    private readonly FeedStatistics _statistics = new();
+    private readonly IngestClient _ingest;
+    private readonly FeedReporter _reporter;
+    private readonly Channel<TickBatchWriter>[] _queues;
+    private readonly ConcurrentQueue<TickBatchWriter>[] _spareBatches;
+    private readonly Channel<byte[]> _inventoryQueue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+
+    private FeedRunner(FeedSettings settings, TextWriter output, TimeProvider clock)
+    {
+        _settings = settings;
+        _output = TextWriter.Synchronized(output);
+        _clock = clock;
+        _ingest = new IngestClient(settings, _output, clock, _statistics);
+        _reporter = new FeedReporter(settings, _output, clock, _statistics);
+        _queues = new Channel<TickBatchWriter>[settings.Concurrency];
+        _spareBatches = new ConcurrentQueue<TickBatchWriter>[settings.Concurrency];
+        for (int p = 0; p < settings.Concurrency; p++)
+        {
+            _queues[p] = Channel.CreateBounded<TickBatchWriter>(new BoundedChannelOptions(QueuedBatchesPerPoster) { SingleReader = true, SingleWriter = true });
+            _spareBatches[p] = new ConcurrentQueue<TickBatchWriter>();
+        }
+    }
+
+    /// <summary>Returns 0 when every request succeeded, 1 when some failed (each distinct failure is printed once).</summary>
+    public static async Task<int> RunAsync(FeedSettings settings, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        MarketSimulator simulator;
+        try
+        {
+            simulator = new MarketSimulator(
+                new SimulatorOptions { TicksPerSecond = settings.Rate > 0 ? settings.Rate : 1, Instruments = settings.Instruments },
+                settings.Seed);
+        }
+        catch (ArgumentException e)
+        {
+            await errors.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+
+        using var runner = new FeedRunner(settings, output, clock);
+        return await runner.RunCoreAsync(simulator, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _ingest.Dispose();
+        foreach (var spares in _spareBatches)
+        {
+            while (spares.TryDequeue(out var batch))
+            {
+                batch.Dispose();
+            }
+        }
+    }
+
+    private async Task<int> RunCoreAsync(MarketSimulator simulator, CancellationToken cancellationToken)
+    {
+        var routes = new Dictionary<InstrumentId, TickRoute>();
+        for (int i = 0; i < simulator.Instruments.Count; i++)
+        {
+            var id = simulator.Instruments[i];
+            routes[id] = new TickRoute(i % _settings.Concurrency, JsonEncodedText.Encode(id.Value));
+        }
+
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"feed: {_settings.Url} {(_settings.Rate > 0 ? $"{_settings.Rate:#,0.##} ticks/s" : "as fast as the server takes")}, " +
+            $"{(_settings.Duration is { } d ? $"for {d}" : "until Ctrl-C")}, {routes.Count} instruments, " +
+            $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
+
+        // Ctrl-C stops the generator at once and gives what is queued or in flight a short grace; a --duration run
+        // drains everything.
+        using var abort = new CancellationTokenSource();
+        using var abortOnCancel = cancellationToken.Register(() => abort.CancelAfter(_settings.ShutdownGrace));
+        using var reporterStop = new CancellationTokenSource();
+
+        long started = _clock.GetTimestamp();
+        var posters = Enumerable.Range(0, _settings.Concurrency).Select(p => PostTicksAsync(p, abort.Token)).ToArray();
+        var inventoryPoster = PostInventoryAsync(abort.Token);
+        var reporter = _reporter.RunAsync(started, reporterStop.Token);
+
+        await GenerateAsync(simulator, routes, cancellationToken);
+
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        _inventoryQueue.Writer.TryComplete();
+        await Task.WhenAll(posters);
+        await inventoryPoster;
+        await reporterStop.CancelAsync();
+        await reporter;
+
+        _reporter.PrintSummary(_clock.GetElapsedTime(started));
+        return _statistics.FailedRequests > 0 ? 1 : 0;
+    }
+
+    private async Task GenerateAsync(MarketSimulator simulator, Dictionary<InstrumentId, TickRoute> routes, CancellationToken stop)
+    {
+        var current = new TickBatchWriter?[_settings.Concurrency];
+        var ticks = new List<Tick>(4096);
+        var inventory = new List<InventoryValue>();
+        var start = _clock.GetUtcNow();
+        var end = _settings.Duration is { } duration ? start + duration : DateTimeOffset.MaxValue;
+        using var timer = new PeriodicTimer(_settings.StepInterval, _clock);
+        DivergenceEpisode? announced = null;
+        try
+        {
+            simulator.Advance(start, ticks, inventory);
+            while (true)
+            {
+                if (simulator.LatestEpisode is { } episode && episode != announced)
+                {
+                    _output.WriteLine($"episode: {episode.Description}");
+                    announced = episode;
+                }
+
+                await DispatchAsync(ticks, inventory, routes, current, stop);
+                if (simulator.Now >= end || (_settings.Rate > 0 && !await timer.WaitForNextTickAsync(stop)))
+                {
+                    break;
+                }
+
+                var now = _clock.GetUtcNow();
+                now = now < end ? now : end;
+                if (_settings.Rate > 0)
+                {
+                    simulator.Advance(now, ticks, inventory);
+                }
+                else
+                {
+                    simulator.Advance(now, _settings.Batch * _settings.Concurrency, ticks, inventory);
+                }
+            }
+
+            // Whatever has not filled a batch goes now.
+            for (int p = 0; p < current.Length; p++)
+            {
+                if (current[p] is { Count: > 0 } batch)
+                {
+                    await _queues[p].Writer.WriteAsync(batch.Complete(), stop);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Ctrl-C: what is queued is still sent within the grace period.
+        }
+    }
+
+    private async ValueTask DispatchAsync(
+        List<Tick> ticks, List<InventoryValue> inventory, Dictionary<InstrumentId, TickRoute> routes, TickBatchWriter?[] current, CancellationToken stop)
+    {
+        long now = _clock.GetTimestamp();
+        foreach (var tick in ticks)
+        {
+            var route = routes[tick.Instrument];
+            var batch = current[route.Poster] ??= RentBatch(route.Poster, now);
+            batch.Add(tick, route.Name);
+            if (batch.Count >= _settings.Batch)
+            {
+                current[route.Poster] = null;
+                await _queues[route.Poster].Writer.WriteAsync(batch.Complete(), stop);
+            }
+        }
+
+        for (int p = 0; p < current.Length; p++)
+        {
+            if (current[p] is { Count: > 0 } batch && _clock.GetElapsedTime(batch.StartedAt, now) >= _settings.FlushInterval)
+            {
+                current[p] = null;
+                await _queues[p].Writer.WriteAsync(batch.Complete(), stop);
+            }
+        }
+
+        if (inventory.Count > 0 && _statistics.InventoryEnabled)
+        {
+            _inventoryQueue.Writer.TryWrite(InventoryJson.Serialize(inventory));
+        }
+
+        ticks.Clear();
+        inventory.Clear();
+    }
+
+    private TickBatchWriter RentBatch(int poster, long now)
+    {
+        if (!_spareBatches[poster].TryDequeue(out var batch))
+        {
+            batch = new TickBatchWriter();
+        }
+
+        batch.Begin(now);
+        return batch;
+    }
+
+    private async Task PostTicksAsync(int poster, CancellationToken abort)
+    {
+        await foreach (var batch in _queues[poster].Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (!abort.IsCancellationRequested)
+            {
+                await _ingest.SendTicksAsync(batch, abort);
+            }
+
+            _spareBatches[poster].Enqueue(batch);
+        }
+    }
+
+    private async Task PostInventoryAsync(CancellationToken abort)
+    {
+        await foreach (var json in _inventoryQueue.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            if (_statistics.InventoryEnabled && !abort.IsCancellationRequested)
+            {
+                await _ingest.SendInventoryAsync(json, abort);
+            }
+        }
+    }
+
+    private readonly record struct TickRoute(int Poster, JsonEncodedText Name);
+}

@@ -1,0 +1,21 @@
+namespace Monitor.Cli.Feed;
+
+/// <summary>What <c>monitor feed</c> was asked to do. <see cref="Seed"/> is always set (a random one when not given).</summary>
+internal sealed record FeedSettings(
+    Uri Url, string ApiKey, double Rate, TimeSpan? Duration, IReadOnlyList<string> Instruments, int Batch, int Concurrency, int Seed)
+{
+    /// <summary>How often progress is printed.</summary>
+    public TimeSpan ReportInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A batch that has not filled up is sent once its first tick is this old.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the simulator is advanced when a rate is set.</summary>
+    public TimeSpan StepInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>After Ctrl-C, how long requests in flight and queued batches get before they are abandoned.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Per request.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
