@@ -28,7 +28,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(1L, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal(2L, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM schema_version"));
     }
 
@@ -48,6 +48,40 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var error = Assert.Throws<InvalidOperationException>(() => MonitorStore.OpenSqlite(path));
         Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_Version1File_TicksMovedToPerInstrumentTables()
+    {
+        string path = Path.Combine(_directory, "v1.db");
+        Directory.CreateDirectory(_directory);
+        var instrument = TestData.NewInstrument();
+        var ticks = TestData.Ticks(1, 3);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Scalar(connection, """
+                CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);
+                INSERT INTO schema_version VALUES (1, 'then');
+                CREATE TABLE instruments (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                CREATE TABLE ticks (instrument_id INTEGER NOT NULL, idx INTEGER NOT NULL, time INTEGER NOT NULL, price REAL NOT NULL,
+                    volume REAL NOT NULL, seq INTEGER NOT NULL, late INTEGER NOT NULL, PRIMARY KEY (instrument_id, idx)) WITHOUT ROWID;
+                CREATE TABLE tick_marks (instrument_id INTEGER NOT NULL PRIMARY KEY, last_idx INTEGER NOT NULL, last_seq INTEGER NOT NULL);
+                """);
+            Scalar(connection, $"INSERT INTO instruments VALUES (7, '{instrument}'); INSERT INTO tick_marks VALUES (7, 3, 30);");
+            foreach (var tick in ticks)
+            {
+                long micros = (tick.Time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+                Scalar(connection, $"INSERT INTO ticks VALUES (7, {tick.Index}, {micros}, {tick.Price.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, {tick.Volume}, {tick.Seq}, {(tick.Late ? 1 : 0)})");
+            }
+        }
+
+        await using var store = MonitorStore.OpenSqlite(path);
+
+        Assert.Equal(ticks, await store.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+        Assert.Equal(new TickMark(3, 30), await store.Ticks.GetMarkAsync(instrument));
+        await store.Ticks.AppendAsync(instrument, TestData.Ticks(4, 1));
+        Assert.Equal(new TickMark(4, 40), await store.Ticks.GetMarkAsync(instrument));
     }
 
     [Fact]

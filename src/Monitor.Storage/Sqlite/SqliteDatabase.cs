@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
 
@@ -8,10 +9,18 @@ namespace Monitor.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. All writes go through one connection guarded by
 /// <see cref="WriteLock"/> (SQLite has a single writer anyway; this keeps writers from spinning on SQLITE_BUSY);
 /// reads use pooled connections of their own, which WAL lets run beside the writer.
+/// <para>
+/// Ticks live in one table per instrument, <c>ticks_{id}</c>, keyed by the tick index as its rowid. Appends then
+/// always land at the right edge of the table's and its time index's B-trees, where SQLite fills pages completely
+/// and touches one or two per instrument and commit. In one table keyed by (instrument, index) every instrument
+/// appends in the middle of the tree, where each split rebalances three half-full pages: measured 1.7 times the CPU
+/// per tick and 1.7 times the WAL bytes per commit with 20 instruments.
+/// </para>
 /// </summary>
 internal sealed class SqliteDatabase : IDisposable
 {
-    public const int SchemaVersion = 1;
+    /// <summary>2: one tick table per instrument (1, a single ticks table, only ever existed in development builds).</summary>
+    public const int SchemaVersion = 2;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -21,8 +30,8 @@ internal sealed class SqliteDatabase : IDisposable
     // for the device's flush latency (tens of microseconds on NVMe, several milliseconds on networked or
     // spinning disks) and caps the batch rate at the device's flush rate. The embedded store is the single-node
     // default; production durability comes from PostgreSQL.
-    // cache_size: 64 MiB keeps the insertion points of the tick indexes of hundreds of instruments in memory
-    // (measured: about 20% more ticks/s than the 2 MiB default).
+    // cache_size: 64 MiB keeps the pages where hundreds of instruments append in memory (measured with 100
+    // instruments: about 20% more ticks/s than the 2 MiB default).
     // wal_autocheckpoint=0: the writer never checkpoints; see CheckpointLoopAsync.
     private const string WriterPragmas =
         "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;";
@@ -37,18 +46,6 @@ internal sealed class SqliteDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS instruments (
             id INTEGER NOT NULL PRIMARY KEY,
             name TEXT NOT NULL UNIQUE);
-
-        -- Keyed by an integer instrument id rather than the name: measured 30% smaller and 15% faster to append.
-        CREATE TABLE IF NOT EXISTS ticks (
-            instrument_id INTEGER NOT NULL,
-            idx INTEGER NOT NULL,
-            time INTEGER NOT NULL,          -- Unix microseconds
-            price REAL NOT NULL,
-            volume REAL NOT NULL,
-            seq INTEGER NOT NULL,
-            late INTEGER NOT NULL,
-            PRIMARY KEY (instrument_id, idx)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ticks_instrument_time ON ticks (instrument_id, time);
 
         -- Highest stored index and seq per instrument, kept with each append so GetMark never scans ticks.
         CREATE TABLE IF NOT EXISTS tick_marks (
@@ -80,9 +77,9 @@ internal sealed class SqliteDatabase : IDisposable
             UNIQUE (instrument_id, series, as_of, version));
         CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
 
-        INSERT INTO schema_version (version, applied_at) VALUES (1, datetime('now'))
-            ON CONFLICT (version) DO NOTHING;
         """;
+
+
 
     private readonly string _readConnectionString;
     private readonly ConcurrentDictionary<string, long> _instrumentIds = new(StringComparer.Ordinal);
@@ -128,22 +125,7 @@ internal sealed class SqliteDatabase : IDisposable
             writer.Open();
             Execute(writer, "PRAGMA journal_mode=WAL;");
             Execute(writer, WriterPragmas);
-            using (var transaction = writer.BeginTransaction())
-            {
-                Execute(writer, Schema, transaction);
-                transaction.Commit();
-            }
-
-            using (var command = writer.CreateCommand())
-            {
-                command.CommandText = "SELECT max(version) FROM schema_version";
-                long version = (long)command.ExecuteScalar()!;
-                if (version > SchemaVersion)
-                {
-                    throw new InvalidOperationException(
-                        $"{fullPath} has schema version {version}, newer than this build's {SchemaVersion}: run a newer Monitor");
-                }
-            }
+            ApplySchema(writer, fullPath);
         }
         catch
         {
@@ -153,6 +135,9 @@ internal sealed class SqliteDatabase : IDisposable
 
         return new SqliteDatabase(fullPath, writer, builder.ToString());
     }
+
+    /// <summary>The table holding one instrument's ticks (ids are integers from the instruments table).</summary>
+    public static string TickTable(long instrumentId) => string.Create(CultureInfo.InvariantCulture, $"ticks_{instrumentId}");
 
     /// <summary>A new pooled connection for reading, open.</summary>
     public SqliteConnection OpenReader()
@@ -191,13 +176,20 @@ internal sealed class SqliteDatabase : IDisposable
             return id;
         }
 
-        using var command = Writer.CreateCommand();
-        command.CommandText = """
-            INSERT INTO instruments (name) VALUES ($name) ON CONFLICT (name) DO NOTHING;
-            SELECT id FROM instruments WHERE name = $name;
-            """;
-        command.Parameters.AddWithValue("$name", instrument.Value);
-        id = (long)command.ExecuteScalar()!;
+        using var transaction = Writer.BeginTransaction();
+        using (var command = Writer.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO instruments (name) VALUES ($name) ON CONFLICT (name) DO NOTHING;
+                SELECT id FROM instruments WHERE name = $name;
+                """;
+            command.Parameters.AddWithValue("$name", instrument.Value);
+            id = (long)command.ExecuteScalar()!;
+        }
+
+        Execute(Writer, CreateTickTable(id), transaction);
+        transaction.Commit();
         _instrumentIds.TryAdd(instrument.Value, id);
         return id;
     }
@@ -264,6 +256,75 @@ internal sealed class SqliteDatabase : IDisposable
         using var reader = command.ExecuteReader();
         // Columns: busy, frames in the WAL, frames copied into the database.
         return reader.Read() ? reader.GetInt64(1) : 0;
+    }
+
+    private static string CreateTickTable(long id)
+    {
+        string table = TickTable(id);
+        return $"""
+            CREATE TABLE IF NOT EXISTS {table} (
+                idx INTEGER PRIMARY KEY,        -- the tick index, as the rowid
+                time INTEGER NOT NULL,          -- Unix microseconds
+                price REAL NOT NULL,
+                volume REAL NOT NULL,
+                seq INTEGER NOT NULL,
+                late INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS {table}_time ON {table} (time);
+            """;
+    }
+
+    /// <summary>Creates what is missing and upgrades a version 1 file; fails on a file from a newer build.</summary>
+    private static void ApplySchema(SqliteConnection writer, string path)
+    {
+        using var transaction = writer.BeginTransaction();
+        Execute(writer, Schema, transaction);
+        long version;
+        using (var command = writer.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
+            version = (long)command.ExecuteScalar()!;
+        }
+
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"{path} has schema version {version}, newer than this build's {SchemaVersion}: run a newer Monitor");
+        }
+
+        if (version == 1)
+        {
+            var ids = new List<long>();
+            using (var command = writer.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT id FROM instruments";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+
+            // Version 1 kept all ticks in one table keyed by (instrument_id, idx): move them.
+            foreach (long id in ids)
+            {
+                Execute(writer, CreateTickTable(id), transaction);
+                Execute(
+                    writer,
+                    $"INSERT INTO {TickTable(id)} (idx, time, price, volume, seq, late) SELECT idx, time, price, volume, seq, late FROM ticks WHERE instrument_id = {id}",
+                    transaction);
+            }
+
+            Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
+        }
+
+        if (version < SchemaVersion)
+        {
+            Execute(writer, $"INSERT INTO schema_version (version, applied_at) VALUES ({SchemaVersion}, datetime('now'))", transaction);
+        }
+
+        transaction.Commit();
     }
 
     internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

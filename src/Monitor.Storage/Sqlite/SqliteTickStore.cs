@@ -44,14 +44,14 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
     public IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, CancellationToken cancellationToken = default) =>
         ReadAsync(
             instrument,
-            $"SELECT {Columns} FROM ticks WHERE instrument_id = $id AND idx > $after ORDER BY idx",
+            table => $"SELECT {Columns} FROM {table} WHERE idx > $after ORDER BY idx",
             command => command.Parameters.AddWithValue("$after", afterIndex),
             cancellationToken);
 
     public IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         ReadAsync(
             instrument,
-            $"SELECT {Columns} FROM ticks WHERE instrument_id = $id AND time >= $from AND time < $to ORDER BY idx",
+            table => $"SELECT {Columns} FROM {table} WHERE time >= $from AND time < $to ORDER BY idx",
             command =>
             {
                 command.Parameters.AddWithValue("$from", UnixMicros.From(from));
@@ -66,7 +66,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
     }
 
     private async IAsyncEnumerable<StoredTick> ReadAsync(
-        InstrumentId instrument, string sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
+        InstrumentId instrument, Func<string, string> sql, Action<SqliteCommand> bind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var connection = _database.OpenReader();
         if (_database.FindInstrumentId(connection, instrument) is not { } id)
@@ -75,8 +75,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", id);
+        command.CommandText = sql(SqliteDatabase.TickTable(id));
         bind(command);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -92,11 +91,11 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes batches on the database's writer connection with statements prepared once and bound through SQLitePCL
-    /// directly: no boxing and no allocation per tick (ADO.NET parameters box every value; measured about 35% more
-    /// CPU per tick). Ticks above an instrument's stored mark cannot be stored yet, so they go
-    /// <see cref="RowsPerInsert"/> rows per statement; ticks at or below it (retries) go one by one, so the mark moves
-    /// only by those actually inserted.
+    /// Writes batches on the database's writer connection with statements prepared once (per instrument table) and
+    /// bound through SQLitePCL directly: no boxing and no allocation per tick (ADO.NET parameters box every value;
+    /// measured about 35% more CPU per tick). Ticks above an instrument's stored mark cannot be stored yet, so they
+    /// go <see cref="RowsPerInsert"/> rows per statement; ticks at or below it (retries) go one by one, so the mark
+    /// moves only by those actually inserted.
     /// </summary>
     private sealed class Sink(SqliteDatabase database) : ITickBatchSink, IDisposable
     {
@@ -112,8 +111,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             ON CONFLICT (instrument_id) DO UPDATE SET last_idx = max(last_idx, excluded.last_idx), last_seq = max(last_seq, excluded.last_seq)
             """;
 
-        private sqlite3_stmt? _insertOne;
-        private sqlite3_stmt? _insertMany;
+        private readonly Dictionary<long, TableStatements> _tables = [];
         private sqlite3_stmt? _readMark;
         private sqlite3_stmt? _mark;
         private long[] _ids = new long[64];
@@ -133,23 +131,13 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
 
         public void Dispose()
         {
-            _insertOne?.Dispose();
-            _insertMany?.Dispose();
-            _readMark?.Dispose();
-            _mark?.Dispose();
-        }
-
-        /// <summary><c>INSERT ... VALUES (?1, ?2..?7), (?1, ?8..?13), ...</c>: ?1 is the instrument, then six per row.</summary>
-        private static string InsertSql(int rows)
-        {
-            var sql = new System.Text.StringBuilder("INSERT INTO ticks (instrument_id, idx, time, price, volume, seq, late) VALUES ");
-            for (int row = 0; row < rows; row++)
+            foreach (var table in _tables.Values)
             {
-                int first = 2 + row * ParametersPerRow;
-                sql.Append(row == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(?1, ?{first}, ?{first + 1}, ?{first + 2}, ?{first + 3}, ?{first + 4}, ?{first + 5})");
+                table.Dispose();
             }
 
-            return sql.Append(" ON CONFLICT (instrument_id, idx) DO NOTHING").ToString();
+            _readMark?.Dispose();
+            _mark?.Dispose();
         }
 
         private static sqlite3_stmt Prepare(sqlite3 db, string sql)
@@ -171,7 +159,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
 
         private static void BindRow(sqlite3_stmt statement, int row, in StoredTick tick)
         {
-            int first = 2 + row * ParametersPerRow;
+            int first = 1 + row * ParametersPerRow;
             raw.sqlite3_bind_int64(statement, first, tick.Index);
             raw.sqlite3_bind_int64(statement, first + 1, UnixMicros.From(tick.Time));
             raw.sqlite3_bind_double(statement, first + 2, tick.Price);
@@ -184,8 +172,6 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
         {
             var connection = database.Writer;
             var db = connection.Handle!;
-            _insertOne ??= Prepare(db, InsertSql(1));
-            _insertMany ??= Prepare(db, InsertSql(RowsPerInsert));
             _readMark ??= Prepare(db, ReadMarkSql);
             _mark ??= Prepare(db, MarkSql);
             if (_ids.Length < batch.Count)
@@ -193,7 +179,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
                 _ids = new long[Math.Max(batch.Count, _ids.Length * 2)];
             }
 
-            // Instrument ids first, outside the transaction: a new instrument's row commits on its own.
+            // Instrument ids (and tables) first, outside the transaction: a new instrument commits on its own.
             for (int i = 0; i < batch.Count; i++)
             {
                 _ids[i] = database.GetOrAddInstrumentId(batch[i].Instrument);
@@ -210,15 +196,20 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
 
         private void WriteAppend(sqlite3 db, long id, ReadOnlySpan<StoredTick> ticks)
         {
+            if (!_tables.TryGetValue(id, out var table))
+            {
+                table = new TableStatements(db, id);
+                _tables.Add(id, table);
+            }
+
             long storedIndex = ReadStoredIndex(db, id);
             long lastIndex = 0;
             long lastSeq = long.MinValue;
             int next = 0;
-            raw.sqlite3_bind_int64(_insertOne, 1, id);
             for (; next < ticks.Length && ticks[next].Index <= storedIndex; next++)
             {
-                BindRow(_insertOne!, 0, ticks[next]);
-                Step(db, _insertOne!);
+                BindRow(table.InsertOne, 0, ticks[next]);
+                Step(db, table.InsertOne);
                 if (raw.sqlite3_changes(db) > 0)
                 {
                     lastIndex = ticks[next].Index;
@@ -229,21 +220,20 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             var fresh = ticks[next..];
             if (!fresh.IsEmpty)
             {
-                raw.sqlite3_bind_int64(_insertMany, 1, id);
                 for (; fresh.Length >= RowsPerInsert; fresh = fresh[RowsPerInsert..])
                 {
                     for (int row = 0; row < RowsPerInsert; row++)
                     {
-                        BindRow(_insertMany!, row, fresh[row]);
+                        BindRow(table.InsertMany, row, fresh[row]);
                     }
 
-                    Step(db, _insertMany!);
+                    Step(db, table.InsertMany);
                 }
 
                 foreach (ref readonly var tick in fresh)
                 {
-                    BindRow(_insertOne!, 0, tick);
-                    Step(db, _insertOne!);
+                    BindRow(table.InsertOne, 0, tick);
+                    Step(db, table.InsertOne);
                 }
 
                 lastIndex = ticks[^1].Index;
@@ -284,6 +274,35 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             finally
             {
                 raw.sqlite3_reset(_readMark);
+            }
+        }
+
+        /// <summary>The inserts into one instrument's table: one row, and <see cref="RowsPerInsert"/> rows.</summary>
+        private sealed class TableStatements(sqlite3 db, long id) : IDisposable
+        {
+            public sqlite3_stmt InsertOne { get; } = Prepare(db, InsertSql(id, 1));
+
+            public sqlite3_stmt InsertMany { get; } = Prepare(db, InsertSql(id, RowsPerInsert));
+
+            public void Dispose()
+            {
+                InsertOne.Dispose();
+                InsertMany.Dispose();
+            }
+
+            /// <summary><c>INSERT INTO ticks_{id} ... VALUES (?1..?6), (?7..?12), ...</c>: six parameters per row.</summary>
+            private static string InsertSql(long id, int rows)
+            {
+                var sql = new System.Text.StringBuilder($"INSERT INTO {SqliteDatabase.TickTable(id)} (idx, time, price, volume, seq, late) VALUES ");
+                for (int row = 0; row < rows; row++)
+                {
+                    int first = 1 + row * ParametersPerRow;
+                    sql.Append(row == 0 ? "" : ", ").Append(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"(?{first}, ?{first + 1}, ?{first + 2}, ?{first + 3}, ?{first + 4}, ?{first + 5})");
+                }
+
+                return sql.Append(" ON CONFLICT (idx) DO NOTHING").ToString();
             }
         }
     }
