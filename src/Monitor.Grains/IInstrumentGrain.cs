@@ -14,6 +14,10 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("IngestInventory")]
     Task IngestInventoryAsync(InventoryBatch batch);
 
+    /// <summary>Rebuilds the pipeline from the instrument's current definition (after its intervals changed).</summary>
+    [Alias("Reload")]
+    Task ReloadAsync();
+
     [Alias("GetSnapshot")]
     Task<InstrumentSnapshot> GetSnapshotAsync();
 

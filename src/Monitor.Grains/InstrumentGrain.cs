@@ -57,10 +57,7 @@ public sealed class InstrumentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
-        if (!catalog.TryGet(_id, out var definition))
-        {
-            throw new InvalidOperationException($"unknown instrument {_id}");
-        }
+        var definition = await FindDefinitionAsync();
 
         _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _relays = new RelayFanOut(GrainFactory, clock);
@@ -76,6 +73,13 @@ public sealed class InstrumentGrain(
         {
             await WriteStateAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Deactivates so the next call rebuilds the pipeline from the current definition and the store.</summary>
+    public Task ReloadAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
@@ -189,10 +193,23 @@ public sealed class InstrumentGrain(
         MonitorMetrics.HubPushLag.Record(clock.GetElapsedTime(_quoteDueSince).TotalMilliseconds);
     }
 
+    /// <summary>The definition from this silo's catalog, or from the registry when it was added on another silo just now.</summary>
+    private async Task<InstrumentDefinition> FindDefinitionAsync()
+    {
+        foreach (var record in await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        {
+            catalog.Put(record.ToDefinition());
+        }
+
+        return catalog.TryGet(_id, out var definition)
+            ? definition
+            : throw new InvalidOperationException($"unknown instrument {_id}");
+    }
+
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         long watermark = 0;
-        if (state.State.Pipeline is { } saved && saved.Aggregators.Count == _pipeline.Series.Count)
+        if (state.State.Pipeline is { } saved && _pipeline.CanRestore(saved))
         {
             for (int i = 0; i < _pipeline.Series.Count; i++)
             {
@@ -210,7 +227,8 @@ public sealed class InstrumentGrain(
             watermark = state.State.TickWatermark;
         }
 
-        // Without saved state every stored tick is replayed: bars and indicators come out as they were.
+        // Without usable saved state (none yet, or the intervals changed) every stored tick is replayed:
+        // bars and indicators come out as they were.
         _lastIndex = watermark;
         int replayed = 0;
         await foreach (var stored in tickStore.ReadAfterAsync(_id, watermark, cancellationToken))

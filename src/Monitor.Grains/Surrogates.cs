@@ -99,15 +99,16 @@ public struct PipelineStateSurrogate
     [Id(0)] public long LastSeq;
     [Id(1)] public Tick? LastTick;
     [Id(2)] public BarAggregatorState[] Aggregators;
+    [Id(3)] public string[] Intervals;
 }
 
 [RegisterConverter]
 public sealed class PipelineStateConverter : IConverter<PipelineState, PipelineStateSurrogate>
 {
-    public PipelineState ConvertFromSurrogate(in PipelineStateSurrogate s) => new(s.LastSeq, s.LastTick, s.Aggregators);
+    public PipelineState ConvertFromSurrogate(in PipelineStateSurrogate s) => new(s.LastSeq, s.LastTick, s.Intervals ?? [], s.Aggregators);
 
     public PipelineStateSurrogate ConvertToSurrogate(in PipelineState v) =>
-        new() { LastSeq = v.LastSeq, LastTick = v.LastTick, Aggregators = [.. v.Aggregators] };
+        new() { LastSeq = v.LastSeq, LastTick = v.LastTick, Intervals = [.. v.Intervals], Aggregators = [.. v.Aggregators] };
 }
 
 [GenerateSerializer, Alias("Monitor.InventoryValue")]

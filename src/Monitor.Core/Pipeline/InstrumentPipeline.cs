@@ -96,12 +96,16 @@ public sealed class InstrumentPipeline
     }
 
     /// <summary>What must be saved to resume exactly here, given the stored closed bars for the indicators.</summary>
-    public PipelineState State => new(LastSeq, LastTick, _series.Select(s => s.Aggregator.State).ToArray());
+    public PipelineState State =>
+        new(LastSeq, LastTick, [.. _series.Select(s => s.Interval.Name)], [.. _series.Select(s => s.Aggregator.State)]);
+
+    /// <summary>Whether saved state was taken with this pipeline's intervals, so <see cref="Restore"/> can use it.</summary>
+    public bool CanRestore(PipelineState state) => state.Intervals.SequenceEqual(_series.Select(s => s.Interval.Name));
 
     /// <summary>Resumes from saved state; feed the indicators with <see cref="IntervalSeries.WarmUp"/> first.</summary>
     public void Restore(PipelineState state)
     {
-        if (state.Aggregators.Count != _series.Length)
+        if (!CanRestore(state))
         {
             throw new ArgumentException("the saved state has a different set of intervals", nameof(state));
         }
@@ -115,8 +119,8 @@ public sealed class InstrumentPipeline
     }
 }
 
-/// <summary>Saved state of an <see cref="InstrumentPipeline"/>; aggregators in interval order, finest first.</summary>
-public sealed record PipelineState(long LastSeq, Tick? LastTick, IReadOnlyList<BarAggregatorState> Aggregators);
+/// <summary>Saved state of an <see cref="InstrumentPipeline"/>; intervals and their aggregators finest first.</summary>
+public sealed record PipelineState(long LastSeq, Tick? LastTick, IReadOnlyList<string> Intervals, IReadOnlyList<BarAggregatorState> Aggregators);
 
 /// <summary>One interval's bars and the indicators computed over its closed bars.</summary>
 public sealed class IntervalSeries

@@ -71,9 +71,10 @@ public static class InstrumentsApi
             return BadRequest($"'limit' must be from 1 to {MaxBars}, got {limit}.");
         }
 
+        // The grain first: its activation may replay stored ticks and store the bars they close.
         int count = limit ?? DefaultBars;
-        var closed = await bars.ReadAsync(definition.Id, barInterval, start, end, count, cancellationToken);
         var open = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetOpenBarAsync(barInterval.Name), cancellationToken);
+        var closed = await bars.ReadAsync(definition.Id, barInterval, start, end, count, cancellationToken);
         var result = closed.Select(BarView.From).ToList();
         if (open is { } bar && bar.Time >= start && bar.Time < end && (result.Count == 0 || result[^1].Ts < bar.Time))
         {

@@ -50,6 +50,7 @@ public static class MonitorHosting
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
+        builder.Services.AddHostedService<InstrumentCatalogSync>();
         if (options.DemoFeed.Enabled)
         {
             builder.Services.AddSingleton(DemoFeedSimulatorOptions(section.GetSection("DemoFeed")));
@@ -70,6 +71,7 @@ public static class MonitorHosting
         app.MapHealthChecks("/health/ready");
         app.MapIngestApi();
         app.MapInstrumentsApi();
+        app.MapInstrumentAdminApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         app.MapGet("/", () => Results.Content(
             "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",
@@ -101,11 +103,15 @@ public static class MonitorHosting
 
         if (options.Storage.Provider == "postgres")
         {
-            silo.AddAdoNetGrainStorage(MonitorGrainStorage.Name, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = postgres;
-            });
+            // Orleans' binary serializer, as in SQLite mode: it honours the surrogates of Monitor.Core's types,
+            // which the provider's default JSON serializer does not.
+            silo.AddAdoNetGrainStorage(MonitorGrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> builder) =>
+                builder.Configure<Serializer>((o, serializer) =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = postgres;
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
         }
         else
         {

@@ -1,0 +1,56 @@
+using Monitor.Core.Market;
+using Orleans.Runtime;
+
+namespace Monitor.Grains;
+
+/// <summary>
+/// Instruments added or changed at run time (<c>PUT /api/v1/instruments/{id}</c>), persisted, so every silo's
+/// catalog can pick them up and an instrument grain activating anywhere finds its definition.
+/// </summary>
+[Alias("Monitor.IInstrumentRegistryGrain")]
+public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
+{
+    [Alias("Put")]
+    Task PutAsync(InstrumentRecord instrument);
+
+    [Alias("GetAll")]
+    Task<InstrumentRecord[]> GetAllAsync();
+}
+
+/// <summary>An instrument definition in a form Orleans and the grain storage keep.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.InstrumentRecord")]
+public sealed record InstrumentRecord(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] InstrumentKind Kind,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string Unit,
+    [property: Id(5)] string[] Intervals,
+    [property: Id(6)] bool PreciousMetal)
+{
+    public static InstrumentRecord From(InstrumentDefinition definition) => new(
+        definition.Id.Value, definition.Name, definition.Kind, definition.Currency, definition.Unit,
+        [.. definition.Intervals.Select(i => i.Name)], definition.PreciousMetal);
+
+    public InstrumentDefinition ToDefinition() => new(
+        InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal);
+}
+
+[GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
+public sealed class InstrumentRegistryState
+{
+    [Id(0)] public Dictionary<string, InstrumentRecord> Instruments { get; set; } = [];
+}
+
+public sealed class InstrumentRegistryGrain(
+    [PersistentState("instrumentRegistry", MonitorGrainStorage.Name)] IPersistentState<InstrumentRegistryState> state)
+    : Grain, IInstrumentRegistryGrain
+{
+    public async Task PutAsync(InstrumentRecord instrument)
+    {
+        state.State.Instruments[instrument.Id] = instrument;
+        await state.WriteStateAsync();
+    }
+
+    public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(state.State.Instruments.Values.ToArray());
+}

@@ -1,0 +1,30 @@
+using Monitor.Core.Market;
+using Monitor.Grains;
+
+namespace Monitor.Server.Live;
+
+/// <summary>Keeps this silo's instrument catalog in step with the registry, so an instrument added on another silo is known here within seconds.</summary>
+internal sealed class InstrumentCatalogSync(IGrainFactory grains, InstrumentCatalog catalog, ILogger<InstrumentCatalogSync> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+                {
+                    catalog.Put(record.ToDefinition());
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Reading the instrument registry failed; retrying");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,61 @@
+namespace Monitor.Server.Tests;
+
+/// <summary>Adding and changing instruments at run time. Its own server: these tests change the catalog.</summary>
+public sealed class InstrumentAdminTests(MonitorServerFactory server) : IClassFixture<MonitorServerFactory>
+{
+    private readonly MonitorServerFactory _server = server;
+
+    [Fact]
+    public async Task NewInstrument_IsCreatedAndTakesTicks()
+    {
+        var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
+        var created = await admin.PutAsync("/api/v1/instruments/LME:ZS", Json("""{"name":"LME zinc","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1d"]}"""));
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+
+        var ticks = await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"LME:ZS","ts":"2026-05-05T10:00:00Z","price":2900}]""")).OkJsonAsync();
+        Assert.Equal(1, ticks["accepted"]!.GetValue<int>());
+        var zinc = await _server.CreateClient((string?)null).GetJsonAsync("/api/v1/instruments/LME:ZS");
+        Assert.Equal("LME zinc", zinc["name"]!.GetValue<string>());
+        Assert.Equal(2900, zinc["last"]!["price"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task ChangedIntervals_TakeEffectWithoutARestart()
+    {
+        var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
+        await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"ETF:URA","ts":"2026-05-05T10:00:00Z","price":30},{"instrument":"ETF:URA","ts":"2026-05-05T10:06:00Z","price":31}]""");
+
+        var changed = await admin.PutAsync("/api/v1/instruments/ETF:URA", Json("""{"intervals":["1m","5m","1d"]}"""));
+        Assert.Equal(System.Net.HttpStatusCode.OK, changed.StatusCode);
+
+        var bars = await Eventually.GetAsync(
+            async () => await _server.CreateClient((string?)null).GetAsync("/api/v1/instruments/ETF:URA/bars?interval=5m"),
+            r => r.IsSuccessStatusCode,
+            because: "5m bars after the change");
+        var fiveMinute = (await bars.OkJsonAsync()).AsArray();
+        Assert.Equal(2, fiveMinute.Count);
+        Assert.Equal(30, fiveMinute[0]!["close"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task InvalidDefinition_Is400ListingEveryProblem()
+    {
+        var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
+        var response = await admin.PutAsync("/api/v1/instruments/LME:NI", Json("""{"kind":"bond","currency":"dollars","intervals":["7m","1m","1m"]}"""));
+        await response.AssertProblemAsync(400, "'name' is required");
+        string detail = (await response.Content.ReadAsStringAsync());
+        Assert.Contains("'kind'", detail, StringComparison.Ordinal);
+        Assert.Contains("'currency'", detail, StringComparison.Ordinal);
+        Assert.Contains("'unit'", detail, StringComparison.Ordinal);
+        Assert.Contains("7m", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PutWithoutAdminRole_Is403()
+    {
+        var response = await _server.CreateClient(MonitorServerFactory.IngestKey).PutAsync("/api/v1/instruments/LME:PB", Json("""{"name":"lead","unit":"USD/t"}"""));
+        await response.AssertProblemAsync(403, "role");
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+}
