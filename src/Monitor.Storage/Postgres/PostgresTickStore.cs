@@ -143,6 +143,29 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         {
             try
             {
+                await WriteOnceAsync(batch).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception) when (exception is not PostgresException || exception.IsTransient)
+            {
+                // The connection was lost (killed while idle, server restart, failover): once more on a new one.
+                // Appends are idempotent, so this is safe even if the lost commit did reach the server.
+                await WriteOnceAsync(batch).ConfigureAwait(false);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async Task WriteOnceAsync(IReadOnlyList<TickAppend> batch)
+        {
+            try
+            {
                 var connection = _connection ??= await database.DataSource.OpenConnectionAsync().ConfigureAwait(false);
                 if (_ids.Length < batch.Count)
                 {
@@ -161,18 +184,9 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
             }
             catch
             {
-                // Start the next batch on a fresh connection: this one may be broken or mid-COPY.
+                // Start the next attempt on a fresh connection: this one may be broken or mid-COPY.
                 await DisposeAsync().ConfigureAwait(false);
                 throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_connection is { } connection)
-            {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
 
