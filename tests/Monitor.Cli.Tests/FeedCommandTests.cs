@@ -11,8 +11,8 @@ namespace Monitor.Cli.Tests;
 /// <summary><c>monitor feed</c> against an in-process receiver: what goes over the wire, and when the run ends.</summary>
 public sealed class FeedCommandTests
 {
-    private const string ApiKey = "test-ingest-key";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private const string ApiKey = FeedInvocation.ApiKey;
+    private static readonly TimeSpan Deadline = FeedInvocation.Deadline;
 
     [Theory]
     [InlineData("2000", 17 + 3000)]
@@ -183,21 +183,14 @@ public sealed class FeedCommandTests
         Assert.Equal(["COMEX:SI", "ETF:SLV", "LME:CA"], result.GetValue<string[]>("--instruments") ?? []);
     }
 
-    private static Task<RunResult> InvokeAsync(FeedReceiver receiver, params string[] arguments) =>
+    private static Task<FeedRun> InvokeAsync(FeedReceiver receiver, params string[] arguments) =>
         InvokeAsync(receiver, CancellationToken.None, arguments);
 
-    private static async Task<RunResult> InvokeAsync(FeedReceiver receiver, CancellationToken cancellationToken, params string[] arguments)
+    private static async Task<FeedRun> InvokeAsync(FeedReceiver receiver, CancellationToken cancellationToken, params string[] arguments)
     {
-        using var output = new StringWriter();
-        using var errors = new StringWriter();
-        var root = new RootCommand { FeedCommand.Create() };
-        var configuration = new InvocationConfiguration { Output = output, Error = errors, ProcessTerminationTimeout = null };
-        string[] args = ["feed", "--url", receiver.Url.ToString(), "--api-key", ApiKey, .. arguments];
-
-        int exitCode = await root.Parse(args).InvokeAsync(configuration, cancellationToken).WaitAsync(Deadline);
-
-        Assert.Equal("", errors.ToString());
-        return new RunResult(exitCode, output.ToString());
+        var run = await FeedInvocation.InvokeAsync(receiver, cancellationToken, arguments);
+        Assert.Equal("", run.Errors);
+        return run;
     }
 
     /// <summary>The items of a JSON array body.</summary>
@@ -226,10 +219,5 @@ public sealed class FeedCommandTests
             Assert.True(item.GetProperty("volume").GetDouble() > 0);
             return (instrument, item.GetProperty("seq").GetInt64());
         }).ToList();
-    }
-
-    private sealed record RunResult(int ExitCode, string Output)
-    {
-        public IReadOnlyList<string> OutputLines => Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -48,6 +48,11 @@ internal static class FeedCommand
             DefaultValueFactory = _ => 4,
         };
         var seed = new Option<int?>("--seed") { Description = "seed of the simulated market (random and printed when absent)" };
+        var measureLatency = new Option<bool>("--measure-latency")
+        {
+            Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed and report tick-to-client latency of their quotes",
+        };
+        var json = new Option<bool>("--json") { Description = "print the final summary as one JSON object; progress and warnings go to standard error" };
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
         batch.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxBatch, $"--batch must be from 1 to {MaxBatch}"));
@@ -55,7 +60,7 @@ internal static class FeedCommand
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -67,7 +72,11 @@ internal static class FeedCommand
                 result.GetValue(instruments) ?? [],
                 result.GetValue(batch),
                 result.GetValue(concurrency),
-                result.GetValue(seed) ?? Random.Shared.Next());
+                result.GetValue(seed) ?? Random.Shared.Next())
+            {
+                MeasureLatency = result.GetValue(measureLatency),
+                Json = result.GetValue(json),
+            };
             var configuration = result.InvocationConfiguration;
             return FeedRunner.RunAsync(settings, configuration.Output, configuration.Error, TimeProvider.System, cancellationToken);
         });

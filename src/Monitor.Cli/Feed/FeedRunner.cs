@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
 using Monitor.Core.Market;
 using Monitor.Core.Simulation;
 
@@ -24,17 +26,27 @@ internal sealed class FeedRunner : IDisposable
     private readonly FeedStatistics _statistics = new();
     private readonly IngestClient _ingest;
     private readonly FeedReporter _reporter;
+    private readonly MarketHubListener? _hub;
+    private readonly int _instruments;
     private readonly Channel<TickBatchWriter>[] _queues;
     private readonly ConcurrentQueue<TickBatchWriter>[] _spareBatches;
     private readonly Channel<byte[]> _inventoryQueue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
 
-    private FeedRunner(FeedSettings settings, TextWriter output, TimeProvider clock)
+    /// <param name="settings">What to do.</param>
+    /// <param name="output">Progress and warnings; must be safe to write from several threads.</param>
+    /// <param name="summaryOutput">The final summary, when it is JSON (<see cref="FeedSettings.Json"/>).</param>
+    /// <param name="clock">The clock.</param>
+    /// <param name="instruments">How many instruments are simulated.</param>
+    /// <param name="hub">The hub connection, when measuring latency.</param>
+    private FeedRunner(FeedSettings settings, TextWriter output, TextWriter summaryOutput, TimeProvider clock, int instruments, MarketHubListener? hub)
     {
         _settings = settings;
-        _output = TextWriter.Synchronized(output);
+        _output = output;
         _clock = clock;
-        _ingest = new IngestClient(settings, _output, clock, _statistics);
-        _reporter = new FeedReporter(settings, _output, clock, _statistics);
+        _instruments = instruments;
+        _hub = hub;
+        _ingest = new IngestClient(settings, _output, clock, _statistics, hub?.Tracker);
+        _reporter = new FeedReporter(settings, _output, summaryOutput, clock, _statistics, hub);
         _queues = new Channel<TickBatchWriter>[settings.Concurrency];
         _spareBatches = new ConcurrentQueue<TickBatchWriter>[settings.Concurrency];
         for (int p = 0; p < settings.Concurrency; p++)
@@ -44,7 +56,10 @@ internal sealed class FeedRunner : IDisposable
         }
     }
 
-    /// <summary>Returns 0 when every request succeeded, 1 when some failed (each distinct failure is printed once).</summary>
+    /// <summary>
+    /// Returns 0 when every request succeeded, 1 when some failed (each distinct failure is printed once) or, with
+    /// <see cref="FeedSettings.MeasureLatency"/>, the hub could not be subscribed to or closed the connection.
+    /// </summary>
     public static async Task<int> RunAsync(FeedSettings settings, TextWriter output, TextWriter errors, TimeProvider clock, CancellationToken cancellationToken)
     {
         MarketSimulator simulator;
@@ -60,8 +75,40 @@ internal sealed class FeedRunner : IDisposable
             return 2;
         }
 
-        using var runner = new FeedRunner(settings, output, clock);
-        return await runner.RunCoreAsync(simulator, cancellationToken);
+        var lines = TextWriter.Synchronized(settings.Json ? errors : output);
+        MarketHubListener? hub = null;
+        if (settings.MeasureLatency)
+        {
+            hub = await ConnectHubAsync(settings, [.. simulator.Instruments.Select(id => id.Value)], lines, errors, cancellationToken);
+            if (hub is null)
+            {
+                return 1;
+            }
+        }
+
+        await using (hub)
+        {
+            using var runner = new FeedRunner(settings, lines, output, clock, simulator.Instruments.Count, hub);
+            return await runner.RunCoreAsync(simulator, cancellationToken);
+        }
+    }
+
+    /// <summary>Subscribes to the instruments on the server's hub, or prints why it could not and returns null.</summary>
+    private static async Task<MarketHubListener?> ConnectHubAsync(
+        FeedSettings settings, IReadOnlyList<string> instruments, TextWriter lines, TextWriter errors, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(settings.RequestTimeout);
+        try
+        {
+            return await MarketHubListener.ConnectAsync(settings.Url, settings.ApiKey, instruments, new HubLatencyTracker(instruments), lines, timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or HubException or WebSocketException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested ? $"no answer within {settings.RequestTimeout}" : e.Message;
+            await errors.WriteLineAsync($"error: --measure-latency: could not subscribe at {new Uri(settings.Url, MarketHubListener.HubPath)}: {reason}");
+            return null;
+        }
     }
 
     public void Dispose()
@@ -82,13 +129,17 @@ internal sealed class FeedRunner : IDisposable
         for (int i = 0; i < simulator.Instruments.Count; i++)
         {
             var id = simulator.Instruments[i];
-            routes[id] = new TickRoute(i % _settings.Concurrency, JsonEncodedText.Encode(id.Value));
+            routes[id] = new TickRoute(i % _settings.Concurrency, i, JsonEncodedText.Encode(id.Value));
         }
 
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"feed: {_settings.Url} {(_settings.Rate > 0 ? $"{_settings.Rate:#,0.##} ticks/s" : "as fast as the server takes")}, " +
             $"{(_settings.Duration is { } d ? $"for {d}" : "until Ctrl-C")}, {routes.Count} instruments, " +
             $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
+        if (_hub is not null)
+        {
+            _output.WriteLine($"hub: subscribed to the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+        }
 
         // Ctrl-C stops the generator at once and gives what is queued or in flight a short grace; a --duration run
         // drains everything.
@@ -111,11 +162,37 @@ internal sealed class FeedRunner : IDisposable
         _inventoryQueue.Writer.TryComplete();
         await Task.WhenAll(posters);
         await inventoryPoster;
+        long fed = _clock.GetTimestamp();
+        if (_hub is not null && !cancellationToken.IsCancellationRequested)
+        {
+            await WaitForLastQuotesAsync(_hub.Tracker, cancellationToken);
+        }
+
         await reporterStop.CancelAsync();
         await reporter;
 
-        _reporter.PrintSummary(_clock.GetElapsedTime(started));
-        return _statistics.FailedRequests > 0 ? 1 : 0;
+        _reporter.PrintSummary(_clock.GetElapsedTime(started, fed));
+        return _statistics.FailedRequests > 0 || _hub?.ConnectionLost == true ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The server quotes an instrument's newest tick within about 100 ms of taking it (quotes are coalesced); this
+    /// waits for those quotes, at most <see cref="FeedSettings.QuoteWait"/>.
+    /// </summary>
+    private async Task WaitForLastQuotesAsync(HubLatencyTracker tracker, CancellationToken cancellationToken)
+    {
+        long waitStarted = _clock.GetTimestamp();
+        try
+        {
+            while (!tracker.AllAnswered && _clock.GetElapsedTime(waitStarted) < _settings.QuoteWait)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _clock, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: summarize what arrived.
+        }
     }
 
     private async Task GenerateAsync(MarketSimulator simulator, Dictionary<InstrumentId, TickRoute> routes, CancellationToken stop)
@@ -179,7 +256,7 @@ internal sealed class FeedRunner : IDisposable
         {
             var route = routes[tick.Instrument];
             var batch = current[route.Poster] ??= RentBatch(route.Poster, now);
-            batch.Add(tick, route.Name);
+            batch.Add(tick, route.Instrument, route.Name);
             if (batch.Count >= _settings.Batch)
             {
                 current[route.Poster] = null;
@@ -209,7 +286,7 @@ internal sealed class FeedRunner : IDisposable
     {
         if (!_spareBatches[poster].TryDequeue(out var batch))
         {
-            batch = new TickBatchWriter();
+            batch = new TickBatchWriter(_instruments);
         }
 
         batch.Begin(now);
@@ -240,5 +317,6 @@ internal sealed class FeedRunner : IDisposable
         }
     }
 
-    private readonly record struct TickRoute(int Poster, JsonEncodedText Name);
+    /// <summary>Where an instrument's ticks go: its poster, its index among the instruments, its id as JSON.</summary>
+    private readonly record struct TickRoute(int Poster, int Instrument, JsonEncodedText Name);
 }

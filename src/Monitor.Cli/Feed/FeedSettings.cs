@@ -16,6 +16,15 @@ internal sealed record FeedSettings(
     /// <summary>After Ctrl-C, how long requests in flight and queued batches get before they are abandoned.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>Whether to measure tick-to-client latency over the hub (<c>--measure-latency</c>).</summary>
+    public bool MeasureLatency { get; init; }
+
+    /// <summary>Whether the final summary is one JSON object on the output; the other lines then go to the error output.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>With <see cref="MeasureLatency"/>: after the last post, how long to wait for the quotes of the newest ticks.</summary>
+    public TimeSpan QuoteWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Per request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -19,24 +19,15 @@ internal sealed class FeedStatistics
     public long InventoryRejected;
 #pragma warning restore CA1051
 
-    private LatencyHistogram _interval = new();
     private volatile bool _inventoryEnabled = true;
 
     public ConcurrentDictionary<string, long> Failures { get; } = new(StringComparer.Ordinal);
 
-    public LatencyHistogram TotalLatency { get; } = new();
+    /// <summary>Of <c>POST /api/v1/ticks</c>, from sending the request to reading the whole response.</summary>
+    public LatencyRecorder RequestLatency { get; } = new();
 
     /// <summary>False once the server answered 404 to an inventory post: from then on only ticks are sent.</summary>
     public bool InventoryEnabled => _inventoryEnabled;
 
     public void DisableInventory() => _inventoryEnabled = false;
-
-    public void RecordLatency(TimeSpan elapsed)
-    {
-        TotalLatency.Record(elapsed);
-        Volatile.Read(ref _interval).Record(elapsed);
-    }
-
-    /// <summary>The latencies since the previous call.</summary>
-    public LatencyHistogram TakeIntervalLatency() => Interlocked.Exchange(ref _interval, new LatencyHistogram());
 }

@@ -24,15 +24,21 @@ internal sealed class IngestClient : IDisposable
     private readonly TimeProvider _clock;
     private readonly FeedStatistics _statistics;
     private readonly HttpClient _client;
+    private readonly HubLatencyTracker? _hubLatency;
     private readonly ConcurrentDictionary<string, bool> _warned = new(StringComparer.Ordinal);
 
+    /// <param name="settings">Where to, with which key, and the request timeout.</param>
     /// <param name="output">Must be safe to write from several threads.</param>
-    public IngestClient(FeedSettings settings, TextWriter output, TimeProvider clock, FeedStatistics statistics)
+    /// <param name="clock">For the pause after a failure.</param>
+    /// <param name="statistics">Where answers are counted.</param>
+    /// <param name="hubLatency">When measuring hub latency: told of every batch just before it is sent.</param>
+    public IngestClient(FeedSettings settings, TextWriter output, TimeProvider clock, FeedStatistics statistics, HubLatencyTracker? hubLatency)
     {
         _settings = settings;
         _output = output;
         _clock = clock;
         _statistics = statistics;
+        _hubLatency = hubLatency;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -51,13 +57,14 @@ internal sealed class IngestClient : IDisposable
     public async Task SendTicksAsync(TickBatchWriter batch, CancellationToken abort)
     {
         long started = Stopwatch.GetTimestamp();
+        _hubLatency?.RecordSent(batch, started);
         try
         {
             using var content = new ReadOnlyMemoryContent(batch.Json);
             content.Headers.ContentType = JsonMediaType;
             using var response = await _client.PostAsync(TicksPath, content, abort);
             byte[] body = await response.Content.ReadAsByteArrayAsync(abort);
-            _statistics.RecordLatency(Stopwatch.GetElapsedTime(started));
+            _statistics.RequestLatency.Record(Stopwatch.GetElapsedTime(started));
             Interlocked.Add(ref _statistics.TicksSent, batch.Count);
             Interlocked.Increment(ref _statistics.Requests);
             if (response.IsSuccessStatusCode)

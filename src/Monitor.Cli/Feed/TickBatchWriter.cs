@@ -4,7 +4,10 @@ using Monitor.Core.Market;
 
 namespace Monitor.Cli.Feed;
 
-/// <summary>A JSON array of ticks being written into a reusable buffer.</summary>
+/// <summary>
+/// A JSON array of ticks being written into a reusable buffer. It also keeps the time of each instrument's newest
+/// tick in the batch, which is what a quote reflecting the batch carries as its <c>ts</c>.
+/// </summary>
 internal sealed class TickBatchWriter : IDisposable
 {
     private static readonly JsonEncodedText InstrumentName = JsonEncodedText.Encode("instrument");
@@ -15,8 +18,17 @@ internal sealed class TickBatchWriter : IDisposable
 
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private readonly Utf8JsonWriter _writer;
+    private readonly List<NewestTick> _newest = [];
 
-    public TickBatchWriter() => _writer = new Utf8JsonWriter(_buffer);
+    /// <summary>By instrument index: 1 + the position of its entry in <see cref="_newest"/>, 0 when it has none.</summary>
+    private readonly int[] _newestSlot;
+
+    /// <param name="instruments">How many instruments there are; <see cref="Add"/> takes indexes below this.</param>
+    public TickBatchWriter(int instruments)
+    {
+        _writer = new Utf8JsonWriter(_buffer);
+        _newestSlot = new int[instruments];
+    }
 
     public int Count { get; private set; }
 
@@ -25,6 +37,9 @@ internal sealed class TickBatchWriter : IDisposable
 
     public ReadOnlyMemory<byte> Json => _buffer.WrittenMemory;
 
+    /// <summary>For each instrument in the batch, its newest tick's time.</summary>
+    public IReadOnlyList<NewestTick> NewestTicks => _newest;
+
     public void Begin(long startedAt)
     {
         _buffer.ResetWrittenCount();
@@ -32,12 +47,32 @@ internal sealed class TickBatchWriter : IDisposable
         _writer.WriteStartArray();
         Count = 0;
         StartedAt = startedAt;
+        foreach (var newest in _newest)
+        {
+            _newestSlot[newest.Instrument] = 0;
+        }
+
+        _newest.Clear();
     }
 
-    public void Add(in Tick tick, JsonEncodedText instrument)
+    /// <param name="tick">The tick.</param>
+    /// <param name="instrument">The index of its instrument.</param>
+    /// <param name="name">Its instrument id, encoded.</param>
+    public void Add(in Tick tick, int instrument, JsonEncodedText name)
     {
+        int slot = _newestSlot[instrument] - 1;
+        if (slot < 0)
+        {
+            _newest.Add(new NewestTick(instrument, tick.Time));
+            _newestSlot[instrument] = _newest.Count;
+        }
+        else if (tick.Time > _newest[slot].Time)
+        {
+            _newest[slot] = new NewestTick(instrument, tick.Time);
+        }
+
         _writer.WriteStartObject();
-        _writer.WriteString(InstrumentName, instrument);
+        _writer.WriteString(InstrumentName, name);
         _writer.WriteString(TsName, tick.Time);
         _writer.WriteNumber(PriceName, tick.Price);
         _writer.WriteNumber(VolumeName, tick.Volume);
@@ -55,3 +90,6 @@ internal sealed class TickBatchWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 }
+
+/// <summary>The time of the newest tick of instrument number <paramref name="Instrument"/> in a batch.</summary>
+internal readonly record struct NewestTick(int Instrument, DateTimeOffset Time);

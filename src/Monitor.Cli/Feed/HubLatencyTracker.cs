@@ -1,0 +1,201 @@
+using System.Collections.Frozen;
+using System.Diagnostics;
+
+namespace Monitor.Cli.Feed;
+
+/// <summary>
+/// Tick-to-client latency of the hub's <c>Quote</c> messages (<c>monitor feed --measure-latency</c>).
+/// </summary>
+/// <remarks>
+/// <para>Just before a batch is posted, <see cref="RecordSent(TickBatchWriter, long)"/> remembers, for each instrument in
+/// it, the <c>ts</c> of its newest tick with the <see cref="Stopwatch"/> timestamp of the send. A quote carries the
+/// <c>ts</c> of the newest tick it reflects; when one arrives, <see cref="RecordQuote"/> looks up (instrument, ts) and
+/// records arrival − send, both monotonic <see cref="Stopwatch"/> timestamps, so wall-clock steps do not matter.
+/// Times are matched to the millisecond, the precision every client of the hub can rely on. A quote whose
+/// (instrument, ts) was not posted by this feed (another feed, a repeat) is ignored and counted in <see cref="Unknown"/>.</para>
+/// <para>Quotes are coalesced, so most batches are never quoted on their own: a match also drops the instrument's
+/// older entries, which a later tick superseded. Entries are kept per instrument in send order (one poster sends all
+/// of an instrument's batches, one after another), each instrument under its own lock: the only contention is between
+/// that instrument's poster and the hub connection's receive loop.</para>
+/// <para>Percentiles come from <see cref="LatencyHistogram"/> over every matched quote (see its remarks).</para>
+/// <para>The server's <c>seq</c> increases per instrument over all its messages (quotes and inventory values), so
+/// <see cref="RecordSeq"/> takes the seq of the instrument's other messages too: a gap is a jump of more than one.</para>
+/// </remarks>
+internal sealed class HubLatencyTracker
+{
+    /// <summary>Entries kept per instrument at most; the oldest go first (a server that never quotes them).</summary>
+    private const int MaxPendingPerInstrument = 10_000;
+
+    private readonly InstrumentTrack[] _tracks;
+    private readonly FrozenDictionary<string, InstrumentTrack> _byId;
+    private long _unknown;
+
+    /// <param name="instruments">The instrument ids fed; batches name them by their index here.</param>
+    public HubLatencyTracker(IReadOnlyList<string> instruments)
+    {
+        _tracks = [.. instruments.Select(id => new InstrumentTrack(id))];
+        _byId = _tracks.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+
+    /// <summary>From posting a batch to receiving the quote that reflects its newest tick.</summary>
+    public LatencyRecorder Latency { get; } = new();
+
+    /// <summary>Quotes whose instrument and ts this feed did not post.</summary>
+    public long Unknown => Interlocked.Read(ref _unknown);
+
+    /// <summary>Quotes received for the instruments fed, those with an unknown ts included.</summary>
+    public long Quotes => _tracks.Sum(t => t.Counts.Quotes);
+
+    /// <summary>Gaps in seq, over all instruments.</summary>
+    public long Gaps => _tracks.Sum(t => t.Counts.Gaps);
+
+    /// <summary>Whether every instrument's newest posted tick has been quoted.</summary>
+    public bool AllAnswered => _tracks.All(t => t.AllAnswered);
+
+    /// <summary>Per instrument, in the order given to the constructor.</summary>
+    public IEnumerable<(string Instrument, HubCounts Counts)> Instruments => _tracks.Select(t => (t.Id, t.Counts));
+
+    /// <summary>Remembers the batch's newest tick per instrument, sent at <paramref name="sentAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void RecordSent(TickBatchWriter batch, long sentAt)
+    {
+        var newest = batch.NewestTicks;
+        for (int i = 0; i < newest.Count; i++)
+        {
+            RecordSent(newest[i].Instrument, newest[i].Time, sentAt);
+        }
+    }
+
+    /// <summary>Remembers that the newest tick of instrument number <paramref name="instrument"/> in a batch sent at <paramref name="sentAt"/> has time <paramref name="ts"/>.</summary>
+    public void RecordSent(int instrument, DateTimeOffset ts, long sentAt) => _tracks[instrument].Sent(Key(ts), sentAt);
+
+    /// <summary>A quote arrived at <paramref name="arrivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void RecordQuote(string instrument, DateTimeOffset ts, long seq, long arrivedAt)
+    {
+        if (!_byId.TryGetValue(instrument, out var track))
+        {
+            Interlocked.Increment(ref _unknown);
+            return;
+        }
+
+        if (track.Quoted(Key(ts), seq) is { } sentAt)
+        {
+            Latency.Record(Stopwatch.GetElapsedTime(sentAt, arrivedAt));
+        }
+        else
+        {
+            Interlocked.Increment(ref _unknown);
+        }
+    }
+
+    /// <summary>Another message of <paramref name="instrument"/> that carries its seq (an inventory value).</summary>
+    public void RecordSeq(string instrument, long seq)
+    {
+        if (_byId.TryGetValue(instrument, out var track))
+        {
+            track.Sequenced(seq);
+        }
+    }
+
+    private static long Key(DateTimeOffset ts) => ts.ToUnixTimeMilliseconds();
+
+    private sealed class InstrumentTrack(string id)
+    {
+        private readonly Lock _lock = new();
+        private readonly Queue<(long Key, long SentAt)> _pending = new();
+        private long? _lastSeq;
+        private long _quotes;
+        private long _gaps;
+
+        public string Id { get; } = id;
+
+        public HubCounts Counts
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return new HubCounts(_quotes, _gaps);
+                }
+            }
+        }
+
+        public bool AllAnswered
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _pending.Count == 0;
+                }
+            }
+        }
+
+        public void Sent(long key, long sentAt)
+        {
+            lock (_lock)
+            {
+                if (_pending.Count == MaxPendingPerInstrument)
+                {
+                    _pending.Dequeue();
+                }
+
+                _pending.Enqueue((key, sentAt));
+            }
+        }
+
+        /// <summary>The send timestamp of the batch whose newest tick has <paramref name="key"/>, or null when there is none.</summary>
+        public long? Quoted(long key, long seq)
+        {
+            lock (_lock)
+            {
+                _quotes++;
+                SequencedLocked(seq);
+                int older = 0;
+                bool found = false;
+                foreach (var entry in _pending)
+                {
+                    if (entry.Key >= key)
+                    {
+                        found = entry.Key == key;
+                        break;
+                    }
+
+                    older++;
+                }
+
+                if (!found)
+                {
+                    return null;
+                }
+
+                for (int i = 0; i < older; i++)
+                {
+                    _pending.Dequeue();
+                }
+
+                return _pending.Dequeue().SentAt;
+            }
+        }
+
+        public void Sequenced(long seq)
+        {
+            lock (_lock)
+            {
+                SequencedLocked(seq);
+            }
+        }
+
+        private void SequencedLocked(long seq)
+        {
+            if (_lastSeq is { } last && seq > last + 1)
+            {
+                _gaps++;
+            }
+
+            _lastSeq = Math.Max(seq, _lastSeq ?? seq);
+        }
+    }
+}
+
+/// <summary>What the hub sent for one instrument: quotes, and gaps seen in seq.</summary>
+internal readonly record struct HubCounts(long Quotes, long Gaps);
