@@ -13,8 +13,8 @@ namespace Monitor.Cli.Feed;
 /// </summary>
 internal sealed class IngestClient : IDisposable
 {
-    public const string TicksPath = "api/v1/ticks";
-    public const string InventoryPath = "api/v1/inventory";
+    private const string TicksPath = "api/v1/ticks";
+    private const string InventoryPath = "api/v1/inventory";
 
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
     private static readonly string[] ProblemFields = ["detail", "title"];
