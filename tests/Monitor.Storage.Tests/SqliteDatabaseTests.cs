@@ -85,6 +85,25 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Append_WhileOpen_CheckpointedIntoDatabaseFileInTheBackground()
+    {
+        string path = Path.Combine(_directory, "checkpoint.db");
+        await using var store = MonitorStore.OpenSqlite(path);
+        long before = new FileInfo(path).Length;
+
+        await store.Ticks.AppendAsync(TestData.NewInstrument(), TestData.Ticks(1, 20_000));
+
+        // Only a checkpoint writes pages into the database file itself; the writer never runs one.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (new FileInfo(path).Length <= before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(new FileInfo(path).Length > before, "the database file did not grow: no checkpoint ran within 30 s");
+    }
+
+    [Fact]
     public async Task OpenAsync_DefaultOptions_OpenSqliteAtConfiguredPath()
     {
         string path = Path.Combine(_directory, "configured.db");

@@ -220,31 +220,37 @@ internal sealed class SqliteDatabase : IDisposable
         using var connection = new SqliteConnection(_readConnectionString);
         try
         {
-            connection.Open();
             while (await timer.WaitForNextTickAsync(_stopCheckpoints.Token).ConfigureAwait(false))
             {
-                if (Checkpoint(connection) == 0)
-                {
-                    continue;
-                }
-
-                await WriteLock.WaitAsync(_stopCheckpoints.Token).ConfigureAwait(false);
                 try
                 {
-                    Checkpoint(connection);
+                    if (connection.State != System.Data.ConnectionState.Open)
+                    {
+                        connection.Open();
+                    }
+
+                    if (Checkpoint(connection) == 0)
+                    {
+                        continue;
+                    }
+
+                    await WriteLock.WaitAsync(_stopCheckpoints.Token).ConfigureAwait(false);
+                    try
+                    {
+                        Checkpoint(connection);
+                    }
+                    finally
+                    {
+                        WriteLock.Release();
+                    }
                 }
-                finally
+                catch (SqliteException)
                 {
-                    WriteLock.Release();
+                    // Nothing is lost (the WAL keeps every commit); the next tick tries again.
                 }
             }
         }
         catch (OperationCanceledException) when (_stopCheckpoints.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // A failed checkpoint loses nothing: the WAL keeps every commit; closing checkpoints it.
-        catch (Exception)
-#pragma warning restore CA1031
         {
         }
     }
