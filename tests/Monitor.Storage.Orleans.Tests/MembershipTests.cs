@@ -25,7 +25,7 @@ public sealed class MembershipTests(PostgresDatabaseFixture database)
         var clusterId = serviceId + "-cluster";
         await using var cluster = await PostgresCluster.StartAsync(database.ConnectionString, serviceId, initialSilos: 2, clusterId);
 
-        var rows = await Eventually.WaitForAsync(
+        var rows = await Eventually.GetAsync(
             () => MembersAsync(clusterId),
             members => members.Count(m => m.Status == Active) == 2,
             Deadline,
@@ -50,7 +50,7 @@ public sealed class MembershipTests(PostgresDatabaseFixture database)
 
         await cluster.KillSiloAsync(victim);
 
-        await Eventually.WaitForAsync(
+        await Eventually.GetAsync(
             () => MembersAsync(clusterId),
             members => members.Any(m => m.Port == victim.SiloAddress.Endpoint.Port && m.Status == Dead),
             Deadline,

@@ -96,7 +96,7 @@ public sealed class PersistenceTests(PostgresDatabaseFixture database)
         await Assert.ThrowsAsync<InconsistentStateException>(() => counter.Add(1, "stale"));
 
         // Orleans deactivates an activation whose storage reported a conflict; the next one reads the winner's state.
-        var reloaded = await Eventually.WaitForAsync(counter.Get, s => s.Total == 50, Deadline, "the grain to reload the stored state");
+        var reloaded = await Eventually.GetAsync(counter.Get, s => s.Total == 50, Deadline, "the grain to reload the stored state");
         Assert.Equal(["grain", "other"], reloaded.History);
         Assert.Equal("2", reloaded.ETag);
         Assert.Equal(51, (await counter.Add(1, "after")).Total);

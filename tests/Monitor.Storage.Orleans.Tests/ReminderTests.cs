@@ -20,7 +20,7 @@ public sealed class ReminderTests(PostgresDatabaseFixture database)
 
         var row = Assert.Single(await ReminderRowsAsync(cluster.Options.ServiceId, probe.GetGrainId()));
         Assert.Equal((ReminderProbeGrain.ReminderName, (long)Period.TotalMilliseconds), (row.Name, row.PeriodMs));
-        await Eventually.WaitForAsync(probe.GetTicks, ticks => ticks >= 2, Deadline, "two reminder ticks");
+        await Eventually.GetAsync(probe.GetTicks, ticks => ticks >= 2, Deadline, "two reminder ticks");
 
         await probe.Stop();
 
@@ -37,7 +37,7 @@ public sealed class ReminderTests(PostgresDatabaseFixture database)
         {
             var probe = first.GrainFactory.GetGrain<IReminderProbeGrain>(key);
             await probe.Start(Period);
-            await Eventually.WaitForAsync(probe.GetTicks, ticks => ticks >= 1, Deadline, "a tick before the restart");
+            await Eventually.GetAsync(probe.GetTicks, ticks => ticks >= 1, Deadline, "a tick before the restart");
             await first.StopAllSilosAsync();
         }
 
@@ -45,7 +45,7 @@ public sealed class ReminderTests(PostgresDatabaseFixture database)
         var restarted = second.GrainFactory.GetGrain<IReminderProbeGrain>(key);
 
         // The new activation counts from zero: ticks now come from the reminder the new silo read from the table.
-        await Eventually.WaitForAsync(restarted.GetTicks, ticks => ticks >= 1, Deadline, "a tick after the restart");
+        await Eventually.GetAsync(restarted.GetTicks, ticks => ticks >= 1, Deadline, "a tick after the restart");
         await restarted.Stop();
         Assert.Empty(await ReminderRowsAsync(serviceId, restarted.GetGrainId()));
     }

@@ -32,10 +32,10 @@ public sealed partial class SchemaScriptTests(PostgresDatabaseFixture database)
     [Fact]
     public async Task Migrator_RunTwice_AppliesEachScriptOnce()
     {
-        var name = await database.CreateDatabaseAsync("monitor_orleans_migrate");
+        var name = await TestPostgres.CreateDatabaseAsync("monitor_orleans_migrate");
         try
         {
-            var migrator = new PostgresMigrator(database.ConnectionStringFor(name));
+            var migrator = new PostgresMigrator(name);
 
             var first = await migrator.MigrateAsync();
             var second = await migrator.MigrateAsync();
@@ -43,11 +43,11 @@ public sealed partial class SchemaScriptTests(PostgresDatabaseFixture database)
             Assert.Equal(OrleansScriptNames, first.Applied.Where(OrleansScriptNames.Contains));
             Assert.Empty(second.Applied);
             Assert.Empty(second.ChangedSinceApplied);
-            Assert.Equal(21, (await CatalogueAsync(database.ConnectionStringFor(name))).Count);
+            Assert.Equal(21, (await CatalogueAsync(name)).Count);
         }
         finally
         {
-            await database.DropDatabaseAsync(name);
+            await TestPostgres.DropDatabaseAsync(name);
         }
     }
 
@@ -73,10 +73,10 @@ public sealed partial class SchemaScriptTests(PostgresDatabaseFixture database)
     [Fact]
     public async Task Scripts_AppliedTwiceToFreshDatabase_Succeed()
     {
-        var name = await database.CreateDatabaseAsync("monitor_orleans_twice");
+        var name = await TestPostgres.CreateDatabaseAsync("monitor_orleans_twice");
         try
         {
-            var connectionString = database.ConnectionStringFor(name);
+            var connectionString = name;
             await OrleansSchemaScripts.ApplyDirectlyAsync(connectionString);
             var first = await CatalogueAsync(connectionString);
 
@@ -88,17 +88,17 @@ public sealed partial class SchemaScriptTests(PostgresDatabaseFixture database)
         }
         finally
         {
-            await database.DropDatabaseAsync(name);
+            await TestPostgres.DropDatabaseAsync(name);
         }
     }
 
     [Fact]
     public async Task Scripts_ReappliedOverLiveData_KeepRowsAndRestoreQueryTexts()
     {
-        var name = await database.CreateDatabaseAsync("monitor_orleans_reapply");
+        var name = await TestPostgres.CreateDatabaseAsync("monitor_orleans_reapply");
         try
         {
-            var connectionString = database.ConnectionStringFor(name);
+            var connectionString = name;
             await OrleansSchemaScripts.ApplyDirectlyAsync(connectionString);
             var original = await CatalogueAsync(connectionString);
             await ExecuteAsync(connectionString, """
@@ -120,7 +120,7 @@ public sealed partial class SchemaScriptTests(PostgresDatabaseFixture database)
         }
         finally
         {
-            await database.DropDatabaseAsync(name);
+            await TestPostgres.DropDatabaseAsync(name);
         }
     }
 

@@ -9,9 +9,9 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
 {
     private string _connectionString = "";
 
-    public async Task InitializeAsync() => _connectionString = await PostgresServer.CreateDatabaseAsync("monitor_migrator");
+    public async Task InitializeAsync() => _connectionString = await TestPostgres.CreateDatabaseAsync("monitor_migrator");
 
-    public Task DisposeAsync() => PostgresServer.DropDatabaseAsync(_connectionString);
+    public Task DisposeAsync() => TestPostgres.DropDatabaseAsync(_connectionString);
 
     [Fact]
     public void EmbeddedScripts_EverySchemaFile_InFileNameOrderMonitorFirst()

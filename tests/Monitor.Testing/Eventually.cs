@@ -16,10 +16,17 @@ public static class Eventually
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"condition not met in time{(because is null ? "" : ": " + because)}; last value {value}");
+                throw new TimeoutException($"condition not met in time{(because is null ? "" : ": " + because)}; last value {Describe(value)}");
             }
 
             await Task.Delay(25);
         }
     }
+
+    private static string Describe<T>(T value) => value switch
+    {
+        null => "null",
+        System.Collections.IEnumerable items and not string => "[" + string.Join(", ", items.Cast<object?>()) + "]",
+        _ => value.ToString() ?? "",
+    };
 }

@@ -12,21 +12,15 @@ namespace Monitor.Storage.Orleans.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresDatabaseFixture : IAsyncLifetime
 {
-    public const string EnvironmentVariable = "MONITOR_TEST_POSTGRES";
-
     private readonly Lock _sharedClusterGate = new();
     private Task<TestCluster>? _sharedCluster;
-    private string? _serverConnectionString;
-    private string? _databaseName;
 
     /// <summary>Connection string of the test database.</summary>
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
-        _serverConnectionString = ServerConnectionString();
-        _databaseName = await CreateDatabaseAsync("monitor_orleans");
-        ConnectionString = ConnectionStringFor(_databaseName);
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("monitor_orleans");
         await new PostgresMigrator(ConnectionString).MigrateAsync();
     }
 
@@ -50,37 +44,11 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime
             await cluster.DisposeAsync();
         }
 
-        if (_databaseName is not null)
+        if (ConnectionString.Length > 0)
         {
-            await DropDatabaseAsync(_databaseName);
+            await TestPostgres.DropDatabaseAsync(ConnectionString);
         }
     }
-
-    /// <summary>
-    /// Creates an empty database. Its session time zone is deliberately not UTC, so any timestamp the scripts
-    /// convert through the session zone instead of keeping UTC shows up as a failing test.
-    /// </summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
-    {
-        var name = $"{prefix}_{Guid.NewGuid():N}";
-        await using var connection = new NpgsqlConnection(_serverConnectionString ?? ServerConnectionString());
-        await connection.OpenAsync();
-        await ExecuteAsync(connection, $"CREATE DATABASE \"{name}\"");
-        await ExecuteAsync(connection, $"ALTER DATABASE \"{name}\" SET timezone TO 'America/New_York'");
-        return name;
-    }
-
-    public async Task DropDatabaseAsync(string name)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_serverConnectionString ?? ServerConnectionString());
-        await connection.OpenAsync();
-        await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-    }
-
-    public string ConnectionStringFor(string databaseName) =>
-        new NpgsqlConnectionStringBuilder(_serverConnectionString ?? ServerConnectionString()) { Database = databaseName }
-            .ConnectionString;
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
@@ -100,25 +68,6 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime
         }
 
         return rows;
-    }
-
-    private static string ServerConnectionString()
-    {
-        var value = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidOperationException(
-                $"{EnvironmentVariable} is not set. These tests need a real PostgreSQL: run ./test.sh, or " +
-                $"export {EnvironmentVariable}=$(deploy/postgres-local.sh start /tmp/pg-orleans) first.");
-        }
-
-        return value;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
 

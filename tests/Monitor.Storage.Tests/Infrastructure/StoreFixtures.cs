@@ -62,13 +62,13 @@ public sealed class PostgresStoreFixture : StoreFixture
     public override Task<MonitorStore> OpenAsync() =>
         MonitorStore.OpenAsync(new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = ConnectionString });
 
-    protected override async Task CreateDatabaseAsync() => _connectionString = await PostgresServer.CreateDatabaseAsync("monitor_storage");
+    protected override async Task CreateDatabaseAsync() => _connectionString = await TestPostgres.CreateDatabaseAsync("monitor_storage");
 
     protected override async Task DropDatabaseAsync()
     {
         if (_connectionString is not null)
         {
-            await PostgresServer.DropDatabaseAsync(_connectionString);
+            await TestPostgres.DropDatabaseAsync(_connectionString);
         }
     }
 }
