@@ -10,7 +10,7 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class AverageDirectionalIndex : Indicator
 {
-    private readonly WilderAverage _adx;
+    private readonly SeededAverage _adx;
     private readonly RingBuffer _adxHistory;
     private TrueRange _trueRange;
     private double _previousHigh;
@@ -27,7 +27,7 @@ public sealed class AverageDirectionalIndex : Indicator
         : base(IndicatorSpec.Format("adx", period), "pdi", "mdi", "dx", "adx", "adxr")
     {
         Period = period;
-        _adx = new WilderAverage(period);
+        _adx = SeededAverage.Wilder(period);
         _adxHistory = new RingBuffer(period + 1);
     }
 

@@ -8,7 +8,7 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class AverageTrueRange : Indicator
 {
-    private readonly WilderAverage _average;
+    private readonly SeededAverage _average;
     private TrueRange _trueRange;
     private double _range;
     private bool _hasRange;
@@ -18,7 +18,7 @@ public sealed class AverageTrueRange : Indicator
         : base(IndicatorSpec.Format("atr", period), "tr", "atr", "atrp")
     {
         Period = period;
-        _average = new WilderAverage(period);
+        _average = SeededAverage.Wilder(period);
     }
 
     public int Period { get; }

@@ -5,13 +5,13 @@ namespace Monitor.Core.Indicators;
 /// <summary><c>ema(n)</c>: exponential average of closes, k = 2/(n+1), seeded with the SMA of the first n.</summary>
 public sealed class ExponentialMovingAverage : Indicator
 {
-    private readonly ExponentialAverage _average;
+    private readonly SeededAverage _average;
 
     public ExponentialMovingAverage(int period)
         : base(IndicatorSpec.Format("ema", period), "ema")
     {
         Period = period;
-        _average = new ExponentialAverage(period);
+        _average = SeededAverage.Exponential(period);
     }
 
     public int Period { get; }

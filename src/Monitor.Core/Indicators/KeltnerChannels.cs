@@ -8,8 +8,8 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class KeltnerChannels : Indicator
 {
-    private readonly ExponentialAverage _center;
-    private readonly WilderAverage _atr;
+    private readonly SeededAverage _center;
+    private readonly SeededAverage _atr;
     private TrueRange _trueRange;
 
     public KeltnerChannels(int emaPeriod, double multiplier, int atrPeriod)
@@ -18,8 +18,8 @@ public sealed class KeltnerChannels : Indicator
         EmaPeriod = emaPeriod;
         Multiplier = multiplier;
         AtrPeriod = atrPeriod;
-        _center = new ExponentialAverage(emaPeriod);
-        _atr = new WilderAverage(atrPeriod);
+        _center = SeededAverage.Exponential(emaPeriod);
+        _atr = SeededAverage.Wilder(atrPeriod);
     }
 
     public int EmaPeriod { get; }

@@ -9,9 +9,9 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class MovingAverageConvergenceDivergence : Indicator
 {
-    private readonly ExponentialAverage _fast;
-    private readonly ExponentialAverage _slow;
-    private readonly ExponentialAverage _signal;
+    private readonly SeededAverage _fast;
+    private readonly SeededAverage _slow;
+    private readonly SeededAverage _signal;
 
     public MovingAverageConvergenceDivergence(int fastPeriod, int slowPeriod, int signalPeriod)
         : base(IndicatorSpec.Format("macd", fastPeriod, slowPeriod, signalPeriod), "macd", "signal", "histogram", "fastEma", "slowEma")
@@ -19,9 +19,9 @@ public sealed class MovingAverageConvergenceDivergence : Indicator
         FastPeriod = fastPeriod;
         SlowPeriod = slowPeriod;
         SignalPeriod = signalPeriod;
-        _fast = new ExponentialAverage(fastPeriod);
-        _slow = new ExponentialAverage(slowPeriod);
-        _signal = new ExponentialAverage(signalPeriod);
+        _fast = SeededAverage.Exponential(fastPeriod);
+        _slow = SeededAverage.Exponential(slowPeriod);
+        _signal = SeededAverage.Exponential(signalPeriod);
     }
 
     public int FastPeriod { get; }

@@ -9,16 +9,16 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class RelativeStrengthIndex : Indicator
 {
-    private readonly WilderAverage _gains;
-    private readonly WilderAverage _losses;
+    private readonly SeededAverage _gains;
+    private readonly SeededAverage _losses;
     private double _previousClose;
 
     public RelativeStrengthIndex(int period)
         : base(IndicatorSpec.Format("rsi", period), "rsi")
     {
         Period = period;
-        _gains = new WilderAverage(period);
-        _losses = new WilderAverage(period);
+        _gains = SeededAverage.Wilder(period);
+        _losses = SeededAverage.Wilder(period);
     }
 
     public int Period { get; }

@@ -1,70 +1,45 @@
 namespace Monitor.Core.Indicators;
 
 /// <summary>
-/// Exponential average seeded with the simple mean of its first n values, then prev + k(x - prev), k = 2/(n+1).
+/// A running average seeded with the simple mean of its first n values, then smoothed one value at a time:
+/// exponentially, prev + k(x - prev) with k = 2/(n+1), or Wilder's way, (prev(n-1) + x)/n.
 /// </summary>
-internal sealed class ExponentialAverage(int length)
+internal sealed class SeededAverage
 {
-    private readonly double _k = 2d / (length + 1);
+    private readonly int _length;
+    private readonly bool _wilder;
+    private readonly double _k;
     private double _seedSum;
+
+    private SeededAverage(int length, bool wilder)
+    {
+        _length = length;
+        _wilder = wilder;
+        _k = 2d / (length + 1);
+    }
 
     public int Count { get; private set; }
 
-    public bool IsReady => Count >= length;
+    public bool IsReady => Count >= _length;
 
     public double Value { get; private set; }
 
+    public static SeededAverage Exponential(int length) => new(length, wilder: false);
+
+    public static SeededAverage Wilder(int length) => new(length, wilder: true);
+
     public void Add(double value)
     {
-        if (Count >= length)
+        if (Count >= _length)
         {
-            Value += _k * (value - Value);
+            Value = _wilder ? ((Value * (_length - 1)) + value) / _length : Value + (_k * (value - Value));
         }
         else
         {
             _seedSum += value;
-            if (Count + 1 == length)
+            if (Count + 1 == _length)
             {
-                Value = _seedSum / length;
-            }
-        }
-
-        Count++;
-    }
-
-    public void Clear()
-    {
-        Count = 0;
-        _seedSum = 0;
-        Value = 0;
-    }
-}
-
-/// <summary>
-/// Wilder's running average: seeded with the simple mean of its first n values, then (prev(n-1) + x)/n.
-/// </summary>
-internal sealed class WilderAverage(int length)
-{
-    private double _seedSum;
-
-    public int Count { get; private set; }
-
-    public bool IsReady => Count >= length;
-
-    public double Value { get; private set; }
-
-    public void Add(double value)
-    {
-        if (Count >= length)
-        {
-            Value = ((Value * (length - 1)) + value) / length;
-        }
-        else
-        {
-            _seedSum += value;
-            if (Count + 1 == length)
-            {
-                Value = _seedSum / length;
+                Value = _seedSum / _length;
             }
         }
 

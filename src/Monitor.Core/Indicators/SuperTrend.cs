@@ -10,7 +10,7 @@ namespace Monitor.Core.Indicators;
 /// </summary>
 public sealed class SuperTrend : Indicator
 {
-    private readonly WilderAverage _atr;
+    private readonly SeededAverage _atr;
     private TrueRange _trueRange;
     private double _previousClose;
     private double _upper;
@@ -23,7 +23,7 @@ public sealed class SuperTrend : Indicator
     {
         Period = period;
         Multiplier = multiplier;
-        _atr = new WilderAverage(period);
+        _atr = SeededAverage.Wilder(period);
     }
 
     public int Period { get; }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Monitor.Core.Market;
 
 namespace Monitor.Server.Api;
 
@@ -27,6 +28,37 @@ internal sealed class BatchBody : IDisposable
         {
             document.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Reads every item with <paramref name="read"/> (null, or the reason it is rejected) and groups the valid ones
+    /// by instrument, in their order, so each instrument's grain is called once.
+    /// </summary>
+    public (Dictionary<InstrumentId, List<T>> ByInstrument, List<RejectedItem> Rejected) Split<T>(ItemReader<T> read, Func<T, InstrumentId> instrumentOf)
+    {
+        var byInstrument = new Dictionary<InstrumentId, List<T>>();
+        var rejected = new List<RejectedItem>();
+        for (int index = 0; index < Items.Count; index++)
+        {
+            var (item, lineError) = Items[index];
+            T value = default!;
+            string? error = lineError ?? read(item, out value);
+            if (error is not null)
+            {
+                rejected.Add(new RejectedItem(index, error));
+                continue;
+            }
+
+            var instrument = instrumentOf(value);
+            if (!byInstrument.TryGetValue(instrument, out var values))
+            {
+                byInstrument[instrument] = values = [];
+            }
+
+            values.Add(value);
+        }
+
+        return (byInstrument, rejected);
     }
 
     /// <summary>Reads and parses the body, or gives the problem response to send instead.</summary>
@@ -143,6 +175,9 @@ internal sealed class BatchBody : IDisposable
 
     private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
 }
+
+/// <summary>Reads one item: null when it is valid (the value in <paramref name="value"/>), else what is wrong with it.</summary>
+internal delegate string? ItemReader<T>(JsonElement item, out T value);
 
 /// <summary>One rejected item of a batch: its position and what is wrong with it.</summary>
 public sealed record RejectedItem(int Index, string Error);

@@ -39,27 +39,7 @@ public static class IngestApi
         using (body)
         {
             var now = clock.GetUtcNow();
-            var rejected = new List<RejectedItem>();
-            var byInstrument = new Dictionary<InstrumentId, List<Tick>>();
-            for (int index = 0; index < body.Items.Count; index++)
-            {
-                var (item, lineError) = body.Items[index];
-                Tick tick = default;
-                string? error = lineError ?? TryReadTick(item, catalog, now, out tick);
-                if (error is not null)
-                {
-                    rejected.Add(new RejectedItem(index, error));
-                    continue;
-                }
-
-                if (!byInstrument.TryGetValue(tick.Instrument, out var ticks))
-                {
-                    byInstrument[tick.Instrument] = ticks = [];
-                }
-
-                ticks.Add(tick);
-            }
-
+            var (byInstrument, rejected) = body.Split((JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, out tick), t => t.Instrument);
             var counts = await Task.WhenAll(byInstrument.Select(pair =>
                 grains.CallAsync("ingest", g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
             MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "ticks"));

@@ -22,27 +22,7 @@ internal static class InventoryIngest
         using (body)
         {
             var now = clock.GetUtcNow();
-            var rejected = new List<RejectedItem>();
-            var byInstrument = new Dictionary<InstrumentId, List<InventoryValue>>();
-            for (int index = 0; index < body.Items.Count; index++)
-            {
-                var (item, lineError) = body.Items[index];
-                InventoryValue value = default;
-                string? error = lineError ?? TryRead(item, catalog, now, out value);
-                if (error is not null)
-                {
-                    rejected.Add(new RejectedItem(index, error));
-                    continue;
-                }
-
-                if (!byInstrument.TryGetValue(value.Instrument, out var values))
-                {
-                    byInstrument[value.Instrument] = values = [];
-                }
-
-                values.Add(value);
-            }
-
+            var (byInstrument, rejected) = body.Split((JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, out value), v => v.Instrument);
             MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "inventory"));
             await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
                 "inventory",
