@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Measures the live service with `monitor feed` against a real server process (Release build):
+#   1. sustained ingest: 4 concurrent posters of 1,000-tick batches, as fast as the server takes them;
+#   2. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
+# Each phase gets a fresh server and an empty store. Usage:
+#   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
+#   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-60s}
+shift || true
+key=bench-key-0123456789abcdef
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+dotnet build src/Monitor.Server -c Release -v quiet -nologo >/dev/null
+dotnet build src/Monitor.Cli -c Release -v quiet -nologo >/dev/null
+server_bin=$PWD/src/Monitor.Server/bin/Release/net10.0/Monitor.Server
+cli="dotnet $PWD/src/Monitor.Cli/bin/Release/net10.0/monitor.dll"
+
+run_phase() {
+  local name=$1; shift
+  local work port pid
+  work=$(mktemp -d /tmp/monitor-bench.XXXXXX)
+  port=$(free_port)
+  (cd "$work" && exec "$server_bin" --urls="http://127.0.0.1:$port" --Monitor:DemoFeed:Enabled=false \
+      --Monitor:Cluster:SiloPort="$(free_port)" --Monitor:Cluster:GatewayPort="$(free_port)" \
+      --Monitor:Auth:ApiKeys:0:Name=bench --Monitor:Auth:ApiKeys:0:Key=$key --Monitor:Auth:ApiKeys:0:Roles:0=ingest \
+      --Logging:LogLevel:Default=Warning "${server_settings[@]}" >"$work/server.log" 2>&1) &
+  pid=$!
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  echo "== $name" >&2
+  $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --json "$@" 2>/dev/null || true
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+
+server_settings=("$@")
+run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000
+run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency
