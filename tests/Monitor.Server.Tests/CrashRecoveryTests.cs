@@ -101,7 +101,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private int SavedGrainStates()
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "data", "monitor.db")};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "data", "monitor.grains.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM grain_state WHERE state_name = 'instrument'";

@@ -115,11 +115,12 @@ public static class MonitorHosting
         }
         else
         {
-            // Opening the store first creates the database file and its directory.
+            // A file of its own beside the store: grain state writes never wait on the tick writer's lock (and stall
+            // a grain while they do). Opening the store first creates the directory.
             silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorGrainStorage.Name, (services, _) =>
             {
                 services.GetRequiredService<MonitorStore>();
-                return new SqliteGrainStorage(options.Storage.Sqlite.Path, services.GetRequiredService<Serializer>());
+                return new SqliteGrainStorage(SqliteGrainStorage.PathBeside(options.Storage.Sqlite.Path), services.GetRequiredService<Serializer>());
             });
         }
     }

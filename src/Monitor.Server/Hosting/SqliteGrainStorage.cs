@@ -30,6 +30,9 @@ public sealed class SqliteGrainStorage : IGrainStorage
             """);
     }
 
+    /// <summary>The grain state file for a store at <paramref name="storePath"/>: data/monitor.db gives data/monitor.grains.db.</summary>
+    public static string PathBeside(string storePath) => Path.ChangeExtension(storePath, ".grains.db");
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await using var connection = Open();
