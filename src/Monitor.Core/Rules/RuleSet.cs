@@ -1,0 +1,231 @@
+using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
+
+namespace Monitor.Core.Rules;
+
+/// <summary>What <see cref="RuleSet.Put"/> did.</summary>
+public enum RuleChange
+{
+    Added,
+
+    /// <summary>The definition equals the one in place: its state is kept.</summary>
+    Unchanged,
+
+    /// <summary>The definition changed: the rule restarted (see <see cref="RuleSet.Put"/>).</summary>
+    Replaced,
+}
+
+/// <summary>The saved state of every rule of a <see cref="RuleSet"/>.</summary>
+public sealed record RuleSetState(RuleEvaluatorState[] Rules);
+
+/// <summary>
+/// The rules one driver evaluates: an instrument grain its single-instrument rules, a rule grain its one rule, the
+/// backtest engine all of them. Feed it events in event-time order (for each tick, the bars it closed first, as
+/// <see cref="InstrumentPipeline.Apply"/> returns them, then the tick; inventory values as they arrive) and collect
+/// the alert transitions. Not thread-safe; a grain is single-threaded.
+/// </summary>
+/// <remarks>
+/// Re-saving rules: an unchanged definition keeps its state. A changed one starts a new evaluator (empty windows,
+/// fresh indicators, which the driver may warm up by replaying stored events) that stays silent through the old
+/// evaluator's last evaluation time (its high-water mark). An open alert carries over into the new definition when
+/// the rule type and instruments are the same (same id, it resolves or keeps firing by the new condition); otherwise
+/// it is resolved at the high-water mark. Since every new episode then starts after the high-water mark, and ids
+/// derive from the start time, the new definition can never raise an id the old one raised.
+/// </remarks>
+public sealed class RuleSet
+{
+    private readonly Dictionary<string, RuleEvaluator> _rules = new(StringComparer.Ordinal);
+    private readonly List<RuleEvaluator> _order = [];
+    private readonly Dictionary<InstrumentId, RuleEvaluator[]> _byInstrument = [];
+
+    public IReadOnlyList<RuleEvaluator> Rules => _order;
+
+    /// <summary>Every instrument some rule reads: the instruments a rule grain subscribes to.</summary>
+    public IReadOnlyCollection<InstrumentId> Instruments => _byInstrument.Keys;
+
+    public RuleEvaluator? Find(string ruleId) => _rules.GetValueOrDefault(ruleId);
+
+    /// <summary>Adds or replaces a rule; a transition resolving the old open alert may be added to <paramref name="output"/>.</summary>
+    public RuleChange Put(RuleDefinition definition, List<AlertTransition> output)
+    {
+        if (_rules.TryGetValue(definition.Id, out var existing) && existing.Definition == definition)
+        {
+            return RuleChange.Unchanged;
+        }
+
+        var evaluator = new RuleEvaluator(definition);
+        if (existing is null)
+        {
+            _rules[definition.Id] = evaluator;
+            _order.Add(evaluator);
+            Reindex();
+            return RuleChange.Added;
+        }
+
+        CarryOver(evaluator, existing.HighWaterMark, existing.OpenEpisode, output);
+        _rules[definition.Id] = evaluator;
+        _order[_order.IndexOf(existing)] = evaluator;
+        Reindex();
+        return RuleChange.Replaced;
+    }
+
+    /// <summary>Removes a rule, resolving its open alert at its last evaluation time.</summary>
+    public bool Remove(string ruleId, List<AlertTransition> output)
+    {
+        if (!_rules.Remove(ruleId, out var evaluator))
+        {
+            return false;
+        }
+
+        evaluator.ResolveOpen(output);
+        _order.Remove(evaluator);
+        Reindex();
+        return true;
+    }
+
+    public void OnTick(in Tick tick, List<AlertTransition> output)
+    {
+        if (_byInstrument.TryGetValue(tick.Instrument, out var evaluators))
+        {
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.OnTick(tick, output);
+            }
+        }
+    }
+
+    public void OnBarClosed(InstrumentId instrument, BarInterval interval, in Bar bar, List<AlertTransition> output)
+    {
+        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        {
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.OnBarClosed(instrument, interval, bar, output);
+            }
+        }
+    }
+
+    public void OnBarClosed(InstrumentId instrument, in ClosedBar closed, List<AlertTransition> output) =>
+        OnBarClosed(instrument, closed.Interval, closed.Bar, output);
+
+    public void OnInventory(in InventoryValue value, List<AlertTransition> output)
+    {
+        if (_byInstrument.TryGetValue(value.Instrument, out var evaluators))
+        {
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.OnInventory(value, output);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Declares that every event at or before <paramref name="time"/> has been fed, so evaluations due by then run
+    /// now. A rule evaluates a close once event time has passed it (so closes of other instruments at the same
+    /// instant count): the tick that closed the bar does that, otherwise call this after each batch.
+    /// </summary>
+    public void AdvanceTo(DateTimeOffset time, List<AlertTransition> output)
+    {
+        foreach (var evaluator in _order)
+        {
+            evaluator.AdvanceTo(time, output);
+        }
+    }
+
+    /// <summary>Feeds a stored closed bar to the indicators of the rules that read the instrument (oldest first).</summary>
+    public void WarmUp(InstrumentId instrument, BarInterval interval, in Bar bar)
+    {
+        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        {
+            foreach (var evaluator in evaluators)
+            {
+                evaluator.WarmUp(instrument, interval, bar);
+            }
+        }
+    }
+
+    /// <summary>How many closed bars of <paramref name="interval"/> on <paramref name="instrument"/> a warm-up should replay (0 if no rule needs them).</summary>
+    public int WarmUpBars(InstrumentId instrument, BarInterval interval)
+    {
+        int bars = 0;
+        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        {
+            foreach (var evaluator in evaluators)
+            {
+                if (evaluator.Definition.Interval == interval)
+                {
+                    bars = Math.Max(bars, evaluator.WarmUpBars);
+                }
+            }
+        }
+
+        return bars;
+    }
+
+    public RuleSetState SaveState() => new(_order.ConvertAll(e => e.SaveState()).ToArray());
+
+    /// <summary>
+    /// Restores saved rules. A state whose rule has the same definition continues exactly; one whose definition has
+    /// changed since is carried over as <see cref="Put"/> does; one whose rule is gone has its open alert resolved
+    /// (transitions to <paramref name="output"/>). Call after putting the current definitions, then warm up.
+    /// </summary>
+    public void RestoreState(RuleSetState state, List<AlertTransition> output)
+    {
+        foreach (var saved in state.Rules)
+        {
+            if (!_rules.TryGetValue(saved.RuleId, out var evaluator))
+            {
+                if (saved.Episode is { } orphan)
+                {
+                    output.Add(AlertStateMachine.ResolveSaved(orphan, saved.HighWaterMark ?? orphan.StartedAt));
+                }
+
+                continue;
+            }
+
+            if (saved.Fingerprint == evaluator.Fingerprint)
+            {
+                evaluator.RestoreState(saved);
+            }
+            else
+            {
+                CarryOver(evaluator, saved.HighWaterMark, saved.Episode, output);
+            }
+        }
+    }
+
+    private static void CarryOver(RuleEvaluator evaluator, DateTimeOffset? highWaterMark, AlertEpisodeState? episode, List<AlertTransition> output)
+    {
+        if (episode is not null && (episode.Type != evaluator.Definition.Type || !episode.Instruments.SequenceEqual(evaluator.Instruments)))
+        {
+            output.Add(AlertStateMachine.ResolveSaved(episode, highWaterMark ?? episode.StartedAt));
+            episode = null;
+        }
+
+        evaluator.Adopt(highWaterMark, episode);
+    }
+
+    private void Reindex()
+    {
+        _byInstrument.Clear();
+        var lists = new Dictionary<InstrumentId, List<RuleEvaluator>>();
+        foreach (var evaluator in _order)
+        {
+            foreach (string instrument in evaluator.Instruments)
+            {
+                var id = InstrumentId.Parse(instrument);
+                if (!lists.TryGetValue(id, out var list))
+                {
+                    lists[id] = list = [];
+                }
+
+                list.Add(evaluator);
+            }
+        }
+
+        foreach (var (id, list) in lists)
+        {
+            _byInstrument[id] = [.. list];
+        }
+    }
+}
