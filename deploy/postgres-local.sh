@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a throwaway PostgreSQL 15 cluster from Debian's packages on a loopback port.
 #   deploy/postgres-local.sh start DIR [PORT]   initdb into DIR (if new) and start; prints the connection string
+#     (set DURABLE=1 for fsync and full page writes on, as in production: benchmarks want it, tests do not)
 #   deploy/postgres-local.sh stop DIR           stop it
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the postgres user.
 set -euo pipefail
@@ -34,7 +35,9 @@ case "$action" in
       as_owner "$bin/initdb -D '$dir' -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8" >/dev/null
     fi
     # Tests trade crash safety of the throwaway cluster for speed; the service's own durability is tested above it.
-    as_owner "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -w -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300\" start" >/dev/null
+    unsafe="-c fsync=off -c full_page_writes=off"
+    [ "${DURABLE:-0}" = 1 ] && unsafe=""
+    as_owner "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -w -o \"-p $port -k /tmp -c listen_addresses=127.0.0.1 $unsafe -c max_connections=300\" start" >/dev/null
     echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
     ;;
   stop)
