@@ -2,6 +2,7 @@
 # Measures the live service with `monitor feed` against a real server process (Release build):
 #   1. sustained ingest: 4 concurrent posters of 1,000-tick batches, as fast as the server takes them;
 #   2. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
+# Latencies of each phase's first 10 seconds (JIT and connection warm-up) stay out of the totals.
 # Each phase gets a fresh server and an empty store. Usage:
 #   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
@@ -32,7 +33,7 @@ run_phase() {
     sleep 0.5
   done
   echo "== $name" >&2
-  $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --json "$@" 2>/dev/null || true
+  $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -52,6 +52,11 @@ internal static class FeedCommand
         {
             Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed and report tick-to-client latency of their quotes",
         };
+        var warmup = new Option<TimeSpan?>("--warmup")
+        {
+            Description = "leave the latencies of the run's first this-long (JIT and connection warm-up) out of the totals (10s, PT10S)",
+            CustomParser = ParseDuration,
+        };
         var json = new Option<bool>("--json") { Description = "print the final summary as one JSON object; progress and warnings go to standard error" };
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
@@ -60,7 +65,7 @@ internal static class FeedCommand
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, warmup, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -75,6 +80,7 @@ internal static class FeedCommand
                 result.GetValue(seed) ?? Random.Shared.Next())
             {
                 MeasureLatency = result.GetValue(measureLatency),
+                Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
                 Json = result.GetValue(json),
             };
             var configuration = result.InvocationConfiguration;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -148,6 +149,9 @@ internal sealed class FeedRunner : IDisposable
         using var reporterStop = new CancellationTokenSource();
 
         long started = _clock.GetTimestamp();
+        long countFrom = Stopwatch.GetTimestamp() + (long)(_settings.Warmup.TotalSeconds * Stopwatch.Frequency);
+        _statistics.RequestLatency.CountFrom(countFrom);
+        _hub?.Tracker.Latency.CountFrom(countFrom);
         var posters = Enumerable.Range(0, _settings.Concurrency).Select(p => PostTicksAsync(p, abort.Token)).ToArray();
         var inventoryPoster = PostInventoryAsync(abort.Token);
         var reporter = _reporter.RunAsync(started, reporterStop.Token);

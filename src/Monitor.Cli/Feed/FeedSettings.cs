@@ -25,6 +25,9 @@ internal sealed record FeedSettings(
     /// <summary>With <see cref="MeasureLatency"/>: after the last post, how long to wait for the quotes of the newest ticks.</summary>
     public TimeSpan QuoteWait { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Latencies of the first this-long of the run (JIT and connection warm-up) are left out of the totals.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
     /// <summary>Per request.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

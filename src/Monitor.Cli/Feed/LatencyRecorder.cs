@@ -1,15 +1,27 @@
+using System.Diagnostics;
+
 namespace Monitor.Cli.Feed;
 
-/// <summary>Latencies since the start of the run and since the previous progress line.</summary>
+/// <summary>
+/// Latencies since the end of the warm-up (the total) and since the previous progress line (every sample).
+/// </summary>
 internal sealed class LatencyRecorder
 {
     private LatencyHistogram _interval = new();
+    private long _countFrom;
 
     public LatencyHistogram Total { get; } = new();
 
+    /// <summary>Samples recorded before this <see cref="Stopwatch"/> timestamp stay out of <see cref="Total"/>.</summary>
+    public void CountFrom(long timestamp) => Volatile.Write(ref _countFrom, timestamp);
+
     public void Record(TimeSpan elapsed)
     {
-        Total.Record(elapsed);
+        if (Stopwatch.GetTimestamp() >= Volatile.Read(ref _countFrom))
+        {
+            Total.Record(elapsed);
+        }
+
         Volatile.Read(ref _interval).Record(elapsed);
     }
 
