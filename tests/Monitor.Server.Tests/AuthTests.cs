@@ -68,4 +68,12 @@ public sealed class AuthTests(MonitorServerFactory server)
         var openApi = await client.GetJsonAsync("/openapi/v1.json");
         Assert.NotNull(openApi["paths"]!["/api/v1/ticks"]);
     }
+
+    [Fact]
+    public async Task UnknownRoute_Is404ProblemDetails()
+    {
+        var response = await server.CreateClient((string?)null).GetAsync("/api/v1/nothing-here");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -41,6 +41,8 @@ public sealed class HubTests(MonitorServerFactory server)
         Assert.Equal(42.5, quote.GetProperty("price").GetDouble());
         Assert.True(quote.GetProperty("seq").GetInt64() > 0);
         Assert.Equal("1m", quote.GetProperty("bar").GetProperty("interval").GetString());
+        var snapshot = await server.CreateClient((string?)null).GetJsonAsync("/api/v1/instruments/ETF:SIL");
+        Assert.True(snapshot["seq"]!.GetValue<long>() >= quote.GetProperty("seq").GetInt64(), "the snapshot is at or past the last quote");
     }
 
     [Fact]

@@ -145,6 +145,7 @@ public static class InstrumentsApi
             snapshot.LastPrice is { } price ? new LastView(price, snapshot.LastTime!.Value) : null,
             snapshot.ChangePct,
             snapshot.Indicators,
+            snapshot.Seq,
             null);
     }
 
@@ -213,9 +214,10 @@ public static class InstrumentsApi
 
     private static IResult BadRequest(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", detail);
 
+    /// <summary>An instrument's snapshot; <c>Seq</c> is the last hub message seq it reflects (a client resumes from it).</summary>
     public sealed record InstrumentView(
         string Id, string Name, string Kind, string Unit, string Currency, LastView? Last, double? ChangePct,
-        IReadOnlyDictionary<string, double> Indicators, IReadOnlyDictionary<string, InventoryView>? Inventory);
+        IReadOnlyDictionary<string, double> Indicators, long Seq, IReadOnlyDictionary<string, InventoryView>? Inventory);
 
     public sealed record LastView(double Price, DateTimeOffset Ts);
 
