@@ -40,49 +40,32 @@ public sealed class SqliteGrainStorage : IGrainStorage, IDisposable
     /// <summary>The grain state file for a store at <paramref name="storePath"/>: data/monitor.db gives data/monitor.grains.db.</summary>
     public static string PathBeside(string storePath) => Path.ChangeExtension(storePath, ".grains.db");
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            ReadState(stateName, grainId, grainState);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        OneAtATimeAsync(() => ReadState(stateName, grainId, grainState));
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            WriteState(stateName, grainId, grainState);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        OneAtATimeAsync(() => WriteState(stateName, grainId, grainState));
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            ClearState(stateName, grainId, grainState);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        OneAtATimeAsync(() => ClearState(stateName, grainId, grainState));
 
     public void Dispose()
     {
         _connection.Dispose();
         _gate.Dispose();
+    }
+
+    private async Task OneAtATimeAsync(Action operation)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            operation();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private void ReadState<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
