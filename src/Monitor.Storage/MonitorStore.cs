@@ -4,7 +4,7 @@ using Monitor.Storage.Sqlite;
 namespace Monitor.Storage;
 
 /// <summary>
-/// The opened store of the configured provider with its three stores. Dispose it last: disposing stores the
+/// The opened store of the configured provider with its stores (market data; rules, alerts and silences). Dispose it last: disposing stores the
 /// ticks still queued for the group commit, then closes the database.
 /// </summary>
 public sealed class MonitorStore : IAsyncDisposable, IDisposable
@@ -13,12 +13,16 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     private readonly IAsyncDisposable _database;
     private int _disposed;
 
-    private MonitorStore(string provider, ITickStore ticks, IBarStore bars, IInventoryStore inventory, IAsyncDisposable database)
+    private MonitorStore(
+        string provider, ITickStore ticks, IBarStore bars, IInventoryStore inventory, IRuleStore rules, IAlertStore alerts, ISilenceStore silences, IAsyncDisposable database)
     {
         Provider = provider;
         Ticks = ticks;
         Bars = bars;
         Inventory = inventory;
+        Rules = rules;
+        Alerts = alerts;
+        Silences = silences;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
     }
@@ -31,6 +35,12 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public IBarStore Bars { get; }
 
     public IInventoryStore Inventory { get; }
+
+    public IRuleStore Rules { get; }
+
+    public IAlertStore Alerts { get; }
+
+    public ISilenceStore Silences { get; }
 
     /// <summary>Opens the provider <paramref name="options"/> name; for PostgreSQL, applies pending schema scripts first
     /// unless <see cref="StorageOptions.ApplyMigrations"/> is off.</summary>
@@ -65,6 +75,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteTickStore(database),
             new SqliteBarStore(database),
             new SqliteInventoryStore(database),
+            new SqliteRuleStore(database),
+            new SqliteAlertStore(database),
+            new SqliteSilenceStore(database),
             new AsyncDisposer(database.Dispose));
     }
 
@@ -82,6 +95,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresTickStore(database),
             new PostgresBarStore(database),
             new PostgresInventoryStore(database),
+            new PostgresRuleStore(database),
+            new PostgresAlertStore(database),
+            new PostgresSilenceStore(database),
             database);
     }
 

@@ -28,7 +28,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(2L, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal(3L, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM schema_version"));
     }
 
@@ -115,6 +115,67 @@ public sealed class SqliteDatabaseTests : IDisposable
         }
 
         Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Open_Version2File_AddsAlertTablesKeepsTicks()
+    {
+        string path = Path.Combine(_directory, "v2.db");
+        var instrument = TestData.NewInstrument();
+        await using (var store = MonitorStore.OpenSqlite(path))
+        {
+            await store.Ticks.AppendAsync(instrument, TestData.Ticks(1, 3));
+        }
+
+        // Make it a file as version 2 left it: no rule, alert or silence tables.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Scalar(connection, """
+                DROP TABLE rules; DROP TABLE alerts; DROP TABLE alert_transitions; DROP TABLE silences;
+                DELETE FROM schema_version WHERE version = 3;
+                """);
+        }
+
+        await using (var upgraded = MonitorStore.OpenSqlite(path))
+        {
+            Assert.Equal(TestData.Ticks(1, 3), await upgraded.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+            var rule = AlertStoreBehaviourTests<SqliteStoreFixture>.NewRule();
+            Assert.Equal(Core.Rules.RuleChange.Added, (await upgraded.Rules.PutAsync(rule, TestData.T0)).Change);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(3L, Scalar(connection, "SELECT max(version) FROM schema_version"));
+            Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM rules"));
+        }
+    }
+
+    [Fact]
+    public async Task Reopen_AfterClose_RulesAlertsAndSilencesSurvive()
+    {
+        string path = Path.Combine(_directory, "alerts.db");
+        var rule = AlertStoreBehaviourTests<SqliteStoreFixture>.NewRule();
+        var episode = AlertStoreBehaviourTests<SqliteStoreFixture>.Episode(rule.Id, [TestData.NewInstrument().Value], TestData.T0);
+        Silence silence;
+        await using (var store = MonitorStore.OpenSqlite(path))
+        {
+            await store.Rules.PutAsync(rule, TestData.T0);
+            await store.Alerts.AppendTransitionsAsync(episode);
+            await store.Alerts.AcknowledgeAsync(episode[0].Alert.Id, "ana", null, TestData.T0.AddDays(3));
+            silence = await store.Silences.CreateAsync(new SilenceRequest(rule.Id, null, TestData.T0, TestData.T0.AddDays(1), "c", "ana"), TestData.T0);
+        }
+
+        await using var reopened = MonitorStore.OpenSqlite(path);
+
+        Assert.Equal(rule, Core.Rules.RuleJson.Parse(Assert.Single(await reopened.Rules.ListAsync()).Json).Rule);
+        var alert = await reopened.Alerts.GetAsync(episode[0].Alert.Id);
+        AlertStoreBehaviourTests<SqliteStoreFixture>.AssertSameAlert(episode[2].Alert, alert!.Alert);
+        Assert.Equal(3, alert.Transitions.Count);
+        Assert.Equal("ana", alert.Acknowledgement!.By);
+        Assert.Equal([silence], await reopened.Silences.ListAsync());
+        Assert.Empty(await reopened.Alerts.AppendTransitionsAsync(episode));
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

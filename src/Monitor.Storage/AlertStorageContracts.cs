@@ -1,0 +1,142 @@
+using Monitor.Core.Rules;
+
+namespace Monitor.Storage;
+
+/// <summary>
+/// A stored rule: <paramref name="Json"/> is the definition as <see cref="RuleJson.Serialize(RuleDefinition)"/> wrote it
+/// (parse it with <see cref="RuleJson.Parse(string)"/>). <paramref name="Version"/> is 1 when created and counts each
+/// change of the definition; <paramref name="UpdatedAt"/> is when it last changed.
+/// </summary>
+public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);
+
+/// <summary>What <see cref="IRuleStore.PutAsync"/> stored, and whether the rule was added, left as it was or replaced.</summary>
+public sealed record RulePutResult(StoredRule Rule, RuleChange Change);
+
+/// <summary>Rule definitions (CONTRACT.md section 5, <c>/api/v1/rules</c>).</summary>
+public interface IRuleStore
+{
+    /// <summary>
+    /// Inserts or replaces the rule by id, as of <paramref name="at"/>. A definition whose JSON is unchanged is left as
+    /// it is (<see cref="RuleChange.Unchanged"/>: same version and update time), so a repeated PUT changes nothing.
+    /// </summary>
+    Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every rule, by id (ordinal).</summary>
+    Task<IReadOnlyList<StoredRule>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the rule; false if there was none. Its alerts stay (they are history).</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Who acknowledged an alert, when, and what they said.</summary>
+public sealed record AlertAcknowledgement(string By, string? Comment, DateTimeOffset At);
+
+/// <summary>One stored state change of an alert; <paramref name="Silenced"/> says whether a silence matched it when recorded.</summary>
+public sealed record StoredAlertTransition(AlertState? From, AlertState To, DateTimeOffset At, bool Silenced);
+
+/// <summary>
+/// An alert as the store keeps it: the rule engine's view (the latest transition's <see cref="Core.Rules.Alert"/>)
+/// plus what the store adds: the acknowledgement and whether it is silenced (the latest transition's flag).
+/// <paramref name="Transitions"/> are oldest first, and filled only by <see cref="IAlertStore.GetAsync"/> (empty in lists).
+/// </summary>
+public sealed record StoredAlert(Alert Alert, AlertAcknowledgement? Acknowledgement, bool Silenced, IReadOnlyList<StoredAlertTransition> Transitions);
+
+/// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, and whether a silence matched it
+/// (push it to clients either way; send it to webhooks only when not silenced).</summary>
+public sealed record RecordedAlertTransition(AlertTransition Transition, bool Silenced);
+
+/// <summary>
+/// The filters of <c>GET /api/v1/alerts</c>. <see cref="Instrument"/> matches any of an alert's instruments;
+/// <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) bound its <c>startedAt</c>.
+/// </summary>
+public sealed record AlertQuery
+{
+    public const int DefaultLimit = 100;
+
+    public string? RuleId { get; init; }
+
+    public string? Instrument { get; init; }
+
+    public AlertState? State { get; init; }
+
+    public DateTimeOffset? From { get; init; }
+
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>At most this many (at least 1).</summary>
+    public int Limit { get; init; } = DefaultLimit;
+}
+
+/// <summary>
+/// Alerts and their transitions. DESIGN.md principle 5: an alert is stored before it is pushed or sent, and alert
+/// ids are deterministic, so recording is idempotent per transition and a restart that replays an episode raises
+/// nothing twice.
+/// </summary>
+public interface IAlertStore
+{
+    /// <summary>
+    /// Records transitions in one transaction: each one not stored yet (the key is alert id, <c>To</c> state and
+    /// <c>At</c>) is appended, and its alert's stored view becomes the transition's <see cref="AlertTransition.Alert"/>
+    /// unless a later transition is already stored (later by time, then pending &lt; firing &lt; resolved). A transition
+    /// is silenced when a silence active at its <c>At</c> matches its alert (<see cref="Silence.Matches"/>).
+    /// Returns the transitions that were new, in the order given; re-appending stored ones returns nothing and
+    /// changes nothing. Acknowledgements survive later transitions.
+    /// </summary>
+    Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default);
+
+    /// <summary>The alert with its transitions, or null if unknown.</summary>
+    Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Alerts matching the query, newest first (by <c>startedAt</c>, then id, both descending).</summary>
+    Task<IReadOnlyList<StoredAlert>> ListAsync(AlertQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Acknowledges the alert; null if unknown. Acknowledging again under the same name changes nothing (the first
+    /// time and comment stand, so a retried request is harmless); another name takes the acknowledgement over (the
+    /// alert shows who owns it now). Names compare ordinally.
+    /// </summary>
+    Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? comment, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What <c>POST /api/v1/silences</c> asks for, plus who asked. With neither rule nor instrument it silences every alert.</summary>
+public sealed record SilenceRequest(string? RuleId, string? Instrument, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, string CreatedBy);
+
+/// <summary>A stored silence: active from <see cref="StartsAt"/> (inclusive) to <see cref="EndsAt"/> (exclusive).</summary>
+public sealed record Silence(
+    string Id, string? RuleId, string? Instrument, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Comment, string CreatedBy, DateTimeOffset CreatedAt)
+{
+    public bool IsActiveAt(DateTimeOffset at) => StartsAt <= at && at < EndsAt;
+
+    /// <summary>Whether this silence covers <paramref name="alert"/> at <paramref name="at"/>: active then, and its rule id
+    /// (when set) is the alert's and its instrument (when set) one of the alert's. Ids and instruments compare ordinally.</summary>
+    public bool Matches(Alert alert, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return IsActiveAt(at)
+            && (RuleId is null || string.Equals(RuleId, alert.RuleId, StringComparison.Ordinal))
+            && (Instrument is null || alert.Instruments.Contains(Instrument, StringComparer.Ordinal));
+    }
+
+    /// <summary>Whether any of <paramref name="silences"/> matches <paramref name="alert"/> at <paramref name="at"/>.</summary>
+    public static bool AnyMatches(IEnumerable<Silence> silences, Alert alert, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(silences);
+        return silences.Any(silence => silence.Matches(alert, at));
+    }
+}
+
+/// <summary>Silences (CONTRACT.md section 5, <c>/api/v1/silences</c>): matching alerts are still recorded, shown as silenced, and not sent.</summary>
+public interface ISilenceStore
+{
+    /// <summary>Stores a silence under a new GUID id, as of <paramref name="at"/>. Throws <see cref="ArgumentException"/>
+    /// unless it ends after it starts.</summary>
+    Task<Silence> CreateAsync(SilenceRequest request, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every silence, or those active at <paramref name="activeAt"/>; by start time, then id.</summary>
+    Task<IReadOnlyList<Silence>> ListAsync(DateTimeOffset? activeAt = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the silence; false if there was none. Alerts already recorded keep their silenced flag.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+}

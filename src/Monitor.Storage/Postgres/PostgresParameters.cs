@@ -1,0 +1,21 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Monitor.Storage.Postgres;
+
+/// <summary>Typed parameters for the rule, alert and silence stores.</summary>
+internal static class PostgresParameters
+{
+    public static NpgsqlParameter<string> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    public static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
+        new() { TypedValue = UnixMicros.ToUtcDateTime(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    public static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
+
+    public static NpgsqlParameter<bool> Bool(bool value) => new() { TypedValue = value };
+
+    public static DateTimeOffset ReadTime(NpgsqlDataReader reader, int ordinal) => new(reader.GetFieldValue<DateTime>(ordinal));
+
+    public static string? ReadText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

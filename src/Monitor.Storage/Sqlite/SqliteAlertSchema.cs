@@ -1,0 +1,55 @@
+namespace Monitor.Storage.Sqlite;
+
+/// <summary>The tables of rules, alerts and silences (schema version 3), part of <see cref="SqliteDatabase"/>'s schema.
+/// Times are Unix microseconds; states and enums their contract spelling.</summary>
+internal static class SqliteAlertSchema
+{
+    public const string Sql = """
+        CREATE TABLE IF NOT EXISTS rules (
+            id TEXT NOT NULL PRIMARY KEY,
+            definition TEXT NOT NULL,       -- RuleJson.Serialize
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            version INTEGER NOT NULL) WITHOUT ROWID;
+
+        -- The current view of each alert: filtered fields as columns, the rest in view (AlertViewJson).
+        CREATE TABLE IF NOT EXISTS alerts (
+            id TEXT NOT NULL PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            instruments TEXT NOT NULL,      -- JSON array
+            last_at INTEGER NOT NULL,       -- time of the transition the view comes from
+            silenced INTEGER NOT NULL,
+            acknowledged_by TEXT,
+            acknowledged_at INTEGER,
+            ack_comment TEXT,
+            view TEXT NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_at, id);
+        CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, started_at, id);
+
+        -- One row per state change; the key makes recording a transition idempotent.
+        CREATE TABLE IF NOT EXISTS alert_transitions (
+            alert_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            to_state TEXT NOT NULL,
+            from_state TEXT,
+            silenced INTEGER NOT NULL,
+            PRIMARY KEY (alert_id, at, to_state)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS silences (
+            id TEXT NOT NULL PRIMARY KEY,
+            rule_id TEXT,
+            instrument TEXT,
+            starts_at INTEGER NOT NULL,
+            ends_at INTEGER NOT NULL,
+            comment TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS silences_ends ON silences (ends_at);
+
+        """;
+
+    /// <summary>Order of states within one time: a view from a later-ranked transition replaces one from an earlier.</summary>
+    public static string Rank(string column) => $"CASE {column} WHEN 'pending' THEN 0 WHEN 'firing' THEN 1 ELSE 2 END";
+}
