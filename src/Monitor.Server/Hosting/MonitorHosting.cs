@@ -72,6 +72,8 @@ public static class MonitorHosting
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
+        app.MapRulesApi();
+        app.MapAlertsApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         app.MapGet("/", () => Results.Content(
             "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",

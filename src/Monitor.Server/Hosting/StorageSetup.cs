@@ -5,7 +5,7 @@ namespace Monitor.Server.Hosting;
 public static class StorageSetup
 {
     /// <summary>
-    /// Registers the configured store and its tick, bar and inventory stores. The container disposes it on shutdown,
+    /// Registers the configured store and its tick, bar, inventory, rule, alert and silence stores. The container disposes it on shutdown,
     /// after the silo has stopped, so the ticks queued for the group commit are stored.
     /// </summary>
     public static IServiceCollection AddMonitorStorage(this IServiceCollection services, StorageOptions storage, string? connectionString)
@@ -15,6 +15,9 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Ticks);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Bars);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Inventory);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Rules);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Alerts);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Silences);
 
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
         // before Orleans' providers look for their tables.

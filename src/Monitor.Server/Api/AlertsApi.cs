@@ -1,0 +1,186 @@
+using System.Globalization;
+using Monitor.Core.Market;
+using Monitor.Core.Rules;
+using Monitor.Server.Hosting;
+using Monitor.Storage;
+
+namespace Monitor.Server.Api;
+
+/// <summary><c>/api/v1/alerts</c> and <c>/api/v1/silences</c> (CONTRACT.md section 5).</summary>
+public static class AlertsApi
+{
+    private const int MaxLimit = 1000;
+    private const int MaxNameLength = 100;
+    private const int MaxCommentLength = 2000;
+
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Policies.Read);
+        alerts.MapGet("/", ListAsync);
+        alerts.MapGet("/{id}", GetAsync);
+
+        // The read role is enough to acknowledge (a desk acknowledges from the board).
+        alerts.MapPost("/{id}/ack", AcknowledgeAsync);
+
+        var silences = app.MapGroup("/api/v1/silences").WithTags("Alerts");
+        silences.MapGet("/", ListSilencesAsync).RequireAuthorization(Policies.Read);
+        silences.MapPost("/", CreateSilenceAsync).RequireAuthorization(Policies.Admin);
+        silences.MapDelete("/{id}", DeleteSilenceAsync).RequireAuthorization(Policies.Admin);
+        return app;
+    }
+
+    public sealed record TransitionView(string? From, string To, DateTimeOffset At, bool Silenced);
+
+    /// <summary>The contract's alert view; <c>Transitions</c> only on <c>GET /api/v1/alerts/{id}</c>.</summary>
+    public sealed record AlertView(
+        string Id, string RuleId, string RuleName, string Type, string Severity, IReadOnlyList<string> Instruments, string State,
+        string? Direction, DateTimeOffset StartedAt, DateTimeOffset? FiredAt, DateTimeOffset? ResolvedAt, string Message,
+        IReadOnlyDictionary<string, double> Values, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? AcknowledgeComment,
+        bool Silenced, IReadOnlyList<TransitionView>? Transitions)
+    {
+        public static AlertView From(StoredAlert stored, bool withTransitions)
+        {
+            var a = stored.Alert;
+            return new AlertView(
+                a.Id, a.RuleId, a.RuleName, a.Type.ToText(), a.Severity.ToText(), a.Instruments, a.State.ToText(), a.Direction,
+                a.StartedAt, a.FiredAt, a.ResolvedAt, a.Message,
+                a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
+                stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
+                withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null);
+        }
+    }
+
+    public sealed record AcknowledgeBody(string? By, string? Comment);
+
+    public sealed record SilenceBody(string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment);
+
+    internal static async Task<IResult> ListAsync(
+        string? ruleId, string? instrument, string? state, string? from, string? to, int? limit, IAlertStore alerts, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        AlertState? parsedState = null;
+        if (state is not null)
+        {
+            if (RuleText.TryParse<AlertState>(state, out var s))
+            {
+                parsedState = s;
+            }
+            else
+            {
+                problems.Add($"'state' '{UntrustedText.Printable(state)}' is not one of {RuleText.Choices<AlertState>()}");
+            }
+        }
+
+        var start = ParseTime(from, "from", problems);
+        var end = ParseTime(to, "to", problems);
+        if (limit is < 1 or > MaxLimit)
+        {
+            problems.Add($"'limit' must be from 1 to {MaxLimit}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return BadRequest(string.Join("; ", problems) + ".");
+        }
+
+        var query = new AlertQuery { RuleId = ruleId, Instrument = instrument, State = parsedState, From = start, To = end, Limit = limit ?? AlertQuery.DefaultLimit };
+        var list = await alerts.ListAsync(query, cancellationToken);
+        return TypedResults.Ok(list.Select(a => AlertView.From(a, withTransitions: false)));
+    }
+
+    internal static async Task<IResult> GetAsync(string id, IAlertStore alerts, CancellationToken cancellationToken) =>
+        await alerts.GetAsync(id, cancellationToken) is { } alert
+            ? TypedResults.Ok(AlertView.From(alert, withTransitions: true))
+            : UnknownAlert(id);
+
+    internal static async Task<IResult> AcknowledgeAsync(string id, AcknowledgeBody? body, IAlertStore alerts, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        string? by = body?.By?.Trim();
+        if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
+        {
+            return BadRequest($"'by' is required: the name of who acknowledges, at most {MaxNameLength} characters.");
+        }
+
+        if (body!.Comment is { Length: > MaxCommentLength })
+        {
+            return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
+        }
+
+        return await alerts.AcknowledgeAsync(id, by, body.Comment, clock.GetUtcNow(), cancellationToken) is { } alert
+            ? TypedResults.Ok(AlertView.From(alert, withTransitions: false))
+            : UnknownAlert(id);
+    }
+
+    internal static async Task<IResult> ListSilencesAsync(string? activeAt, ISilenceStore silences, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var at = ParseTime(activeAt, "activeAt", problems);
+        return problems.Count > 0 ? BadRequest(problems[0] + ".") : TypedResults.Ok(await silences.ListAsync(at, cancellationToken));
+    }
+
+    internal static async Task<IResult> CreateSilenceAsync(
+        SilenceBody? body, ISilenceStore silences, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        if (body is null)
+        {
+            return BadRequest("The body must be a JSON object such as {\"ruleId\":\"silver-etf-divergence\",\"startsAt\":\"...\",\"endsAt\":\"...\",\"comment\":\"known roll\"}.");
+        }
+
+        if (body.StartsAt is null || body.EndsAt is null)
+        {
+            problems.Add("'startsAt' and 'endsAt' are required (ISO-8601 times with an offset)");
+        }
+        else if (body.EndsAt <= body.StartsAt)
+        {
+            problems.Add("'endsAt' must be after 'startsAt'");
+        }
+
+        if (body.Instrument is not null && !InstrumentId.TryParse(body.Instrument, out _, out string idError))
+        {
+            problems.Add($"'instrument': {idError}");
+        }
+
+        if (body.Comment is { Length: > MaxCommentLength })
+        {
+            problems.Add($"'comment' may be at most {MaxCommentLength} characters");
+        }
+
+        if (problems.Count > 0)
+        {
+            return BadRequest(string.Join("; ", problems) + ".");
+        }
+
+        var silence = await silences.CreateAsync(
+            new SilenceRequest(body.RuleId, body.Instrument, body.StartsAt!.Value, body.EndsAt!.Value, body.Comment ?? "", context.User.Identity?.Name ?? "anonymous"),
+            clock.GetUtcNow(),
+            cancellationToken);
+        return TypedResults.Created($"/api/v1/silences/{silence.Id}", silence);
+    }
+
+    internal static async Task<IResult> DeleteSilenceAsync(string id, ISilenceStore silences, CancellationToken cancellationToken) =>
+        await silences.DeleteAsync(id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found", $"There is no silence '{UntrustedText.Printable(id)}'.");
+
+    private static DateTimeOffset? ParseTime(string? text, string name, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        problems.Add($"'{name}' '{UntrustedText.Printable(text)}' is not an ISO-8601 time");
+        return null;
+    }
+
+    private static IResult UnknownAlert(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
+        $"There is no alert '{UntrustedText.Printable(id)}'; GET /api/v1/alerts lists them.");
+
+    private static IResult BadRequest(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", detail);
+}

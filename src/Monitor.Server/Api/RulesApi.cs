@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using Monitor.Core.Market;
+using Monitor.Core.Rules;
+using Monitor.Server.Hosting;
+using Monitor.Storage;
+
+namespace Monitor.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/rules</c> (CONTRACT.md section 5): rule definitions, validated by the rules domain and stored.
+/// The bodies are the contract's rule objects exactly as <see cref="RuleJson"/> reads and writes them.
+/// </summary>
+public static class RulesApi
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapRulesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
+        api.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
+        api.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Admin);
+        api.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin);
+        return app;
+    }
+
+    internal static async Task<IResult> ListAsync(IRuleStore rules, CancellationToken cancellationToken)
+    {
+        var stored = await rules.ListAsync(cancellationToken);
+        return Json("[" + string.Join(",", stored.Select(r => r.Json)) + "]");
+    }
+
+    internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
+        await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
+
+    internal static async Task<IResult> CreateAsync(HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (rule, problem) = await ReadRuleAsync(request, pathId: null, cancellationToken);
+        if (rule is null)
+        {
+            return problem!;
+        }
+
+        if (await rules.GetAsync(rule.Id, cancellationToken) is not null)
+        {
+            return ProblemDetailsWriter.Result(StatusCodes.Status409Conflict, "Conflict",
+                $"A rule '{rule.Id}' exists already; change it with PUT /api/v1/rules/{rule.Id}.");
+        }
+
+        var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
+    }
+
+    internal static async Task<IResult> PutAsync(string id, HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (rule, problem) = await ReadRuleAsync(request, id, cancellationToken);
+        if (rule is null)
+        {
+            return problem!;
+        }
+
+        var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        return put.Change == RuleChange.Added
+            ? Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}")
+            : Json(put.Rule.Json);
+    }
+
+    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
+        await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UnknownRule(id);
+
+    /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>
+    private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(HttpRequest request, string? pathId, CancellationToken cancellationToken)
+    {
+        if (request.ContentType?.Split(';')[0].Trim() is not "application/json")
+        {
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the rule as application/json."));
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A rule may be at most {MaxBodyBytes / 1024} KiB."));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (pathId is not null && root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("id", out var bodyId) && bodyId.ValueKind == JsonValueKind.String && bodyId.GetString() != pathId)
+            {
+                return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request",
+                    $"The body's id '{UntrustedText.Printable(bodyId.GetString()!)}' is not the id in the path, '{UntrustedText.Printable(pathId)}'."));
+            }
+
+            var parsed = pathId is not null && root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("id", out _)
+                ? RuleJson.Parse(WithId(root, pathId))
+                : RuleJson.Parse(root);
+            if (parsed.Rule is { } rule)
+            {
+                return (rule, null);
+            }
+
+            var errors = parsed.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+            return (null, TypedResults.Problem(
+                detail: "The rule is not valid: " + string.Join("; ", parsed.Problems),
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid rule",
+                extensions: new Dictionary<string, object?> { ["errors"] = errors }));
+        }
+    }
+
+    /// <summary>The body with the path's id added, for a PUT whose body leaves it out.</summary>
+    private static string WithId(JsonElement root, string id)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            foreach (var property in root.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static IResult Json(string json, int status = StatusCodes.Status200OK, string? location = null) =>
+        new RawJsonResult(json, status, location);
+
+    private static IResult UnknownRule(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
+        $"There is no rule '{UntrustedText.Printable(id)}'; GET /api/v1/rules lists them.");
+
+    /// <summary>JSON text written as it is (the stored rule), with an optional Location.</summary>
+    private sealed class RawJsonResult(string json, int status, string? location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            if (location is not null)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
+
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            return httpContext.Response.WriteAsync(json, httpContext.RequestAborted);
+        }
+    }
+}
