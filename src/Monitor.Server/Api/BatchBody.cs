@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
+using Monitor.Grains.Telemetry;
 
 namespace Monitor.Server.Api;
 
@@ -59,6 +60,33 @@ internal sealed class BatchBody : IDisposable
         }
 
         return (byInstrument, rejected);
+    }
+
+    /// <summary>
+    /// The frame of an ingest route: reads the body (or answers with the problem), splits it item by item, counts
+    /// the rejected items for <paramref name="route"/>, and hands the valid ones, grouped by instrument, to
+    /// <paramref name="store"/>, which answers the request.
+    /// </summary>
+    public static async Task<IResult> IngestAsync<T>(
+        HttpRequest request,
+        string route,
+        ItemReader<T> read,
+        Func<T, InstrumentId> instrumentOf,
+        Func<Dictionary<InstrumentId, List<T>>, List<RejectedItem>, Task<IResult>> store,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ReadAsync(request, cancellationToken);
+        if (body is null)
+        {
+            return problem!;
+        }
+
+        using (body)
+        {
+            var (byInstrument, rejected) = body.Split(read, instrumentOf);
+            MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", route));
+            return await store(byInstrument, rejected);
+        }
     }
 
     /// <summary>Reads and parses the body, or gives the problem response to send instead.</summary>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Grains;
-using Monitor.Grains.Telemetry;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -27,25 +26,23 @@ public static class IngestApi
     }
 
     /// <summary>Validates item by item, stores and applies the valid ticks with one grain call per instrument.</summary>
-    internal static async Task<IResult> IngestTicksAsync(
+    internal static Task<IResult> IngestTicksAsync(
         HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (body, problem) = await BatchBody.ReadAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return problem!;
-        }
-
-        using (body)
-        {
-            var now = clock.GetUtcNow();
-            var (byInstrument, rejected) = body.Split((JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, out tick), t => t.Instrument);
-            var counts = await Task.WhenAll(byInstrument.Select(pair =>
-                grains.CallAsync("ingest", g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
-            MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "ticks"));
-            var total = counts.Aggregate(IngestCounts.None, (sum, c) => sum.Add(c));
-            return TypedResults.Ok(new IngestResponse(total.Accepted, total.Duplicates, total.Late, rejected));
-        }
+        var now = clock.GetUtcNow();
+        return BatchBody.IngestAsync(
+            request,
+            "ticks",
+            (JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, out tick),
+            t => t.Instrument,
+            async (byInstrument, rejected) =>
+            {
+                var counts = await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
+                    "ingest", g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
+                var total = counts.Aggregate(IngestCounts.None, (sum, c) => sum.Add(c));
+                return TypedResults.Ok(new IngestResponse(total.Accepted, total.Duplicates, total.Late, rejected));
+            },
+            cancellationToken);
     }
 
     /// <summary>Null when the item is a valid tick, else what is wrong with it.</summary>

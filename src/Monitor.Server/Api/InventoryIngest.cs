@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Grains;
-using Monitor.Grains.Telemetry;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -10,31 +9,28 @@ namespace Monitor.Server.Api;
 /// <summary><c>POST /api/v1/inventory</c> (CONTRACT.md section 3): validated item by item, stored in base units.</summary>
 internal static class InventoryIngest
 {
-    public static async Task<IResult> IngestAsync(
+    public static Task<IResult> IngestAsync(
         HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (body, problem) = await BatchBody.ReadAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return problem!;
-        }
-
-        using (body)
-        {
-            var now = clock.GetUtcNow();
-            var (byInstrument, rejected) = body.Split((JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, out value), v => v.Instrument);
-            MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "inventory"));
-            await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
-                "inventory",
-                async g =>
-                {
-                    await g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestInventoryAsync(new InventoryBatch([.. pair.Value], now));
-                    return true;
-                },
-                cancellationToken)));
-            int accepted = byInstrument.Values.Sum(v => v.Count);
-            return TypedResults.Ok(new IngestResponse(accepted, 0, 0, rejected));
-        }
+        var now = clock.GetUtcNow();
+        return BatchBody.IngestAsync(
+            request,
+            "inventory",
+            (JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, out value),
+            v => v.Instrument,
+            async (byInstrument, rejected) =>
+            {
+                await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
+                    "inventory",
+                    async g =>
+                    {
+                        await g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestInventoryAsync(new InventoryBatch([.. pair.Value], now));
+                        return true;
+                    },
+                    cancellationToken)));
+                return TypedResults.Ok(new IngestResponse(byInstrument.Values.Sum(v => v.Count), 0, 0, rejected));
+            },
+            cancellationToken);
     }
 
     /// <summary>Null when the item is a valid inventory value (converted to its series' base unit), else what is wrong.</summary>
