@@ -64,6 +64,7 @@ public static class MonitorHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBoard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -74,10 +75,8 @@ public static class MonitorHosting
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
         app.MapAlertsApi();
+        app.MapSessionApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
-        app.MapGet("/", () => Results.Content(
-            "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",
-            "text/html"));
         return app;
     }
 
