@@ -59,13 +59,16 @@ interface ChartState {
 
 export function instrumentPage(context: Context, root: HTMLElement, id: string): () => void {
   const instrument = context.market.instruments.get(id);
-  let interval = instrument?.intervals?.[0] ?? "1m";
+  let interval = instrument?.intervals?.[0] ?? null;
   const enabled = new Set<Toggle>(["sma", "bb", "rsi", "macd", "inventory"]);
   const seriesChoices = (): string[] =>
     [...context.market.instruments.values()].flatMap((state) => [...state.series.keys()].map((series) => `${state.id}/${series}`));
-  let flow = seriesChoices().find((choice) => choice.startsWith(`${id}/`)) ?? "";
+  // The instrument's own first series until the viewer picks one; the market may still be loading on a deep link.
+  let flow: string | null = null;
+  const chosenFlow = (): string => flow ?? seriesChoices().find((choice) => choice.startsWith(`${id}/`)) ?? "";
 
-  const title = h("h1", {}, h("span", { class: "id", text: id }), h("span", { class: "label", text: instrument?.name ?? "" }));
+  const label = h("span", { class: "label", text: instrument?.name ?? "" });
+  const title = h("h1", {}, h("span", { class: "id", text: id }), label);
   const last = h("span", { class: "num price big" });
   const change = h("span", { class: "num change big" });
   const status = h("p", { class: "chart-status" });
@@ -81,7 +84,7 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   let generation = 0;
 
   const drawToolbar = (): void => {
-    const intervals = (context.market.instruments.get(id)?.intervals ?? [interval]).map((name) =>
+    const intervals = (context.market.instruments.get(id)?.intervals ?? []).map((name) =>
       h("button", { class: name === interval ? "selected" : "", text: name, on: { click: () => { interval = name; rebuild(); } } }),
     );
     const toggles = ([...Object.keys(overlays), ...Object.keys(panes)] as Toggle[]).map((key) =>
@@ -96,13 +99,14 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
       "select",
       { on: { change: (event) => { flow = (event.target as HTMLSelectElement).value; rebuild(); } }, title: "Inventory series plotted under the price" },
       h("option", { value: "", text: "no inventory series" }),
-      ...seriesChoices().map((choice) => h("option", { value: choice, text: choice, selected: choice === flow })),
+      ...seriesChoices().map((choice) => h("option", { value: choice, text: choice, selected: choice === chosenFlow() })),
     );
     replace(toolbar, h("span", { class: "group" }, ...intervals), h("span", { class: "group" }, ...toggles), enabled.has("inventory") ? flowSelect : null);
   };
 
   const drawQuote = (): void => {
     const current = context.market.instruments.get(id);
+    setText(label, current?.name ?? "");
     setText(last, format.price(current?.last?.price));
     setText(change, format.percent(current?.changePct));
     change.className = `num change big ${format.direction(current?.changePct)}`;
@@ -118,13 +122,16 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   /** Bars, indicators, inventory and markers from the API: on open, on each bar close, and after a reconnect. */
   const reload = async (): Promise<void> => {
     const mine = ++generation;
+    if (interval === null) {
+      return;
+    }
     const specs = (Object.keys(overlays) as (keyof typeof overlays)[]).filter((key) => enabled.has(key)).map((key) => overlays[key].spec as string);
     if (enabled.has("rsi")) specs.push("rsi(14)");
     if (enabled.has("macd")) specs.push("macd(12,26,9)");
     const query = [`interval=${encode(interval)}`, `limit=${barLimit}`, ...specs.map((spec) => `indicator=${encode(spec)}`)].join("&");
     try {
       const bars = await get<Bar[]>(`/api/v1/instruments/${encode(id)}/bars?${query}`);
-      const inventory = enabled.has("inventory") && flow && bars.length > 0 ? await loadFlow(flow, bars[0].ts) : null;
+      const inventory = enabled.has("inventory") && chosenFlow() && bars.length > 0 ? await loadFlow(chosenFlow(), bars[0].ts) : null;
       if (mine !== generation || !state) {
         return;
       }
@@ -137,7 +144,7 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   };
 
   const onQuote = (quote: QuoteMessage): void => {
-    if (quote.instrument !== id || !state) {
+    if (quote.instrument !== id || !state || interval === null) {
       return;
     }
     const closed = liveCandle(state, quote, interval);
@@ -152,10 +159,17 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   const offs = [
     context.market.quotes.on(onQuote),
     context.market.changes.on((change) => {
-      if (change.id === id && change.kind === "inventory" && flow.startsWith(`${id}/`)) void reload();
+      if (change.kind === "snapshot" && interval === null && context.market.instruments.get(id)?.intervals?.length) {
+        // Opened by a deep link before the market loaded: now the intervals and series are known.
+        interval = context.market.instruments.get(id)!.intervals![0];
+        rebuild();
+        schedule(`chart-head:${id}`, drawQuote);
+      } else if (change.kind === "inventory" && chosenFlow().startsWith(`${change.id}/`)) {
+        void reload();
+      }
     }),
     context.live.connected.on(() => void reload()),
-    context.alerts.changed.on(() => schedule(`chart-markers:${id}`, () => state && drawMarkers(state, context.alerts.forInstrument(id), interval))),
+    context.alerts.changed.on(() => schedule(`chart-markers:${id}`, () => state && interval && drawMarkers(state, context.alerts.forInstrument(id), interval))),
   ];
   return () => {
     offs.forEach((off) => off());

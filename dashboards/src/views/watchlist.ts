@@ -109,7 +109,7 @@ function draw(state: InstrumentState | undefined, row: Row | undefined): void {
   const signature = entries.map(([series, level]) => `${series}:${level.asOf}:${level.quantity}:${level.change}`).join("|");
   if (row.inventory.dataset.signature !== signature) {
     row.inventory.dataset.signature = signature;
-    replace(row.inventory, ...entries.map(([series, level]) => inventoryLevel(series, level)));
+    replace(row.inventory, h("div", { class: "levels" }, ...entries.map(([series, level]) => inventoryLevel(series, level))));
   }
 }
 
@@ -124,6 +124,6 @@ function inventoryLevel(series: string, level: SeriesLevel): HTMLElement {
 }
 
 function flash(cell: HTMLElement, move: "up" | "down"): void {
-  const colour = move === "up" ? "rgba(76, 195, 138, 0.45)" : "rgba(240, 113, 120, 0.45)";
+  const colour = move === "up" ? "rgba(76, 195, 138, 0.3)" : "rgba(240, 113, 120, 0.3)";
   cell.animate([{ backgroundColor: colour }, { backgroundColor: "transparent" }], { duration: 900, easing: "ease-out" });
 }
