@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Takes the README's pictures of the board: the server with its simulated demo feed in a throwaway directory, a
-# wait until the demo's divergence episodes have raised a few alerts, then headless Chromium on the board and on
-# one instrument. Usage: dashboards/screenshot.sh [min alerts, default 3] [wait limit in seconds, default 600]
+# Takes the README's pictures of the board: the server with its simulated demo feed in a throwaway directory and
+# the minute-scale rules of dashboards/demo-rules.json (the built-in ones work on daily bars), a wait until the
+# demo's episodes have raised a few alerts, then headless Chromium on the board and on one instrument.
+# Usage: dashboards/screenshot.sh [min alerts, default 3] [wait limit in seconds, default 600]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 min_alerts=${1:-3}
@@ -13,7 +14,9 @@ port=$(free_port)
 url="http://127.0.0.1:$port"
 work=$(mktemp -d /tmp/monitor-screenshot.XXXXXX)
 server="$PWD/src/Monitor.Server/bin/Release/net10.0/Monitor.Server"
-(cd "$work" && exec "$server" --urls="$url" --Monitor:Cluster:SiloPort="$(free_port)" --Monitor:Cluster:GatewayPort="$(free_port)" >server.log 2>&1) &
+key="screenshot-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+(cd "$work" && exec "$server" --urls="$url" --Monitor:Cluster:SiloPort="$(free_port)" --Monitor:Cluster:GatewayPort="$(free_port)" \
+  --Monitor:Auth:ApiKeys:0:Name=desk --Monitor:Auth:ApiKeys:0:Key="$key" --Monitor:Auth:ApiKeys:0:Roles:0=admin >server.log 2>&1) &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -22,6 +25,13 @@ until curl -sf "$url/health/ready" >/dev/null; do
   ((SECONDS < deadline)) || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
   sleep 1
 done
+python3 - "$url" "$key" <<'PY'
+import json, sys, urllib.request
+url, key = sys.argv[1], sys.argv[2]
+for rule in json.load(open("dashboards/demo-rules.json")):
+    request = urllib.request.Request(f"{url}/api/v1/rules", json.dumps(rule).encode(), {"Content-Type": "application/json", "X-Api-Key": key})
+    urllib.request.urlopen(request).read()
+PY
 until [ "$(curl -sf "$url/api/v1/alerts" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" -ge "$min_alerts" ]; do
   ((SECONDS < deadline)) || { echo "fewer than $min_alerts alerts after ${limit}s; taking the pictures anyway"; break; }
   sleep 5
@@ -32,6 +42,6 @@ shoot() {
     --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$work/profile" --window-size=1920,1080 \
     --virtual-time-budget=6000 --screenshot="$1" "$2" 2>/dev/null
 }
-shoot docs/board.png "$url/"
+shoot docs/board.png "$url/?key=$key"
 shoot docs/board-instrument.png "$url/#/instrument/COMEX:SI"
 echo "wrote docs/board.png and docs/board-instrument.png"
