@@ -2,9 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
-using Monitor.Grains;
-using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
+using Monitor.Server.Live;
 using Monitor.Storage;
 
 namespace Monitor.Server.Api;
@@ -53,7 +52,7 @@ public static class RulesApi
         }
 
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
-        await NotifyAsync(grains, before: null, rule, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
         return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
@@ -70,7 +69,7 @@ public static class RulesApi
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
         if (put.Change != RuleChange.Unchanged)
         {
-            await NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
+            await RuleChanges.NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
         }
 
         return put.Change == RuleChange.Added
@@ -86,34 +85,8 @@ public static class RulesApi
             return UnknownRule(id);
         }
 
-        await NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>
-    /// Tells the grains that run or feed the rule, before and after the change, to read the rules again, so a
-    /// change takes effect at once: the instruments' grains (which run rules over one instrument and feed rule
-    /// grains) and the rule's own grain when it reads several instruments.
-    /// </summary>
-    private static async Task NotifyAsync(GrainCalls grains, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
-    {
-        var instruments = new[] { before, after }.OfType<RuleDefinition>().SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
-        foreach (string instrument in instruments)
-        {
-            await grains.CallAsync("SyncRules", g => Done(g.GetGrain<IInstrumentGrain>(instrument).SyncRulesAsync()), cancellationToken);
-        }
-
-        string id = (after ?? before)!.Id;
-        if (before?.LocalInstrument() is null || after?.LocalInstrument() is null)
-        {
-            await grains.CallAsync("SyncRule", g => Done(g.GetGrain<IRuleGrain>(id).SyncAsync()), cancellationToken);
-        }
-    }
-
-    private static async Task<bool> Done(Task call)
-    {
-        await call;
-        return true;
     }
 
     /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>
