@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Takes the README's pictures of the board: the server with its simulated demo feed in a throwaway directory and
-# the minute-scale rules of dashboards/demo-rules.json (the built-in ones work on daily bars), a wait until the
-# demo's episodes have raised a few alerts, then headless Chromium on the board and on one instrument.
+# Takes the README's pictures of the board: the server with its simulated demo feed (which seeds the default rules
+# and their minute-bar demo versions) in a throwaway directory, a wait until the demo's episodes have raised a few
+# alerts, then headless Chromium on the board and on one instrument.
 # Usage: dashboards/screenshot.sh [min alerts, default 3] [wait limit in seconds, default 600]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,13 +25,6 @@ until curl -sf "$url/health/ready" >/dev/null; do
   ((SECONDS < deadline)) || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
   sleep 1
 done
-python3 - "$url" "$key" <<'PY'
-import json, sys, urllib.request
-url, key = sys.argv[1], sys.argv[2]
-for rule in json.load(open("dashboards/demo-rules.json")):
-    request = urllib.request.Request(f"{url}/api/v1/rules", json.dumps(rule).encode(), {"Content-Type": "application/json", "X-Api-Key": key})
-    urllib.request.urlopen(request).read()
-PY
 until [ "$(curl -sf "$url/api/v1/alerts" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" -ge "$min_alerts" ]; do
   ((SECONDS < deadline)) || { echo "fewer than $min_alerts alerts after ${limit}s; taking the pictures anyway"; break; }
   sleep 5

@@ -11,7 +11,8 @@ export interface Context {
   session: Session;
 }
 
-export const canRead = (context: Context): boolean => context.session.roles.includes("read");
+/** Acknowledging needs a key with the read role: without a key the board is read-only (CONTRACT.md 7a). */
+export const canAcknowledge = (context: Context): boolean => context.session.name !== null && context.session.roles.includes("read");
 export const canAdmin = (context: Context): boolean => context.session.roles.includes("admin");
 
 /** A page draws into its element and returns what to undo when the viewer leaves it. */

@@ -19,26 +19,15 @@ export class Live {
   readonly connected = new Emitter<void>();
 
   current: LinkState = "connecting";
-  private connection: HubConnection;
-  private subscribed = new Set<string>();
-  private stopped = false;
+  private readonly connection: HubConnection;
+  private readonly subscribed = new Set<string>();
 
   constructor() {
     this.connection = this.build();
   }
 
   start(): void {
-    this.stopped = false;
     void this.connectLoop(0);
-  }
-
-  /** Starts over, for a new key. */
-  async restart(): Promise<void> {
-    this.stopped = true;
-    await this.connection.stop();
-    this.connection = this.build();
-    this.subscribed.clear();
-    this.start();
   }
 
   /** Subscribes to instruments not subscribed yet (the list may grow when an instrument is added). */
@@ -67,30 +56,34 @@ export class Live {
     connection.onreconnected(() => void this.afterConnect());
     connection.onclose(() => {
       this.subscribed.clear();
-      if (!this.stopped && connection === this.connection) {
-        this.setState("offline");
-        void this.connectLoop(0);
-      }
+      this.setState("offline");
+      void this.connectLoop(0);
     });
     return connection;
   }
 
   private async connectLoop(attempt: number): Promise<void> {
-    const connection = this.connection;
-    if (this.stopped || connection.state !== HubConnectionState.Disconnected) {
+    if (this.connection.state !== HubConnectionState.Disconnected) {
       return;
     }
     try {
-      await connection.start();
-      await this.afterConnect();
+      await this.connection.start();
     } catch {
       this.setState(attempt === 0 && this.current === "connecting" ? "connecting" : "offline");
       window.setTimeout(() => void this.connectLoop(attempt + 1), retryDelay(attempt));
+      return;
     }
+    await this.afterConnect();
   }
 
   private async afterConnect(): Promise<void> {
-    await this.connection.invoke("SubscribeAlerts");
+    try {
+      await this.connection.invoke("SubscribeAlerts");
+    } catch {
+      // Connected but not subscribed: start over (onclose reconnects).
+      await this.connection.stop();
+      return;
+    }
     this.setState("live");
     this.connected.emit();
   }

@@ -1,7 +1,7 @@
 // The alert feed: newest first, severity colours, state, the message with its numbers, acknowledge (with a name)
 // and silence. Redrawn in one animation frame after any change; alerts are few, so a full redraw is cheap.
 import { describe, post } from "../api";
-import { canAdmin, canRead, type Context } from "../context";
+import { canAdmin, canAcknowledge, type Context } from "../context";
 import { h, replace } from "../dom";
 import * as format from "../format";
 import { schedule } from "../frame";
@@ -50,7 +50,7 @@ function card(context: Context, alert: Alert, open: Map<string, HTMLElement>, re
   const state = alert.silenced ? "silenced" : alert.state;
   const acknowledged = alert.acknowledgedBy !== null;
   const actions = h("div", { class: "actions" });
-  if (!acknowledged && canRead(context)) {
+  if (!acknowledged && canAcknowledge(context)) {
     actions.append(h("button", { class: "ack", text: "Acknowledge", on: { click: () => { open.set(alert.id, ackForm(context, alert, open, redraw)); redraw(); } } }));
   }
   if (canAdmin(context) && !alert.silenced && alert.state !== "resolved") {
