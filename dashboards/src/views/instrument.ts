@@ -160,10 +160,17 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
     context.market.quotes.on(onQuote),
     context.market.changes.on((change) => {
       if (change.kind === "snapshot" && interval === null && context.market.instruments.get(id)?.intervals?.length) {
-        // Opened by a deep link before the market loaded: now the intervals and series are known.
+        // Opened by a deep link before the market loaded: now the intervals are known.
         interval = context.market.instruments.get(id)!.intervals![0];
         rebuild();
         schedule(`chart-head:${id}`, drawQuote);
+      } else if (change.kind === "snapshot") {
+        // Inventory series arrive with the snapshots: offer them (and plot the default one) as they become known.
+        schedule(`chart-toolbar:${id}`, () => {
+          const before = chosenFlow();
+          drawToolbar();
+          if (chosenFlow() !== before) void reload();
+        });
       } else if (change.kind === "inventory" && chosenFlow().startsWith(`${change.id}/`)) {
         void reload();
       }
@@ -237,7 +244,11 @@ function fill(state: ChartState, bars: Bar[], inventory: InventoryPoint[] | null
   }
   if (enabled.has("inventory") && inventory) {
     chart
-      .addSeries(LineSeries, { color: colours.inventory, lineWidth: 2, lineType: LineType.WithSteps, priceLineVisible: false, title: "inventory" }, pane)
+      .addSeries(
+        LineSeries,
+        { color: colours.inventory, lineWidth: 2, lineType: LineType.WithSteps, priceLineVisible: false, title: "inventory", priceFormat: { type: "custom", formatter: (value: number) => format.quantity(value), minMove: 1 } },
+        pane,
+      )
       .setData(levelsAtBars(bars, inventory, intervalSeconds(interval)));
   }
   chart.panes().forEach((p, index) => p.setStretchFactor(index === 0 ? 3 : 1));
