@@ -41,7 +41,13 @@ try
     var instruments = (await ingest.GetFromJsonAsync<JsonElement[]>("/api/v1/instruments"))!.Select(i => i.GetProperty("id").GetString()!).ToArray();
     var prices = instruments.ToDictionary(id => id, _ => 100.0);
     var random = new Random(7);
+    var cdp = await page.Context.NewCDPSessionAsync(page);
+    await cdp.SendAsync("Performance.enable");
+    async Task<Dictionary<string, double>> MainThreadAsync() =>
+        (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
     await page.EvaluateAsync("() => { window.__load.frames = []; window.__load.longTasks = []; window.__load.priceChanges = 0; }");
+    var threadBefore = await MainThreadAsync();
     double heapBefore = await page.EvaluateAsync<double>("() => performance.memory.usedJSHeapSize");
 
     // Batches every 50 ms, ticks spread over the instruments, timestamps moving forward.
@@ -68,6 +74,8 @@ try
     }
 
     double elapsed = clock.Elapsed.TotalSeconds;
+    var threadAfter = await MainThreadAsync();
+    double Busy(string metric) => (threadAfter[metric] - threadBefore[metric]) / elapsed * 100;
     var result = await page.EvaluateAsync<JsonElement>("() => ({ frames: window.__load.frames, longTasks: window.__load.longTasks, priceChanges: window.__load.priceChanges, heap: performance.memory.usedJSHeapSize })");
     double[] frames = [.. result.GetProperty("frames").EnumerateArray().Select(f => f.GetDouble()).Order()];
     double[] longTasks = [.. result.GetProperty("longTasks").EnumerateArray().Select(f => f.GetDouble())];
@@ -77,6 +85,7 @@ try
         {instruments.Length} instruments, {posted / elapsed:F0} ticks/s posted for {elapsed:F0} s
         frames: {frames.Length / elapsed:F1}/s, gap p50 {Percentile(0.5):F1} ms, p99 {Percentile(0.99):F1} ms, max {(frames.Length > 0 ? frames[^1] : double.NaN):F1} ms
         long tasks (> 50 ms): {longTasks.Length}, longest {(longTasks.Length > 0 ? longTasks.Max() : 0):F0} ms
+        main thread busy {Busy("TaskDuration"):F1}% (script {Busy("ScriptDuration"):F1}%, style {Busy("RecalcStyleDuration"):F1}%, layout {Busy("LayoutDuration"):F1}%)
         price cells changed: {result.GetProperty("priceChanges").GetInt32() / elapsed:F0}/s
         JS heap: {heapBefore / 1e6:F1} MB before, {result.GetProperty("heap").GetDouble() / 1e6:F1} MB after
         """));
