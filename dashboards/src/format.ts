@@ -50,14 +50,6 @@ export function signedQuantity(value: number | null | undefined, unit = ""): str
   return (value > 0 ? "+" : "") + quantity(value, unit);
 }
 
-export function time(iso: string | null | undefined): string {
-  if (!iso) {
-    return "–";
-  }
-  const date = new Date(iso);
-  return date.toISOString().slice(11, 19) + "Z";
-}
-
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) {
     return "–";
