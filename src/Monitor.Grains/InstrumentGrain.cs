@@ -205,6 +205,9 @@ public sealed class InstrumentGrain(
         await _alerts.PublishAsync(_transitions);
     }
 
+    public Task<RuleStatusView?> GetRuleStatusAsync(string ruleId) =>
+        Task.FromResult(_rules.Find(ruleId) is { } evaluator ? RuleStatusView.From(evaluator) : null);
+
     public Task<InstrumentSnapshot> GetSnapshotAsync()
     {
         var last = _pipeline.LastTick;
