@@ -133,6 +133,9 @@ public sealed class RuleGrain(
         await LoadAsync(CancellationToken.None);
     }
 
+    public Task<RuleStatusView?> GetStatusAsync() =>
+        Task.FromResult(_rules?.Find(this.GetPrimaryKeyString()) is { } evaluator ? RuleStatusView.From(evaluator) : null);
+
     private long IdleAfterTicks => (long)(options.Value.InputIdleAfter.TotalSeconds * clock.TimestampFrequency);
 
     private async Task LoadAsync(CancellationToken cancellationToken)
@@ -268,6 +271,10 @@ public sealed class RuleGrain(
             if (_merge.Queued == 0 && _lastReleased is { } last)
             {
                 _rules.AdvanceTo(last, _transitions);
+            }
+            else
+            {
+                _rules.Flush(_transitions);
             }
         }
 

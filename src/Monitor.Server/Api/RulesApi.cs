@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
+using Monitor.Grains;
+using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Server.Live;
 using Monitor.Storage;
@@ -21,6 +23,7 @@ public static class RulesApi
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
         api.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/{id}/status", GetStatusAsync).RequireAuthorization(Policies.Read);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
         api.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Admin);
         api.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin);
@@ -35,6 +38,22 @@ public static class RulesApi
 
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
         await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
+
+    /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
+    internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        if (await rules.GetAsync(id, cancellationToken) is not { } stored || RuleJson.Parse(stored.Json).Rule is not { } rule)
+        {
+            return UnknownRule(id);
+        }
+
+        var status = rule.LocalInstrument() is { } instrument
+            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(instrument.Value).GetRuleStatusAsync(id), cancellationToken)
+            : await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IRuleGrain>(id).GetStatusAsync(), cancellationToken);
+        return status is null
+            ? ProblemDetailsWriter.Result(StatusCodes.Status503ServiceUnavailable, "Not running", $"Rule '{id}' is stored but not running yet; try again in a moment.")
+            : TypedResults.Ok(status);
+    }
 
     internal static async Task<IResult> CreateAsync(
         HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
