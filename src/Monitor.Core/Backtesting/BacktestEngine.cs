@@ -34,6 +34,9 @@ public sealed class BacktestEngine
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>Hears the order of every event fed (tests check the merge with it).</summary>
+    internal Action<EventOrder>? Trace { get; init; }
+
     /// <summary>Intervals from a catalog: the instrument's own, or the defaults for one the catalog does not know.</summary>
     public static Func<InstrumentId, IReadOnlyList<BarInterval>> IntervalsOf(InstrumentCatalog catalog)
     {
@@ -80,6 +83,7 @@ public sealed class BacktestEngine
             {
                 var stream = heap.Top;
                 run.Before(stream.Key.Time);
+                Trace?.Invoke(stream.Key);
                 stream.Feed(run);
                 if (stream.Advance() || await stream.FetchAsync().ConfigureAwait(false))
                 {
