@@ -10,11 +10,12 @@ internal static class CsvValues
         "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF",
         "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
         "M/d/yyyy", "M/d/yyyy H:mm", "M/d/yyyy H:mm:ss", "M/d/yy",
+        "d-MMM-yyyy", "d-MMM-yy",
     ];
 
     /// <summary>
-    /// An ISO-8601 date or date-time (with or without offset; none means UTC), US <c>M/d/yyyy</c>, or Unix
-    /// milliseconds.
+    /// An ISO-8601 date or date-time (with or without offset; none means UTC), US <c>M/d/yyyy</c>, <c>18-Nov-2004</c>,
+    /// or Unix milliseconds.
     /// </summary>
     public static bool TryParseTime(string text, out DateTimeOffset time)
     {
