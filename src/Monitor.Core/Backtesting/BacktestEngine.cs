@@ -34,6 +34,9 @@ public sealed class BacktestEngine
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// <summary>A run that raises more alerts fails: its report would be too large to keep (null: no limit).</summary>
+    public int? MaxAlerts { get; init; }
+
     /// <summary>Hears the order of every event fed (tests check the merge with it).</summary>
     internal Action<EventOrder>? Trace { get; init; }
 
@@ -63,7 +66,7 @@ public sealed class BacktestEngine
         var instruments = EventOrder.SortInstruments(rules.Instruments);
         var start = from ?? DateTimeOffset.UnixEpoch;
         var end = to ?? DateTimeOffset.MaxValue;
-        var run = new BacktestRun(rules, instruments);
+        var run = new BacktestRun(rules, instruments, MaxAlerts ?? int.MaxValue);
         var heap = new StreamHeap();
         var streams = new List<EventStream>();
         try

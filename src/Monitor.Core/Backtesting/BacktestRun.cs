@@ -17,10 +17,12 @@ internal sealed class BacktestRun
     private readonly Dictionary<string, (RuleStatisticsBuilder Statistics, int Primary)> _rules = new(StringComparer.Ordinal);
     private readonly double[] _lastPrice;
     private readonly PriorityQueue<PendingReturn, long> _pendingReturns = new();
+    private readonly int _maxAlerts;
     private long _nextReturnDue = long.MaxValue;
 
-    public BacktestRun(RuleSet rules, InstrumentId[] instruments)
+    public BacktestRun(RuleSet rules, InstrumentId[] instruments, int maxAlerts)
     {
+        _maxAlerts = maxAlerts;
         _feed = new RuleFeed(rules);
         _lastPrice = new double[instruments.Length];
         Array.Fill(_lastPrice, double.NaN);
@@ -127,6 +129,11 @@ internal sealed class BacktestRun
             if (_alertIndex.TryGetValue(alert.Id, out int index))
             {
                 _alerts[index] = alert;
+            }
+            else if (_alerts.Count == _maxAlerts)
+            {
+                throw new InvalidOperationException(
+                    $"the rules raised more than {_maxAlerts:#,0} alerts (by {transition.At:O}); narrow the range or tighten the rules");
             }
             else
             {

@@ -73,24 +73,10 @@ public static class RulesApi
     /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>
     private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(HttpRequest request, string? pathId, CancellationToken cancellationToken)
     {
-        if (request.ContentType?.Split(';')[0].Trim() is not "application/json")
+        var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, "A rule", cancellationToken);
+        if (document is null)
         {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the rule as application/json."));
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A rule may be at most {MaxBodyBytes / 1024} KiB."));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+            return (null, problem);
         }
 
         using (document)
@@ -111,12 +97,7 @@ public static class RulesApi
                 return (rule, null);
             }
 
-            var errors = parsed.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-            return (null, TypedResults.Problem(
-                detail: "The rule is not valid: " + string.Join("; ", parsed.Problems),
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid rule",
-                extensions: new Dictionary<string, object?> { ["errors"] = errors }));
+            return (null, JsonBody.Invalid("Invalid rule", "The rule is not valid: ", parsed.Problems.Select(p => (p.Field, p.Message))));
         }
     }
 
@@ -144,20 +125,4 @@ public static class RulesApi
 
     private static IResult UnknownRule(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
         $"There is no rule '{UntrustedText.Printable(id)}'; GET /api/v1/rules lists them.");
-
-    /// <summary>JSON text written as it is (the stored rule), with an optional Location.</summary>
-    private sealed class RawJsonResult(string json, int status, string? location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            if (location is not null)
-            {
-                httpContext.Response.Headers.Location = location;
-            }
-
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            return httpContext.Response.WriteAsync(json, httpContext.RequestAborted);
-        }
-    }
 }
