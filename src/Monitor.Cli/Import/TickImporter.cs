@@ -19,6 +19,7 @@ internal sealed class TickImporter(ITickStore store, InstrumentCatalog catalog, 
     private readonly Dictionary<string, InstrumentState> _instruments = new(StringComparer.Ordinal);
     private readonly Queue<(Task Stored, StoredTick[] Buffer)> _inFlight = new();
     private readonly List<ClosedBar> _closed = [];
+    private readonly Dictionary<string, InstrumentDefinition> _definitions = new(StringComparer.Ordinal);
     private long _imported;
     private long _duplicates;
     private long _late;
@@ -75,7 +76,7 @@ internal sealed class TickImporter(ITickStore store, InstrumentCatalog catalog, 
     {
         tick = default;
         definition = null!;
-        if (!ImportValues.TryParseInstrument(instrument.Text(records), catalog, out definition, out error)
+        if (!TryParseInstrument(instrument.Text(records), out definition, out error)
             || !ImportValues.TryParseTime(ts.Text(records), "ts", out var time, out error)
             || !ImportValues.TryParseNumber(price.Text(records), "price", out double p, out error))
         {
@@ -104,6 +105,24 @@ internal sealed class TickImporter(ITickStore store, InstrumentCatalog catalog, 
         // Whole microseconds, as ingest keeps them: the pipeline decides on what the store will hold.
         tick = new Tick(definition.Id, new DateTimeOffset(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero), p, v, s);
         return error.Length == 0;
+    }
+
+    /// <summary>Files name a few instruments millions of times: each text is checked once.</summary>
+    private bool TryParseInstrument(string? text, out InstrumentDefinition definition, out string error)
+    {
+        error = "";
+        if (text is not null && _definitions.TryGetValue(text, out definition!))
+        {
+            return true;
+        }
+
+        if (!ImportValues.TryParseInstrument(text, catalog, out definition, out error))
+        {
+            return false;
+        }
+
+        _definitions[text!] = definition;
+        return true;
     }
 
     private async Task AddAsync(InstrumentDefinition definition, Tick tick)
