@@ -93,13 +93,7 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
             int count = 0;
             while (count < buffer.Length && !(done = !reader.Read()))
             {
-                buffer[count++] = new StoredTick(
-                    reader.GetInt64(0),
-                    new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
-                    reader.GetDouble(2),
-                    reader.GetDouble(3),
-                    reader.GetInt64(4),
-                    reader.GetBoolean(5));
+                buffer[count++] = ReadTick(reader);
             }
 
             return count;
@@ -133,6 +127,9 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         await _sink.DisposeAsync().ConfigureAwait(false);
     }
 
+    private static StoredTick ReadTick(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetBoolean(5));
+
     private static void BindRange(NpgsqlCommand command, int id, DateTimeOffset from, DateTimeOffset to)
     {
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
@@ -160,13 +157,7 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new StoredTick(
-                reader.GetInt64(0),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
-                reader.GetDouble(2),
-                reader.GetDouble(3),
-                reader.GetInt64(4),
-                reader.GetBoolean(5));
+            yield return ReadTick(reader);
         }
     }
 
