@@ -18,6 +18,14 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("Reload")]
     Task ReloadAsync();
 
+    /// <summary>Reads the rule definitions again (one that reads this instrument was created, changed or deleted).</summary>
+    [Alias("SyncRules")]
+    Task SyncRulesAsync();
+
+    /// <summary>What the last evaluation of a rule over this instrument alone found, or null if it does not run here.</summary>
+    [Alias("GetRuleStatus")]
+    Task<Rules.RuleStatusView?> GetRuleStatusAsync(string ruleId);
+
     [Alias("GetSnapshot")]
     Task<InstrumentSnapshot> GetSnapshotAsync();
 

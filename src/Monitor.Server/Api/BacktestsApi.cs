@@ -25,7 +25,8 @@ public static class BacktestsApi
         return app;
     }
 
-    internal static async Task<IResult> StartAsync(HttpRequest request, IRuleStore store, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<IResult> StartAsync(
+        HttpRequest request, IRuleStore store, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, "A backtest", cancellationToken);
         if (document is null)
@@ -48,7 +49,7 @@ public static class BacktestsApi
                 problems.Add((property.Name, $"unknown field; the fields are {string.Join(", ", Fields)}"));
             }
 
-            var rules = await ReadRulesAsync(root, store, problems, cancellationToken);
+            var rules = await ReadRulesAsync(root, store, catalog, problems, cancellationToken);
             var now = clock.GetUtcNow();
             if (!JsonItems.TryGetTime(root, "from", required: false, now, out var from, out string error))
             {
@@ -93,7 +94,7 @@ public static class BacktestsApi
 
     /// <summary>The rules inline (<c>rules</c>, validated by the rules domain) or stored (<c>ruleIds</c>); problems by field.</summary>
     private static async Task<IReadOnlyList<RuleDefinition>> ReadRulesAsync(
-        JsonElement root, IRuleStore store, List<(string Field, string Message)> problems, CancellationToken cancellationToken)
+        JsonElement root, IRuleStore store, InstrumentCatalog catalog, List<(string Field, string Message)> problems, CancellationToken cancellationToken)
     {
         bool inline = root.TryGetProperty("rules", out var rules);
         bool stored = root.TryGetProperty("ruleIds", out var ids);
@@ -115,6 +116,13 @@ public static class BacktestsApi
         {
             var parsed = RuleJson.ParseList(list);
             problems.AddRange(parsed.Problems.Select(p => ("rules" + p.Field, p.Message)));
+            for (int i = 0; parsed.IsValid && i < parsed.Rules.Count; i++)
+            {
+                // As a stored rule must: known instruments, and the bars the rule reads kept by them (with every
+                // rule valid, Rules[i] is the array's item i).
+                problems.AddRange(RulesApi.CheckAgainst(catalog, parsed.Rules[i]).Select(p => ($"rules[{i}].{p.Field}", p.Message)));
+            }
+
             return parsed.Rules;
         }
 

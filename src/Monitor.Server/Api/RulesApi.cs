@@ -2,7 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
+using Monitor.Grains;
+using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
+using Monitor.Server.Live;
 using Monitor.Storage;
 
 namespace Monitor.Server.Api;
@@ -20,6 +23,7 @@ public static class RulesApi
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
         api.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/{id}/status", GetStatusAsync).RequireAuthorization(Policies.Read);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
         api.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Admin);
         api.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin);
@@ -35,9 +39,26 @@ public static class RulesApi
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
         await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
 
-    internal static async Task<IResult> CreateAsync(HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
+    internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
     {
-        var (rule, problem) = await ReadRuleAsync(request, pathId: null, cancellationToken);
+        if (await rules.GetAsync(id, cancellationToken) is not { } stored || RuleJson.Parse(stored.Json).Rule is not { } rule)
+        {
+            return UnknownRule(id);
+        }
+
+        var status = rule.LocalInstrument() is { } instrument
+            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(instrument.Value).GetRuleStatusAsync(id), cancellationToken)
+            : await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IRuleGrain>(id).GetStatusAsync(), cancellationToken);
+        return status is null
+            ? ProblemDetailsWriter.Result(StatusCodes.Status503ServiceUnavailable, "Not running", $"Rule '{id}' is stored but not running yet; try again in a moment.")
+            : TypedResults.Ok(status);
+    }
+
+    internal static async Task<IResult> CreateAsync(
+        HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (rule, problem) = await ReadRuleAsync(request, pathId: null, catalog, cancellationToken);
         if (rule is null)
         {
             return problem!;
@@ -50,28 +71,46 @@ public static class RulesApi
         }
 
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
         return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
-    internal static async Task<IResult> PutAsync(string id, HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<IResult> PutAsync(
+        string id, HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (rule, problem) = await ReadRuleAsync(request, id, cancellationToken);
+        var (rule, problem) = await ReadRuleAsync(request, id, catalog, cancellationToken);
         if (rule is null)
         {
             return problem!;
         }
 
+        var before = await rules.GetAsync(id, cancellationToken);
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        if (put.Change != RuleChange.Unchanged)
+        {
+            await RuleChanges.NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
+        }
+
         return put.Change == RuleChange.Added
             ? Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}")
             : Json(put.Rule.Json);
     }
 
-    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
-        await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UnknownRule(id);
+    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        var before = await rules.GetAsync(id, cancellationToken);
+        if (before is null || !await rules.DeleteAsync(id, cancellationToken))
+        {
+            return UnknownRule(id);
+        }
+
+        await RuleChanges.NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>
-    private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(HttpRequest request, string? pathId, CancellationToken cancellationToken)
+    private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(
+        HttpRequest request, string? pathId, InstrumentCatalog catalog, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, "A rule", cancellationToken);
         if (document is null)
@@ -92,13 +131,33 @@ public static class RulesApi
             var parsed = pathId is not null && root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("id", out _)
                 ? RuleJson.Parse(WithId(root, pathId))
                 : RuleJson.Parse(root);
-            if (parsed.Rule is { } rule)
+            IReadOnlyList<RuleProblem> problems = parsed.Rule is { } rule ? CheckAgainst(catalog, rule) : parsed.Problems;
+            if (problems.Count == 0)
             {
-                return (rule, null);
+                return (parsed.Rule, null);
             }
 
-            return (null, JsonBody.Invalid("Invalid rule", "The rule is not valid: ", parsed.Problems.Select(p => (p.Field, p.Message))));
+            return (null, JsonBody.Invalid("Invalid rule", "The rule is not valid: ", problems.Select(p => (p.Field, p.Message))));
         }
+    }
+
+    /// <summary>A valid rule must also read known instruments, and bars of its interval must exist for those whose prices it reads.</summary>
+    internal static List<RuleProblem> CheckAgainst(InstrumentCatalog catalog, RuleDefinition rule)
+    {
+        var problems = new List<RuleProblem>();
+        foreach (var instrument in rule.Instruments().Select(InstrumentId.Parse))
+        {
+            if (!catalog.TryGet(instrument, out var definition))
+            {
+                problems.Add(new RuleProblem("params", $"unknown instrument '{instrument}': add it first with PUT /api/v1/instruments/{instrument}"));
+            }
+            else if (rule.ReadsTicksOf(instrument) && !definition.Intervals.Contains(rule.Interval))
+            {
+                problems.Add(new RuleProblem("interval", $"{instrument} keeps bars of {string.Join(", ", definition.Intervals.Select(i => i.Name))}, not {rule.Interval.Name}"));
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The body with the path's id added, for a PUT whose body leaves it out.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
+using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
 using Monitor.Storage;
@@ -48,6 +49,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.Services.AddSingleton(options.Backtests);
         builder.Services.AddSingleton<BacktestRunner>();
+        builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
