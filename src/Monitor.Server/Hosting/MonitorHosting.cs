@@ -47,6 +47,8 @@ public static class MonitorHosting
         builder.Services.AddMonitorTelemetry(builder.Configuration);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
+        builder.Services.AddSingleton(options.Backtests);
+        builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
@@ -76,6 +78,7 @@ public static class MonitorHosting
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
         app.MapAlertsApi();
+        app.MapBacktestsApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         app.MapGet("/", () => Results.Content(
             "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Monitor.Grains;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
@@ -15,6 +16,8 @@ public sealed class MonitorOptions : IValidatableObject
     public DemoFeedOptions DemoFeed { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
+
+    public BacktestOptions Backtests { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -36,6 +39,11 @@ public sealed class MonitorOptions : IValidatableObject
         if (Cluster.SiloPort is < 1 or > 65535 || Cluster.GatewayPort is < 1 or > 65535)
         {
             yield return new ValidationResult("Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)");
+        }
+
+        if (Backtests.MaxConcurrent < 1 || Backtests.MaxAlerts < 1)
+        {
+            yield return new ValidationResult("Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1");
         }
 
         for (int i = 0; i < Auth.ApiKeys.Count; i++)
