@@ -15,45 +15,51 @@ internal static class AlertViewJson
     public static string Serialize(Alert alert)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var writer = new Utf8JsonWriter(stream))
         {
-            w.WriteStartObject();
-            w.WriteString("id", alert.Id);
-            w.WriteString("ruleId", alert.RuleId);
-            w.WriteString("ruleName", alert.RuleName);
-            w.WriteString("type", alert.Type.ToText());
-            w.WriteString("severity", alert.Severity.ToText());
-            w.WriteStartArray("instruments");
-            foreach (string instrument in alert.Instruments)
-            {
-                w.WriteStringValue(instrument);
-            }
-
-            w.WriteEndArray();
-            w.WriteString("state", alert.State.ToText());
-            w.WriteString("direction", alert.Direction);
-            w.WriteString("startedAt", FormatTime(alert.StartedAt));
-            WriteTime(w, "firedAt", alert.FiredAt);
-            WriteTime(w, "resolvedAt", alert.ResolvedAt);
-            w.WriteString("message", alert.Message);
-            w.WriteStartObject("values");
-            foreach (var (name, value) in alert.Values)
-            {
-                if (double.IsFinite(value))
-                {
-                    w.WriteNumber(name, value);
-                }
-                else
-                {
-                    w.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
-                }
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
+            writer.WriteStartObject();
+            WriteFields(writer, alert);
+            writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the alert's fields into the object <paramref name="w"/> is in (a webhook payload adds the store's fields after them).</summary>
+    public static void WriteFields(Utf8JsonWriter w, Alert alert)
+    {
+        w.WriteString("id", alert.Id);
+        w.WriteString("ruleId", alert.RuleId);
+        w.WriteString("ruleName", alert.RuleName);
+        w.WriteString("type", alert.Type.ToText());
+        w.WriteString("severity", alert.Severity.ToText());
+        w.WriteStartArray("instruments");
+        foreach (string instrument in alert.Instruments)
+        {
+            w.WriteStringValue(instrument);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("state", alert.State.ToText());
+        w.WriteString("direction", alert.Direction);
+        w.WriteString("startedAt", FormatTime(alert.StartedAt));
+        WriteTime(w, "firedAt", alert.FiredAt);
+        WriteTime(w, "resolvedAt", alert.ResolvedAt);
+        w.WriteString("message", alert.Message);
+        w.WriteStartObject("values");
+        foreach (var (name, value) in alert.Values)
+        {
+            if (double.IsFinite(value))
+            {
+                w.WriteNumber(name, value);
+            }
+            else
+            {
+                w.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        w.WriteEndObject();
     }
 
     public static Alert Parse(string json)
@@ -109,7 +115,7 @@ internal static class AlertViewJson
             ? value
             : throw new InvalidDataException($"stored alert has an unknown {typeof(T).Name} '{element.GetString()}'");
 
-    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
+    public static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
     {
         if (time is { } value)
         {
@@ -121,7 +127,7 @@ internal static class AlertViewJson
         }
     }
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? ParseTime(JsonElement element) =>
         element.ValueKind == JsonValueKind.Null
