@@ -46,6 +46,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorTelemetry(builder.Configuration);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
+        builder.Services.AddMonitorWebhooks(options.Webhooks);
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
@@ -74,6 +75,7 @@ public static class MonitorHosting
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
         app.MapAlertsApi();
+        app.MapWebhooksApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         app.MapGet("/", () => Results.Content(
             "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Monitor.Grains.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
@@ -15,6 +16,8 @@ public sealed class MonitorOptions : IValidatableObject
     public DemoFeedOptions DemoFeed { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -36,6 +39,11 @@ public sealed class MonitorOptions : IValidatableObject
         if (Cluster.SiloPort is < 1 or > 65535 || Cluster.GatewayPort is < 1 or > 65535)
         {
             yield return new ValidationResult("Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)");
+        }
+
+        foreach (string problem in Webhooks.Validate())
+        {
+            yield return new ValidationResult(problem);
         }
 
         for (int i = 0; i < Auth.ApiKeys.Count; i++)
