@@ -18,6 +18,10 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("Reload")]
     Task ReloadAsync();
 
+    /// <summary>Reads the rule definitions again (one that reads this instrument was created, changed or deleted).</summary>
+    [Alias("SyncRules")]
+    Task SyncRulesAsync();
+
     [Alias("GetSnapshot")]
     Task<InstrumentSnapshot> GetSnapshotAsync();
 

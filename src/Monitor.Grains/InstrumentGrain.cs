@@ -2,12 +2,14 @@ using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Rules;
+using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Monitor.Storage;
 
 namespace Monitor.Grains;
 
-/// <summary>What an instrument grain persists: the pipeline's open bars and last seq, and the stored tick it reflects.</summary>
+/// <summary>What an instrument grain persists: the pipeline's open bars and last seq, its rules' state, and the stored tick both reflect.</summary>
 [GenerateSerializer, Alias("Monitor.InstrumentGrainState")]
 public sealed class InstrumentGrainState
 {
@@ -15,18 +17,28 @@ public sealed class InstrumentGrainState
 
     /// <summary>Index of the last stored tick the saved pipeline includes; ticks after it are replayed on activation.</summary>
     [Id(1)] public long TickWatermark { get; set; }
+
+    /// <summary>The state of the rules over this instrument alone, as <see cref="RuleStateJson"/> writes it.</summary>
+    [Id(2)] public string? Rules { get; set; }
+
+    /// <summary>When the last inventory value the saved rules have seen was received; later ones are fed again on activation.</summary>
+    [Id(3)] public DateTimeOffset InventoryReceivedThrough { get; set; }
 }
 
 /// <summary>
-/// One instrument's live pipeline. Ticks are stored before they are acknowledged; the pipeline state is written
-/// behind on a timer and on deactivation. On activation the grain restores that state, warms its indicators up
-/// from stored bars, and replays the ticks stored after the state's watermark, so a killed silo loses nothing.
+/// One instrument's live pipeline and the rules over this instrument alone. Ticks are stored before they are
+/// acknowledged; the pipeline and rule state is written behind on a timer and on deactivation. On activation the
+/// grain restores that state, warms its indicators up from stored bars, and replays the ticks stored after the
+/// state's watermark, so a killed silo loses nothing. Rules over several instruments run in their own
+/// <see cref="IRuleGrain"/>, which this grain feeds what it stored, on the quote timer.
 /// </summary>
 public sealed class InstrumentGrain(
     [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
     ITickStore tickStore,
     IBarStore barStore,
     IInventoryStore inventoryStore,
+    IRuleStore ruleStore,
+    IAlertStore alertStore,
     InstrumentCatalog catalog,
     TimeProvider clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
@@ -41,9 +53,17 @@ public sealed class InstrumentGrain(
 
     private readonly List<ClosedBar> _closed = [];
     private readonly List<StoredTick> _toStore = [];
+    private readonly List<AlertTransition> _transitions = [];
+    private readonly RuleFeedBuffer _feed = new();
     private InstrumentPipeline _pipeline = null!;
     private InstrumentId _id;
     private RelayFanOut _relays = null!;
+    private AlertPublisher _alerts = null!;
+    private RuleSet _rules = new();
+    private IRuleGrain[] _tickReaders = [];
+    private IRuleGrain[] _inventoryReaders = [];
+    private Task _forwarding = Task.CompletedTask;
+    private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
     private bool _dirty;
     private bool _quoteDue;
@@ -61,10 +81,11 @@ public sealed class InstrumentGrain(
 
         _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _relays = new RelayFanOut(GrainFactory, clock);
+        _alerts = new AlertPublisher(alertStore, _relays);
         _pushSeq = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         await RecoverAsync(cancellationToken);
         this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
-        this.RegisterGrainTimer(PushQuoteAsync, new GrainTimerCreationOptions(QuoteInterval, QuoteInterval));
+        this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuoteInterval, QuoteInterval));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -89,7 +110,7 @@ public sealed class InstrumentGrain(
         _closed.Clear();
         foreach (var tick in batch.Ticks)
         {
-            switch (_pipeline.Apply(tick, _closed))
+            switch (Apply(tick))
             {
                 case TickDisposition.Duplicate:
                     duplicates++;
@@ -105,10 +126,12 @@ public sealed class InstrumentGrain(
             }
         }
 
+        AdvanceRules();
         try
         {
             await tickStore.AppendAsync(_id, _toStore.ToArray());
             await StoreClosedBarsAsync(CancellationToken.None);
+            await _alerts.PublishAsync(_transitions);
         }
         catch (Exception e)
         {
@@ -119,6 +142,14 @@ public sealed class InstrumentGrain(
         }
 
         _dirty |= _toStore.Count > 0;
+        if (_tickReaders.Length > 0)
+        {
+            foreach (var stored in _toStore)
+            {
+                _feed.Stored(new Tick(_id, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, applied: !stored.Late);
+            }
+        }
+
         if (accepted > 0 && !_quoteDue)
         {
             _quoteDue = true;
@@ -142,11 +173,35 @@ public sealed class InstrumentGrain(
         MonitorMetrics.InventoryAccepted.Add(batch.Values.Length);
         foreach (var value in batch.Values)
         {
+            _rules.OnInventory(value, _transitions);
+            if (_inventoryReaders.Length + _tickReaders.Length > 0)
+            {
+                _feed.Inventory(value);
+            }
+        }
+
+        _inventoryReceivedThrough = batch.ReceivedAt;
+        _dirty = true;
+        await _alerts.PublishAsync(_transitions);
+        foreach (var value in batch.Values)
+        {
             var message = new InventoryMessage(
                 _id.Value, value.Series, value.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 value.Quantity, value.Unit.Symbol(), ++_pushSeq);
             await _relays.SendAsync(relay => relay.OnInventoryAsync(message));
         }
+    }
+
+    public async Task SyncRulesAsync()
+    {
+        UseRules(await StoredRules.LoadAsync(ruleStore, logger), out var added);
+        foreach (var evaluator in added)
+        {
+            await WarmUpAsync(evaluator.WarmUp, interval => evaluator.Definition.Interval == interval ? evaluator.WarmUpBars : 0, CancellationToken.None);
+        }
+
+        _dirty = true;
+        await _alerts.PublishAsync(_transitions);
     }
 
     public Task<InstrumentSnapshot> GetSnapshotAsync()
@@ -173,6 +228,120 @@ public sealed class InstrumentGrain(
         series.CopyValues(values);
         return Task.FromResult<IndicatorSnapshot?>(new IndicatorSnapshot(series.LastClosed?.Time, values));
     }
+
+    private async Task OnQuoteTimerAsync(CancellationToken cancellationToken)
+    {
+        FeedRuleGrains();
+        await PushQuoteAsync(cancellationToken);
+    }
+
+    /// <summary>Applies one tick to the pipeline and, unless dropped or late, to the rules: the bars it closed first.</summary>
+    private TickDisposition Apply(in Tick tick)
+    {
+        int closedBefore = _closed.Count;
+        var disposition = _pipeline.Apply(tick, _closed);
+        if (disposition == TickDisposition.Applied)
+        {
+            for (int i = closedBefore; i < _closed.Count; i++)
+            {
+                _rules.OnBarClosed(_id, _closed[i], _transitions);
+            }
+
+            _rules.OnTick(tick, _transitions);
+        }
+
+        return disposition;
+    }
+
+    /// <summary>After a batch: evaluations due by the last applied tick run now rather than at the next tick.</summary>
+    private void AdvanceRules()
+    {
+        if (_pipeline.LastTick is { } last && _rules.Rules.Count > 0)
+        {
+            _rules.AdvanceTo(last.Time, _transitions);
+        }
+    }
+
+    /// <summary>Sends what was stored since the last feed to the rule grains that read this instrument; one feed in flight at a time.</summary>
+    private void FeedRuleGrains()
+    {
+        if (_feed.IsEmpty || !_forwarding.IsCompleted)
+        {
+            return;
+        }
+
+        var (ticks, inventory) = _feed.Take(_id);
+        var calls = _tickReaders.Select(rule => rule.FeedAsync(ticks));
+        if (inventory.Inventory.Length > 0)
+        {
+            calls = calls.Concat(_inventoryReaders.Select(rule => rule.FeedAsync(inventory)));
+        }
+
+        _forwarding = SendAsync([.. calls]);
+
+        async Task SendAsync(Task[] sends)
+        {
+            try
+            {
+                await Task.WhenAll(sends);
+            }
+            catch (Exception e)
+            {
+                // A rule grain that missed ticks reads them from the store when the next feed shows the gap.
+                logger.LogWarning(e, "Feeding rule grains from {Instrument} failed", _id);
+            }
+        }
+    }
+
+    /// <summary>Takes the current rule definitions: the ones over this instrument alone run here; others read it through their rule grain.</summary>
+    private void UseRules(List<RuleDefinition> definitions, out List<RuleEvaluator> added)
+    {
+        added = [];
+        var local = definitions.Where(d => d.LocalInstrument() == _id).ToList();
+        foreach (var gone in _rules.Rules.Where(e => !local.Exists(d => d.Id == e.Definition.Id)).ToList())
+        {
+            _rules.Remove(gone.Definition.Id, _transitions);
+        }
+
+        foreach (var definition in local)
+        {
+            if (_rules.Put(definition, _transitions) != RuleChange.Unchanged)
+            {
+                added.Add(_rules.Find(definition.Id)!);
+            }
+        }
+
+        var shared = definitions.Where(d => d.LocalInstrument() is null).ToList();
+        bool hadReaders = _tickReaders.Length > 0;
+        _tickReaders = [.. shared.Where(d => d.ReadsTicksOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
+        _inventoryReaders = [.. shared.Where(d => !d.ReadsTicksOf(_id) && d.ReadsInventoryOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
+        if (!hadReaders)
+        {
+            _feed.Reset(_lastIndex);
+        }
+    }
+
+    /// <summary>Feeds stored closed bars, oldest first, to <paramref name="warmUp"/>: as many per interval as <paramref name="bars"/> asks, before the open bar.</summary>
+    private async Task WarmUpAsync(WarmUpBar warmUp, Func<BarInterval, int> bars, CancellationToken cancellationToken)
+    {
+        foreach (var series in _pipeline.Series)
+        {
+            int count = bars(series.Interval);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var aggregator = series.Aggregator.State;
+            var before = aggregator.OpenBar?.Bar.Time ?? (aggregator.ClosedThrough > DateTimeOffset.MinValue ? aggregator.ClosedThrough : DateTimeOffset.MaxValue);
+            foreach (var bar in await barStore.ReadAsync(_id, series.Interval, DateTimeOffset.MinValue, before, count, cancellationToken))
+            {
+                warmUp(_id, series.Interval, bar);
+            }
+        }
+    }
+
+    private delegate void WarmUpBar(InstrumentId instrument, BarInterval interval, in Bar bar);
 
     private async Task PushQuoteAsync(CancellationToken cancellationToken)
     {
@@ -208,6 +377,7 @@ public sealed class InstrumentGrain(
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        UseRules(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken), out _);
         long watermark = 0;
         if (state.State.Pipeline is { } saved && _pipeline.CanRestore(saved))
         {
@@ -225,6 +395,13 @@ public sealed class InstrumentGrain(
 
             _pipeline.Restore(saved);
             watermark = state.State.TickWatermark;
+            if (state.State.Rules is { } rules)
+            {
+                _rules.RestoreState(RuleStateJson.Deserialize(rules), _transitions);
+            }
+
+            await WarmUpAsync(_rules.WarmUp, interval => _rules.WarmUpBars(_id, interval), cancellationToken);
+            await ReplayInventoryAsync(state.State.InventoryReceivedThrough, cancellationToken);
         }
 
         // Without usable saved state (none yet, or the intervals changed) every stored tick is replayed:
@@ -233,16 +410,38 @@ public sealed class InstrumentGrain(
         int replayed = 0;
         await foreach (var stored in tickStore.ReadAfterAsync(_id, watermark, cancellationToken))
         {
-            _pipeline.Apply(new Tick(_id, stored.Time, stored.Price, stored.Volume, stored.Seq), _closed);
+            Apply(new Tick(_id, stored.Time, stored.Price, stored.Volume, stored.Seq));
             _lastIndex = stored.Index;
             replayed++;
         }
 
+        AdvanceRules();
+        _feed.Reset(_lastIndex);
         await StoreClosedBarsAsync(cancellationToken);
+        await _alerts.PublishAsync(_transitions);
         _dirty = replayed > 0;
         if (replayed > 0 && logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("{Instrument} replayed {Count} stored ticks after index {Watermark}", _id, replayed, watermark);
+        }
+    }
+
+    /// <summary>Feeds the rules the inventory received after the saved state was written (lost with the silo otherwise).</summary>
+    private async Task ReplayInventoryAsync(DateTimeOffset receivedAfter, CancellationToken cancellationToken)
+    {
+        _inventoryReceivedThrough = receivedAfter;
+        if (!_rules.Rules.Any(r => r.Definition.ReadsInventoryOf(_id)))
+        {
+            return;
+        }
+
+        await foreach (var stored in inventoryStore.ReadPublishedAsync(_id, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, cancellationToken))
+        {
+            if (stored.ReceivedAt > receivedAfter)
+            {
+                _rules.OnInventory(stored.Value, _transitions);
+                _inventoryReceivedThrough = stored.ReceivedAt > _inventoryReceivedThrough ? stored.ReceivedAt : _inventoryReceivedThrough;
+            }
         }
     }
 
@@ -270,6 +469,8 @@ public sealed class InstrumentGrain(
 
         state.State.Pipeline = _pipeline.State;
         state.State.TickWatermark = _lastIndex;
+        state.State.Rules = _rules.Rules.Count > 0 ? RuleStateJson.Serialize(_rules.SaveState()) : null;
+        state.State.InventoryReceivedThrough = _inventoryReceivedThrough;
         await state.WriteStateAsync(cancellationToken);
         _dirty = false;
     }

@@ -15,6 +15,10 @@ public interface IMarketRelay : IGrainObserver
 
     [OneWay, Alias("OnInventory")]
     Task OnInventoryAsync(InventoryMessage inventory);
+
+    /// <summary>An alert changed state; it is stored already (the relay reads it to show it as stored).</summary>
+    [OneWay, Alias("OnAlert")]
+    Task OnAlertAsync(AlertNotice notice);
 }
 
 /// <summary>The silos' relays. Silos renew their registration every few seconds; a silent one expires.</summary>
@@ -51,6 +55,10 @@ public sealed record QuoteMessage(
     [property: Id(4)] QuoteBar? Bar,
     [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
     [property: Id(6)] long Seq);
+
+/// <summary>That alert <paramref name="AlertId"/> entered <paramref name="Transition"/> (pending, firing, resolved or acknowledged).</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertNotice")]
+public sealed record AlertNotice([property: Id(0)] string Transition, [property: Id(1)] string AlertId);
 
 /// <summary>The <c>Inventory</c> hub message.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.InventoryMessage")]
@@ -94,7 +102,7 @@ public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirec
 }
 
 /// <summary>A grain's cached view of the relays, refreshed every couple of seconds.</summary>
-internal sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
+public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 

@@ -56,6 +56,7 @@ public sealed class InstrumentCatalog
             new(InstrumentId.Parse(id), name, kind, "USD", unit, InstrumentDefinition.DefaultIntervals, precious);
 
         yield return Define("LME:CA", "LME copper, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:CA.CASH", "LME copper, cash", InstrumentKind.Future, "USD/t", precious: false);
         yield return Define("LME:AH", "LME aluminium, 3-month", InstrumentKind.Future, "USD/t", precious: false);
         yield return Define("COMEX:HG", "COMEX copper", InstrumentKind.Future, "USD/lb", precious: false);
         yield return Define("COMEX:SI", "COMEX silver", InstrumentKind.Future, "USD/oz", precious: true);

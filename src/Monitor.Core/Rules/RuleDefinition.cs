@@ -50,6 +50,58 @@ public sealed record RuleDefinition
         return instruments;
     }
 
+    /// <summary>
+    /// The instrument whose grain runs the rule when every input is on that one instrument; null when the rule reads
+    /// several instruments and so runs in a rule grain of its own, fed by their grains.
+    /// </summary>
+    public InstrumentId? LocalInstrument()
+    {
+        var primary = Parameters.Inputs[0].Instrument;
+        foreach (var input in Parameters.Inputs)
+        {
+            if (input.Instrument != primary)
+            {
+                return null;
+            }
+        }
+
+        return primary;
+    }
+
+    /// <summary>Whether the rule needs the ticks of <paramref name="instrument"/>: its clock, a price or an indicator.</summary>
+    public bool ReadsTicksOf(InstrumentId instrument)
+    {
+        var inputs = Parameters.Inputs;
+        if (inputs[0].Instrument == instrument)
+        {
+            return true;
+        }
+
+        foreach (var input in inputs)
+        {
+            if (input.Instrument == instrument && input.Kind != RuleInputKind.Series)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the rule reads an inventory series of <paramref name="instrument"/>.</summary>
+    public bool ReadsInventoryOf(InstrumentId instrument)
+    {
+        foreach (var input in Parameters.Inputs)
+        {
+            if (input.Instrument == instrument && input.Kind == RuleInputKind.Series)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Everything wrong with this definition (empty when valid), as the JSON parser reports it.</summary>
     public IReadOnlyList<RuleProblem> Validate() => RuleJson.Parse(RuleJson.Serialize(this)).Problems;
 

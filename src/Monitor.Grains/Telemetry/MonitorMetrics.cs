@@ -22,6 +22,12 @@ public static class MonitorMetrics
     /// <summary>Items refused by validation, tagged with the route.</summary>
     public static readonly Counter<long> ItemsRejected = Meter.CreateCounter<long>("monitor.items.rejected", "{item}");
 
+    /// <summary>Alert transitions stored for the first time, tagged with the state entered.</summary>
+    public static readonly Counter<long> AlertTransitions = Meter.CreateCounter<long>("monitor.alerts.transitions", "{transition}");
+
+    /// <summary>Time a rule grain spends on one feed, recovery included.</summary>
+    public static readonly Histogram<double> RuleFeedDuration = Meter.CreateHistogram<double>("monitor.rules.feed.duration", "ms");
+
     public static readonly Counter<long> InventoryAccepted = Meter.CreateCounter<long>("monitor.inventory.accepted", "{value}");
 
     /// <summary>Time of one grain call as its caller sees it, tagged with the method.</summary>

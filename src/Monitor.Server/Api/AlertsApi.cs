@@ -1,6 +1,7 @@
 using System.Globalization;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
+using Monitor.Grains;
 using Monitor.Server.Hosting;
 using Monitor.Storage;
 
@@ -93,7 +94,8 @@ public static class AlertsApi
             ? TypedResults.Ok(AlertView.From(alert, withTransitions: true))
             : UnknownAlert(id);
 
-    internal static async Task<IResult> AcknowledgeAsync(string id, AcknowledgeBody? body, IAlertStore alerts, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<IResult> AcknowledgeAsync(
+        string id, AcknowledgeBody? body, IAlertStore alerts, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         string? by = body?.By?.Trim();
         if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
@@ -106,9 +108,13 @@ public static class AlertsApi
             return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
         }
 
-        return await alerts.AcknowledgeAsync(id, by, body.Comment, clock.GetUtcNow(), cancellationToken) is { } alert
-            ? TypedResults.Ok(AlertView.From(alert, withTransitions: false))
-            : UnknownAlert(id);
+        if (await alerts.AcknowledgeAsync(id, by, body.Comment, clock.GetUtcNow(), cancellationToken) is not { } alert)
+        {
+            return UnknownAlert(id);
+        }
+
+        await new RelayFanOut(grains, clock).SendAsync(relay => relay.OnAlertAsync(new AlertNotice("acknowledged", id)));
+        return TypedResults.Ok(AlertView.From(alert, withTransitions: false));
     }
 
     internal static async Task<IResult> ListSilencesAsync(string? activeAt, ISilenceStore silences, CancellationToken cancellationToken)

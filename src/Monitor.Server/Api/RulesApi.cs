@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
+using Monitor.Grains;
+using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Storage;
 
@@ -35,9 +37,10 @@ public static class RulesApi
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
         await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
 
-    internal static async Task<IResult> CreateAsync(HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<IResult> CreateAsync(
+        HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (rule, problem) = await ReadRuleAsync(request, pathId: null, cancellationToken);
+        var (rule, problem) = await ReadRuleAsync(request, pathId: null, catalog, cancellationToken);
         if (rule is null)
         {
             return problem!;
@@ -50,28 +53,72 @@ public static class RulesApi
         }
 
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        await NotifyAsync(grains, before: null, rule, cancellationToken);
         return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
-    internal static async Task<IResult> PutAsync(string id, HttpRequest request, IRuleStore rules, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<IResult> PutAsync(
+        string id, HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (rule, problem) = await ReadRuleAsync(request, id, cancellationToken);
+        var (rule, problem) = await ReadRuleAsync(request, id, catalog, cancellationToken);
         if (rule is null)
         {
             return problem!;
         }
 
+        var before = await rules.GetAsync(id, cancellationToken);
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        if (put.Change != RuleChange.Unchanged)
+        {
+            await NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
+        }
+
         return put.Change == RuleChange.Added
             ? Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}")
             : Json(put.Rule.Json);
     }
 
-    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
-        await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UnknownRule(id);
+    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        var before = await rules.GetAsync(id, cancellationToken);
+        if (before is null || !await rules.DeleteAsync(id, cancellationToken))
+        {
+            return UnknownRule(id);
+        }
+
+        await NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Tells the grains that run or feed the rule, before and after the change, to read the rules again, so a
+    /// change takes effect at once: the instruments' grains (which run rules over one instrument and feed rule
+    /// grains) and the rule's own grain when it reads several instruments.
+    /// </summary>
+    private static async Task NotifyAsync(GrainCalls grains, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
+    {
+        var instruments = new[] { before, after }.OfType<RuleDefinition>().SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
+        foreach (string instrument in instruments)
+        {
+            await grains.CallAsync("SyncRules", g => Done(g.GetGrain<IInstrumentGrain>(instrument).SyncRulesAsync()), cancellationToken);
+        }
+
+        string id = (after ?? before)!.Id;
+        if (before?.LocalInstrument() is null || after?.LocalInstrument() is null)
+        {
+            await grains.CallAsync("SyncRule", g => Done(g.GetGrain<IRuleGrain>(id).SyncAsync()), cancellationToken);
+        }
+    }
+
+    private static async Task<bool> Done(Task call)
+    {
+        await call;
+        return true;
+    }
 
     /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>
-    private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(HttpRequest request, string? pathId, CancellationToken cancellationToken)
+    private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(
+        HttpRequest request, string? pathId, InstrumentCatalog catalog, CancellationToken cancellationToken)
     {
         if (request.ContentType?.Split(';')[0].Trim() is not "application/json")
         {
@@ -106,18 +153,38 @@ public static class RulesApi
             var parsed = pathId is not null && root.ValueKind == JsonValueKind.Object && !root.TryGetProperty("id", out _)
                 ? RuleJson.Parse(WithId(root, pathId))
                 : RuleJson.Parse(root);
-            if (parsed.Rule is { } rule)
+            IReadOnlyList<RuleProblem> problems = parsed.Rule is { } rule ? CheckAgainst(catalog, rule) : parsed.Problems;
+            if (problems.Count == 0)
             {
-                return (rule, null);
+                return (parsed.Rule, null);
             }
 
-            var errors = parsed.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+            var errors = problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
             return (null, TypedResults.Problem(
-                detail: "The rule is not valid: " + string.Join("; ", parsed.Problems),
+                detail: "The rule is not valid: " + string.Join("; ", problems),
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid rule",
                 extensions: new Dictionary<string, object?> { ["errors"] = errors }));
         }
+    }
+
+    /// <summary>A valid rule must also read known instruments, and bars of its interval must exist for those whose prices it reads.</summary>
+    private static List<RuleProblem> CheckAgainst(InstrumentCatalog catalog, RuleDefinition rule)
+    {
+        var problems = new List<RuleProblem>();
+        foreach (var instrument in rule.Instruments().Select(InstrumentId.Parse))
+        {
+            if (!catalog.TryGet(instrument, out var definition))
+            {
+                problems.Add(new RuleProblem("params", $"unknown instrument '{instrument}': add it first with PUT /api/v1/instruments/{instrument}"));
+            }
+            else if (rule.ReadsTicksOf(instrument) && !definition.Intervals.Contains(rule.Interval))
+            {
+                problems.Add(new RuleProblem("interval", $"{instrument} keeps bars of {string.Join(", ", definition.Intervals.Select(i => i.Name))}, not {rule.Interval.Name}"));
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The body with the path's id added, for a PUT whose body leaves it out.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
+using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
 using Monitor.Storage;
@@ -47,6 +48,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.Services.AddMonitorWebhooks(options.Webhooks);
+        builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.

@@ -1,0 +1,97 @@
+using Monitor.Core.Market;
+
+namespace Monitor.Core.Rules;
+
+/// <summary>
+/// Merges the ticks a rule over several instruments receives from their grains into the order a backtest reads them
+/// in: each instrument's ticks in their stored order, and across instruments the earliest head first (ties by
+/// instrument id). The grains send at their own pace, so a tick is released only once every instrument the rule
+/// waits for has a tick queued: otherwise a lagging instrument's earlier ticks would arrive after the rule had
+/// evaluated past them. An instrument that has sent nothing for <c>idleAfter</c> (a closed market, a stopped feed)
+/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none.
+/// </summary>
+public sealed class TickMerge
+{
+    private readonly Source[] _sources;
+
+    /// <summary>A merge over <paramref name="instruments"/>; each is waited for as if it had sent something at <paramref name="createdAt"/>.</summary>
+    public TickMerge(IEnumerable<InstrumentId> instruments, long createdAt)
+    {
+        _sources = [.. instruments.Distinct().OrderBy(id => id.Value, StringComparer.Ordinal).Select(id => new Source(id, createdAt))];
+        if (_sources.Length == 0)
+        {
+            throw new ArgumentException("a merge needs at least one instrument", nameof(instruments));
+        }
+    }
+
+    /// <summary>Ticks waiting for release.</summary>
+    public int Queued => _sources.Sum(s => s.Queue.Count);
+
+    /// <summary>Queues a tick of one instrument (in that instrument's stored order) with its stored index.</summary>
+    public void Add(in Tick tick, long index, long arrivedAt)
+    {
+        var source = Find(tick.Instrument)
+            ?? throw new ArgumentException($"the merge does not read {tick.Instrument}", nameof(tick));
+        source.Queue.Enqueue((tick, index));
+        source.LastArrival = arrivedAt;
+    }
+
+    /// <summary>
+    /// Releases ticks in merged order while every instrument that is not idle at <paramref name="now"/> has one
+    /// queued; with <paramref name="idleAfter"/> zero nobody is waited for (a flush).
+    /// </summary>
+    public void Release(long now, long idleAfter, Action<Tick, long> release)
+    {
+        while (true)
+        {
+            Source? next = null;
+            foreach (var source in _sources)
+            {
+                if (source.Queue.Count == 0)
+                {
+                    if (now - source.LastArrival < idleAfter)
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (next is null || source.Queue.Peek().Tick.Time < next.Queue.Peek().Tick.Time)
+                {
+                    next = source;
+                }
+            }
+
+            if (next is null)
+            {
+                return;
+            }
+
+            var (tick, index) = next.Queue.Dequeue();
+            release(tick, index);
+        }
+    }
+
+    private Source? Find(InstrumentId instrument)
+    {
+        foreach (var source in _sources)
+        {
+            if (source.Instrument == instrument)
+            {
+                return source;
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class Source(InstrumentId instrument, long createdAt)
+    {
+        public InstrumentId Instrument { get; } = instrument;
+
+        public Queue<(Tick Tick, long Index)> Queue { get; } = new();
+
+        public long LastArrival { get; set; } = createdAt;
+    }
+}

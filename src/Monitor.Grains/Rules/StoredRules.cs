@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Monitor.Core.Rules;
+using Monitor.Storage;
+
+namespace Monitor.Grains.Rules;
+
+/// <summary>Rule definitions as the grains read them from the rule store.</summary>
+internal static class StoredRules
+{
+    /// <summary>Every stored rule that parses; one that does not (written by a newer version?) is logged and skipped.</summary>
+    public static async Task<List<RuleDefinition>> LoadAsync(IRuleStore store, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        var rules = new List<RuleDefinition>();
+        foreach (var stored in await store.ListAsync(cancellationToken))
+        {
+            if (Parse(stored, logger) is { } rule)
+            {
+                rules.Add(rule);
+            }
+        }
+
+        return rules;
+    }
+
+    public static RuleDefinition? Parse(StoredRule stored, ILogger logger)
+    {
+        var parsed = RuleJson.Parse(stored.Json);
+        if (parsed.Rule is { } rule)
+        {
+            return rule;
+        }
+
+        logger.LogError("Stored rule {Rule} does not parse and is not evaluated: {Problems}", stored.Id, string.Join("; ", parsed.Problems));
+        return null;
+    }
+}
