@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Monitor.Core.Market;
 using Monitor.Storage;
-using Npgsql;
 
 namespace Monitor.Benchmarks;
 
@@ -18,7 +17,6 @@ public class TickStoreBenchmarks
     public const int Instruments = 20;
     public const int TicksPerInstrument = 50_000;
     public const int BatchSize = 50;
-    private const string PostgresVariable = "MONITOR_BENCH_POSTGRES";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-bench-").FullName;
     private StoredTick[][] _ticks = [];
@@ -30,7 +28,7 @@ public class TickStoreBenchmarks
     public string Provider { get; set; } = StorageOptions.SqliteProvider;
 
     public static IEnumerable<string> Providers() =>
-        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 }
+        BenchmarkPostgres.IsConfigured
             ? [StorageOptions.SqliteProvider, StorageOptions.PostgresProvider]
             : [StorageOptions.SqliteProvider];
 
@@ -65,7 +63,7 @@ public class TickStoreBenchmarks
         _store!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_database is not null)
         {
-            Execute($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            BenchmarkPostgres.DropDatabase(_database);
             _database = null;
         }
     }
@@ -75,16 +73,7 @@ public class TickStoreBenchmarks
 
     private string CreatePostgresDatabase()
     {
-        _database = $"monitor_bench_{Guid.NewGuid():N}";
-        Execute($"CREATE DATABASE \"{_database}\"");
-        return new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresVariable)) { Database = _database }.ConnectionString;
-    }
-
-    private static void Execute(string sql)
-    {
-        using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
+        (_database, string connectionString) = BenchmarkPostgres.CreateDatabase();
+        return connectionString;
     }
 }
