@@ -205,8 +205,12 @@ internal sealed class PostgresWebhookStore(PostgresDatabase database, WebhookOut
         foreach (var outcome in outcomes)
         {
             var attempt = outcome.Attempt;
+            // Not for a delivery deleted (with its webhook) while it was being sent.
             batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                "INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error) VALUES ($1, $2, $3, $4, $5)")
+                """
+                INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error)
+                SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $1)
+                """)
             {
                 Parameters =
                 {

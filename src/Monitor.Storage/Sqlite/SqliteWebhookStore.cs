@@ -224,8 +224,10 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
         return WriteAsync(
             (connection, transaction) =>
             {
+                // Not for a delivery deleted (with its webhook) while it was being sent.
                 using var attempt = Command(connection, transaction, """
-                    INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error) VALUES ($id, $at, $status, $duration, $error)
+                    INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error)
+                    SELECT $id, $at, $status, $duration, $error WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $id)
                     """);
                 using var update = Command(connection, transaction, """
                     UPDATE webhook_deliveries
