@@ -22,6 +22,10 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("SyncRules")]
     Task SyncRulesAsync();
 
+    /// <summary>What the last evaluation of a rule over this instrument alone found, or null if it does not run here.</summary>
+    [Alias("GetRuleStatus")]
+    Task<Rules.RuleStatusView?> GetRuleStatusAsync(string ruleId);
+
     [Alias("GetSnapshot")]
     Task<InstrumentSnapshot> GetSnapshotAsync();
 

@@ -64,6 +64,7 @@ public sealed class InstrumentGrain(
     private IRuleGrain[] _inventoryReaders = [];
     private Task _forwarding = Task.CompletedTask;
     private DateTimeOffset _inventoryReceivedThrough;
+    private BarInterval? _feedGrid;
     private long _lastIndex;
     private bool _dirty;
     private bool _quoteDue;
@@ -204,6 +205,9 @@ public sealed class InstrumentGrain(
         await _alerts.PublishAsync(_transitions);
     }
 
+    public Task<RuleStatusView?> GetRuleStatusAsync(string ruleId) =>
+        Task.FromResult(_rules.Find(ruleId) is { } evaluator ? RuleStatusView.From(evaluator) : null);
+
     public Task<InstrumentSnapshot> GetSnapshotAsync()
     {
         var last = _pipeline.LastTick;
@@ -313,11 +317,19 @@ public sealed class InstrumentGrain(
 
         var shared = definitions.Where(d => d.LocalInstrument() is null).ToList();
         bool hadReaders = _tickReaders.Length > 0;
-        _tickReaders = [.. shared.Where(d => d.ReadsTicksOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
+        var tickReaders = shared.Where(d => d.ReadsTicksOf(_id)).ToList();
+        _tickReaders = [.. tickReaders.Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
         _inventoryReaders = [.. shared.Where(d => !d.ReadsTicksOf(_id) && d.ReadsInventoryOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
-        if (!hadReaders)
+
+        // Rules that evaluate on bar closes are fed the ticks that shape each bar; rules on every tick get every tick.
+        _feedGrid = tickReaders.Exists(d => d.Evaluate == EvaluationMode.Tick) ? null : _pipeline.Series[0].Interval;
+        if (hadReaders)
         {
-            _feed.Reset(_lastIndex);
+            _feed.UseGrid(_feedGrid);
+        }
+        else
+        {
+            _feed.Reset(_lastIndex, _feedGrid);
         }
     }
 
@@ -416,7 +428,7 @@ public sealed class InstrumentGrain(
         }
 
         AdvanceRules();
-        _feed.Reset(_lastIndex);
+        _feed.Reset(_lastIndex, _feedGrid);
         await StoreClosedBarsAsync(cancellationToken);
         await _alerts.PublishAsync(_transitions);
         _dirty = replayed > 0;

@@ -93,6 +93,32 @@ public sealed class LiveRulesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task InputThatStopped_MakesTheRuleReportStaleInputInsteadOfFiring()
+    {
+        await CreateRuleAsync("""
+            {"id":"copper-stale","type":"spread","interval":"1m","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"backwardation"}}
+            """);
+        await PostAsync(("LME:CA.CASH", 0, 9_080), ("LME:CA", 0, 9_100), ("LME:CA.CASH", 1, 9_080), ("LME:CA", 1, 9_100));
+
+        // The 3-month price stops after minute 1; cash goes on and jumps over the last 3-month print at minute 5, when that
+        // print is older than its limit (3 bars): the rule must not fire on it.
+        for (int minute = 2; minute < 8; minute++)
+        {
+            await PostAsync(("LME:CA.CASH", minute, minute >= 5 ? 9_200 : 9_080));
+        }
+
+        var reader = _server.CreateClient((string?)null);
+        var status = await Eventually.GetAsync(
+            () => reader.GetJsonAsync("/api/v1/rules/copper-stale/status"),
+            s => s["evaluatedAt"]?.GetValue<DateTimeOffset>() == At(7),
+            because: "the rule evaluated the close at 10:07");
+        Assert.Equal("staleInput", status["outcome"]!.GetValue<string>());
+        Assert.Equal("LME:CA", status["input"]!.GetValue<string>());
+        Assert.Contains("stale", status["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await AlertsAsync("copper-stale"));
+    }
+
+    [Fact]
     public async Task ChangingAndDeletingARule_TakesEffectWithoutARestart()
     {
         await CreateRuleAsync("""

@@ -76,6 +76,7 @@ public static class MarketCalibration
     public static IReadOnlyList<InstrumentProfile> Instruments { get; } =
     [
         Future("LME:CA", LmeCopperStartPrice, 0.253, ComexCopperLoadings.Scale(LmeCopperCorrelationWithComex), tickSize: 0.5, meanLots: 2),
+        Future(LmeCopperCash, Math.Round(LmeCopperStartPrice * (1 - LmeCopperCashContango) * 2) / 2, 0.253, ComexCopperLoadings.Scale(LmeCopperCorrelationWithComex), tickSize: 0.5, meanLots: 2),
         Future("LME:AH", LmeAluminiumStartPrice, 0.253, ComexCopperLoadings.Scale(LmeAluminiumCorrelationWithComexCopper), tickSize: 0.5, meanLots: 2),
         Future("COMEX:HG", 4.4475, 0.253, ComexCopperLoadings, tickSize: 0.0005, meanLots: 3),
         Future("COMEX:SI", 39.005, 0.302, new(Gold: 0.771, Silver: 0.637), tickSize: 0.005, meanLots: 3),
@@ -188,6 +189,18 @@ public static class MarketCalibration
     /// <summary>How many percent <paramref name="follower"/> moves, on average, when <paramref name="lead"/> moves one percent.</summary>
     public static double Beta(InstrumentId follower, InstrumentId lead) =>
         Correlation(follower, lead) * Profile(follower).AnnualVolatility / Profile(lead).AnnualVolatility;
+
+    /// <summary>LME copper cash, priced off the 3-month (<c>LME:CA</c>) rather than by the factors: see <see cref="MarketSimulator"/>.</summary>
+    public const string LmeCopperCash = "LME:CA.CASH";
+
+    /// <summary>Cash under 3-month in a calm market: a contango of 0.3% (about $30/t), the usual carry.</summary>
+    public const double LmeCopperCashContango = 0.003;
+
+    /// <summary>
+    /// The share of an episode's copper move that shows in the cash premium: a 5% squeeze rally lifts cash 0.75% against
+    /// 3-month, into a backwardation of about $40/t, the kind of tightness the stock squeezes of 2021 and 2024 printed.
+    /// </summary>
+    public const double LmeCopperCashSqueezeShare = 0.15;
 
     private static InstrumentProfile Future(string id, double startPrice, double volatility, FactorLoadings loadings, double tickSize, double meanLots) =>
         new(InstrumentId.Parse(id), startPrice, volatility, loadings, tickSize, LotSize: 1, meanLots);

@@ -13,6 +13,8 @@ namespace Monitor.Core.Simulation;
 /// Brownian motion with Poisson jumps, plus each instrument's own Brownian noise. Prices are geometric Brownian
 /// motions with zero drift of the log price (the median stays at the start), exact at any spacing of ticks, always
 /// positive, rounded to the exchange's price increment.</para>
+/// <para>LME copper cash is the 3-month price less a calm contango, plus a share of the 3-month's episode move: a
+/// copper squeeze rally flips the spread into backwardation (<see cref="MarketCalibration.LmeCopperCashSqueezeShare"/>).</para>
 /// <para><b>Ticks.</b> Every call emits what happened since the previous one: ticks on an even grid of
 /// <see cref="SimulatorOptions.TicksPerSecond"/>, each for an instrument picked at random, with a per-instrument
 /// <see cref="Tick.Seq"/> equal to the tick's Unix time in microseconds (plus one when an instrument has two ticks in
@@ -51,6 +53,10 @@ public sealed class MarketSimulator
     private readonly long[] _residualAnchor;
     private readonly double[] _episodeMove;
     private readonly int[] _selected;
+
+    // LME copper cash follows the 3-month price with a spread that episodes squeeze (-1 when not simulated).
+    private readonly int _copperCash;
+    private readonly int _copperThreeMonth;
     private readonly InstrumentId[] _selectedIds;
 
     // Factors, in market years.
@@ -137,6 +143,9 @@ public sealed class MarketSimulator
         _yearsPerClockTick = options.MarketTimeScale / (MarketCalibration.TradingYearSeconds * TimeSpan.TicksPerSecond);
         _ticksPerSecond = options.TicksPerSecond;
         _decayPerClockTick = Math.Log(2) / options.EpisodePriceHalfLife.Ticks;
+
+        _copperCash = Array.IndexOf(_ids, InstrumentId.Parse(MarketCalibration.LmeCopperCash));
+        _copperThreeMonth = Array.IndexOf(_ids, InstrumentId.Parse("LME:CA"));
 
         var selected = options.SelectedProfiles().Select(p => p.Instrument).ToHashSet();
         _selected = Enumerable.Range(0, count).Where(i => selected.Contains(_ids[i])).ToArray();
@@ -283,6 +292,12 @@ public sealed class MarketSimulator
 
     private void EmitTick(int i, long at, List<Tick> ticks)
     {
+        if (i == _copperCash)
+        {
+            EmitCopperCashTick(at, ticks);
+            return;
+        }
+
         AdvanceFactors(at);
         int row = i * FactorCount;
         double logPrice = _logPrice[i];
@@ -298,8 +313,25 @@ public sealed class MarketSimulator
         _logPrice[i] = logPrice;
         _lastUpdate[i] = at;
 
+        AddTick(i, at, logPrice + EpisodeMove(i, at), ticks);
+    }
+
+    /// <summary>
+    /// Cash is the 3-month price times a spread: the calm contango, plus a share of the 3-month's episode move, so a
+    /// copper squeeze rally turns it into backwardation and a slump deepens the contango.
+    /// </summary>
+    private void EmitCopperCashTick(long at, List<Tick> ticks)
+    {
+        int threeMonth = _copperThreeMonth;
+        double move = EpisodeMove(threeMonth, at);
+        double spread = Math.Log(1 - MarketCalibration.LmeCopperCashContango) + (MarketCalibration.LmeCopperCashSqueezeShare * move);
+        AddTick(_copperCash, at, _logPrice[threeMonth] + move + spread, ticks);
+    }
+
+    private void AddTick(int i, long at, double logPrice, List<Tick> ticks)
+    {
         double perUnit = _ticksPerUnit[i];
-        double price = Math.Max(1, Math.Round(Math.Exp(logPrice + EpisodeMove(i, at)) * perUnit)) / perUnit;
+        double price = Math.Max(1, Math.Round(Math.Exp(logPrice) * perUnit)) / perUnit;
         var profile = _profiles[i];
         double volume = profile.LotSize * Math.Max(1, Math.Round(_random.NextExponential() * profile.MeanLots));
         long seq = Math.Max(_seq[i] + 1, (at - UnixEpochTicks) / 10);

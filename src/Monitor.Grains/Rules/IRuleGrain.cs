@@ -16,6 +16,38 @@ public interface IRuleGrain : IGrainWithStringKey
     /// <summary>Reads the rule's definition again from the store (it was created, changed or deleted).</summary>
     [Alias("Sync")]
     Task SyncAsync();
+
+    /// <summary>What the rule's last evaluation found, or null if the rule does not run here.</summary>
+    [Alias("GetStatus")]
+    Task<RuleStatusView?> GetStatusAsync();
+}
+
+/// <summary>
+/// A rule's last evaluation, for <c>GET /api/v1/rules/{id}/status</c>: <see cref="Outcome"/> is none, missingInput,
+/// staleInput, inputNotReady, notReady, conditionFalse or conditionTrue; <see cref="Detail"/> says it in words
+/// (which input is stale and how old it is, why the condition has no answer yet).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Monitor.RuleStatusView")]
+public sealed record RuleStatusView(
+    [property: Id(0)] string RuleId,
+    [property: Id(1)] string Outcome,
+    [property: Id(2)] DateTimeOffset? EvaluatedAt,
+    [property: Id(3)] string Detail,
+    [property: Id(4)] string? Input,
+    [property: Id(5)] string? OpenAlertId)
+{
+    public static RuleStatusView From(Monitor.Core.Rules.RuleEvaluator evaluator)
+    {
+        var status = evaluator.Status;
+        string outcome = status.Outcome.ToString();
+        return new RuleStatusView(
+            evaluator.Definition.Id,
+            char.ToLowerInvariant(outcome[0]) + outcome[1..],
+            status.At,
+            status.Describe(),
+            status.Input?.ToString(),
+            evaluator.OpenAlert?.Id);
+    }
 }
 
 /// <summary>

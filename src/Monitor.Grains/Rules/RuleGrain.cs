@@ -98,13 +98,8 @@ public sealed class RuleGrain(
 
         if (feed.ThroughIndex > 0 && _inputs.TryGetValue(feed.Instrument, out var input))
         {
-            // A new rule starts with the first feed; after that a feed starting beyond what was queued means one went
-            // missing, and the ticks in between come from the store.
-            if (input.QueuedIndex < 0)
-            {
-                input.QueuedIndex = input.AppliedIndex = feed.AfterIndex;
-            }
-            else if (feed.AfterIndex > input.QueuedIndex)
+            // A feed starting beyond what was queued means one went missing: the ticks in between come from the store.
+            if (feed.AfterIndex > input.QueuedIndex)
             {
                 await QueueStoredAsync(input, feed.AfterIndex);
             }
@@ -137,6 +132,9 @@ public sealed class RuleGrain(
         await WriteStateAsync(force: true, CancellationToken.None);
         await LoadAsync(CancellationToken.None);
     }
+
+    public Task<RuleStatusView?> GetStatusAsync() =>
+        Task.FromResult(_rules?.Find(this.GetPrimaryKeyString()) is { } evaluator ? RuleStatusView.From(evaluator) : null);
 
     private long IdleAfterTicks => (long)(options.Value.InputIdleAfter.TotalSeconds * clock.TimestampFrequency);
 
@@ -171,12 +169,15 @@ public sealed class RuleGrain(
         }
 
         await _alerts.PublishAsync(_transitions);
-        _dirty = true;
         if (definition is null)
         {
             state.State = new RuleGrainState();
             await state.WriteStateAsync(cancellationToken);
-            _dirty = false;
+        }
+        else
+        {
+            // Written at once: where a new rule (or a new interval) starts reading must survive a crash.
+            await WriteStateAsync(force: true, cancellationToken);
         }
     }
 
@@ -187,10 +188,12 @@ public sealed class RuleGrain(
         var instruments = definition.Instruments().Select(InstrumentId.Parse).Where(definition.ReadsTicksOf).ToList();
         foreach (var instrument in instruments)
         {
+            // Without saved progress the rule starts at what is stored now; the bar being built then is taken whole
+            // from the bar store when it closes.
             var saved = sameInterval ? state.State.Inputs.Find(p => p.Instrument == instrument) : null;
             _inputs[instrument] = saved is null
-                ? new Input(instrument, new BarAggregator(interval), -1)
-                : new Input(instrument, new BarAggregator(interval, saved.Aggregator), saved.AppliedIndex);
+                ? new Input(instrument, new BarAggregator(interval), (await tickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, resumed: false)
+                : new Input(instrument, new BarAggregator(interval, saved.Aggregator), saved.AppliedIndex, resumed: true);
         }
 
         _merge = new TickMerge(instruments, clock.GetTimestamp());
@@ -206,10 +209,7 @@ public sealed class RuleGrain(
                 _rules.WarmUp(input.Instrument, interval, bar);
             }
 
-            if (input.AppliedIndex >= 0)
-            {
-                await QueueStoredAsync(input, long.MaxValue, cancellationToken);
-            }
+            await QueueStoredAsync(input, long.MaxValue, cancellationToken);
         }
 
         await ReleaseAsync(idleAfter: 0);
@@ -272,6 +272,10 @@ public sealed class RuleGrain(
             {
                 _rules.AdvanceTo(last, _transitions);
             }
+            else
+            {
+                _rules.Flush(_transitions);
+            }
         }
 
         await _alerts.PublishAsync(_transitions);
@@ -306,25 +310,25 @@ public sealed class RuleGrain(
         {
             Rules = RuleStateJson.Serialize(_rules.SaveState()),
             Interval = _definition.Interval.Name,
-            Inputs = [.. _inputs.Values.Where(i => i.AppliedIndex >= 0).Select(i => new RuleInputProgress(i.Instrument, i.AppliedIndex, i.Aggregator.State))],
+            Inputs = [.. _inputs.Values.Select(i => new RuleInputProgress(i.Instrument, i.AppliedIndex, i.Aggregator.State))],
         };
         await state.WriteStateAsync(cancellationToken);
         _dirty = false;
     }
 
-    private sealed class Input(InstrumentId instrument, BarAggregator aggregator, long appliedIndex)
+    private sealed class Input(InstrumentId instrument, BarAggregator aggregator, long appliedIndex, bool resumed)
     {
         public InstrumentId Instrument { get; } = instrument;
 
         public BarAggregator Aggregator { get; } = aggregator;
 
-        /// <summary>The last stored tick index applied to the rule (-1: not started yet).</summary>
+        /// <summary>The last stored tick index applied to the rule.</summary>
         public long AppliedIndex { get; set; } = appliedIndex;
 
         /// <summary>The last stored tick index queued in the merge or known to be late.</summary>
         public long QueuedIndex { get; set; } = appliedIndex;
 
         /// <summary>Whether the aggregator saw its open bar from the bar's first tick (true when resumed from saved state).</summary>
-        public bool SawWholeBar { get; set; } = appliedIndex >= 0;
+        public bool SawWholeBar { get; set; } = resumed;
     }
 }

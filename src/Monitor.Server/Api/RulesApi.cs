@@ -5,6 +5,7 @@ using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
+using Monitor.Server.Live;
 using Monitor.Storage;
 
 namespace Monitor.Server.Api;
@@ -22,6 +23,7 @@ public static class RulesApi
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
         api.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
         api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        api.MapGet("/{id}/status", GetStatusAsync).RequireAuthorization(Policies.Read);
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
         api.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Admin);
         api.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin);
@@ -36,6 +38,22 @@ public static class RulesApi
 
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
         await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
+
+    /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
+    internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    {
+        if (await rules.GetAsync(id, cancellationToken) is not { } stored || RuleJson.Parse(stored.Json).Rule is not { } rule)
+        {
+            return UnknownRule(id);
+        }
+
+        var status = rule.LocalInstrument() is { } instrument
+            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(instrument.Value).GetRuleStatusAsync(id), cancellationToken)
+            : await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IRuleGrain>(id).GetStatusAsync(), cancellationToken);
+        return status is null
+            ? ProblemDetailsWriter.Result(StatusCodes.Status503ServiceUnavailable, "Not running", $"Rule '{id}' is stored but not running yet; try again in a moment.")
+            : TypedResults.Ok(status);
+    }
 
     internal static async Task<IResult> CreateAsync(
         HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
@@ -53,7 +71,7 @@ public static class RulesApi
         }
 
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
-        await NotifyAsync(grains, before: null, rule, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
         return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
@@ -70,7 +88,7 @@ public static class RulesApi
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
         if (put.Change != RuleChange.Unchanged)
         {
-            await NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
+            await RuleChanges.NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
         }
 
         return put.Change == RuleChange.Added
@@ -86,34 +104,8 @@ public static class RulesApi
             return UnknownRule(id);
         }
 
-        await NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
         return TypedResults.NoContent();
-    }
-
-    /// <summary>
-    /// Tells the grains that run or feed the rule, before and after the change, to read the rules again, so a
-    /// change takes effect at once: the instruments' grains (which run rules over one instrument and feed rule
-    /// grains) and the rule's own grain when it reads several instruments.
-    /// </summary>
-    private static async Task NotifyAsync(GrainCalls grains, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
-    {
-        var instruments = new[] { before, after }.OfType<RuleDefinition>().SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
-        foreach (string instrument in instruments)
-        {
-            await grains.CallAsync("SyncRules", g => Done(g.GetGrain<IInstrumentGrain>(instrument).SyncRulesAsync()), cancellationToken);
-        }
-
-        string id = (after ?? before)!.Id;
-        if (before?.LocalInstrument() is null || after?.LocalInstrument() is null)
-        {
-            await grains.CallAsync("SyncRule", g => Done(g.GetGrain<IRuleGrain>(id).SyncAsync()), cancellationToken);
-        }
-    }
-
-    private static async Task<bool> Done(Task call)
-    {
-        await call;
-        return true;
     }
 
     /// <summary>The rule in the body, or a 400 listing every problem by field (also as <c>errors</c>).</summary>

@@ -88,6 +88,9 @@ public sealed class DemoFeedOptions
 
     /// <summary>Ticks per instrument per minute of backfilled history.</summary>
     public int BackfillTicksPerMinute { get; set; } = 6;
+
+    /// <summary>On a first start (no rules stored yet), store the default rules and the demo's minute-bar versions of them.</summary>
+    public bool SeedRules { get; set; } = true;
 }
 
 public sealed class AuthOptions

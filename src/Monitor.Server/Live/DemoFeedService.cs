@@ -1,8 +1,10 @@
 using Monitor.Core.Market;
+using Monitor.Core.Rules;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Microsoft.Extensions.Options;
 using Monitor.Server.Hosting;
+using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 
@@ -10,9 +12,11 @@ namespace Monitor.Server.Live;
 /// The built-in simulated feed (<c>Monitor:DemoFeed:Enabled</c>): every 100 ms it advances the market simulator
 /// to the wall clock and hands its ticks and inventory values to the instrument grains, one call per instrument,
 /// as the ingest route does. Simulator settings bind from <c>Monitor:DemoFeed</c> (TicksPerSecond, EpisodeInterval...).
+/// On a first start it stores the default rules and their demo versions after the backfill, so alerts come from live
+/// episodes rather than a day of simulated history.
 /// </summary>
 internal sealed class DemoFeedService(
-    GrainCalls grains, SimulatorOptions options, IOptions<MonitorOptions> monitorOptions, TimeProvider clock, ILogger<DemoFeedService> logger)
+    GrainCalls grains, SimulatorOptions options, IOptions<MonitorOptions> monitorOptions, IRuleStore rules, TimeProvider clock, ILogger<DemoFeedService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
@@ -23,6 +27,7 @@ internal sealed class DemoFeedService(
         var ticks = new List<Tick>();
         var inventory = new List<InventoryValue>();
         await BackfillAsync(simulator, ticks, inventory, stoppingToken);
+        await SeedRulesAsync(stoppingToken);
         DivergenceEpisode? announced = null;
         using var timer = new PeriodicTimer(Step, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -72,6 +77,22 @@ internal sealed class DemoFeedService(
         }
 
         logger.LogInformation("Demo feed backfilled {Ticks} ticks over the last {Backfill}", sent, demo.Backfill);
+    }
+
+    private async Task SeedRulesAsync(CancellationToken cancellationToken)
+    {
+        if (!monitorOptions.Value.DemoFeed.SeedRules || (await rules.ListAsync(cancellationToken)).Count > 0)
+        {
+            return;
+        }
+
+        foreach (var rule in DefaultRules.All.Concat(DemoRules.All))
+        {
+            await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+            await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
+        }
+
+        logger.LogInformation("Demo feed stored {Count} rules: the default catalog and its minute-bar demo versions", DefaultRules.All.Count + DemoRules.All.Count);
     }
 
     private Task SendAsync(List<Tick> ticks, List<InventoryValue> inventory, DateTimeOffset now, CancellationToken cancellationToken)

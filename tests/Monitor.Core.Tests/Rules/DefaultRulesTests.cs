@@ -39,14 +39,14 @@ public sealed class DefaultRulesTests
     }
 
     [Fact]
-    public void Catalog_ReadsBuiltInInstrumentsOnly_ExceptTheCopperCashPrice()
+    public void Catalog_ReadsBuiltInInstrumentsOnly()
     {
         var catalog = InstrumentCatalog.BuiltIn();
 
         var unknown = DefaultRules.All.SelectMany(r => r.Instruments()).Distinct()
             .Where(i => !catalog.TryGet(InstrumentId.Parse(i), out _));
 
-        Assert.Equal(["LME:CA.CASH"], unknown);
+        Assert.Empty(unknown);
     }
 
     [Fact]

@@ -38,6 +38,44 @@ public class MarketSimulatorTests
     }
 
     [Fact]
+    public void CopperCash_SitsInContangoWhenCalm_AndABullishSqueezeTurnsItIntoBackwardation()
+    {
+        var options = new SimulatorOptions
+        {
+            TicksPerSecond = 200,
+            Instruments = ["LME:CA", "LME:CA.CASH"],
+            FirstEpisodeDelay = TimeSpan.FromMinutes(1),
+            EpisodeInterval = TimeSpan.FromMinutes(1),
+            EpisodeDuration = TimeSpan.FromMinutes(1),
+        };
+        var simulator = new MarketSimulator(options, seed: 3);
+        var spreads = new List<(DateTimeOffset Time, double Spread, DivergenceEpisode? Episode)>();
+        double threeMonth = double.NaN;
+        for (int step = 1; step <= 12 * 60; step++)
+        {
+            List<Tick> ticks = [];
+            simulator.Advance(SimulationRun.Start.AddSeconds(step), ticks, []);
+            foreach (var tick in ticks)
+            {
+                if (tick.Instrument.Value == "LME:CA")
+                {
+                    threeMonth = tick.Price;
+                }
+                else if (!double.IsNaN(threeMonth))
+                {
+                    spreads.Add((tick.Time, tick.Price - threeMonth, simulator.LatestEpisode));
+                }
+            }
+        }
+
+        // Before the first episode: a contango of about 0.3% (about $30/t). Every fourth episode is a copper squeeze.
+        Assert.All(spreads.Where(s => s.Episode is null), s => Assert.InRange(s.Spread, -60, -10));
+        var squeeze = spreads.Where(s => s.Episode is { Kind: DivergenceKind.CopperStocksSqueeze, PriceUp: true } e && s.Time >= e.End.AddSeconds(-5) && s.Time <= e.End).ToList();
+        Assert.NotEmpty(squeeze);
+        Assert.All(squeeze, s => Assert.True(s.Spread > 0, $"cash over 3-month at the height of the squeeze, got {s.Spread}"));
+    }
+
+    [Fact]
     public void LongFastRunWithEpisodes_PricesStayPositiveAndFinite()
     {
         var options = new SimulatorOptions
