@@ -69,6 +69,7 @@ public static class MonitorHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBoard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -81,10 +82,8 @@ public static class MonitorHosting
         app.MapAlertsApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
+        app.MapSessionApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
-        app.MapGet("/", () => Results.Content(
-            "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",
-            "text/html"));
         return app;
     }
 
