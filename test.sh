@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine (PostgreSQL 15 from Debian's packages), starts a
-# throwaway PostgreSQL on a free loopback port, runs every test, and stops it again.
+# Installs what the tests need on a fresh Debian machine (PostgreSQL 15 and Chromium from Debian's packages; the
+# build runs npm ci for the board), starts a throwaway PostgreSQL on a free loopback port, runs every test, and
+# stops it again.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+# The browser tests drive Debian's Chromium; Playwright must never download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Chromium from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
 
 work=$(mktemp -d /tmp/monitor-test.XXXXXX)
 chmod 755 "$work"

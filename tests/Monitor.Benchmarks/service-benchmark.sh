@@ -6,6 +6,8 @@
 # Each phase gets a fresh server and an empty store. Usage:
 #   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
+# Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
+# the feed starts (see rules-benchmark.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60s}
@@ -25,13 +27,24 @@ run_phase() {
   port=$(free_port)
   (cd "$work" && exec "$server_bin" --urls="http://127.0.0.1:$port" --Monitor:DemoFeed:Enabled=false \
       --Monitor:Cluster:SiloPort="$(free_port)" --Monitor:Cluster:GatewayPort="$(free_port)" \
-      --Monitor:Auth:ApiKeys:0:Name=bench --Monitor:Auth:ApiKeys:0:Key=$key --Monitor:Auth:ApiKeys:0:Roles:0=ingest \
+      --Monitor:Auth:ApiKeys:0:Name=bench --Monitor:Auth:ApiKeys:0:Key=$key --Monitor:Auth:ApiKeys:0:Roles:0=admin \
       --Logging:LogLevel:Default=Warning "${server_settings[@]}" >"$work/server.log" 2>&1) &
   pid=$!
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  if [ -n "${RULES:-}" ]; then
+    python3 - "$RULES" "http://127.0.0.1:$port" "$key" <<'PY' >&2
+import json, sys, time, urllib.request
+rules, url, key = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+started = time.time()
+for rule in rules:
+    request = urllib.request.Request(url + "/api/v1/rules", json.dumps(rule).encode(), {"Content-Type": "application/json", "X-Api-Key": key})
+    urllib.request.urlopen(request).read()
+print(f"created {len(rules)} rules in {time.time() - started:.1f} s")
+PY
+  fi
   echo "== $name" >&2
   $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
@@ -39,5 +52,9 @@ run_phase() {
 }
 
 server_settings=("$@")
-run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000
-run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency
+for phase in ${PHASES:-ingest latency}; do
+  case $phase in
+    ingest) run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 ;;
+    latency) run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency ;;
+  esac
+done

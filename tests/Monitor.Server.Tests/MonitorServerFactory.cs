@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -11,9 +9,9 @@ namespace Monitor.Server.Tests;
 /// </summary>
 public sealed class MonitorServerFactory : WebApplicationFactory<Program>
 {
-    public const string ReadKey = "read-key-0123456789abcdef";
-    public const string IngestKey = "ingest-key-0123456789abcdef";
-    public const string AdminKey = "admin-key-0123456789abcdef";
+    public const string ReadKey = TestApiKeys.Read;
+    public const string IngestKey = TestApiKeys.Ingest;
+    public const string AdminKey = TestApiKeys.Admin;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "monitor-server-tests-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> _settings;
@@ -30,8 +28,8 @@ public sealed class MonitorServerFactory : WebApplicationFactory<Program>
         {
             ["Monitor:DemoFeed:Enabled"] = "false",
             ["Monitor:Storage:Sqlite:Path"] = Path.Combine(_directory, "monitor.db"),
-            ["Monitor:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Monitor:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Monitor:Cluster:SiloPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Monitor:Cluster:GatewayPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Monitor:Auth:ApiKeys:0:Name"] = "reader",
             ["Monitor:Auth:ApiKeys:0:Key"] = ReadKey,
             ["Monitor:Auth:ApiKeys:0:Roles:0"] = "read",
@@ -82,13 +80,6 @@ public sealed class MonitorServerFactory : WebApplicationFactory<Program>
                 // SQLite may still hold the file for a moment; the temp directory is cleaned by the OS.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -15,8 +15,16 @@ public static class AlertJson
     public static void Write(Utf8JsonWriter writer, Alert alert)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(alert);
         writer.WriteStartObject();
+        WriteFields(writer, alert);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The alert's fields into an object the caller has started (a webhook payload adds its own after them).</summary>
+    public static void WriteFields(Utf8JsonWriter writer, Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(alert);
         writer.WriteString("id", alert.Id);
         writer.WriteString("ruleId", alert.RuleId);
         writer.WriteString("ruleName", alert.RuleName);
@@ -48,7 +56,6 @@ public static class AlertJson
             }
         }
 
-        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 
@@ -85,7 +92,7 @@ public static class AlertJson
             ? value
             : throw new InvalidDataException($"alert JSON has an unknown {typeof(T).Name} '{element.GetString()}'");
 
-    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
+    public static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
     {
         if (time is { } value)
         {
@@ -97,7 +104,7 @@ public static class AlertJson
         }
     }
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     private static DateTimeOffset? ReadTime(JsonElement element) =>
         element.ValueKind == JsonValueKind.Null

@@ -25,6 +25,10 @@ public sealed record RuleSetState(RuleEvaluatorState[] Rules);
 /// the alert transitions. Not thread-safe; a grain is single-threaded.
 /// </summary>
 /// <remarks>
+/// Ticks: a rule that evaluates on bar closes needs, of the ticks within one bar, only the last one of each
+/// instrument (its price is what the close sees; the bars themselves come through <see cref="OnBarClosed"/>), so the
+/// set holds each instrument's latest tick back and hands it to those rules when a tick falls in another bar, before
+/// any other event, and on <see cref="Flush"/> or <see cref="AdvanceTo"/>. Rules on every tick get every tick.
 /// Re-saving rules: an unchanged definition keeps its state. A changed one starts a new evaluator (empty windows,
 /// fresh indicators, which the driver may warm up by replaying stored events) that stays silent through the old
 /// evaluator's last evaluation time (its high-water mark). An open alert carries over into the new definition when
@@ -36,7 +40,10 @@ public sealed class RuleSet
 {
     private readonly Dictionary<string, RuleEvaluator> _rules = new(StringComparer.Ordinal);
     private readonly List<RuleEvaluator> _order = [];
-    private readonly Dictionary<InstrumentId, RuleEvaluator[]> _byInstrument = [];
+    private readonly Dictionary<InstrumentId, Watchers> _byInstrument = [];
+    private readonly List<Watchers> _holding = [];
+    private BarInterval[] _barIntervals = [];
+    private DateTimeOffset _heldBarTime;
 
     public IReadOnlyList<RuleEvaluator> Rules => _order;
 
@@ -53,6 +60,7 @@ public sealed class RuleSet
             return RuleChange.Unchanged;
         }
 
+        Flush(output);
         var evaluator = new RuleEvaluator(definition);
         if (existing is null)
         {
@@ -72,6 +80,7 @@ public sealed class RuleSet
     /// <summary>Removes a rule, resolving its open alert at its last evaluation time.</summary>
     public bool Remove(string ruleId, List<AlertTransition> output)
     {
+        Flush(output);
         if (!_rules.Remove(ruleId, out var evaluator))
         {
             return false;
@@ -85,20 +94,61 @@ public sealed class RuleSet
 
     public void OnTick(in Tick tick, List<AlertTransition> output)
     {
-        if (_byInstrument.TryGetValue(tick.Instrument, out var evaluators))
+        if (!_byInstrument.TryGetValue(tick.Instrument, out var watchers))
         {
-            foreach (var evaluator in evaluators)
+            return;
+        }
+
+        foreach (var evaluator in watchers.EveryTick)
+        {
+            evaluator.OnTick(tick, output);
+        }
+
+        if (watchers.OnBars.Length == 0)
+        {
+            return;
+        }
+
+        if (_holding.Count > 0 && !InHeldBars(tick.Time))
+        {
+            Flush(output);
+        }
+
+        if (_holding.Count == 0)
+        {
+            _heldBarTime = tick.Time;
+        }
+
+        if (!watchers.Holding)
+        {
+            watchers.Holding = true;
+            _holding.Add(watchers);
+        }
+
+        watchers.Held = tick;
+    }
+
+    /// <summary>Hands the ticks held back to the rules that evaluate on bar closes (transitions to <paramref name="output"/>).</summary>
+    public void Flush(List<AlertTransition> output)
+    {
+        foreach (var watchers in _holding)
+        {
+            watchers.Holding = false;
+            foreach (var evaluator in watchers.OnBars)
             {
-                evaluator.OnTick(tick, output);
+                evaluator.OnTick(watchers.Held, output);
             }
         }
+
+        _holding.Clear();
     }
 
     public void OnBarClosed(InstrumentId instrument, BarInterval interval, in Bar bar, List<AlertTransition> output)
     {
-        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        if (_byInstrument.TryGetValue(instrument, out var watchers))
         {
-            foreach (var evaluator in evaluators)
+            Flush(output);
+            foreach (var evaluator in watchers.All)
             {
                 evaluator.OnBarClosed(instrument, interval, bar, output);
             }
@@ -110,9 +160,10 @@ public sealed class RuleSet
 
     public void OnInventory(in InventoryValue value, List<AlertTransition> output)
     {
-        if (_byInstrument.TryGetValue(value.Instrument, out var evaluators))
+        if (_byInstrument.TryGetValue(value.Instrument, out var watchers))
         {
-            foreach (var evaluator in evaluators)
+            Flush(output);
+            foreach (var evaluator in watchers.All)
             {
                 evaluator.OnInventory(value, output);
             }
@@ -126,6 +177,7 @@ public sealed class RuleSet
     /// </summary>
     public void AdvanceTo(DateTimeOffset time, List<AlertTransition> output)
     {
+        Flush(output);
         foreach (var evaluator in _order)
         {
             evaluator.AdvanceTo(time, output);
@@ -135,9 +187,9 @@ public sealed class RuleSet
     /// <summary>Feeds a stored closed bar to the indicators of the rules that read the instrument (oldest first).</summary>
     public void WarmUp(InstrumentId instrument, BarInterval interval, in Bar bar)
     {
-        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        if (_byInstrument.TryGetValue(instrument, out var watchers))
         {
-            foreach (var evaluator in evaluators)
+            foreach (var evaluator in watchers.All)
             {
                 evaluator.WarmUp(instrument, interval, bar);
             }
@@ -148,9 +200,9 @@ public sealed class RuleSet
     public int WarmUpBars(InstrumentId instrument, BarInterval interval)
     {
         int bars = 0;
-        if (_byInstrument.TryGetValue(instrument, out var evaluators))
+        if (_byInstrument.TryGetValue(instrument, out var watchers))
         {
-            foreach (var evaluator in evaluators)
+            foreach (var evaluator in watchers.All)
             {
                 if (evaluator.Definition.Interval == interval)
                 {
@@ -162,7 +214,10 @@ public sealed class RuleSet
         return bars;
     }
 
-    public RuleSetState SaveState() => new(_order.ConvertAll(e => e.SaveState()).ToArray());
+    /// <summary>The state of every rule; call after <see cref="AdvanceTo"/> or <see cref="Flush"/> (no tick may be held back).</summary>
+    public RuleSetState SaveState() => _holding.Count == 0
+        ? new(_order.ConvertAll(e => e.SaveState()).ToArray())
+        : throw new InvalidOperationException("ticks are held back: call Flush or AdvanceTo before SaveState");
 
     /// <summary>
     /// Restores saved rules. A state whose rule has the same definition continues exactly; one whose definition has
@@ -171,6 +226,7 @@ public sealed class RuleSet
     /// </summary>
     public void RestoreState(RuleSetState state, List<AlertTransition> output)
     {
+        Flush(output);
         foreach (var saved in state.Rules)
         {
             if (!_rules.TryGetValue(saved.RuleId, out var evaluator))
@@ -205,9 +261,24 @@ public sealed class RuleSet
         evaluator.Adopt(highWaterMark, episode);
     }
 
+    /// <summary>Whether a tick at <paramref name="time"/> falls in the bars (of every interval rules use) the held ticks are in.</summary>
+    private bool InHeldBars(DateTimeOffset time)
+    {
+        foreach (var interval in _barIntervals)
+        {
+            if (interval.BarStart(time) != interval.BarStart(_heldBarTime))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void Reindex()
     {
         _byInstrument.Clear();
+        _barIntervals = [.. _order.Where(e => e.Definition.Evaluate == EvaluationMode.Bar).Select(e => e.Definition.Interval).Distinct()];
         var lists = new Dictionary<InstrumentId, List<RuleEvaluator>>();
         foreach (var evaluator in _order)
         {
@@ -225,7 +296,21 @@ public sealed class RuleSet
 
         foreach (var (id, list) in lists)
         {
-            _byInstrument[id] = [.. list];
+            _byInstrument[id] = new Watchers([.. list]);
         }
+    }
+
+    /// <summary>The rules that read one instrument, split by how they take its ticks, and the tick held back for them.</summary>
+    private sealed class Watchers(RuleEvaluator[] all)
+    {
+        public RuleEvaluator[] All { get; } = all;
+
+        public RuleEvaluator[] EveryTick { get; } = [.. all.Where(e => e.Definition.Evaluate == EvaluationMode.Tick)];
+
+        public RuleEvaluator[] OnBars { get; } = [.. all.Where(e => e.Definition.Evaluate == EvaluationMode.Bar)];
+
+        public bool Holding { get; set; }
+
+        public Tick Held { get; set; }
     }
 }

@@ -272,6 +272,10 @@ public sealed class RuleGrain(
             {
                 _rules.AdvanceTo(last, _transitions);
             }
+            else
+            {
+                _rules.Flush(_transitions);
+            }
         }
 
         await _alerts.PublishAsync(_transitions);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
@@ -50,8 +51,9 @@ public static class InstrumentsApi
         return TypedResults.Ok(view with { Inventory = latest });
     }
 
+    /// <summary>Bars oldest first; with <c>indicator=spec</c> (repeatable) each closed bar also carries those indicators' values.</summary>
     internal static async Task<IResult> GetBarsAsync(
-        string id, string? interval, string? from, string? to, int? limit,
+        string id, string? interval, string? from, string? to, int? limit, string?[]? indicator,
         InstrumentCatalog catalog, GrainCalls grains, IBarStore bars, CancellationToken cancellationToken)
     {
         if (Find(id, catalog) is not { } definition)
@@ -71,11 +73,26 @@ public static class InstrumentsApi
             return BadRequest($"'limit' must be from 1 to {MaxBars}, got {limit}.");
         }
 
+        if (!BarIndicators.TryCreate(indicator ?? [], out var indicators, out string indicatorError))
+        {
+            return BadRequest(indicatorError);
+        }
+
         // The grain first: its activation may replay stored ticks and store the bars they close.
         int count = limit ?? DefaultBars;
         var open = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetOpenBarAsync(barInterval.Name), cancellationToken);
         var closed = await bars.ReadAsync(definition.Id, barInterval, start, end, count, cancellationToken);
         var result = closed.Select(BarView.From).ToList();
+        if (indicator is { Length: > 0 })
+        {
+            var warmUp = await bars.ReadAsync(definition.Id, barInterval, DateTimeOffset.MinValue, closed.Count > 0 ? closed[0].Time : end, indicators.WarmUpBars, cancellationToken);
+            var values = indicators.Compute([.. warmUp, .. closed], closed.Count);
+            for (int i = 0; i < result.Count; i++)
+            {
+                result[i] = result[i] with { Indicators = values[i] };
+            }
+        }
+
         if (open is { } bar && bar.Time >= start && bar.Time < end && (result.Count == 0 || result[^1].Ts < bar.Time))
         {
             result.Add(BarView.From(bar));
@@ -146,7 +163,10 @@ public static class InstrumentsApi
             snapshot.ChangePct,
             snapshot.Indicators,
             snapshot.Seq,
-            null);
+            null)
+        {
+            Intervals = [.. definition.Intervals.Select(i => i.Name)],
+        };
     }
 
     private static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
@@ -217,12 +237,19 @@ public static class InstrumentsApi
     /// <summary>An instrument's snapshot; <c>Seq</c> is the last hub message seq it reflects (a client resumes from it).</summary>
     public sealed record InstrumentView(
         string Id, string Name, string Kind, string Unit, string Currency, LastView? Last, double? ChangePct,
-        IReadOnlyDictionary<string, double> Indicators, long Seq, IReadOnlyDictionary<string, InventoryView>? Inventory);
+        IReadOnlyDictionary<string, double> Indicators, long Seq, IReadOnlyDictionary<string, InventoryView>? Inventory)
+    {
+        /// <summary>The bar intervals kept, finest first (the <c>interval</c> values the bars route takes).</summary>
+        public required IReadOnlyList<string> Intervals { get; init; }
+    }
 
     public sealed record LastView(double Price, DateTimeOffset Ts);
 
     public sealed record BarView(DateTimeOffset Ts, double Open, double High, double Low, double Close, double Volume)
     {
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyDictionary<string, double>? Indicators { get; init; }
+
         public static BarView From(Bar bar) => new(bar.Time, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
     }
 

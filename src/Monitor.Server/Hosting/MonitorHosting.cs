@@ -49,6 +49,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.Services.AddSingleton(options.Backtests);
         builder.Services.AddSingleton<BacktestRunner>();
+        builder.Services.AddMonitorWebhooks(options.Webhooks);
         builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
@@ -68,6 +69,7 @@ public static class MonitorHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBoard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -79,10 +81,9 @@ public static class MonitorHosting
         app.MapRulesApi();
         app.MapAlertsApi();
         app.MapBacktestsApi();
+        app.MapWebhooksApi();
+        app.MapSessionApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
-        app.MapGet("/", () => Results.Content(
-            "<!doctype html><title>Monitor</title><h1>Monitor</h1><p>The live board is not built yet; the API is at /api/v1 and described at /openapi/v1.json.</p>",
-            "text/html"));
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Monitor.Grains;
+using Monitor.Grains.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
@@ -18,6 +19,8 @@ public sealed class MonitorOptions : IValidatableObject
     public AuthOptions Auth { get; set; } = new();
 
     public BacktestOptions Backtests { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -44,6 +47,11 @@ public sealed class MonitorOptions : IValidatableObject
         if (Backtests.MaxConcurrent < 1 || Backtests.MaxAlerts < 1)
         {
             yield return new ValidationResult("Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1");
+        }
+
+        foreach (string problem in Webhooks.Validate())
+        {
+            yield return new ValidationResult(problem);
         }
 
         for (int i = 0; i < Auth.ApiKeys.Count; i++)

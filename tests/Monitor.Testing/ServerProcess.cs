@@ -1,15 +1,14 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Monitor.Server.Tests;
+namespace Monitor.Testing;
 
 /// <summary>
-/// The server as a real operating-system process (the apphost built next to the tests), for what only a real
-/// process shows: kill -9 and restart. Its data directory outlives the process so a restart finds it.
+/// The server as a real operating-system process (the apphost built next to the tests, so the test project must
+/// reference Monitor.Server), for what only a real process shows: kill -9 and restart, a browser on a real port.
+/// Demo feed off, the three <see cref="TestApiKeys"/>. Its data directory outlives the process so a restart finds it.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -33,10 +32,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server in <paramref name="dataDirectory"/> and waits until /health/ready answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] settings)
+    /// <summary>Starts the server in <paramref name="dataDirectory"/> on a free port and waits until /health/ready answers.</summary>
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] settings) =>
+        StartAsync(dataDirectory, new Uri($"http://127.0.0.1:{TestPorts.Free()}"), settings);
+
+    /// <summary>Starts the server at <paramref name="baseAddress"/> (the address of one that was stopped, to restart it).</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, Uri baseAddress, params string[] settings)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Monitor.Server"))
         {
             WorkingDirectory = dataDirectory,
@@ -47,11 +49,17 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             $"--urls={baseAddress}",
             "--Monitor:DemoFeed:Enabled=false",
-            $"--Monitor:Cluster:SiloPort={FreePort()}",
-            $"--Monitor:Cluster:GatewayPort={FreePort()}",
-            $"--Monitor:Auth:ApiKeys:0:Name=feed",
-            $"--Monitor:Auth:ApiKeys:0:Key={MonitorServerFactory.IngestKey}",
+            $"--Monitor:Cluster:SiloPort={TestPorts.Free()}",
+            $"--Monitor:Cluster:GatewayPort={TestPorts.Free()}",
+            "--Monitor:Auth:ApiKeys:0:Name=feed",
+            $"--Monitor:Auth:ApiKeys:0:Key={TestApiKeys.Ingest}",
             "--Monitor:Auth:ApiKeys:0:Roles:0=ingest",
+            "--Monitor:Auth:ApiKeys:1:Name=reader",
+            $"--Monitor:Auth:ApiKeys:1:Key={TestApiKeys.Read}",
+            "--Monitor:Auth:ApiKeys:1:Roles:0=read",
+            "--Monitor:Auth:ApiKeys:2:Name=ops",
+            $"--Monitor:Auth:ApiKeys:2:Key={TestApiKeys.Admin}",
+            "--Monitor:Auth:ApiKeys:2:Roles:0=admin",
             "--Logging:LogLevel:Default=Warning",
         }.Concat(settings))
         {
@@ -139,12 +147,5 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

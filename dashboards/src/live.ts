@@ -1,0 +1,101 @@
+// The SignalR connection to /hubs/market (CONTRACT.md 6). It reconnects on its own, forever; after every
+// (re)connection it subscribes again (groups belong to a connection) and then asks for a snapshot reload,
+// because pushes are at most once and anything sent while it was away is gone.
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { Emitter } from "./events";
+import { getKey } from "./keys";
+import type { AlertMessage, InventoryMessage, QuoteMessage } from "./types";
+
+export type LinkState = "connecting" | "live" | "reconnecting" | "offline";
+
+const maxRetryDelayMs = 3000;
+
+export class Live {
+  readonly state = new Emitter<LinkState>();
+  readonly quotes = new Emitter<QuoteMessage>();
+  readonly inventory = new Emitter<InventoryMessage>();
+  readonly alerts = new Emitter<AlertMessage>();
+  /** Raised once subscriptions are in place after each (re)connection: time to reload snapshots. */
+  readonly connected = new Emitter<void>();
+
+  current: LinkState = "connecting";
+  private readonly connection: HubConnection;
+  private readonly subscribed = new Set<string>();
+
+  constructor() {
+    this.connection = this.build();
+  }
+
+  start(): void {
+    void this.connectLoop(0);
+  }
+
+  /** Subscribes to instruments not subscribed yet (the list may grow when an instrument is added). */
+  async watch(ids: string[]): Promise<void> {
+    const fresh = ids.filter((id) => !this.subscribed.has(id));
+    if (fresh.length === 0 || this.connection.state !== HubConnectionState.Connected) {
+      return;
+    }
+    await this.connection.invoke("SubscribeInstruments", fresh);
+    fresh.forEach((id) => this.subscribed.add(id));
+  }
+
+  private build(): HubConnection {
+    const connection = new HubConnectionBuilder()
+      .withUrl("/hubs/market", { accessTokenFactory: () => getKey() ?? "" })
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
+      .configureLogging(LogLevel.None)
+      .build();
+    connection.on("Quote", (message: QuoteMessage) => this.quotes.emit(message));
+    connection.on("Inventory", (message: InventoryMessage) => this.inventory.emit(message));
+    connection.on("Alert", (message: AlertMessage) => this.alerts.emit(message));
+    connection.onreconnecting(() => {
+      this.subscribed.clear();
+      this.setState("reconnecting");
+    });
+    connection.onreconnected(() => void this.afterConnect());
+    connection.onclose(() => {
+      this.subscribed.clear();
+      this.setState("offline");
+      void this.connectLoop(0);
+    });
+    return connection;
+  }
+
+  private async connectLoop(attempt: number): Promise<void> {
+    if (this.connection.state !== HubConnectionState.Disconnected) {
+      return;
+    }
+    try {
+      await this.connection.start();
+    } catch {
+      this.setState(attempt === 0 && this.current === "connecting" ? "connecting" : "offline");
+      window.setTimeout(() => void this.connectLoop(attempt + 1), retryDelay(attempt));
+      return;
+    }
+    await this.afterConnect();
+  }
+
+  private async afterConnect(): Promise<void> {
+    try {
+      await this.connection.invoke("SubscribeAlerts");
+    } catch {
+      // Connected but not subscribed: start over (onclose reconnects).
+      await this.connection.stop();
+      return;
+    }
+    this.setState("live");
+    this.connected.emit();
+  }
+
+  private setState(state: LinkState): void {
+    if (state !== this.current) {
+      this.current = state;
+      this.state.emit(state);
+    }
+  }
+}
+
+function retryDelay(attempt: number): number {
+  return Math.min(250 * 2 ** attempt, maxRetryDelayMs);
+}

@@ -1,0 +1,143 @@
+// The shapes of CONTRACT.md sections 4-8 as the board reads them.
+
+export interface Last {
+  price: number;
+  ts: string;
+}
+
+export interface InventoryPoint {
+  asOf: string;
+  publishedAt?: string;
+  quantity: number;
+  unit: string;
+}
+
+export interface Instrument {
+  id: string;
+  name: string;
+  kind: string;
+  unit: string;
+  currency: string;
+  last: Last | null;
+  changePct: number | null;
+  indicators: Record<string, number>;
+  seq: number;
+  intervals?: string[];
+  inventory?: Record<string, InventoryPoint> | null;
+}
+
+export interface Bar {
+  ts: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  indicators?: Record<string, number>;
+}
+
+export interface QuoteMessage {
+  instrument: string;
+  ts: string;
+  price: number;
+  changePct: number | null;
+  bar: (Bar & { interval: string }) | null;
+  indicators: Record<string, number>;
+  seq: number;
+}
+
+export interface InventoryMessage {
+  instrument: string;
+  series: string;
+  asOf: string;
+  quantity: number;
+  unit: string;
+  seq: number;
+}
+
+export type AlertState = "pending" | "firing" | "resolved";
+export type Severity = "info" | "warning" | "critical";
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  type: string;
+  severity: Severity;
+  instruments: string[];
+  state: AlertState;
+  direction: string | null;
+  startedAt: string;
+  firedAt: string | null;
+  resolvedAt: string | null;
+  message: string;
+  values: Record<string, number>;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  silenced: boolean;
+}
+
+export interface AlertMessage {
+  transition: "pending" | "firing" | "resolved" | "acknowledged";
+  alert: Alert;
+}
+
+export interface Rule {
+  id: string;
+  name?: string;
+  type: string;
+  severity?: Severity;
+  interval?: string;
+  evaluate?: "bar" | "tick";
+  pendingBars?: number;
+  keepFiringBars?: number;
+  params: Record<string, unknown>;
+}
+
+export interface Session {
+  name: string | null;
+  roles: string[];
+  anonymousRead: boolean;
+}
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description?: string;
+  secret?: string;
+  enabled?: boolean;
+  disabledReason?: string | null;
+  filter?: { ruleIds?: string[]; instruments?: string[]; severities?: string[]; events?: string[] };
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  event: string;
+  alertId: string;
+  state: "pending" | "delivered" | "failed";
+  attempts: DeliveryAttempt[];
+}
+
+export interface RuleStats {
+  fired: number;
+  resolved: number;
+  meanDurationBars: number | null;
+  forwardReturnPct?: Record<string, number | null>;
+}
+
+export interface Backtest {
+  id?: string;
+  state: "running" | "completed" | "failed";
+  progress: number;
+  error?: string;
+  stats?: { ticks: number; inventoryValues: number; elapsedMs: number; ticksPerSecond: number };
+  alerts?: Alert[];
+  rules?: Record<string, RuleStats>;
+}
