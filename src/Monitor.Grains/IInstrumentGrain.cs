@@ -18,9 +18,9 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("Reload")]
     Task ReloadAsync();
 
-    /// <summary>Reads the rule definitions again (one that reads this instrument was created, changed or deleted).</summary>
-    [Alias("SyncRules")]
-    Task SyncRulesAsync();
+    /// <summary>Reads a rule's definition again (it reads this instrument, and was created, changed or deleted).</summary>
+    [Alias("SyncRule")]
+    Task SyncRuleAsync(string ruleId);
 
     /// <summary>What the last evaluation of a rule over this instrument alone found, or null if it does not run here.</summary>
     [Alias("GetRuleStatus")]

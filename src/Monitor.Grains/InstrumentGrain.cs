@@ -55,6 +55,7 @@ public sealed class InstrumentGrain(
     private readonly List<StoredTick> _toStore = [];
     private readonly List<AlertTransition> _transitions = [];
     private readonly RuleFeedBuffer _feed = new();
+    private readonly Dictionary<string, RuleDefinition> _sharedRules = new(StringComparer.Ordinal);
     private InstrumentPipeline _pipeline = null!;
     private InstrumentId _id;
     private RelayFanOut _relays = null!;
@@ -193,14 +194,15 @@ public sealed class InstrumentGrain(
         }
     }
 
-    public async Task SyncRulesAsync()
+    public async Task SyncRuleAsync(string ruleId)
     {
-        UseRules(await StoredRules.LoadAsync(ruleStore, logger), out var added);
-        foreach (var evaluator in added)
+        var stored = await ruleStore.GetAsync(ruleId);
+        if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
         {
             await WarmUpAsync(evaluator.WarmUp, interval => evaluator.Definition.Interval == interval ? evaluator.WarmUpBars : 0, CancellationToken.None);
         }
 
+        UpdateRuleReaders();
         _dirty = true;
         await _alerts.PublishAsync(_transitions);
     }
@@ -297,25 +299,36 @@ public sealed class InstrumentGrain(
         }
     }
 
-    /// <summary>Takes the current rule definitions: the ones over this instrument alone run here; others read it through their rule grain.</summary>
-    private void UseRules(List<RuleDefinition> definitions, out List<RuleEvaluator> added)
+    /// <summary>
+    /// Takes one rule's current definition (null: deleted): a rule over this instrument alone runs here, one over
+    /// several that reads this instrument is fed through its rule grain. Returns the evaluator if one was added or
+    /// replaced here (it needs warming up).
+    /// </summary>
+    private RuleEvaluator? Track(string ruleId, RuleDefinition? definition)
     {
-        added = [];
-        var local = definitions.Where(d => d.LocalInstrument() == _id).ToList();
-        foreach (var gone in _rules.Rules.Where(e => !local.Exists(d => d.Id == e.Definition.Id)).ToList())
+        if (definition is not null && definition.LocalInstrument() == _id)
         {
-            _rules.Remove(gone.Definition.Id, _transitions);
+            _sharedRules.Remove(ruleId);
+            return _rules.Put(definition, _transitions) == RuleChange.Unchanged ? null : _rules.Find(ruleId);
         }
 
-        foreach (var definition in local)
+        _rules.Remove(ruleId, _transitions);
+        if (definition is not null && definition.LocalInstrument() is null && (definition.ReadsTicksOf(_id) || definition.ReadsInventoryOf(_id)))
         {
-            if (_rules.Put(definition, _transitions) != RuleChange.Unchanged)
-            {
-                added.Add(_rules.Find(definition.Id)!);
-            }
+            _sharedRules[ruleId] = definition;
+        }
+        else
+        {
+            _sharedRules.Remove(ruleId);
         }
 
-        var shared = definitions.Where(d => d.LocalInstrument() is null).ToList();
+        return null;
+    }
+
+    /// <summary>Who gets this instrument's feed: the rule grains of the rules over several instruments that read it.</summary>
+    private void UpdateRuleReaders()
+    {
+        var shared = _sharedRules.Values;
         bool hadReaders = _tickReaders.Length > 0;
         var tickReaders = shared.Where(d => d.ReadsTicksOf(_id)).ToList();
         _tickReaders = [.. tickReaders.Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
@@ -389,7 +402,12 @@ public sealed class InstrumentGrain(
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        UseRules(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken), out _);
+        foreach (var definition in await StoredRules.LoadAsync(ruleStore, logger, cancellationToken))
+        {
+            Track(definition.Id, definition);
+        }
+
+        UpdateRuleReaders();
         long watermark = 0;
         if (state.State.Pipeline is { } saved && _pipeline.CanRestore(saved))
         {

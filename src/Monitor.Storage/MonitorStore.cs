@@ -4,7 +4,7 @@ using Monitor.Storage.Sqlite;
 namespace Monitor.Storage;
 
 /// <summary>
-/// The opened store of the configured provider with its stores (market data; rules, alerts and silences). Dispose it last: disposing stores the
+/// The opened store of the configured provider with its stores (market data; rules, alerts and silences; webhooks and their outbox). Dispose it last: disposing stores the
 /// ticks still queued for the group commit, then closes the database.
 /// </summary>
 public sealed class MonitorStore : IAsyncDisposable, IDisposable
@@ -14,7 +14,15 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     private int _disposed;
 
     private MonitorStore(
-        string provider, ITickStore ticks, IBarStore bars, IInventoryStore inventory, IRuleStore rules, IAlertStore alerts, ISilenceStore silences, IAsyncDisposable database)
+        string provider,
+        ITickStore ticks,
+        IBarStore bars,
+        IInventoryStore inventory,
+        IRuleStore rules,
+        IAlertStore alerts,
+        ISilenceStore silences,
+        IWebhookStore webhooks,
+        IAsyncDisposable database)
     {
         Provider = provider;
         Ticks = ticks;
@@ -23,6 +31,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Rules = rules;
         Alerts = alerts;
         Silences = silences;
+        Webhooks = webhooks;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
     }
@@ -41,6 +50,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public IAlertStore Alerts { get; }
 
     public ISilenceStore Silences { get; }
+
+    public IWebhookStore Webhooks { get; }
 
     /// <summary>Opens the provider <paramref name="options"/> name; for PostgreSQL, applies pending schema scripts first
     /// unless <see cref="StorageOptions.ApplyMigrations"/> is off.</summary>
@@ -70,14 +81,16 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public static MonitorStore OpenSqlite(string path)
     {
         var database = SqliteDatabase.Open(path);
+        var outbox = new WebhookOutbox(TimeProvider.System);
         return new MonitorStore(
             StorageOptions.SqliteProvider,
             new SqliteTickStore(database),
             new SqliteBarStore(database),
             new SqliteInventoryStore(database),
             new SqliteRuleStore(database),
-            new SqliteAlertStore(database),
+            new SqliteAlertStore(database, outbox),
             new SqliteSilenceStore(database),
+            new SqliteWebhookStore(database, outbox),
             new AsyncDisposer(database.Dispose));
     }
 
@@ -90,14 +103,16 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         }
 
         var database = new PostgresDatabase(connectionString);
+        var outbox = new WebhookOutbox(TimeProvider.System);
         return new MonitorStore(
             StorageOptions.PostgresProvider,
             new PostgresTickStore(database),
             new PostgresBarStore(database),
             new PostgresInventoryStore(database),
             new PostgresRuleStore(database),
-            new PostgresAlertStore(database),
+            new PostgresAlertStore(database, outbox),
             new PostgresSilenceStore(database),
+            new PostgresWebhookStore(database, outbox),
             database);
     }
 

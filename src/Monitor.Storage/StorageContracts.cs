@@ -1,3 +1,4 @@
+using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 
 namespace Monitor.Storage;
@@ -26,6 +27,16 @@ public interface ITickStore
 
     /// <summary>Ticks with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/>, in index order.</summary>
     IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>The first and last time of the ticks with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/>, or null if there are none.</summary>
+    Task<DataExtent?> FindExtentAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The bulk read of replays and backtests: the ticks of <see cref="ReadRangeAsync"/> in index order, in blocks that
+    /// are read ahead on another thread while the caller works on the previous one. A block is valid until the next
+    /// <c>MoveNextAsync</c>; memory holds two blocks whatever the range.
+    /// </summary>
+    IAsyncEnumerable<ReadOnlyMemory<StoredTick>> ReadBlocksAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Closed bars, kept so reads and warm-up need not rebuild them from ticks.</summary>
@@ -36,6 +47,9 @@ public interface IBarStore
 
     /// <summary>Bars with <paramref name="from"/> &lt;= open time &lt; <paramref name="to"/>, oldest first, at most <paramref name="limit"/> (the newest ones).</summary>
     Task<IReadOnlyList<Bar>> ReadAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Every bar with <paramref name="from"/> &lt;= open time &lt; <paramref name="to"/>, oldest first, streamed.</summary>
+    IAsyncEnumerable<Bar> ReadRangeAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An inventory value as stored: quantity in the series' base unit, with its restatement version (1, 2...).</summary>
@@ -50,6 +64,7 @@ public interface IInventoryStore
     Task<IReadOnlyList<StoredInventory>> ReadAsync(InstrumentId instrument, string series, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default);
 
     /// <summary>Every stored value of an instrument (all series, all versions) with <paramref name="from"/> &lt;= publishedAt &lt; <paramref name="to"/>,
-    /// ordered by publishedAt then arrival: the order in which rules and backtests see them.</summary>
+    /// ordered by publishedAt, series (ordinal), asOf and version: the order in which rules and backtests see them
+    /// (<see cref="Core.Pipeline.EventOrder"/>).</summary>
     IAsyncEnumerable<StoredInventory> ReadPublishedAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }

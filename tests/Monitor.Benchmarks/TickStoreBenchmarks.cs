@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Monitor.Core.Market;
 using Monitor.Storage;
-using Npgsql;
 
 namespace Monitor.Benchmarks;
 
@@ -18,7 +17,6 @@ public class TickStoreBenchmarks
     public const int Instruments = 20;
     public const int TicksPerInstrument = 50_000;
     public const int BatchSize = 50;
-    private const string PostgresVariable = "MONITOR_BENCH_POSTGRES";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-bench-").FullName;
     private StoredTick[][] _ticks = [];
@@ -29,10 +27,7 @@ public class TickStoreBenchmarks
     [ParamsSource(nameof(Providers))]
     public string Provider { get; set; } = StorageOptions.SqliteProvider;
 
-    public static IEnumerable<string> Providers() =>
-        Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 }
-            ? [StorageOptions.SqliteProvider, StorageOptions.PostgresProvider]
-            : [StorageOptions.SqliteProvider];
+    public static IEnumerable<string> Providers() => BenchmarkPostgres.Providers();
 
     [GlobalSetup]
     public void Setup()
@@ -46,7 +41,7 @@ public class TickStoreBenchmarks
 
     [IterationSetup]
     public void OpenEmptyStore() => _store = Provider == StorageOptions.PostgresProvider
-        ? MonitorStore.OpenPostgresAsync(CreatePostgresDatabase()).GetAwaiter().GetResult()
+        ? OpenPostgres()
         : MonitorStore.OpenSqlite(Path.Combine(_directory, $"{Guid.NewGuid():N}.db"));
 
     [Benchmark(OperationsPerInvoke = Instruments * TicksPerInstrument)]
@@ -65,7 +60,7 @@ public class TickStoreBenchmarks
         _store!.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (_database is not null)
         {
-            Execute($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            BenchmarkPostgres.DropDatabase(_database);
             _database = null;
         }
     }
@@ -73,18 +68,9 @@ public class TickStoreBenchmarks
     [GlobalCleanup]
     public void RemoveFiles() => Directory.Delete(_directory, recursive: true);
 
-    private string CreatePostgresDatabase()
+    private MonitorStore OpenPostgres()
     {
-        _database = $"monitor_bench_{Guid.NewGuid():N}";
-        Execute($"CREATE DATABASE \"{_database}\"");
-        return new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(PostgresVariable)) { Database = _database }.ConnectionString;
-    }
-
-    private static void Execute(string sql)
-    {
-        using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable(PostgresVariable));
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        command.ExecuteNonQuery();
+        (_database, string connectionString) = BenchmarkPostgres.CreateDatabase();
+        return MonitorStore.OpenPostgresAsync(connectionString).GetAwaiter().GetResult();
     }
 }

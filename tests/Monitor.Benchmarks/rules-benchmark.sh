@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rules=$(mktemp /tmp/monitor-bench-rules.XXXXXX.json)
 trap 'rm -f "$rules"' EXIT
-python3 - "$rules" <<'PY'
+python3 - "$rules" "${RULE_KINDS:-0123456789}" <<'PY'
 import json, sys
 instruments = ["LME:CA", "LME:CA.CASH", "LME:AH", "COMEX:HG", "COMEX:SI", "COMEX:GC", "NYMEX:PL", "NYMEX:PA", "ETF:SLV",
                "ETF:GLD", "ETF:SIL", "ETF:GDX", "ETF:COPX", "ETF:REMX", "ETF:SMH", "ETF:LIT", "ETF:URA", "ETF:XME"]
@@ -25,7 +25,10 @@ def params(kind, a, b):
         {"type": "ratioZScore", "params": {"numerator": a, "denominator": b, "window": "PT30M", "z": 5}},
     ][kind]
 rules = []
+kinds = [int(k) for k in sys.argv[2]]
 for i in range(1000):
+    if i % 10 not in kinds:
+        continue
     a = instruments[i % len(instruments)]
     b = instruments[(i // len(instruments) + 1 + i) % len(instruments)]
     b = b if b != a else instruments[(i + 1) % len(instruments)]

@@ -20,6 +20,13 @@ dotnet build src/Monitor.Cli -c Release -v quiet -nologo >/dev/null
 server_bin=$PWD/src/Monitor.Server/bin/Release/net10.0/Monitor.Server
 cli="dotnet $PWD/src/Monitor.Cli/bin/Release/net10.0/monitor.dll"
 
+# utime + stime of the server process and its threads, in clock ticks (1/100 s).
+server_cpu() {
+  local child
+  child=$(pgrep -P "$1" | head -1)
+  awk '{print $14 + $15}' "/proc/${child:-$1}/stat"
+}
+
 run_phase() {
   local name=$1; shift
   local work port pid
@@ -46,7 +53,13 @@ print(f"created {len(rules)} rules in {time.time() - started:.1f} s")
 PY
   fi
   echo "== $name" >&2
-  $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true
+  # The server's CPU time over the feed, per accepted tick: a figure other load on the machine barely moves.
+  local cpu_before result
+  cpu_before=$(server_cpu "$pid")
+  result=$($cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true)
+  echo "$result"
+  python3 -c 'import json,sys; r=json.loads(sys.argv[1]); n=r["ticks"]["accepted"]; print(f"server CPU {(int(sys.argv[3])-int(sys.argv[2]))*10_000/max(n,1):.2f} us per accepted tick ({n} ticks)")' \
+    "$result" "$cpu_before" "$(server_cpu "$pid")" >&2 || true
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -28,7 +28,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal(3L, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)Sqlite.SqliteDatabase.SchemaVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM schema_version"));
     }
 
@@ -127,13 +127,14 @@ public sealed class SqliteDatabaseTests : IDisposable
             await store.Ticks.AppendAsync(instrument, TestData.Ticks(1, 3));
         }
 
-        // Make it a file as version 2 left it: no rule, alert or silence tables.
+        // Make it a file as version 2 left it: no rule, alert, silence or webhook tables.
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
             Scalar(connection, """
                 DROP TABLE rules; DROP TABLE alerts; DROP TABLE alert_transitions; DROP TABLE silences;
-                DELETE FROM schema_version WHERE version = 3;
+                DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
+                UPDATE schema_version SET version = 2;
                 """);
         }
 
@@ -147,7 +148,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
-            Assert.Equal(3L, Scalar(connection, "SELECT max(version) FROM schema_version"));
+            Assert.Equal((long)Sqlite.SqliteDatabase.SchemaVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
             Assert.Equal(1L, Scalar(connection, "SELECT count(*) FROM rules"));
         }
     }

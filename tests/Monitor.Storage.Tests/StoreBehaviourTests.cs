@@ -292,7 +292,7 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
-    public async Task InventoryReadPublished_OrderedByPublishedAtThenArrival()
+    public async Task InventoryReadPublished_OrderedByPublishedAtSeriesAsOfVersion()
     {
         var instrument = NewInstrument();
         var day = new DateOnly(2026, 1, 12);
@@ -309,8 +309,8 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
 
         Assert.Equal(
             [
-                new StoredInventory(a, T0, 1),
                 new StoredInventory(b, T0.AddMinutes(1), 1),
+                new StoredInventory(a, T0, 1),
                 new StoredInventory(restated, T0.AddMinutes(2), 2),
                 new StoredInventory(late, T0, 1),
             ],

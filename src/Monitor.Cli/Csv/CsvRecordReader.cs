@@ -37,6 +37,19 @@ internal sealed class CsvRecordReader(TextReader reader)
 
     private void Split(string line, List<string> fields)
     {
+        if (!line.Contains('"', StringComparison.Ordinal))
+        {
+            // Most lines quote nothing: cut them at the commas.
+            int start = 0;
+            for (int comma; (comma = line.IndexOf(',', start)) >= 0; start = comma + 1)
+            {
+                fields.Add(line[start..comma]);
+            }
+
+            fields.Add(line[start..]);
+            return;
+        }
+
         _field.Clear();
         bool quoted = false;
         for (int i = 0; ; i++)

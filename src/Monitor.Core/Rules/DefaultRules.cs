@@ -20,8 +20,6 @@ namespace Monitor.Core.Rules;
 /// </summary>
 public static class DefaultRules
 {
-    private static readonly Lazy<IReadOnlyList<RuleDefinition>> Parsed = new(Parse);
-
     public static string Json { get; } = """
         [
           {"id":"silver-etf-divergence","name":"Silver up while SLV drains","type":"priceFlowDivergence",
@@ -72,14 +70,8 @@ public static class DefaultRules
         ]
         """;
 
+    private static readonly Lazy<IReadOnlyList<RuleDefinition>> Parsed = new(() => RuleJson.ParseBuiltIn(Json, "default rules"));
+
     /// <summary>The catalog, parsed (and checked: an invalid entry throws).</summary>
     public static IReadOnlyList<RuleDefinition> All => Parsed.Value;
-
-    private static IReadOnlyList<RuleDefinition> Parse()
-    {
-        var result = RuleJson.ParseList(Json);
-        return result.IsValid
-            ? result.Rules
-            : throw new InvalidOperationException($"the default rules are not valid: {string.Join("; ", result.Problems)}");
-    }
 }

@@ -50,6 +50,15 @@ public static class RuleJson
 
     public static RuleParseResult Parse(JsonElement element) => Parse(element, "");
 
+    /// <summary>A list of rules built into the product: valid by construction, so a problem is a bug and throws.</summary>
+    public static IReadOnlyList<RuleDefinition> ParseBuiltIn(string json, string what)
+    {
+        var result = ParseList(json);
+        return result.IsValid
+            ? result.Rules
+            : throw new InvalidOperationException($"the {what} are not valid: {string.Join("; ", result.Problems)}");
+    }
+
     public static RuleListParseResult ParseList(string json)
     {
         try

@@ -10,8 +10,6 @@ namespace Monitor.Core.Simulation;
 /// </summary>
 public static class DemoRules
 {
-    private static readonly Lazy<IReadOnlyList<RuleDefinition>> Parsed = new(Parse);
-
     public static string Json { get; } = """
         [
           {"id":"demo-silver-etf-divergence","name":"Demo: silver vs SLV holdings over 5 minutes","type":"priceFlowDivergence",
@@ -38,13 +36,7 @@ public static class DemoRules
         ]
         """;
 
-    public static IReadOnlyList<RuleDefinition> All => Parsed.Value;
+    private static readonly Lazy<IReadOnlyList<RuleDefinition>> Parsed = new(() => RuleJson.ParseBuiltIn(Json, "demo rules"));
 
-    private static IReadOnlyList<RuleDefinition> Parse()
-    {
-        var result = RuleJson.ParseList(Json);
-        return result.IsValid
-            ? result.Rules
-            : throw new InvalidOperationException($"the demo rules are not valid: {string.Join("; ", result.Problems)}");
-    }
+    public static IReadOnlyList<RuleDefinition> All => Parsed.Value;
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Monitor.Storage;
 
 namespace Monitor.Grains.Telemetry;
 
@@ -34,4 +35,32 @@ public static class MonitorMetrics
 
     /// <summary>From the first tick a quote reflects reaching its grain to the quote's hand-off to every silo's hub.</summary>
     public static readonly Histogram<double> HubPushLag = Meter.CreateHistogram<double>("monitor.hub.push.lag", "ms");
+
+    /// <summary>Webhook delivery attempts, tagged with what the delivery became: <c>delivered</c>, <c>pending</c> (a retry follows) or <c>failed</c>.</summary>
+    public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("monitor.webhooks.attempts", "{attempt}");
+
+    /// <summary>Webhook delivery attempts that did not succeed (a status other than 2xx, a timeout, a refused connection).</summary>
+    public static readonly Counter<long> WebhookFailures = Meter.CreateCounter<long>("monitor.webhooks.failures", "{attempt}");
+
+    public static readonly Histogram<double> WebhookAttemptDuration = Meter.CreateHistogram<double>("monitor.webhooks.attempt.duration", "ms");
+
+    private static long s_webhookBacklog;
+
+    /// <summary>Pending deliveries of enabled webhooks in the outbox (the whole cluster's), as the dispatcher last read them.</summary>
+    public static readonly ObservableGauge<long> WebhookBacklog =
+        Meter.CreateObservableGauge("monitor.webhooks.backlog", () => Interlocked.Read(ref s_webhookBacklog), "{delivery}");
+
+    public static void SetWebhookBacklog(long pending) => Interlocked.Exchange(ref s_webhookBacklog, pending);
+
+    public static void RecordWebhookAttempt(DeliveryState outcome, TimeSpan duration)
+    {
+        var tag = new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant());
+        WebhookAttempts.Add(1, tag);
+        if (outcome != DeliveryState.Delivered)
+        {
+            WebhookFailures.Add(1);
+        }
+
+        WebhookAttemptDuration.Record(duration.TotalMilliseconds);
+    }
 }

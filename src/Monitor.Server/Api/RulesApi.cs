@@ -112,24 +112,10 @@ public static class RulesApi
     private static async Task<(RuleDefinition? Rule, IResult? Problem)> ReadRuleAsync(
         HttpRequest request, string? pathId, InstrumentCatalog catalog, CancellationToken cancellationToken)
     {
-        if (request.ContentType?.Split(';')[0].Trim() is not "application/json")
+        var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, "A rule", cancellationToken);
+        if (document is null)
         {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the rule as application/json."));
-        }
-
-        if (request.ContentLength > MaxBodyBytes)
-        {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status413PayloadTooLarge, "Request too large", $"A rule may be at most {MaxBodyBytes / 1024} KiB."));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
+            return (null, problem);
         }
 
         using (document)
@@ -151,17 +137,12 @@ public static class RulesApi
                 return (parsed.Rule, null);
             }
 
-            var errors = problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-            return (null, TypedResults.Problem(
-                detail: "The rule is not valid: " + string.Join("; ", problems),
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid rule",
-                extensions: new Dictionary<string, object?> { ["errors"] = errors }));
+            return (null, JsonBody.Invalid("Invalid rule", "The rule is not valid: ", problems.Select(p => (p.Field, p.Message))));
         }
     }
 
     /// <summary>A valid rule must also read known instruments, and bars of its interval must exist for those whose prices it reads.</summary>
-    private static List<RuleProblem> CheckAgainst(InstrumentCatalog catalog, RuleDefinition rule)
+    internal static List<RuleProblem> CheckAgainst(InstrumentCatalog catalog, RuleDefinition rule)
     {
         var problems = new List<RuleProblem>();
         foreach (var instrument in rule.Instruments().Select(InstrumentId.Parse))
@@ -203,20 +184,4 @@ public static class RulesApi
 
     private static IResult UnknownRule(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
         $"There is no rule '{UntrustedText.Printable(id)}'; GET /api/v1/rules lists them.");
-
-    /// <summary>JSON text written as it is (the stored rule), with an optional Location.</summary>
-    private sealed class RawJsonResult(string json, int status, string? location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            if (location is not null)
-            {
-                httpContext.Response.Headers.Location = location;
-            }
-
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            return httpContext.Response.WriteAsync(json, httpContext.RequestAborted);
-        }
-    }
 }

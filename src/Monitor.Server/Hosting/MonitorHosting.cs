@@ -47,6 +47,9 @@ public static class MonitorHosting
         builder.Services.AddMonitorTelemetry(builder.Configuration);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
+        builder.Services.AddSingleton(options.Backtests);
+        builder.Services.AddSingleton<BacktestRunner>();
+        builder.Services.AddMonitorWebhooks(options.Webhooks);
         builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
         builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
 
@@ -77,6 +80,8 @@ public static class MonitorHosting
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
         app.MapAlertsApi();
+        app.MapBacktestsApi();
+        app.MapWebhooksApi();
         app.MapSessionApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         return app;

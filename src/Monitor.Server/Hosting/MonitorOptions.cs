@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Monitor.Grains;
+using Monitor.Grains.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
@@ -15,6 +17,10 @@ public sealed class MonitorOptions : IValidatableObject
     public DemoFeedOptions DemoFeed { get; set; } = new();
 
     public AuthOptions Auth { get; set; } = new();
+
+    public BacktestOptions Backtests { get; set; } = new();
+
+    public WebhookOptions Webhooks { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -36,6 +42,16 @@ public sealed class MonitorOptions : IValidatableObject
         if (Cluster.SiloPort is < 1 or > 65535 || Cluster.GatewayPort is < 1 or > 65535)
         {
             yield return new ValidationResult("Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)");
+        }
+
+        if (Backtests.MaxConcurrent < 1 || Backtests.MaxAlerts < 1)
+        {
+            yield return new ValidationResult("Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1");
+        }
+
+        foreach (string problem in Webhooks.Validate())
+        {
+            yield return new ValidationResult(problem);
         }
 
         for (int i = 0; i < Auth.ApiKeys.Count; i++)

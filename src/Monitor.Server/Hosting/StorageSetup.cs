@@ -5,7 +5,7 @@ namespace Monitor.Server.Hosting;
 public static class StorageSetup
 {
     /// <summary>
-    /// Registers the configured store and its tick, bar, inventory, rule, alert and silence stores. The container disposes it on shutdown,
+    /// Registers the configured store and its tick, bar, inventory, rule, alert, silence and webhook stores. The container disposes it on shutdown,
     /// after the silo has stopped, so the ticks queued for the group commit are stored.
     /// </summary>
     public static IServiceCollection AddMonitorStorage(this IServiceCollection services, StorageOptions storage, string? connectionString)
@@ -18,6 +18,7 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Rules);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Alerts);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Silences);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Webhooks);
 
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
         // before Orleans' providers look for their tables.

@@ -16,12 +16,12 @@ public static class RuleChanges
     public static async Task NotifyAsync(GrainCalls grains, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
     {
         var instruments = new[] { before, after }.OfType<RuleDefinition>().SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
+        string id = (after ?? before)?.Id ?? throw new ArgumentException("a change has a rule before or after it");
         foreach (string instrument in instruments)
         {
-            await grains.CallAsync("SyncRules", g => Done(g.GetGrain<IInstrumentGrain>(instrument).SyncRulesAsync()), cancellationToken);
+            await grains.CallAsync("SyncRule", g => Done(g.GetGrain<IInstrumentGrain>(instrument).SyncRuleAsync(id)), cancellationToken);
         }
 
-        string id = (after ?? before)?.Id ?? throw new ArgumentException("a change has a rule before or after it");
         if (before?.LocalInstrument() is null || after?.LocalInstrument() is null)
         {
             await grains.CallAsync("SyncRule", g => Done(g.GetGrain<IRuleGrain>(id).SyncAsync()), cancellationToken);

@@ -5,7 +5,7 @@ using static Monitor.Storage.Postgres.PostgresParameters;
 
 namespace Monitor.Storage.Postgres;
 
-internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStore
+internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbox outbox) : IAlertStore
 {
     private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment";
 
@@ -47,6 +47,8 @@ internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStor
             .ThenBy(i => i)
             .ToArray();
         var silencedAt = new bool?[transitions.Count];
+        List<Webhook>? webhooks = null;
+        int deliveries = 0;
         foreach (int index in order)
         {
             var transition = transitions[index];
@@ -90,9 +92,25 @@ internal sealed class PostgresAlertStore(PostgresDatabase database) : IAlertStor
             }
 
             silencedAt[index] = silenced;
+
+            // The outbox is written in the alert's transaction: a stored alert always has its deliveries.
+            if (!silenced && WebhookEvents.For(transition) is not null)
+            {
+                webhooks ??= await PostgresWebhookStore.ReadEnabledAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var acknowledgement = webhooks.Count == 0
+                    ? null
+                    : (await FindAsync(connection, transaction, alert.Id, cancellationToken).ConfigureAwait(false))?.Acknowledgement;
+                var newDeliveries = WebhookOutbox.DeliveriesFor(transition, silenced, () => webhooks, () => acknowledgement);
+                deliveries += await PostgresWebhookStore.AddDeliveriesAsync(connection, transaction, newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (deliveries > 0)
+        {
+            outbox.Notify();
+        }
+
         for (int i = 0; i < transitions.Count; i++)
         {
             if (silencedAt[i] is { } silenced)

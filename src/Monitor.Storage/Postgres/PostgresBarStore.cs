@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Monitor.Core.Market;
 using Npgsql;
 using NpgsqlTypes;
@@ -74,31 +75,52 @@ internal sealed class PostgresBarStore(PostgresDatabase database) : IBarStore
             WHERE instrument_id = $1 AND bar_interval = $2 AND time >= $3 AND time < $4
             ORDER BY time DESC LIMIT $5
             """,
-            connection)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<int> { TypedValue = id },
-                new NpgsqlParameter<string> { TypedValue = interval.Name },
-                new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(to), NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                new NpgsqlParameter<long> { TypedValue = limit },
-            },
-        };
+            connection);
+        BindSeries(command, id, interval, from, to);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = limit });
         var bars = new List<Bar>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            bars.Add(new Bar(
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(0)),
-                reader.GetDouble(1),
-                reader.GetDouble(2),
-                reader.GetDouble(3),
-                reader.GetDouble(4),
-                reader.GetDouble(5)));
+            bars.Add(ReadBar(reader));
         }
 
         bars.Reverse();
         return bars;
     }
+
+    public async IAsyncEnumerable<Bar> ReadRangeAsync(
+        InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            yield break;
+        }
+
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT time, open, high, low, close, volume FROM bars
+            WHERE instrument_id = $1 AND bar_interval = $2 AND time >= $3 AND time < $4
+            ORDER BY time
+            """,
+            connection);
+        BindSeries(command, id, interval, from, to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadBar(reader);
+        }
+    }
+
+    private static void BindSeries(NpgsqlCommand command, int id, BarInterval interval, DateTimeOffset from, DateTimeOffset to)
+    {
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Name });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(to), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+
+    private static Bar ReadBar(NpgsqlDataReader reader) => new(
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(0)), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
 }

@@ -116,7 +116,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
             $"""
             SELECT {Columns} FROM inventory
             WHERE instrument_id = $1 AND published_at >= $2 AND published_at < $3
-            ORDER BY published_at, arrival
+            ORDER BY published_at, series COLLATE "C", as_of, version
             """,
             connection)
         {

@@ -1,4 +1,6 @@
+using System.Data;
 using System.Runtime.CompilerServices;
+using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 using Monitor.Storage.GroupCommit;
 using Npgsql;
@@ -52,17 +54,92 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         ReadAsync(
             instrument,
             $"SELECT {Columns} FROM ticks WHERE instrument_id = $1 AND time >= $2 AND time < $3 ORDER BY idx",
-            command =>
-            {
-                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(to), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            },
+            command => BindTimes(command, from, to),
             cancellationToken);
+
+    public async Task<DataExtent?> FindExtentAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await _database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return null;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT min(time), max(time) FROM ticks WHERE instrument_id = $1 AND time >= $2 AND time < $3", connection);
+        BindRange(command, id, from, to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
+            ? new DataExtent(new DateTimeOffset(reader.GetFieldValue<DateTime>(0)), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)))
+            : null;
+    }
+
+    /// <summary>One query per read, its rows streamed from the server into the blocks as the caller consumes them.</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<StoredTick>> ReadBlocksAsync(
+        InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await _database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            yield break;
+        }
+
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM ticks WHERE instrument_id = $1 AND time >= $2 AND time < $3 ORDER BY idx", connection);
+        BindRange(command, id, from, to);
+        NpgsqlDataReader? reader = null;
+        bool done = false;
+        int Fill(StoredTick[] buffer)
+        {
+            reader ??= command.ExecuteReader(CommandBehavior.SequentialAccess);
+            int count = 0;
+            while (count < buffer.Length && !(done = !reader.Read()))
+            {
+                buffer[count++] = ReadTick(reader);
+            }
+
+            return count;
+        }
+
+        try
+        {
+            await foreach (var block in ReadAhead.BlocksAsync<StoredTick>(Fill, cancellationToken).ConfigureAwait(false))
+            {
+                yield return block;
+            }
+        }
+        finally
+        {
+            if (reader is not null)
+            {
+                if (!done)
+                {
+                    // Stopped early: closing the reader would otherwise read every remaining row.
+                    command.Cancel();
+                }
+
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync().ConfigureAwait(false);
         await _sink.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static StoredTick ReadTick(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetBoolean(5));
+
+    private static void BindRange(NpgsqlCommand command, int id, DateTimeOffset from, DateTimeOffset to)
+    {
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        BindTimes(command, from, to);
+    }
+
+    private static void BindTimes(NpgsqlCommand command, DateTimeOffset from, DateTimeOffset to)
+    {
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(to), NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
 
     private async IAsyncEnumerable<StoredTick> ReadAsync(
@@ -80,13 +157,7 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new StoredTick(
-                reader.GetInt64(0),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
-                reader.GetDouble(2),
-                reader.GetDouble(3),
-                reader.GetInt64(4),
-                reader.GetBoolean(5));
+            yield return ReadTick(reader);
         }
     }
 

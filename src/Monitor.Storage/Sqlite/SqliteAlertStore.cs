@@ -4,7 +4,7 @@ using Monitor.Core.Rules;
 
 namespace Monitor.Storage.Sqlite;
 
-internal sealed class SqliteAlertStore(SqliteDatabase database) : IAlertStore
+internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox outbox) : IAlertStore
 {
     private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment";
 
@@ -59,6 +59,8 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : IAlertStore
             var alertSilenced = upsertAlert.Parameters.Add("$silenced", SqliteType.Integer);
             var view = upsertAlert.Parameters.Add("$view", SqliteType.Text);
 
+            List<Webhook>? webhooks = null;
+            int deliveries = 0;
             foreach (var transition in transitions)
             {
                 var alert = transition.Alert;
@@ -83,9 +85,22 @@ internal sealed class SqliteAlertStore(SqliteDatabase database) : IAlertStore
                 view.Value = AlertViewJson.Serialize(alert);
                 upsertAlert.ExecuteNonQuery();
                 recorded.Add(new RecordedAlertTransition(transition, silenced));
+
+                // The outbox is written in the alert's transaction: a stored alert always has its deliveries.
+                var newDeliveries = WebhookOutbox.DeliveriesFor(
+                    transition,
+                    silenced,
+                    () => webhooks ??= SqliteWebhookStore.ReadEnabled(connection, transaction),
+                    () => Find(connection, transaction, alert.Id, withTransitions: false)?.Acknowledgement);
+                deliveries += SqliteWebhookStore.AddDeliveries(connection, transaction, newDeliveries, outbox.Now);
             }
 
             transaction.Commit();
+            if (deliveries > 0)
+            {
+                outbox.Notify();
+            }
+
             return recorded;
         }
         finally

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
 
 namespace Monitor.Storage.Sqlite;
@@ -28,12 +30,12 @@ internal sealed class SqliteBarStore(SqliteDatabase database) : IBarStore
                 """;
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$interval", interval.Name);
-            var time = command.Parameters.Add("$time", Microsoft.Data.Sqlite.SqliteType.Integer);
-            var open = command.Parameters.Add("$open", Microsoft.Data.Sqlite.SqliteType.Real);
-            var high = command.Parameters.Add("$high", Microsoft.Data.Sqlite.SqliteType.Real);
-            var low = command.Parameters.Add("$low", Microsoft.Data.Sqlite.SqliteType.Real);
-            var close = command.Parameters.Add("$close", Microsoft.Data.Sqlite.SqliteType.Real);
-            var volume = command.Parameters.Add("$volume", Microsoft.Data.Sqlite.SqliteType.Real);
+            var time = command.Parameters.Add("$time", SqliteType.Integer);
+            var open = command.Parameters.Add("$open", SqliteType.Real);
+            var high = command.Parameters.Add("$high", SqliteType.Real);
+            var low = command.Parameters.Add("$low", SqliteType.Real);
+            var close = command.Parameters.Add("$close", SqliteType.Real);
+            var volume = command.Parameters.Add("$volume", SqliteType.Real);
             foreach (var bar in bars)
             {
                 time.Value = UnixMicros.From(bar.Time);
@@ -79,16 +81,39 @@ internal sealed class SqliteBarStore(SqliteDatabase database) : IBarStore
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            bars.Add(new Bar(
-                UnixMicros.ToTime(reader.GetInt64(0)),
-                reader.GetDouble(1),
-                reader.GetDouble(2),
-                reader.GetDouble(3),
-                reader.GetDouble(4),
-                reader.GetDouble(5)));
+            bars.Add(ReadBar(reader));
         }
 
         bars.Reverse();
         return Task.FromResult<IReadOnlyList<Bar>>(bars);
     }
+
+    public async IAsyncEnumerable<Bar> ReadRangeAsync(
+        InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var connection = database.OpenReader();
+        if (database.FindInstrumentId(connection, instrument) is not { } id)
+        {
+            yield break;
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT time, open, high, low, close, volume FROM bars
+            WHERE instrument_id = $id AND bar_interval = $interval AND time >= $from AND time < $to
+            ORDER BY time
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$interval", interval.Name);
+        command.Parameters.AddWithValue("$from", UnixMicros.From(from));
+        command.Parameters.AddWithValue("$to", UnixMicros.From(to));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ReadBar(reader);
+        }
+    }
+
+    private static Bar ReadBar(SqliteDataReader reader) => new(
+        UnixMicros.ToTime(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
 }

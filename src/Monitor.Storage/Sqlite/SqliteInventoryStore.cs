@@ -115,7 +115,7 @@ internal sealed class SqliteInventoryStore(SqliteDatabase database) : IInventory
         command.CommandText = $"""
             SELECT {Columns} FROM inventory
             WHERE instrument_id = $id AND published_at >= $from AND published_at < $to
-            ORDER BY published_at, arrival
+            ORDER BY published_at, series, as_of, version
             """;
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$from", UnixMicros.From(from));

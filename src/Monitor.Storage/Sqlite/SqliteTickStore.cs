@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 using Monitor.Storage.GroupCommit;
 using SQLitePCL;
@@ -59,10 +60,122 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             },
             cancellationToken);
 
+    public Task<DataExtent?> FindExtentAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = _database.OpenReader();
+        if (_database.FindInstrumentId(connection, instrument) is not { } id)
+        {
+            return Task.FromResult<DataExtent?>(null);
+        }
+
+        string table = SqliteDatabase.TickTable(id);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT (SELECT time FROM {table} WHERE time >= $from AND time < $to ORDER BY time LIMIT 1),
+                   (SELECT time FROM {table} WHERE time >= $from AND time < $to ORDER BY time DESC LIMIT 1)
+            """;
+        command.Parameters.AddWithValue("$from", UnixMicros.From(from));
+        command.Parameters.AddWithValue("$to", UnixMicros.From(to));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult<DataExtent?>(reader.Read() && !reader.IsDBNull(0)
+            ? new DataExtent(UnixMicros.ToTime(reader.GetInt64(0)), UnixMicros.ToTime(reader.GetInt64(1)))
+            : null);
+    }
+
+    /// <summary>
+    /// Pages through the table by index (its rowid, so each page is a sequential read of the table's B-tree) with
+    /// a statement bound through SQLitePCL directly: no boxing, no allocation per tick. Each page is a short read
+    /// transaction of its own, so a long replay never holds the WAL back from being checkpointed.
+    /// </summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<StoredTick>> ReadBlocksAsync(
+        InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var connection = _database.OpenReader();
+        if (_database.FindInstrumentId(connection, instrument) is not { } id)
+        {
+            yield break;
+        }
+
+        string table = SqliteDatabase.TickTable(id);
+        var (after, last) = IndexBounds(connection, table, from, to);
+        var db = connection.Handle!;
+        // "+time": filter on time but page along the rowid, never through the time index.
+        int rc = raw.sqlite3_prepare_v2(
+            db, $"SELECT {Columns} FROM {table} WHERE idx > ?1 AND idx <= ?2 AND +time >= ?3 AND +time < ?4 ORDER BY idx LIMIT ?5", out var page);
+        SqliteException.ThrowExceptionForRC(rc, db);
+        using (page)
+        {
+            raw.sqlite3_bind_int64(page, 2, last);
+            raw.sqlite3_bind_int64(page, 3, UnixMicros.From(from));
+            raw.sqlite3_bind_int64(page, 4, UnixMicros.From(to));
+            int Fill(StoredTick[] buffer)
+            {
+                raw.sqlite3_bind_int64(page, 1, after);
+                raw.sqlite3_bind_int64(page, 5, buffer.Length);
+                int count = 0;
+                try
+                {
+                    int step;
+                    while ((step = raw.sqlite3_step(page)) == raw.SQLITE_ROW)
+                    {
+                        buffer[count++] = new StoredTick(
+                            raw.sqlite3_column_int64(page, 0),
+                            UnixMicros.ToTime(raw.sqlite3_column_int64(page, 1)),
+                            raw.sqlite3_column_double(page, 2),
+                            raw.sqlite3_column_double(page, 3),
+                            raw.sqlite3_column_int64(page, 4),
+                            raw.sqlite3_column_int64(page, 5) != 0);
+                    }
+
+                    if (step != raw.SQLITE_DONE)
+                    {
+                        SqliteException.ThrowExceptionForRC(step, db);
+                    }
+                }
+                finally
+                {
+                    raw.sqlite3_reset(page);
+                }
+
+                if (count > 0)
+                {
+                    after = buffer[count - 1].Index;
+                }
+
+                return count;
+            }
+
+            await foreach (var block in ReadAhead.BlocksAsync<StoredTick>(Fill, cancellationToken).ConfigureAwait(false))
+            {
+                yield return block;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync().ConfigureAwait(false);
         _sink.Dispose();
+    }
+
+    /// <summary>
+    /// The index range to page through: everything when the range is open, else the lowest and highest index of the
+    /// ticks in it, found in the time index (which holds the index as the rowid, so the table itself is not read).
+    /// </summary>
+    private static (long After, long Last) IndexBounds(SqliteConnection connection, string table, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (from <= DateTimeOffset.UnixEpoch && to == DateTimeOffset.MaxValue)
+        {
+            return (0, long.MaxValue);
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT min(idx), max(idx) FROM {table} WHERE time >= $from AND time < $to";
+        command.Parameters.AddWithValue("$from", UnixMicros.From(from));
+        command.Parameters.AddWithValue("$to", UnixMicros.From(to));
+        using var reader = command.ExecuteReader();
+        return reader.Read() && !reader.IsDBNull(0) ? (reader.GetInt64(0) - 1, reader.GetInt64(1)) : (0, 0);
     }
 
     private async IAsyncEnumerable<StoredTick> ReadAsync(

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Monitor.Core.Rules;
+
+namespace Monitor.Core.Backtesting;
+
+/// <summary>
+/// A backtest's JSON (CONTRACT.md section 8): <c>state</c>, <c>progress</c>, <c>stats</c>, <c>alerts</c> (as the alerts API
+/// writes them), <c>rules</c> (statistics by rule id), and <c>parameters</c> (range and rule definitions, to reproduce it).
+/// </summary>
+public static class BacktestReportJson
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+
+    /// <summary>A completed backtest's report.</summary>
+    public static string Serialize(BacktestReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return Write(writer =>
+        {
+            writer.WriteString("state", Completed);
+            writer.WriteNumber("progress", 1);
+            WriteParameters(writer, report.Rules, report.From, report.To);
+            WriteStats(writer, report.Counts);
+            writer.WriteStartArray("alerts");
+            foreach (var alert in report.Alerts)
+            {
+                AlertJson.Write(writer, alert);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("rules");
+            foreach (var rule in report.Rules)
+            {
+                writer.WritePropertyName(rule.Id);
+                WriteRule(writer, report.RuleStatistics[rule.Id]);
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>A backtest still running, or one that failed (<paramref name="error"/> says why).</summary>
+    public static string Serialize(
+        string state, double progress, IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to, string? error = null) =>
+        Write(writer =>
+        {
+            writer.WriteString("state", state);
+            writer.WriteNumber("progress", Math.Round(progress, 4));
+            if (error is not null)
+            {
+                writer.WriteString("error", error);
+            }
+
+            WriteParameters(writer, rules, from, to);
+        });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteParameters(Utf8JsonWriter writer, IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        writer.WriteStartObject("parameters");
+        WriteTime(writer, "from", from);
+        WriteTime(writer, "to", to);
+        writer.WriteStartArray("rules");
+        foreach (var rule in rules)
+        {
+            RuleJson.Write(writer, rule);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStats(Utf8JsonWriter writer, BacktestCounts counts)
+    {
+        writer.WriteStartObject("stats");
+        writer.WriteNumber("ticks", counts.Ticks);
+        writer.WriteNumber("inventoryValues", counts.InventoryValues);
+        writer.WriteNumber("elapsedMs", Math.Round(counts.Elapsed.TotalMilliseconds, 1));
+        writer.WriteNumber("ticksPerSecond", Math.Round(counts.TicksPerSecond));
+        writer.WriteNumber("duplicateTicks", counts.DuplicateTicks);
+        writer.WriteNumber("lateTicks", counts.LateTicks);
+        writer.WriteNumber("bars", counts.Bars);
+        writer.WriteNumber("transitions", counts.Transitions);
+        writer.WriteNumber("instruments", counts.Instruments);
+        WriteTime(writer, "firstEvent", counts.FirstEvent);
+        WriteTime(writer, "lastEvent", counts.LastEvent);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteRule(Utf8JsonWriter writer, RuleStatistics statistics)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("fired", statistics.Fired);
+        writer.WriteNumber("resolved", statistics.Resolved);
+        writer.WriteNumber("pendingOnly", statistics.PendingOnly);
+        WriteNumber(writer, "meanDurationBars", statistics.MeanDurationBars);
+        WriteNumber(writer, "firesPerDay", statistics.FiresPerDay);
+        writer.WriteNumber("flapping", statistics.Flapping);
+        writer.WriteStartObject("forwardReturnPct");
+        foreach (var (horizon, value) in statistics.ForwardReturnPct)
+        {
+            WriteNumber(writer, horizon, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number && double.IsFinite(number))
+        {
+            writer.WriteNumber(name, Math.Round(number, 6));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
+    {
+        if (time is { } value)
+        {
+            writer.WriteString(name, value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Monitor.Core.Rules;
+
+namespace Monitor.Storage;
+
+/// <summary>The event types a webhook can subscribe to (CONTRACT.md section 7); <c>alert.pending</c> is an extension.</summary>
+public static class WebhookEvents
+{
+    public const string Firing = "alert.firing";
+    public const string Resolved = "alert.resolved";
+    public const string Pending = "alert.pending";
+
+    /// <summary>What a webhook created without an event filter receives.</summary>
+    public static readonly IReadOnlyList<string> Default = [Firing, Resolved];
+
+    public static readonly IReadOnlyList<string> All = [Firing, Resolved, Pending];
+
+    /// <summary>The event a transition raises, or null: resolving is an event only for an alert that had fired.</summary>
+    public static string? For(AlertTransition transition)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        return transition.To switch
+        {
+            AlertState.Firing => Firing,
+            AlertState.Resolved when transition.Alert.FiredAt is not null => Resolved,
+            AlertState.Pending => Pending,
+            _ => null,
+        };
+    }
+}
+
+/// <summary>
+/// Which alerts a webhook receives: each list that is not empty must contain the alert's rule id, one of its
+/// instruments, its severity (contract spelling) and the event. Names compare ordinally.
+/// </summary>
+public sealed record WebhookFilter(IReadOnlyList<string> RuleIds, IReadOnlyList<string> Instruments, IReadOnlyList<string> Severities, IReadOnlyList<string> Events)
+{
+    public bool Matches(string eventType, Alert alert)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        return (Events.Count == 0 || Events.Contains(eventType, StringComparer.Ordinal))
+            && (RuleIds.Count == 0 || RuleIds.Contains(alert.RuleId, StringComparer.Ordinal))
+            && (Severities.Count == 0 || Severities.Contains(alert.Severity.ToText(), StringComparer.Ordinal))
+            && (Instruments.Count == 0 || alert.Instruments.Any(i => Instruments.Contains(i, StringComparer.Ordinal)));
+    }
+}
+
+/// <summary>What <c>POST /api/v1/webhooks</c> asks for, with the secret generated for it.</summary>
+public sealed record WebhookRequest(string Url, string? Description, WebhookFilter Filter, string Secret);
+
+/// <summary>What <c>PATCH /api/v1/webhooks/{id}</c> changes; null leaves a field as it is. Enabling clears why it was disabled.</summary>
+public sealed record WebhookChange(string? Url = null, string? Description = null, WebhookFilter? Filter = null, bool? Enabled = null);
+
+/// <summary>
+/// A subscription. <see cref="Secret"/> signs every delivery; after a rotation <see cref="PreviousSecret"/> signs
+/// too until <see cref="PreviousSecretExpiresAt"/>. A disabled webhook (410 Gone, a delivery that exhausted the retry
+/// schedule, or by hand) is sent nothing, and says why in <see cref="DisabledReason"/>.
+/// </summary>
+public sealed record Webhook(
+    string Id,
+    string Url,
+    string? Description,
+    WebhookFilter Filter,
+    string Secret,
+    string? PreviousSecret,
+    DateTimeOffset? PreviousSecretExpiresAt,
+    bool Enabled,
+    string? DisabledReason,
+    DateTimeOffset? DisabledAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The secrets that sign a delivery sent at <paramref name="at"/>: the current one, then the previous one while it lasts.</summary>
+    public IReadOnlyList<string> SigningSecretsAt(DateTimeOffset at) =>
+        PreviousSecret is not null && PreviousSecretExpiresAt > at ? [Secret, PreviousSecret] : [Secret];
+}
+
+public enum DeliveryState
+{
+    Pending,
+    Delivered,
+    Failed,
+}
+
+/// <summary>One try at sending a delivery: HTTP <paramref name="Status"/> when an answer came, <paramref name="Error"/> when it failed.</summary>
+public sealed record DeliveryAttempt(DateTimeOffset At, int? Status, double DurationMs, string? Error);
+
+/// <summary>
+/// One event for one webhook, in the outbox. <paramref name="Id"/> is its <c>webhook-id</c>; <paramref name="Payload"/>
+/// the body, fixed when the alert was stored, so every attempt sends the same bytes. <paramref name="CreatedAt"/> is
+/// when it was stored; <paramref name="AttemptCount"/> counts the attempts of the current run through the retry
+/// schedule (a redelivery starts a new run); <paramref name="Attempts"/> lists every attempt ever made, oldest first.
+/// </summary>
+public sealed record StoredDelivery(
+    string Id,
+    string WebhookId,
+    string Event,
+    string AlertId,
+    string Payload,
+    DeliveryState State,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset NextAttemptAt,
+    int AttemptCount,
+    IReadOnlyList<DeliveryAttempt> Attempts);
+
+/// <summary>A delivery a dispatcher holds the lease of, with what it needs to send it.</summary>
+public sealed record ClaimedDelivery(string Id, string WebhookId, string Event, string AlertId, string Payload, int AttemptCount);
+
+/// <summary>
+/// What an attempt came to: the attempt, the delivery's new state (<see cref="DeliveryState.Pending"/> with
+/// <paramref name="NextAttemptAt"/> for a retry) and, when the webhook must stop, why (<paramref name="DisableWebhook"/>).
+/// </summary>
+public sealed record DeliveryOutcome(ClaimedDelivery Delivery, DeliveryAttempt Attempt, DeliveryState State, DateTimeOffset? NextAttemptAt, string? DisableWebhook);
+
+/// <summary>An enabled webhook with pending deliveries: how many, and when the earliest is due (already, or later).</summary>
+public sealed record WebhookBacklog(string WebhookId, int Pending, DateTimeOffset NextDueAt);
+
+/// <summary>
+/// Webhook subscriptions and their delivery outbox (CONTRACT.md section 7). Deliveries are added by
+/// <see cref="IAlertStore.AppendTransitionsAsync"/> in the transaction that stores the alert: one per new, not
+/// silenced transition and matching enabled webhook. Dispatchers (one or more per cluster) take them with a lease
+/// (<see cref="ClaimAsync"/>), so a delivery is sent by one dispatcher at a time, and a lease left by a dead process
+/// expires and lets another send it again, with the same id.
+/// </summary>
+public interface IWebhookStore
+{
+    /// <summary>Stores a new, enabled webhook under a new id, as of <paramref name="at"/>.</summary>
+    Task<Webhook> CreateAsync(WebhookRequest request, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every webhook, oldest first.</summary>
+    Task<IReadOnlyList<Webhook>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Applies <paramref name="change"/>; null if there is no such webhook.</summary>
+    Task<Webhook?> UpdateAsync(string id, WebhookChange change, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the secret; the old one keeps signing until <paramref name="previousExpiresAt"/>. Null if unknown.</summary>
+    Task<Webhook?> RotateSecretAsync(string id, string secret, DateTimeOffset previousExpiresAt, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the webhook and its deliveries; false if there was none.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The webhook's deliveries, newest first (by creation, then id), with their attempts.</summary>
+    Task<IReadOnlyList<StoredDelivery>> ListDeliveriesAsync(string webhookId, DeliveryState? state, int limit, CancellationToken cancellationToken = default);
+
+    Task<StoredDelivery?> GetDeliveryAsync(string webhookId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends the delivery again, whatever its state: pending, due at <paramref name="at"/>, on a new run of the
+    /// schedule, same id. Null if unknown.</summary>
+    Task<StoredDelivery?> RedeliverAsync(string webhookId, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Redelivers every failed delivery of the webhook created in [<paramref name="from"/>, <paramref name="to"/>); returns how many.</summary>
+    Task<int> RedeliverFailedAsync(string webhookId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Enabled webhooks with pending deliveries. A delivery is due at its next attempt time (plus
+    /// <paramref name="firstAttemptDelay"/> before its first attempt) or when its lease ends, whichever is later.
+    /// </summary>
+    Task<IReadOnlyList<WebhookBacklog>> ListBacklogAsync(TimeSpan firstAttemptDelay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> of the webhook's deliveries that are due at <paramref name="now"/> to
+    /// <paramref name="owner"/> until <paramref name="leaseUntil"/>, earliest due first. Concurrent callers never get
+    /// the same delivery while its lease lasts.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(
+        string webhookId, string owner, DateTimeOffset now, TimeSpan firstAttemptDelay, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records attempts of deliveries leased by <paramref name="owner"/> in one transaction: each attempt is kept;
+    /// the delivery's state changes only while it is still pending and leased by <paramref name="owner"/>; a webhook
+    /// to disable is disabled with the reason given, if enabled.
+    /// </summary>
+    Task RecordAsync(string owner, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken = default);
+
+    /// <summary>Completes when a delivery is added or redelivered in this process, or after <paramref name="timeout"/>.</summary>
+    Task WaitForDeliveriesAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+}

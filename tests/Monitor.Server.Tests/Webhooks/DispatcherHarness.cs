@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Monitor.Core.Rules;
+using Monitor.Grains.Webhooks;
+using Monitor.Storage;
+
+namespace Monitor.Server.Tests.Webhooks;
+
+/// <summary>
+/// A real <see cref="WebhookDispatcher"/> with its sender and SSRF guard over a real store (SQLite in a temporary
+/// directory unless given one), running as it does in the server. Alerts go in through
+/// <see cref="IAlertStore.AppendTransitionsAsync"/>, the point where the live rules store them.
+/// </summary>
+internal sealed class DispatcherHarness : IAsyncDisposable
+{
+    private readonly string? _directory;
+    private readonly bool _ownsStore;
+    private readonly WebhookSender _sender;
+
+    private DispatcherHarness(MonitorStore store, WebhookOptions options, string? directory, bool ownsStore)
+    {
+        Store = store;
+        _directory = directory;
+        _ownsStore = ownsStore;
+        _sender = new WebhookSender(new WebhookAddressGuard(options.AllowPrivateNetworks), options.ParsedTimeout, TimeProvider.System);
+        Dispatcher = new WebhookDispatcher(store.Webhooks, _sender, options, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
+    }
+
+    public MonitorStore Store { get; }
+
+    public WebhookDispatcher Dispatcher { get; }
+
+    public IWebhookStore Webhooks => Store.Webhooks;
+
+    /// <summary>Options for tests: loopback allowed, a fast schedule and poll, unless <paramref name="configure"/> says otherwise.</summary>
+    public static WebhookOptions Options(Action<WebhookOptions>? configure = null)
+    {
+        var options = new WebhookOptions { AllowPrivateNetworks = true, RetrySchedule = "0s,100ms,100ms", Timeout = "5s", PollInterval = "200ms" };
+        configure?.Invoke(options);
+        Assert.Empty(options.Validate());
+        return options;
+    }
+
+    public static async Task<DispatcherHarness> StartAsync(WebhookOptions options, MonitorStore? store = null)
+    {
+        string? directory = store is null ? Directory.CreateTempSubdirectory("monitor-webhooks-").FullName : null;
+        var harness = new DispatcherHarness(store ?? MonitorStore.OpenSqlite(Path.Combine(directory!, "monitor.db")), options, directory, store is null);
+        await harness.Dispatcher.StartAsync(CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>A webhook to <paramref name="url"/> for the alerts of <paramref name="ruleIds"/>.</summary>
+    public Task<Webhook> AddWebhookAsync(string url, params string[] ruleIds) =>
+        Webhooks.CreateAsync(new WebhookRequest(url, null, new WebhookFilter(ruleIds, [], [], WebhookEvents.Default), WebhookSecret.Generate()), DateTimeOffset.UtcNow);
+
+    /// <summary>Stores a new alert of <paramref name="ruleId"/> as firing; returns its id.</summary>
+    public async Task<string> FireAsync(string ruleId, DateTimeOffset? startedAt = null)
+    {
+        var transition = TestAlerts.Firing(ruleId, startedAt ?? DateTimeOffset.UtcNow);
+        await Store.Alerts.AppendTransitionsAsync([transition]);
+        return transition.Alert.Id;
+    }
+
+    public Task<StoredDelivery> WaitForDeliveryAsync(string webhookId, Func<StoredDelivery, bool> done, string because) =>
+        Eventually.GetAsync(
+            async () => (await Webhooks.ListDeliveriesAsync(webhookId, null, 1000)).FirstOrDefault(done),
+            delivery => delivery is not null,
+            TimeSpan.FromSeconds(20),
+            because)!;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Dispatcher.StopAsync(CancellationToken.None);
+        Dispatcher.Dispose();
+        _sender.Dispose();
+        if (_ownsStore)
+        {
+            await Store.DisposeAsync();
+        }
+
+        if (_directory is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
+
+/// <summary>Alerts as the rule engine raises them, for driving the outbox.</summary>
+internal static class TestAlerts
+{
+    public static string NewRuleId() => $"rule-{Guid.NewGuid():N}";
+
+    public static AlertTransition Firing(string ruleId, DateTimeOffset startedAt, string instrument = "COMEX:SI")
+    {
+        string[] instruments = [instrument];
+        var alert = new Alert(
+            AlertId.Create(ruleId, instruments, startedAt), ruleId, $"{ruleId} name", RuleType.Threshold, AlertSeverity.Warning, instruments,
+            AlertState.Firing, null, startedAt, startedAt, null, $"{instrument} above 80", new Dictionary<string, double> { ["value"] = 81 });
+        return new AlertTransition(null, AlertState.Firing, startedAt, alert);
+    }
+}
