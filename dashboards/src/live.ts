@@ -20,6 +20,9 @@ export class Live {
 
   current: LinkState = "connecting";
   private readonly connection: HubConnection;
+  /** Every instrument the board shows; subscribed again after each reconnection. */
+  private readonly wanted = new Set<string>();
+  /** What this connection has subscribed to (groups belong to a connection). */
   private readonly subscribed = new Set<string>();
 
   constructor() {
@@ -30,14 +33,20 @@ export class Live {
     void this.connectLoop(0);
   }
 
-  /** Subscribes to instruments not subscribed yet (the list may grow when an instrument is added). */
+  /** Subscribes to instruments not subscribed yet, now if connected, else on connecting (the list may grow). */
   async watch(ids: string[]): Promise<void> {
-    const fresh = ids.filter((id) => !this.subscribed.has(id));
-    if (fresh.length === 0 || this.connection.state !== HubConnectionState.Connected) {
-      return;
+    ids.forEach((id) => this.wanted.add(id));
+    if (this.connection.state === HubConnectionState.Connected) {
+      await this.subscribeWanted();
     }
-    await this.connection.invoke("SubscribeInstruments", fresh);
-    fresh.forEach((id) => this.subscribed.add(id));
+  }
+
+  private async subscribeWanted(): Promise<void> {
+    const fresh = [...this.wanted].filter((id) => !this.subscribed.has(id));
+    if (fresh.length > 0) {
+      await this.connection.invoke("SubscribeInstruments", fresh);
+      fresh.forEach((id) => this.subscribed.add(id));
+    }
   }
 
   private build(): HubConnection {
@@ -76,8 +85,10 @@ export class Live {
     await this.afterConnect();
   }
 
+  /** Live means subscribed: to every instrument wanted so far and to alerts. */
   private async afterConnect(): Promise<void> {
     try {
+      await this.subscribeWanted();
       await this.connection.invoke("SubscribeAlerts");
     } catch {
       // Connected but not subscribed: start over (onclose reconnects).

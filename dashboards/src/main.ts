@@ -47,9 +47,9 @@ async function main(): Promise<void> {
   };
   window.addEventListener("hashchange", route);
   route();
+  // The first snapshot names the instruments, so the connection is subscribed to all of them once it is live.
+  await syncSnapshots(context);
   live.start();
-  // The snapshot does not wait for the hub: the board shows the market even while the connection is still coming up.
-  void syncSnapshots(context);
 }
 
 let syncing = false;

@@ -129,6 +129,8 @@ export interface RuleStats {
   fired: number;
   resolved: number;
   meanDurationBars: number | null;
+  firesPerDay?: number | null;
+  flapping?: number;
   forwardReturnPct?: Record<string, number | null>;
 }
 

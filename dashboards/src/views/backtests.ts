@@ -116,7 +116,7 @@ function renderReport(id: string, run: Backtest): HTMLElement {
       ? h(
           "table",
           { class: "grid" },
-          h("thead", {}, h("tr", {}, ...["Rule", "Fired", "Resolved", "Mean bars", "Fwd 1d", "Fwd 5d", "Fwd 20d"].map((label) => h("th", { text: label })))),
+          h("thead", {}, h("tr", {}, ...["Rule", "Fired", "Resolved", "Mean bars", "Fires/day", "Flapping", "Fwd 1d", "Fwd 5d", "Fwd 20d"].map((label) => h("th", { text: label })))),
           h(
             "tbody",
             {},
@@ -128,6 +128,8 @@ function renderReport(id: string, run: Backtest): HTMLElement {
                 h("td", { class: "num", text: String(stat.fired) }),
                 h("td", { class: "num", text: String(stat.resolved) }),
                 h("td", { class: "num", text: format.number(stat.meanDurationBars, 1) }),
+                h("td", { class: "num", text: format.number(stat.firesPerDay, 2) }),
+                h("td", { class: "num", text: String(stat.flapping ?? 0) }),
                 ...["1d", "5d", "20d"].map((horizon) => h("td", { class: "num", text: format.percent(stat.forwardReturnPct?.[horizon]) })),
               ),
             ),

@@ -27,11 +27,34 @@ export function rulesPage(context: Context, root: HTMLElement): () => void {
   return () => undefined;
 }
 
+interface RuleStatus {
+  outcome: string;
+  evaluatedAt: string | null;
+  detail: string;
+}
+
+/** What the rule's last evaluation found (GET /api/v1/rules/{id}/status), filled in as each answer arrives. */
+function statusCell(rule: Rule): HTMLElement {
+  const cell = h("td", { class: "rule-status muted", text: "…" });
+  get<RuleStatus>(`/api/v1/rules/${encode(rule.id)}/status`).then(
+    (status) => {
+      cell.className = `rule-status outcome-${status.outcome}`;
+      cell.textContent = status.detail;
+      cell.title = status.evaluatedAt ? `evaluated ${status.evaluatedAt}` : "";
+    },
+    (error) => {
+      cell.className = "rule-status muted";
+      cell.textContent = error instanceof ApiError && error.status === 503 ? "not running yet" : describe(error);
+    },
+  );
+  return cell;
+}
+
 function rulesTable(rules: Rule[], admin: boolean, reload: () => void): HTMLElement {
   return h(
     "table",
     { class: "grid rules" },
-    h("thead", {}, h("tr", {}, ...["Id", "Name", "Type", "Severity", "Interval", "Params", ""].map((label) => h("th", { text: label })))),
+    h("thead", {}, h("tr", {}, ...["Id", "Name", "Type", "Severity", "Interval", "Params", "Last evaluation", ""].map((label) => h("th", { text: label })))),
     h(
       "tbody",
       {},
@@ -45,6 +68,7 @@ function rulesTable(rules: Rule[], admin: boolean, reload: () => void): HTMLElem
           h("td", {}, h("span", { class: `chip severity-${rule.severity ?? "warning"}`, text: rule.severity ?? "warning" })),
           h("td", { text: `${rule.interval ?? "1d"}${rule.evaluate === "tick" ? " (tick)" : ""}` }),
           h("td", { class: "mono small", text: Object.entries(rule.params).map(([key, value]) => `${key}=${String(value)}`).join("  ") }),
+          statusCell(rule),
           h(
             "td",
             { class: "actions" },

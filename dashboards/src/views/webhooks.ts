@@ -6,7 +6,8 @@ import { h, replace } from "../dom";
 import * as format from "../format";
 import type { Delivery, Webhook } from "../types";
 
-const events = ["alert.pending", "alert.firing", "alert.resolved", "alert.acknowledged"];
+const events = ["alert.pending", "alert.firing", "alert.resolved"];
+const redeliverHours = 24;
 
 export function webhooksPage(context: Context, root: HTMLElement): () => void {
   const body = h("div", { class: "page-body" }, h("p", { class: "muted", text: "Loading webhooks…" }));
@@ -85,12 +86,31 @@ function describeFilter(hook: Webhook): string {
 }
 
 function showDeliveries(hook: Webhook, target: HTMLElement): void {
-  replace(target, h("h2", { text: `Deliveries to ${hook.url}` }), h("p", { class: "muted", text: "Loading…" }));
+  const heading = (): HTMLElement =>
+    h(
+      "header",
+      { class: "page-head" },
+      h("h2", { text: `Deliveries to ${hook.url}` }),
+      h("button", {
+        text: `Redeliver every failed one (last ${redeliverHours}h)`,
+        on: {
+          click: () => {
+            const to = new Date();
+            const from = new Date(to.getTime() - redeliverHours * 3_600_000);
+            post(`/api/v1/webhooks/${encode(hook.id)}/deliveries/redeliver-failed`, { from: from.toISOString(), to: to.toISOString() }).then(
+              () => showDeliveries(hook, target),
+              (error) => window.alert(describe(error)),
+            );
+          },
+        },
+      }),
+    );
+  replace(target, heading(), h("p", { class: "muted", text: "Loading…" }));
   get<Delivery[]>(`/api/v1/webhooks/${encode(hook.id)}/deliveries`).then(
     (deliveries) =>
       replace(
         target,
-        h("h2", { text: `Deliveries to ${hook.url}` }),
+        heading(),
         deliveries.length === 0
           ? h("p", { class: "muted", text: "No deliveries yet." })
           : h(
