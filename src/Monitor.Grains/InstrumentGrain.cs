@@ -51,6 +51,12 @@ public sealed class InstrumentGrain(
     /// </summary>
     private static readonly TimeSpan QuoteInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Rule grains are fed at least this often, and at the next quote tick when a bar closed (their rules evaluate
+    /// then); rules on every tick are fed at every quote tick.
+    /// </summary>
+    private static readonly TimeSpan RuleFeedInterval = TimeSpan.FromSeconds(1);
+
     private readonly List<ClosedBar> _closed = [];
     private readonly List<StoredTick> _toStore = [];
     private readonly List<AlertTransition> _transitions = [];
@@ -66,6 +72,7 @@ public sealed class InstrumentGrain(
     private Task _forwarding = Task.CompletedTask;
     private DateTimeOffset _inventoryReceivedThrough;
     private BarInterval? _feedGrid;
+    private long _lastRuleFeed;
     private long _lastIndex;
     private bool _dirty;
     private bool _quoteDue;
@@ -271,11 +278,13 @@ public sealed class InstrumentGrain(
     /// <summary>Sends what was stored since the last feed to the rule grains that read this instrument; one feed in flight at a time.</summary>
     private void FeedRuleGrains()
     {
-        if (_feed.IsEmpty || !_forwarding.IsCompleted)
+        if (_feed.IsEmpty || !_forwarding.IsCompleted
+            || (_feedGrid is not null && !_feed.CrossedBar && clock.GetElapsedTime(_lastRuleFeed) < RuleFeedInterval))
         {
             return;
         }
 
+        _lastRuleFeed = clock.GetTimestamp();
         var (ticks, inventory) = _feed.Take(_id);
         var calls = _tickReaders.Select(rule => rule.FeedAsync(ticks));
         if (inventory.Inventory.Length > 0)

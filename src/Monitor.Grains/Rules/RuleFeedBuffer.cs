@@ -27,12 +27,16 @@ internal sealed class RuleFeedBuffer
 
     public bool IsEmpty => _throughIndex == _afterIndex && _inventory.Count == 0;
 
+    /// <summary>Whether a tick of a new bar came since the last feed: the closes rules evaluate on are due.</summary>
+    public bool CrossedBar { get; private set; }
+
     /// <summary>Starts after the stored tick <paramref name="index"/>; ticks are compressed per bar of <paramref name="grid"/> (null: not at all).</summary>
     public void Reset(long index, BarInterval? grid)
     {
         _grid = grid;
         _ticks.Clear();
         _run.Clear();
+        CrossedBar = false;
         _afterIndex = _throughIndex = index;
     }
 
@@ -62,6 +66,7 @@ internal sealed class RuleFeedBuffer
         if (_run.Count > 0 && bar != _run.Bar)
         {
             _run.MoveTo(this);
+            CrossedBar = true;
         }
 
         _run.Add(bar, tick, index);

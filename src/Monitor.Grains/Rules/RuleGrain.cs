@@ -54,7 +54,7 @@ public sealed class RuleGrain(
     ILogger<RuleGrain> logger) : Grain, IRuleGrain
 {
     private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly List<AlertTransition> _transitions = [];
     private readonly List<(Tick Tick, long Index)> _released = [];
