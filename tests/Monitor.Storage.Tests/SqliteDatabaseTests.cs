@@ -143,6 +143,7 @@ public sealed class SqliteDatabaseTests : IDisposable
             Assert.Equal(TestData.Ticks(1, 3), await upgraded.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
             var rule = AlertStoreBehaviourTests<SqliteStoreFixture>.NewRule();
             Assert.Equal(Core.Rules.RuleChange.Added, (await upgraded.Rules.PutAsync(rule, TestData.T0)).Change);
+            Assert.Empty(await upgraded.Webhooks.ListAsync());
         }
 
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
