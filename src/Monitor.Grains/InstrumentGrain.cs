@@ -366,8 +366,7 @@ public sealed class InstrumentGrain(
                 continue;
             }
 
-            var aggregator = series.Aggregator.State;
-            var before = aggregator.OpenBar?.Bar.Time ?? (aggregator.ClosedThrough > DateTimeOffset.MinValue ? aggregator.ClosedThrough : DateTimeOffset.MaxValue);
+            var before = series.Aggregator.State.ClosedBefore;
             foreach (var bar in await barStore.ReadAsync(_id, series.Interval, DateTimeOffset.MinValue, before, count, cancellationToken))
             {
                 warmUp(_id, series.Interval, bar);

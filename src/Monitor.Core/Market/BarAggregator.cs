@@ -141,4 +141,9 @@ public readonly record struct OpenBarState(Bar Bar, DateTimeOffset OpenTickTime,
 }
 
 /// <summary>Saved state of a <see cref="BarAggregator"/>: the open bar and the start below which ticks are late.</summary>
-public readonly record struct BarAggregatorState(OpenBarState? OpenBar, DateTimeOffset ClosedThrough);
+public readonly record struct BarAggregatorState(OpenBarState? OpenBar, DateTimeOffset ClosedThrough)
+{
+    /// <summary>Bars opening before this have closed (the stored ones a warm-up reads); every stored bar when nothing was seen yet.</summary>
+    public DateTimeOffset ClosedBefore =>
+        OpenBar?.Bar.Time ?? (ClosedThrough > DateTimeOffset.MinValue ? ClosedThrough : DateTimeOffset.MaxValue);
+}

@@ -202,8 +202,7 @@ public sealed class RuleGrain(
         foreach (var input in _inputs.Values)
         {
             int count = _rules!.WarmUpBars(input.Instrument, interval);
-            var aggregator = input.Aggregator.State;
-            var before = aggregator.OpenBar?.Bar.Time ?? (aggregator.ClosedThrough > DateTimeOffset.MinValue ? aggregator.ClosedThrough : DateTimeOffset.MaxValue);
+            var before = input.Aggregator.State.ClosedBefore;
             foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, DateTimeOffset.MinValue, before, count, cancellationToken))
             {
                 _rules.WarmUp(input.Instrument, interval, bar);
