@@ -116,16 +116,17 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
                 int count = 0;
                 try
                 {
+                    using var row = new SqliteColumns.Reader(page);
                     int step;
                     while ((step = raw.sqlite3_step(page)) == raw.SQLITE_ROW)
                     {
                         buffer[count++] = new StoredTick(
-                            raw.sqlite3_column_int64(page, 0),
-                            UnixMicros.ToTime(raw.sqlite3_column_int64(page, 1)),
-                            raw.sqlite3_column_double(page, 2),
-                            raw.sqlite3_column_double(page, 3),
-                            raw.sqlite3_column_int64(page, 4),
-                            raw.sqlite3_column_int64(page, 5) != 0);
+                            row.Int64(0),
+                            UnixMicros.ToTime(row.Int64(1)),
+                            row.Double(2),
+                            row.Double(3),
+                            row.Int64(4),
+                            row.Int64(5) != 0);
                     }
 
                     if (step != raw.SQLITE_DONE)
