@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures `monitor import ticks` into an empty SQLite store, then `monitor backtest` over it (Release build):
 # generates a CSV of N ticks (default 4,000,000: COMEX:SI, COMEX:GC, ETF:SLV and ETF:GLD, four ticks a second,
-# seeded random walks) once, imports it (the command prints ticks/s), and backtests four rules over it. Usage:
+# seeded random walks) once, imports it (the command prints ticks/s), and backtests four rules over it: over the
+# first quarter of the range and over all of it, with the peak resident memory of each (it should not grow with the
+# range). Usage:
 #   tests/Monitor.Benchmarks/import-benchmark.sh [TICKS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,5 +39,8 @@ JSON
 export Monitor__Storage__Provider=sqlite Monitor__Storage__Sqlite__Path="$work/monitor.db"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 $cli import ticks "$work/ticks.csv"
-$cli backtest --rules "$work/rules.json" --out "$work/report.json" 2>/dev/null
+quarter=$(python3 -c "import datetime; print((datetime.datetime(2025, 1, 6) + datetime.timedelta(milliseconds=250 * $ticks // 16)).isoformat() + 'Z')")
+for to in "$quarter" ""; do
+  /usr/bin/time -f "peak resident memory: %M KB" $cli backtest --rules "$work/rules.json" ${to:+--to "$to"} --out "$work/report.json" 2>&1 | grep -v '^backtest: '
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
