@@ -238,7 +238,9 @@ public sealed class RuleGrain(
             await QueueStoredAsync(input, long.MaxValue, cancellationToken);
         }
 
-        await ReleaseAsync(idleAfter: 0);
+        // Not a flush: the instruments' grains may each have stored a different share of the latest ticks, so what one
+        // has stored beyond the others waits for them as live ticks do.
+        await ReleaseAsync(IdleAfterTicks);
     }
 
     /// <summary>Queues the applied ticks stored after what was queued, through <paramref name="throughIndex"/>.</summary>
