@@ -4,43 +4,42 @@ using Npgsql;
 namespace Monitor.Server.Tests;
 
 /// <summary>/health/ready tells a load balancer whether to send traffic: the silo is active and the database answers.</summary>
-public sealed class ReadinessTests : IAsyncLifetime
+public sealed class ReadinessTests
 {
-    private string _database = "";
-
-    public async Task InitializeAsync() => _database = await TestPostgres.CreateDatabaseAsync("monitor_ready");
-
-    public Task DisposeAsync() => TestPostgres.DropDatabaseAsync(_database);
-
     [Fact]
     public async Task DatabaseRefusingConnections_MakesReadyFailUntilItAnswersAgain_WhileLiveStaysUp()
     {
-        await using var server = new MonitorServerFactory(new()
+        string database = await TestPostgres.CreateDatabaseAsync("monitor_ready");
+        try
         {
-            ["Monitor:Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Monitor"] = _database,
-        });
-        var client = server.CreateClient((string?)null);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+            await using var server = new MonitorServerFactory(new()
+            {
+                ["Monitor:Storage:Provider"] = "postgres",
+                ["ConnectionStrings:Monitor"] = database,
+            });
+            var client = server.CreateClient((string?)null);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
-        await SetConnectionsAllowedAsync(false);
-        await Eventually.GetAsync(
-            async () => (await client.GetAsync("/health/ready")).StatusCode,
-            status => status == HttpStatusCode.ServiceUnavailable,
-            because: "ready fails while the database refuses connections");
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+            await SetConnectionsAllowedAsync(database, false);
+            await WaitForAsync(client, "/health/ready", HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
 
-        await SetConnectionsAllowedAsync(true);
-        await Eventually.GetAsync(
-            async () => (await client.GetAsync("/health/ready")).StatusCode,
-            status => status == HttpStatusCode.OK,
-            because: "ready again once the database answers");
+            await SetConnectionsAllowedAsync(database, true);
+            await WaitForAsync(client, "/health/ready", HttpStatusCode.OK);
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(database);
+        }
     }
 
+    private static Task WaitForAsync(HttpClient client, string path, HttpStatusCode expected) =>
+        Eventually.GetAsync(async () => (await client.GetAsync(path)).StatusCode, status => status == expected, because: $"{path} answers {expected}");
+
     /// <summary>Refuses (and ends) or allows again every connection to the test's database, as an outage would.</summary>
-    private async Task SetConnectionsAllowedAsync(bool allowed)
+    private static async Task SetConnectionsAllowedAsync(string database, bool allowed)
     {
-        string name = new NpgsqlConnectionStringBuilder(_database).Database!;
+        string name = new NpgsqlConnectionStringBuilder(database).Database!;
         await using var connection = new NpgsqlConnection(TestPostgres.ServerConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
