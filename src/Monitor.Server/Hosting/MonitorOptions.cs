@@ -93,7 +93,7 @@ public sealed class ClusterOptions
     public string ServiceId { get; set; } = "monitor";
 
     /// <summary>In a Kubernetes pod (with <c>adonet</c>): Orleans' Kubernetes hosting names the silo after the pod, advertises
-    /// the pod's IP and removes the membership entries of pods that are gone.</summary>
+    /// the pod's IP and declares the silo of a deleted pod dead at once, without waiting for missed probes.</summary>
     public bool Kubernetes { get; set; }
 }
 
