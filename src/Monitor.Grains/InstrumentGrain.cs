@@ -60,6 +60,7 @@ public sealed class InstrumentGrain(
     private readonly List<ClosedBar> _closed = [];
     private readonly List<StoredTick> _toStore = [];
     private readonly List<AlertTransition> _transitions = [];
+    private readonly RuleEvaluationTimer _ruleTime = new("instrument");
     private readonly RuleFeedBuffer _feed = new();
     private readonly Dictionary<string, RuleDefinition> _sharedRules = new(StringComparer.Ordinal);
     private InstrumentPipeline _pipeline = null!;
@@ -254,12 +255,14 @@ public sealed class InstrumentGrain(
         var disposition = _pipeline.Apply(tick, _closed);
         if (disposition == TickDisposition.Applied)
         {
+            long started = RuleEvaluationTimer.Start(_rules);
             for (int i = closedBefore; i < _closed.Count; i++)
             {
                 _rules.OnBarClosed(_id, _closed[i], _transitions);
             }
 
             _rules.OnTick(tick, _transitions);
+            _ruleTime.Stop(started, _closed.Count - closedBefore + 1);
         }
 
         return disposition;
@@ -270,8 +273,12 @@ public sealed class InstrumentGrain(
     {
         if (_pipeline.LastTick is { } last && _rules.Rules.Count > 0)
         {
+            long started = RuleEvaluationTimer.Start(_rules);
             _rules.AdvanceTo(last.Time, _transitions);
+            _ruleTime.Stop(started, 0);
         }
+
+        _ruleTime.Record();
     }
 
     /// <summary>Sends what was stored since the last feed to the rule grains that read this instrument; one feed in flight at a time.</summary>

@@ -11,6 +11,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 {
     private readonly IAsyncDisposable _ticks;
     private readonly IAsyncDisposable _database;
+    private readonly Func<CancellationToken, Task> _ping;
     private int _disposed;
 
     private MonitorStore(
@@ -22,7 +23,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         IAlertStore alerts,
         ISilenceStore silences,
         IWebhookStore webhooks,
-        IAsyncDisposable database)
+        IAsyncDisposable database,
+        Func<CancellationToken, Task> ping)
     {
         Provider = provider;
         Ticks = ticks;
@@ -34,6 +36,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Webhooks = webhooks;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
+        _ping = ping;
     }
 
     /// <summary><see cref="StorageOptions.SqliteProvider"/> or <see cref="StorageOptions.PostgresProvider"/>.</summary>
@@ -52,6 +55,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public ISilenceStore Silences { get; }
 
     public IWebhookStore Webhooks { get; }
+
+    /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
 
     /// <summary>Opens the provider <paramref name="options"/> name; for PostgreSQL, applies pending schema scripts first
     /// unless <see cref="StorageOptions.ApplyMigrations"/> is off.</summary>
@@ -91,7 +97,15 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteAlertStore(database, outbox),
             new SqliteSilenceStore(database),
             new SqliteWebhookStore(database, outbox),
-            new AsyncDisposer(database.Dispose));
+            new AsyncDisposer(database.Dispose),
+            _ =>
+            {
+                using var reader = database.OpenReader();
+                using var command = reader.CreateCommand();
+                command.CommandText = "SELECT 1";
+                command.ExecuteScalar();
+                return Task.CompletedTask;
+            });
     }
 
     /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/>.</summary>
@@ -113,7 +127,12 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresAlertStore(database, outbox),
             new PostgresSilenceStore(database),
             new PostgresWebhookStore(database, outbox),
-            database);
+            database,
+            async cancellationToken =>
+            {
+                await using var command = database.DataSource.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            });
     }
 
     public async ValueTask DisposeAsync()

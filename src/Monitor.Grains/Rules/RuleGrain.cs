@@ -62,6 +62,7 @@ public sealed class RuleGrain(
 
     private readonly List<AlertTransition> _transitions = [];
     private readonly List<(Tick Tick, long Index)> _released = [];
+    private readonly RuleEvaluationTimer _ruleTime = new("rule");
     private AlertPublisher _alerts = null!;
     private RuleSet? _rules;
     private RuleDefinition? _definition;
@@ -283,12 +284,18 @@ public sealed class RuleGrain(
         foreach (var (tick, index) in _released)
         {
             var input = _inputs[tick.Instrument];
+            long started;
             if (input.Aggregator.Add(tick, out var bar) == BarUpdate.Closed)
             {
-                _rules.OnBarClosed(input.Instrument, input.Aggregator.Interval, await CompleteAsync(input, bar), _transitions);
+                var closed = await CompleteAsync(input, bar);
+                started = RuleEvaluationTimer.Start(_rules);
+                _rules.OnBarClosed(input.Instrument, input.Aggregator.Interval, closed, _transitions);
+                _ruleTime.Stop(started, 1);
             }
 
+            started = RuleEvaluationTimer.Start(_rules);
             _rules.OnTick(tick, _transitions);
+            _ruleTime.Stop(started, 1);
             input.AppliedIndex = index;
             _lastReleased = tick.Time;
         }
@@ -296,6 +303,7 @@ public sealed class RuleGrain(
         if (_released.Count > 0)
         {
             _dirty = true;
+            long started = RuleEvaluationTimer.Start(_rules);
             if (_merge.Queued == 0 && _lastReleased is { } last)
             {
                 _rules.AdvanceTo(last, _transitions);
@@ -304,6 +312,9 @@ public sealed class RuleGrain(
             {
                 _rules.Flush(_transitions);
             }
+
+            _ruleTime.Stop(started, 0);
+            _ruleTime.Record();
         }
 
         await _alerts.PublishAsync(_transitions);

@@ -28,6 +28,23 @@ public static class MonitorMetrics
     /// <summary>Time a rule grain spends on one feed, recovery included.</summary>
     public static readonly Histogram<double> RuleFeedDuration = Meter.CreateHistogram<double>("monitor.rules.feed.duration", "ms");
 
+    /// <summary>
+    /// Time a grain's rules took over one batch of ticks and bar closes (one ingest call, replay or rule grain release),
+    /// tagged <c>grain</c> = <c>instrument</c> or <c>rule</c>; with <see cref="RuleEvaluations"/> it gives the time per evaluation.
+    /// </summary>
+    public static readonly Histogram<double> RuleEvaluationDuration = Meter.CreateHistogram(
+        "monitor.rules.evaluation.duration",
+        "ms",
+        "Time the rules of a grain took over one batch of ticks and bar closes",
+        tags: null,
+        new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100] });
+
+    /// <summary>Ticks and bar closes fed to rules, tagged like <see cref="RuleEvaluationDuration"/>.</summary>
+    public static readonly Counter<long> RuleEvaluations = Meter.CreateCounter<long>("monitor.rules.evaluations", "{evaluation}");
+
+    /// <summary>SignalR connections open on this silo's hub.</summary>
+    public static readonly UpDownCounter<long> HubClients = Meter.CreateUpDownCounter<long>("monitor.hub.clients", "{connection}");
+
     public static readonly Counter<long> InventoryAccepted = Meter.CreateCounter<long>("monitor.inventory.accepted", "{value}");
 
     /// <summary>Time of one grain call as its caller sees it, tagged with the method.</summary>

@@ -9,21 +9,18 @@ using Microsoft.Extensions.Options;
 namespace Monitor.Server.Hosting;
 
 /// <summary>
-/// API keys from configuration, sent as <c>X-Api-Key</c> or <c>Authorization: Bearer</c>. Keys are compared as
-/// SHA-256 digests in constant time against every configured key, so timing reveals neither a key nor a prefix.
+/// API keys from configuration, sent as <c>X-Api-Key</c> or <c>Authorization: Bearer</c> (or <c>access_token</c> for
+/// the hub); on the Orleans Dashboard's paths, also the session cookie its sign-in page sets for an admin key.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<MonitorOptions> monitorOptions,
+    ApiKeyRing keys,
+    TimeProvider time,
     ProblemDetailsWriter problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-
-    private readonly (string Name, byte[] Digest, string[] Roles)[] _keys = monitorOptions.Value.Auth.ApiKeys
-        .Select(k => (k.Name, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), ExpandRoles(k.Roles)))
-        .ToArray();
 
     public static string? PresentedKey(HttpRequest request)
     {
@@ -43,40 +40,81 @@ public sealed class ApiKeyAuthenticationHandler(
         string? presented = PresentedKey(Request) ?? Request.Query["access_token"];
         if (string.IsNullOrEmpty(presented))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            // A browser on the Orleans Dashboard has no way to send a header: it signed in once and carries a cookie.
+            return Task.FromResult(DashboardHosting.Authenticate(Request, keys, time.GetUtcNow()) is { } session
+                ? Success(session)
+                : AuthenticateResult.NoResult());
         }
 
-        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        int match = -1;
-        for (int i = 0; i < _keys.Length; i++)
-        {
-            // No early exit: every key is compared whatever matched before.
-            if (CryptographicOperations.FixedTimeEquals(digest, _keys[i].Digest))
-            {
-                match = i;
-            }
-        }
-
-        if (match < 0)
-        {
-            return Task.FromResult(AuthenticateResult.Fail("the API key is not valid"));
-        }
-
-        var (name, _, roles) = _keys[match];
-        var claims = roles.Select(r => new Claim(ClaimTypes.Role, r)).Append(new Claim(ClaimTypes.Name, name));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return Task.FromResult(keys.Find(presented) is { } key
+            ? Success(key)
+            : AuthenticateResult.Fail("the API key is not valid"));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (DashboardHosting.IsBrowserPage(Request))
+        {
+            Response.Redirect(DashboardHosting.LoginPath);
+            return Task.CompletedTask;
+        }
+
+        return problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             PresentedKey(Request) is null
                 ? "This route needs an API key: send it as 'X-Api-Key: <key>' or 'Authorization: Bearer <key>'."
                 : "The API key is not valid.");
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"The API key '{Context.User.Identity?.Name}' lacks the role this route needs.");
+
+    private static AuthenticateResult Success(ApiKey key) =>
+        AuthenticateResult.Success(new AuthenticationTicket(key.ToPrincipal(SchemeName), SchemeName));
+}
+
+/// <summary>A configured API key: its name, its SHA-256 digest and its roles with the ones they imply.</summary>
+public sealed record ApiKey(string Name, byte[] Digest, IReadOnlyList<string> Roles)
+{
+    public bool IsAdmin => Roles.Contains(Monitor.Server.Hosting.Roles.Admin);
+
+    public ClaimsPrincipal ToPrincipal(string scheme)
+    {
+        var claims = Roles.Select(r => new Claim(ClaimTypes.Role, r)).Append(new Claim(ClaimTypes.Name, Name));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+    }
+}
+
+/// <summary>
+/// The configured API keys. A presented key is compared as a SHA-256 digest in constant time against every
+/// configured key, so timing reveals neither a key nor a prefix.
+/// </summary>
+public sealed class ApiKeyRing(IOptions<MonitorOptions> options)
+{
+    private readonly ApiKey[] _keys = options.Value.Auth.ApiKeys
+        .Select(k => new ApiKey(k.Name, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), ExpandRoles(k.Roles)))
+        .ToArray();
+
+    public ApiKey? Find(string presented)
+    {
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        return FindFirst(key => CryptographicOperations.FixedTimeEquals(digest, key.Digest));
+    }
+
+    /// <summary>The key whose check passes, every key checked whatever matched before (no early exit).</summary>
+    public ApiKey? FindFirst(Func<ApiKey, bool> check)
+    {
+        ApiKey? match = null;
+        foreach (var key in _keys)
+        {
+            if (check(key))
+            {
+                match ??= key;
+            }
+        }
+
+        return match;
+    }
 
     private static string[] ExpandRoles(IEnumerable<string> roles) =>
         roles.Contains(Roles.Admin) ? [Roles.Read, Roles.Ingest, Roles.Admin]
@@ -92,6 +130,7 @@ public static class Policies
 
     public static IServiceCollection AddMonitorAuth(this IServiceCollection services, AuthOptions auth)
     {
+        services.AddSingleton<ApiKeyRing>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -8,6 +8,7 @@ using Monitor.Server.Api;
 using Monitor.Server.Live;
 using Monitor.Storage;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -42,9 +43,9 @@ public static class MonitorHosting
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR();
-        builder.Services.AddMonitorTelemetry(builder.Configuration);
+        builder.Services.AddMonitorTelemetry(builder.Configuration, options.Cluster);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.Services.AddSingleton(options.Backtests);
@@ -83,6 +84,11 @@ public static class MonitorHosting
         app.MapBacktestsApi();
         app.MapWebhooksApi();
         app.MapSessionApi();
+        if (app.Services.GetRequiredService<IOptions<MonitorOptions>>().Value.Dashboard.Enabled)
+        {
+            app.MapMonitorDashboard();
+        }
+
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         return app;
     }
@@ -102,11 +108,25 @@ public static class MonitorHosting
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
-            silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+            if (cluster.Kubernetes)
+            {
+                // Kubernetes hosting advertises the pod's IP and listens on every address.
+                silo.Configure<EndpointOptions>(o => (o.SiloPort, o.GatewayPort) = (cluster.SiloPort, cluster.GatewayPort));
+                silo.UseKubernetesHosting();
+            }
+            else
+            {
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+            }
         }
         else
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        if (options.Dashboard.Enabled)
+        {
+            silo.AddDashboard();
         }
 
         if (options.Storage.Provider == "postgres")

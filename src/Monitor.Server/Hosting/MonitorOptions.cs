@@ -22,6 +22,8 @@ public sealed class MonitorOptions : IValidatableObject
 
     public WebhookOptions Webhooks { get; set; } = new();
 
+    public DashboardHostingOptions Dashboard { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Storage.Provider is not (StorageOptions.SqliteProvider or StorageOptions.PostgresProvider))
@@ -32,6 +34,11 @@ public sealed class MonitorOptions : IValidatableObject
         if (Cluster.Mode is not ("localhost" or "adonet"))
         {
             yield return new ValidationResult($"Monitor:Cluster:Mode is '{Cluster.Mode}'; use localhost or adonet");
+        }
+
+        if (Cluster.Kubernetes && Cluster.Mode != "adonet")
+        {
+            yield return new ValidationResult("Monitor:Cluster:Kubernetes=true needs Monitor:Cluster:Mode=adonet (membership stays in PostgreSQL)");
         }
 
         if (Cluster.Mode == "adonet" && Storage.Provider != "postgres")
@@ -84,6 +91,16 @@ public sealed class ClusterOptions
     public string ClusterId { get; set; } = "monitor";
 
     public string ServiceId { get; set; } = "monitor";
+
+    /// <summary>In a Kubernetes pod (with <c>adonet</c>): Orleans' Kubernetes hosting names the silo after the pod, advertises
+    /// the pod's IP and declares the silo of a deleted pod dead at once, without waiting for missed probes.</summary>
+    public bool Kubernetes { get; set; }
+}
+
+public sealed class DashboardHostingOptions
+{
+    /// <summary>The Orleans Dashboard at <c>/dashboard</c> (admin role). It profiles every grain call, at a small cost.</summary>
+    public bool Enabled { get; set; } = true;
 }
 
 public sealed class DemoFeedOptions

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Monitor.Core.Market;
+using Monitor.Grains.Telemetry;
 
 namespace Monitor.Server.Live;
 
@@ -15,6 +16,18 @@ public sealed class MarketHub(InstrumentCatalog catalog) : Hub
     private const int MaxIdsPerCall = 1000;
 
     public static string InstrumentGroup(string instrument) => "instrument:" + instrument;
+
+    public override Task OnConnectedAsync()
+    {
+        MonitorMetrics.HubClients.Add(1);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        MonitorMetrics.HubClients.Add(-1);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public async Task SubscribeInstruments(string[] ids)
     {

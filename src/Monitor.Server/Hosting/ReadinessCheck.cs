@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitor.Storage;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>
+/// <c>/health/ready</c>: this silo is an active member of the cluster and the database answers. A load balancer sends
+/// traffic only then: not while the silo joins, not once it starts shutting down, not while the database is gone.
+/// </summary>
+public sealed class ReadinessCheck(ISiloStatusOracle silo, MonitorStore store) : IHealthCheck
+{
+    public const string Name = "ready";
+
+    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (silo.CurrentStatus != SiloStatus.Active)
+        {
+            return HealthCheckResult.Unhealthy($"the silo is {silo.CurrentStatus}, not Active");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DatabaseTimeout);
+        try
+        {
+            await store.PingAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"the {store.Provider} database does not answer: {e.Message}");
+        }
+
+        return HealthCheckResult.Healthy();
+    }
+}
