@@ -51,7 +51,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks(options.Webhooks);
         builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
-        builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
+        builder.UseOrleans(silo => ConfigureSilo(silo, options, section, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
@@ -83,13 +83,18 @@ public static class MonitorHosting
         app.MapBacktestsApi();
         app.MapWebhooksApi();
         app.MapSessionApi();
+        app.MapClusterApi();
         app.MapHub<MarketHub>(MarketHub.Path).RequireAuthorization(Policies.Read);
         return app;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, string? postgres)
+    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, IConfigurationSection section, string? postgres)
     {
         var cluster = options.Cluster;
+
+        // Orleans' own membership timing (ProbeTimeout, NumMissedProbesLimit, ...), its defaults unless set: tests
+        // and small clusters declare a killed silo dead in about a second instead of several.
+        silo.Services.Configure<ClusterMembershipOptions>(section.GetSection("Cluster:Membership"));
         if (cluster.Mode == "adonet")
         {
             silo.UseAdoNetClustering(o =>
