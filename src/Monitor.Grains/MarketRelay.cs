@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using Monitor.Core.Market;
 
 namespace Monitor.Grains;
@@ -101,7 +102,11 @@ public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirec
     }
 }
 
-/// <summary>A grain's cached view of the relays, refreshed every couple of seconds.</summary>
+/// <summary>
+/// A grain's cached view of the relays, refreshed every couple of seconds. Pushes are best effort: while the
+/// directory cannot answer (its silo died and it is moving) or knows no relay yet, the grain keeps pushing to the
+/// relays it knew and asks again at the next push, and a push never fails the call that made it.
+/// </summary>
 public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
@@ -113,8 +118,19 @@ public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
     {
         if (clock.GetUtcNow() - _refreshedAt > Refresh)
         {
-            _relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
-            _refreshedAt = clock.GetUtcNow();
+            try
+            {
+                var relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
+                if (relays.Length > 0)
+                {
+                    _relays = relays;
+                    _refreshedAt = clock.GetUtcNow();
+                }
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // Asked again at the next push; the silos register with the directory's new activation at once.
+            }
         }
 
         foreach (var relay in _relays)

@@ -27,7 +27,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
 
         var killedAt = DateTimeOffset.UtcNow;
         await cluster.KillAsync(1);
-        var firstQuotes = await listener.WaitForEveryInstrumentAsync(instruments, killedAt, Recovery, "quotes of every instrument on A after B died");
+        // A grain from B pushes again once it is active on A; a new activation's push seq starts at its activation time (ms x 1000).
+        long reactivated = killedAt.ToUnixTimeMilliseconds() * 1000;
+        var firstQuotes = await listener.WaitForEveryInstrumentAsync(
+            instruments, q => q.At > killedAt && (onA.Contains(q.Instrument) || q.Seq >= reactivated), Recovery, "quotes of every instrument on A after B died");
         await feed.WaitForRulePhasesAsync(4, Recovery, "the rule firing and resolving after the kill");
         await feed.StopAsync();
 

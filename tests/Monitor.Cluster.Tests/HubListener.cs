@@ -39,10 +39,11 @@ internal sealed class HubListener : IAsyncDisposable
         return listener;
     }
 
-    /// <summary>Each instrument's first quote received after <paramref name="after"/>, once every instrument has one.</summary>
-    public Task<Dictionary<string, ReceivedQuote>> WaitForEveryInstrumentAsync(IReadOnlyList<string> instruments, DateTimeOffset after, TimeSpan timeout, string because) =>
+    /// <summary>Each instrument's first quote that <paramref name="counts"/>, once every instrument has one.</summary>
+    public Task<Dictionary<string, ReceivedQuote>> WaitForEveryInstrumentAsync(
+        IReadOnlyList<string> instruments, Func<ReceivedQuote, bool> counts, TimeSpan timeout, string because) =>
         Eventually.GetAsync(
-            () => Task.FromResult(Quotes.Where(q => q.At > after).GroupBy(q => q.Instrument).ToDictionary(g => g.Key, g => g.First())),
+            () => Task.FromResult(Quotes.Where(counts).GroupBy(q => q.Instrument).ToDictionary(g => g.Key, g => g.First())),
             first => instruments.All(first.ContainsKey),
             timeout,
             because);
