@@ -94,22 +94,25 @@ status() {
   done <"$state/silos"
   if [ -n "$any" ]; then
     echo "membership and instruments, as $any sees them:"
-    curl -fsS --max-time 10 "$any/api/v1/cluster" | python3 -c '
+    curl -fsS --max-time 10 "$any/api/v1/cluster" | python3 -c "$(cat <<'PY'
 import json, sys
-for s in json.load(sys.stdin)["silos"]:
-    print(f"  {s[\"address\"]}  {s[\"status\"]}  {len(s[\"instruments\"])} instruments: {\" \".join(s[\"instruments\"])}")'
+for silo in json.load(sys.stdin)["silos"]:
+    print("  %s  %s  %d instruments: %s" % (silo["address"], silo["status"], len(silo["instruments"]), " ".join(silo["instruments"])))
+PY
+)"
   fi
 }
 
 stop() {
   if [ -s "$state/silos" ]; then
+    # All at once: each drains its requests and leaves the cluster in parallel.
+    while read -r pid _; do
+      if alive "$pid"; then kill -TERM "$pid"; fi
+    done <"$state/silos"
     while read -r pid url _; do
-      if alive "$pid"; then
-        kill -TERM "$pid"
-        for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.5; done
-        alive "$pid" && kill -KILL "$pid"
-        echo "stopped $pid ($url)"
-      fi
+      for _ in $(seq 1 60); do alive "$pid" || break; sleep 0.5; done
+      if alive "$pid"; then kill -KILL "$pid"; fi
+      echo "stopped $pid ($url)"
     done <"$state/silos"
     rm -f "$state/silos"
   fi

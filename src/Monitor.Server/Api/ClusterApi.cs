@@ -30,6 +30,6 @@ public static class ClusterApi
         return TypedResults.Ok(new ClusterView([.. hosts
             .OrderBy(h => h.Key.ToString(), StringComparer.Ordinal)
             .Select(h => new SiloView(
-                h.Key.ToString(), h.Value.ToString().ToLowerInvariant(), h.Key.Equals(local.SiloAddress), [.. instruments[h.Key].Order(StringComparer.Ordinal)]))]));
+                h.Key.ToParsableString(), h.Value.ToString().ToLowerInvariant(), h.Key.Equals(local.SiloAddress), [.. instruments[h.Key].Order(StringComparer.Ordinal)]))]));
     }
 }
