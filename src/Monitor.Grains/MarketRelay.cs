@@ -103,9 +103,10 @@ public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirec
 }
 
 /// <summary>
-/// A grain's cached view of the relays, refreshed every couple of seconds. Pushes are best effort: while the
-/// directory cannot answer (its silo died and it is moving) or knows no relay yet, the grain keeps pushing to the
-/// relays it knew and asks again at the next push, and a push never fails the call that made it.
+/// A grain's cached view of the relays. Pushes are best effort and never hold the grain up: the list is refreshed
+/// in the background every couple of seconds while pushes go to the relays known, and only a fresh list (a new
+/// activation, or none known yet) is waited for. While the directory cannot answer (its silo died and it is moving)
+/// the relays known before are kept.
 /// </summary>
 public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
 {
@@ -113,30 +114,41 @@ public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
 
     private IMarketRelay[] _relays = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+    private Task _refreshing = Task.CompletedTask;
 
     public async Task SendAsync(Func<IMarketRelay, Task> send)
     {
-        if (clock.GetUtcNow() - _refreshedAt > Refresh)
+        if (_refreshing.IsCompleted && clock.GetUtcNow() - _refreshedAt > Refresh)
         {
-            try
-            {
-                var relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
-                if (relays.Length > 0)
-                {
-                    _relays = relays;
-                    _refreshedAt = clock.GetUtcNow();
-                }
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // Asked again at the next push; the silos register with the directory's new activation at once.
-            }
+            _refreshing = RefreshAsync();
+        }
+
+        if (_relays.Length == 0)
+        {
+            await _refreshing;
         }
 
         foreach (var relay in _relays)
         {
             // One-way calls: a dead silo's relay costs nothing but a dropped message.
             _ = send(relay);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            var relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
+            if (relays.Length > 0)
+            {
+                _relays = relays;
+                _refreshedAt = clock.GetUtcNow();
+            }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // Asked again at the next push; the silos register with the directory's new activation at once.
         }
     }
 }

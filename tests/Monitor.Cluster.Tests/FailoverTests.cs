@@ -25,10 +25,11 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var feed = new SteadyFeed(instruments, onB[0], _ => ingest);
         await feed.WaitForRulePhasesAsync(3, Recovery, "the rule firing before the kill");
 
-        var killedAt = DateTimeOffset.UtcNow;
+        // Recovery counts from B's death (its process has exited). A grain from B pushes again once it is active on A:
+        // a new activation, whose push seq starts at its activation time in ms x 1000.
+        long reactivated = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         await cluster.KillAsync(1);
-        // A grain from B pushes again once it is active on A; a new activation's push seq starts at its activation time (ms x 1000).
-        long reactivated = killedAt.ToUnixTimeMilliseconds() * 1000;
+        var killedAt = DateTimeOffset.UtcNow;
         var firstQuotes = await listener.WaitForEveryInstrumentAsync(
             instruments, q => q.At > killedAt && (onA.Contains(q.Instrument) || q.Seq >= reactivated), Recovery, "quotes of every instrument on A after B died");
         await feed.WaitForRulePhasesAsync(4, Recovery, "the rule firing and resolving after the kill");
