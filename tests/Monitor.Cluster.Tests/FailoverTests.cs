@@ -54,11 +54,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
     {
         await using var cluster = await SiloCluster.StartAsync(2);
         var (onA, onB) = await GrainPlacement.PlaceAsync(cluster[0], cluster[1], PerSilo);
+        string[] instruments = [.. onA, .. onB];
         await FeedChecks.CreateRuleAsync(cluster[0].CreateClient(TestApiKeys.Admin), onA[0]);
 
-        // A feed that sends to the silo it used last and moves to the other when that one does not answer.
+        // Each tick goes to A first, and to B when A does not answer (then A again, and so on).
         HttpClient[] clients = [cluster[0].CreateClient(TestApiKeys.Ingest), cluster[1].CreateClient(TestApiKeys.Ingest)];
-        await using var feed = new SteadyFeed([.. onA, .. onB], onA[0], attempt => clients[attempt % 2]);
+        await using var feed = new SteadyFeed(instruments, onA[0], attempt => clients[attempt % 2]);
         await feed.WaitForRulePhasesAsync(3, Recovery, "the rule firing before the restarts");
 
         for (int silo = 0; silo < 2; silo++)
@@ -67,6 +68,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
             clients[silo] = cluster[silo].CreateClient(TestApiKeys.Ingest);
             await feed.WaitForAcksAsync(DateTimeOffset.UtcNow, Recovery, $"ingest after silo {silo} restarted");
             await feed.WaitForRulePhasesAsync(2, Recovery, $"the rule firing or resolving after silo {silo} restarted");
+        }
+
+        for (int silo = 0; silo < 2; silo++)
+        {
+            await using var listener = await HubListener.StartAsync(cluster[silo], instruments);
+            await listener.WaitForEveryInstrumentAsync(instruments, _ => true, Recovery, $"quotes of every instrument on restarted silo {silo}");
         }
 
         await feed.StopAsync();
