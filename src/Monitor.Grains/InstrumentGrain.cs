@@ -183,15 +183,14 @@ public sealed class InstrumentGrain(
         foreach (var value in batch.Values)
         {
             _rules.OnInventory(value, _transitions);
-            if (_inventoryReaders.Length + _tickReaders.Length > 0)
-            {
-                _feed.Inventory(value);
-            }
         }
 
         _inventoryReceivedThrough = batch.ReceivedAt;
         _dirty = true;
         await _alerts.PublishAsync(_transitions);
+
+        // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
+        await Task.WhenAll(_inventoryReaders.Select(rule => rule.FeedInventoryAsync(batch)));
         foreach (var value in batch.Values)
         {
             var message = new InventoryMessage(
@@ -285,14 +284,8 @@ public sealed class InstrumentGrain(
         }
 
         _lastRuleFeed = clock.GetTimestamp();
-        var (ticks, inventory) = _feed.Take(_id);
-        var calls = _tickReaders.Select(rule => rule.FeedAsync(ticks));
-        if (inventory.Inventory.Length > 0)
-        {
-            calls = calls.Concat(_inventoryReaders.Select(rule => rule.FeedAsync(inventory)));
-        }
-
-        _forwarding = SendAsync([.. calls]);
+        var ticks = _feed.Take(_id);
+        _forwarding = SendAsync([.. _tickReaders.Select(rule => rule.FeedAsync(ticks))]);
 
         async Task SendAsync(Task[] sends)
         {
@@ -341,7 +334,7 @@ public sealed class InstrumentGrain(
         bool hadReaders = _tickReaders.Length > 0;
         var tickReaders = shared.Where(d => d.ReadsTicksOf(_id)).ToList();
         _tickReaders = [.. tickReaders.Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
-        _inventoryReaders = [.. shared.Where(d => !d.ReadsTicksOf(_id) && d.ReadsInventoryOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
+        _inventoryReaders = [.. shared.Where(d => d.ReadsInventoryOf(_id)).Select(d => GrainFactory.GetGrain<IRuleGrain>(d.Id))];
 
         // Rules that evaluate on bar closes are fed the ticks that shape each bar; rules on every tick get every tick.
         _feedGrid = tickReaders.Exists(d => d.Evaluate == EvaluationMode.Tick) ? null : _pipeline.Series[0].Interval;
@@ -467,20 +460,9 @@ public sealed class InstrumentGrain(
     /// <summary>Feeds the rules the inventory received after the saved state was written (lost with the silo otherwise).</summary>
     private async Task ReplayInventoryAsync(DateTimeOffset receivedAfter, CancellationToken cancellationToken)
     {
-        _inventoryReceivedThrough = receivedAfter;
-        if (!_rules.Rules.Any(r => r.Definition.ReadsInventoryOf(_id)))
-        {
-            return;
-        }
-
-        await foreach (var stored in inventoryStore.ReadPublishedAsync(_id, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, cancellationToken))
-        {
-            if (stored.ReceivedAt > receivedAfter)
-            {
-                _rules.OnInventory(stored.Value, _transitions);
-                _inventoryReceivedThrough = stored.ReceivedAt > _inventoryReceivedThrough ? stored.ReceivedAt : _inventoryReceivedThrough;
-            }
-        }
+        _inventoryReceivedThrough = _rules.Rules.Any(r => r.Definition.ReadsInventoryOf(_id))
+            ? await InventoryReplay.FeedAsync(inventoryStore, _id, receivedAfter, _rules, _transitions, cancellationToken)
+            : receivedAfter;
     }
 
     private async Task StoreClosedBarsAsync(CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ internal sealed class WebhookOutbox(TimeProvider clock)
         {
             w.WriteStartObject();
             w.WriteString("type", eventType);
-            w.WriteString("timestamp", AlertJson.FormatTime(transition.At));
+            w.WriteString("timestamp", transition.At.ToUniversalTime());
             w.WriteStartObject("data");
             w.WriteStartObject("alert");
             AlertJson.WriteFields(w, transition.Alert);

@@ -70,7 +70,7 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Equal(0, exit);
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output.FullName));
         Assert.Equal(2 * 10 * 8, report.RootElement.GetProperty("stats").GetProperty("ticks").GetInt64());
-        Assert.Equal("2026-01-11T00:00:00.0000000Z", report.RootElement.GetProperty("parameters").GetProperty("from").GetString());
+        Assert.Equal("2026-01-11T00:00:00+00:00", report.RootElement.GetProperty("parameters").GetProperty("from").GetString());
     }
 
     [Fact]

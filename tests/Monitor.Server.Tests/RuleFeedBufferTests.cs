@@ -34,11 +34,11 @@ public sealed class RuleFeedBufferTests
 
             if (random.NextDouble() < 0.01)
             {
-                fed.Add(buffer.Take(Silver).Ticks);
+                fed.Add(buffer.Take(Silver));
             }
         }
 
-        fed.Add(buffer.Take(Silver).Ticks);
+        fed.Add(buffer.Take(Silver));
 
         Assert.Equal(0, fed[0].AfterIndex);
         Assert.Equal(5_000, fed[^1].ThroughIndex);
@@ -60,7 +60,7 @@ public sealed class RuleFeedBufferTests
             buffer.Stored(new Tick(Silver, Start.AddSeconds(i), 30 + i, 1), 11 + i, applied: true);
         }
 
-        var feed = buffer.Take(Silver).Ticks;
+        var feed = buffer.Take(Silver);
         Assert.Equal(100, feed.Ticks.Length);
         Assert.Equal(Enumerable.Range(11, 100).Select(i => (long)i), feed.Indexes);
     }

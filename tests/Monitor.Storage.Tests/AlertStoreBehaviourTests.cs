@@ -179,7 +179,7 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
-    public async Task Get_StoredAlert_ViewRoundTripsExactly()
+    public async Task Get_StoredAlert_ViewRoundTripsExactlyButNonFiniteValues()
     {
         string ruleId = NewRuleId();
         var alert = NewAlert(ruleId, [NewInstrument().Value, NewInstrument().Value], T0.AddTicks(1_234_560), AlertState.Firing) with
@@ -193,8 +193,9 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
 
         var stored = await Alerts.GetAsync(alert.Id);
 
+        // A value that is not a finite number is left out, as every view of an alert leaves it out.
         Assert.NotNull(stored);
-        AssertSameAlert(alert, stored.Alert);
+        AssertSameAlert(alert with { Values = alert.Values.Where(v => double.IsFinite(v.Value)).ToDictionary() }, stored.Alert);
         Assert.Null(stored.Acknowledgement);
         Assert.False(stored.Silenced);
         Assert.Null(await Alerts.GetAsync("0123456789abcdef0123456789abcdef"));

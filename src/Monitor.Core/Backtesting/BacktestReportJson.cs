@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Monitor.Core.Rules;
@@ -74,8 +73,8 @@ public static class BacktestReportJson
     private static void WriteParameters(Utf8JsonWriter writer, IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to)
     {
         writer.WriteStartObject("parameters");
-        WriteTime(writer, "from", from);
-        WriteTime(writer, "to", to);
+        AlertJson.WriteTime(writer, "from", from);
+        AlertJson.WriteTime(writer, "to", to);
         writer.WriteStartArray("rules");
         foreach (var rule in rules)
         {
@@ -98,8 +97,8 @@ public static class BacktestReportJson
         writer.WriteNumber("bars", counts.Bars);
         writer.WriteNumber("transitions", counts.Transitions);
         writer.WriteNumber("instruments", counts.Instruments);
-        WriteTime(writer, "firstEvent", counts.FirstEvent);
-        WriteTime(writer, "lastEvent", counts.LastEvent);
+        AlertJson.WriteTime(writer, "firstEvent", counts.FirstEvent);
+        AlertJson.WriteTime(writer, "lastEvent", counts.LastEvent);
         writer.WriteEndObject();
     }
 
@@ -127,18 +126,6 @@ public static class BacktestReportJson
         if (value is { } number && double.IsFinite(number))
         {
             writer.WriteNumber(name, Math.Round(number, 6));
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
-    private static void WriteTime(Utf8JsonWriter writer, string name, DateTimeOffset? time)
-    {
-        if (time is { } value)
-        {
-            writer.WriteString(name, value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture));
         }
         else
         {

@@ -5,13 +5,12 @@ namespace Monitor.Core.Rules;
 
 /// <summary>
 /// The JSON of an <see cref="Alert"/>: the fields of CONTRACT.md section 5's alert view that the rule engine owns
-/// (stores and backtest reports write the same text). Times are written in UTC with all seven decimals; a non-finite
-/// value (which JSON cannot hold as a number) is written as a string.
+/// (stores, backtest reports and webhooks write the same text). Times are written in UTC as System.Text.Json writes a
+/// <see cref="DateTimeOffset"/>, so the alert reads the same wherever the service shows it (the HTTP API and the hub
+/// serialize their views with System.Text.Json). A value that is not a finite number is left out, as the views do.
 /// </summary>
 public static class AlertJson
 {
-    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
-
     public static void Write(Utf8JsonWriter writer, Alert alert)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -39,7 +38,7 @@ public static class AlertJson
         writer.WriteEndArray();
         writer.WriteString("state", alert.State.ToText());
         writer.WriteString("direction", alert.Direction);
-        writer.WriteString("startedAt", FormatTime(alert.StartedAt));
+        WriteTime(writer, "startedAt", alert.StartedAt);
         WriteTime(writer, "firedAt", alert.FiredAt);
         WriteTime(writer, "resolvedAt", alert.ResolvedAt);
         writer.WriteString("message", alert.Message);
@@ -49,10 +48,6 @@ public static class AlertJson
             if (double.IsFinite(value))
             {
                 writer.WriteNumber(name, value);
-            }
-            else
-            {
-                writer.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
             }
         }
 
@@ -65,6 +60,7 @@ public static class AlertJson
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var property in root.GetProperty("values").EnumerateObject())
         {
+            // Texts stored before non-finite values were left out hold them as strings.
             values[property.Name] = property.Value.ValueKind == JsonValueKind.String
                 ? double.Parse(property.Value.GetString()!, CultureInfo.InvariantCulture)
                 : property.Value.GetDouble();
@@ -96,7 +92,7 @@ public static class AlertJson
     {
         if (time is { } value)
         {
-            writer.WriteString(name, FormatTime(value));
+            writer.WriteString(name, value.ToUniversalTime());
         }
         else
         {
@@ -104,10 +100,8 @@ public static class AlertJson
         }
     }
 
-    public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
     private static DateTimeOffset? ReadTime(JsonElement element) =>
         element.ValueKind == JsonValueKind.Null
             ? null
-            : DateTimeOffset.ParseExact(element.GetString()!, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+            : element.GetDateTimeOffset().ToUniversalTime();
 }

@@ -13,6 +13,13 @@ public interface IRuleGrain : IGrainWithStringKey
     [Alias("Feed")]
     Task FeedAsync(RuleFeed feed);
 
+    /// <summary>
+    /// Inventory values one instrument's grain stored, sent before it acknowledges them: a value reaches the rule before
+    /// any tick the client sends after it, so the rule sees it from its publishedAt on, as a backtest does.
+    /// </summary>
+    [Alias("FeedInventory")]
+    Task FeedInventoryAsync(InventoryBatch batch);
+
     /// <summary>Reads the rule's definition again from the store (it was created, changed or deleted).</summary>
     [Alias("Sync")]
     Task SyncAsync();
@@ -51,11 +58,10 @@ public sealed record RuleStatusView(
 }
 
 /// <summary>
-/// An instrument's new data for the rules that read it: the ticks it stored with indices after
+/// An instrument's new ticks for the rules that read them: the ticks it stored with indices after
 /// <see cref="AfterIndex"/> through <see cref="ThroughIndex"/>, of which <see cref="Ticks"/> (with their
-/// <see cref="Indexes"/>) were applied (late ones were not), and inventory values it received. A rule grain that finds
-/// <see cref="AfterIndex"/> beyond what it has seen reads the gap from the tick store, so a lost feed loses nothing.
-/// With no ticks covered both indices are 0.
+/// <see cref="Indexes"/>) were applied (late ones were not). A rule grain that finds <see cref="AfterIndex"/> beyond
+/// what it has seen reads the gap from the tick store, so a lost feed loses nothing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Monitor.RuleFeed")]
 public sealed record RuleFeed(
@@ -63,5 +69,4 @@ public sealed record RuleFeed(
     [property: Id(1)] long AfterIndex,
     [property: Id(2)] long ThroughIndex,
     [property: Id(3)] Tick[] Ticks,
-    [property: Id(4)] long[] Indexes,
-    [property: Id(5)] InventoryValue[] Inventory);
+    [property: Id(4)] long[] Indexes);

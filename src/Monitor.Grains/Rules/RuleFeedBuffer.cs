@@ -19,13 +19,12 @@ internal sealed class RuleFeedBuffer
     private const int MaxTicks = 200_000;
 
     private readonly List<(Tick Tick, long Index)> _ticks = [];
-    private readonly List<InventoryValue> _inventory = [];
     private readonly BarRun _run = new();
     private BarInterval? _grid;
     private long _afterIndex;
     private long _throughIndex;
 
-    public bool IsEmpty => _throughIndex == _afterIndex && _inventory.Count == 0;
+    public bool IsEmpty => _throughIndex == _afterIndex;
 
     /// <summary>Whether a tick of a new bar came since the last feed: the closes rules evaluate on are due.</summary>
     public bool CrossedBar { get; private set; }
@@ -72,17 +71,13 @@ internal sealed class RuleFeedBuffer
         _run.Add(bar, tick, index);
     }
 
-    public void Inventory(in InventoryValue value) => _inventory.Add(value);
-
-    /// <summary>Takes everything as one feed for the rules that read ticks, and its inventory alone for those that read only series.</summary>
-    public (RuleFeed Ticks, RuleFeed Inventory) Take(InstrumentId instrument)
+    /// <summary>Takes everything as one feed.</summary>
+    public RuleFeed Take(InstrumentId instrument)
     {
         _run.MoveTo(this);
-        InventoryValue[] inventory = [.. _inventory];
-        var ticks = new RuleFeed(instrument, _afterIndex, _throughIndex, [.. _ticks.Select(t => t.Tick)], [.. _ticks.Select(t => t.Index)], inventory);
-        _inventory.Clear();
+        var feed = new RuleFeed(instrument, _afterIndex, _throughIndex, [.. _ticks.Select(t => t.Tick)], [.. _ticks.Select(t => t.Index)]);
         Reset(_throughIndex, _grid);
-        return (ticks, new RuleFeed(instrument, 0, 0, [], [], inventory));
+        return feed;
     }
 
     private void Add(in Tick tick, long index)

@@ -19,6 +19,9 @@ public sealed class RuleGrainState
     [Id(1)] public string? Interval { get; set; }
 
     [Id(2)] public List<RuleInputProgress> Inputs { get; set; } = [];
+
+    /// <summary>When the last inventory value the saved rule has seen was received; later ones are fed again on activation.</summary>
+    [Id(3)] public DateTimeOffset InventoryReceivedThrough { get; set; }
 }
 
 /// <summary>One instrument's progress: the last stored tick index applied, and the rule-interval bar being built.</summary>
@@ -48,6 +51,7 @@ public sealed class RuleGrain(
     IRuleStore ruleStore,
     ITickStore tickStore,
     IBarStore barStore,
+    IInventoryStore inventoryStore,
     IAlertStore alertStore,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
@@ -64,6 +68,7 @@ public sealed class RuleGrain(
     private Dictionary<InstrumentId, Input> _inputs = [];
     private TickMerge? _merge;
     private DateTimeOffset? _lastReleased;
+    private DateTimeOffset _inventoryReceivedThrough;
     private bool _dirty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -90,12 +95,6 @@ public sealed class RuleGrain(
         }
 
         long started = clock.GetTimestamp();
-        foreach (var value in feed.Inventory)
-        {
-            _rules.OnInventory(value, _transitions);
-            _dirty = true;
-        }
-
         if (feed.ThroughIndex > 0 && _inputs.TryGetValue(feed.Instrument, out var input))
         {
             // A feed starting beyond what was queued means one went missing: the ticks in between come from the store.
@@ -117,6 +116,23 @@ public sealed class RuleGrain(
 
         await ReleaseAsync(IdleAfterTicks);
         MonitorMetrics.RuleFeedDuration.Record(clock.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    public async Task FeedInventoryAsync(InventoryBatch batch)
+    {
+        if (_rules is null)
+        {
+            return;
+        }
+
+        foreach (var value in batch.Values)
+        {
+            _rules.OnInventory(value, _transitions);
+        }
+
+        _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
+        _dirty = true;
+        await _alerts.PublishAsync(_transitions);
     }
 
     public async Task SyncAsync()
@@ -157,6 +173,17 @@ public sealed class RuleGrain(
         {
             // Continues the saved rule, carries an open alert over to a changed one, or resolves it if the rule is gone.
             rules.RestoreState(RuleStateJson.Deserialize(saved), _transitions);
+            _inventoryReceivedThrough = state.State.InventoryReceivedThrough;
+            foreach (var instrument in definition?.Instruments().Select(InstrumentId.Parse).Where(definition.ReadsInventoryOf) ?? [])
+            {
+                var through = await InventoryReplay.FeedAsync(inventoryStore, instrument, state.State.InventoryReceivedThrough, rules, _transitions, cancellationToken);
+                _inventoryReceivedThrough = through > _inventoryReceivedThrough ? through : _inventoryReceivedThrough;
+            }
+        }
+        else
+        {
+            // A new rule reads the inventory received from now on.
+            _inventoryReceivedThrough = clock.GetUtcNow();
         }
 
         _definition = definition;
@@ -310,6 +337,7 @@ public sealed class RuleGrain(
             Rules = RuleStateJson.Serialize(_rules.SaveState()),
             Interval = _definition.Interval.Name,
             Inputs = [.. _inputs.Values.Select(i => new RuleInputProgress(i.Instrument, i.AppliedIndex, i.Aggregator.State))],
+            InventoryReceivedThrough = _inventoryReceivedThrough,
         };
         await state.WriteStateAsync(cancellationToken);
         _dirty = false;

@@ -185,7 +185,7 @@ public sealed class BacktestEngineTests
         Assert.Equal(JsonValueKind.Null, stats.GetProperty("meanDurationBars").ValueKind);
         Assert.Equal(1.5, stats.GetProperty("forwardReturnPct").GetProperty("1d").GetDouble());
         Assert.Equal(rule, RuleJson.Parse(root.GetProperty("parameters").GetProperty("rules")[0]).Rule);
-        Assert.Equal("2025-01-06T00:00:00.0000000Z", root.GetProperty("parameters").GetProperty("from").GetString());
+        Assert.Equal("2025-01-06T00:00:00+00:00", root.GetProperty("parameters").GetProperty("from").GetString());
     }
 
     /// <summary>Every event sorted by the canonical key at once, and fed through a <see cref="RuleFeed"/>: the final alerts.</summary>

@@ -1,0 +1,32 @@
+using Monitor.Core.Market;
+using Monitor.Core.Rules;
+using Monitor.Storage;
+
+namespace Monitor.Grains.Rules;
+
+/// <summary>
+/// Inventory a grain's rules saw after their state was last written lives only in memory: on activation the grain
+/// feeds it again from the store, found by when it was received.
+/// </summary>
+internal static class InventoryReplay
+{
+    /// <summary>
+    /// Feeds <paramref name="rules"/> the values of <paramref name="instrument"/> received after
+    /// <paramref name="receivedAfter"/>, by publishedAt; returns the latest receipt time fed (or <paramref name="receivedAfter"/>).
+    /// </summary>
+    public static async Task<DateTimeOffset> FeedAsync(
+        IInventoryStore store, InstrumentId instrument, DateTimeOffset receivedAfter, RuleSet rules, List<AlertTransition> output, CancellationToken cancellationToken)
+    {
+        var through = receivedAfter;
+        await foreach (var stored in store.ReadPublishedAsync(instrument, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, cancellationToken))
+        {
+            if (stored.ReceivedAt > receivedAfter)
+            {
+                rules.OnInventory(stored.Value, output);
+                through = stored.ReceivedAt > through ? stored.ReceivedAt : through;
+            }
+        }
+
+        return through;
+    }
+}

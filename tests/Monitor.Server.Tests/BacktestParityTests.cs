@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Monitor.Core.Market;
+using Monitor.Core.Simulation;
+using Monitor.Testing;
+
+namespace Monitor.Server.Tests;
+
+/// <summary>
+/// CONTRACT.md section 8: a backtest over what the live service stored gives, field for field, the alerts the live
+/// service raised. Five hours of simulated market (ticks of seven instruments and their inventory reports) go through
+/// a real server process, which is killed with -9 halfway and restarted; then a backtest of the same stored rules runs
+/// over its store. Every rule type is in the set, in instrument grains and in rule grains, on bar closes and on ticks.
+/// </summary>
+public sealed class BacktestParityTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-02T09:00:00Z", CultureInfo.InvariantCulture);
+
+    /// <summary>Enough one-minute bars for MACD(12,26,9) to converge and fire, at five ticks a second over all seven instruments.</summary>
+    private static readonly TimeSpan Length = TimeSpan.FromHours(5);
+
+    /// <summary>Event time per ingest request: bars close inside and across requests.</summary>
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(10);
+
+    /// <summary>Reports are dated a day apart from here, so that a series' thousand-odd reports end before the run.</summary>
+    private static readonly DateOnly FirstReport = new(2022, 1, 3);
+
+    private static readonly string[] Instruments = ["COMEX:SI", "COMEX:GC", "COMEX:HG", "ETF:SLV", "ETF:GLD", "LME:CA", "LME:CA.CASH"];
+
+    /// <summary>
+    /// Thresholds tuned so that each rule fires on this data (the test checks that it does). Rules over one instrument run
+    /// in its instrument grain, the rest (divergences, spreads, the ratio) in rule grains.
+    /// </summary>
+    private const string Rules = """
+        [
+          {"id":"si-rsi-high","type":"threshold","severity":"info","interval":"1m","params":{"input":"COMEX:SI@rsi(14)","op":"above","value":70}},
+          {"id":"gc-macd-cross","type":"indicatorCross","interval":"1m","params":{"fast":"COMEX:GC@macd(12,26,9).macd","slow":"COMEX:GC@macd(12,26,9).signal","direction":"both"}},
+          {"id":"gc-ema-cross","type":"indicatorCross","interval":"1m","keepFiringBars":1,"params":{"fast":"COMEX:GC@ema(5)","slow":"COMEX:GC@ema(20)","direction":"both"}},
+          {"id":"si-slv-divergence","type":"priceFlowDivergence","severity":"warning","interval":"1m","keepFiringBars":2,
+           "params":{"price":"COMEX:SI","flow":"ETF:SLV/holdings","window":"PT5M","minPriceChangePct":3,"minFlowChangePct":1.5}},
+          {"id":"gc-gld-divergence","type":"priceFlowDivergence","severity":"warning","interval":"1m","pendingBars":1,
+           "params":{"price":"COMEX:GC","flow":"ETF:GLD/holdings","window":"PT5M","minPriceChangePct":2,"minFlowChangePct":1}},
+          {"id":"si-comex-to-vaults","type":"crossVenueFlow","severity":"warning","interval":"1m","keepFiringBars":2,
+           "params":{"from":"COMEX:SI/registered","to":"COMEX:SI/vault","window":"PT5M","minTransfer":5,"unit":"moz"}},
+          {"id":"ca-stock-to-use","type":"stockToUse","severity":"critical","interval":"1m","keepFiringBars":1,
+           "params":{"input":"LME:CA/stocks","annualUse":27000000,"maxDays":2,"unit":"t"}},
+          {"id":"ca-backwardation","type":"spread","severity":"warning","interval":"1m","pendingBars":1,"keepFiringBars":1,
+           "params":{"near":"LME:CA.CASH","far":"LME:CA","op":"backwardation"}},
+          {"id":"si-move","type":"percentMove","interval":"1m","params":{"input":"COMEX:SI","window":"PT5M","minPct":1}},
+          {"id":"gld-hourly-move","type":"percentMove","interval":"1h","params":{"input":"ETF:GLD","window":"2","minPct":0.3}},
+          {"id":"slv-drawdown","type":"inventoryDrawdown","interval":"1m","params":{"input":"ETF:SLV/holdings","window":"PT5M","minPct":1}},
+          {"id":"gold-silver-z","type":"ratioZScore","interval":"1m","params":{"numerator":"COMEX:GC","denominator":"COMEX:SI","window":"20","z":2}},
+          {"id":"hg-rsi-divergence","type":"rsiDivergence","interval":"1m","params":{"input":"COMEX:HG","period":14,"lookback":30}},
+          {"id":"si-tick-cross","type":"threshold","interval":"1m","evaluate":"tick","params":{"input":"COMEX:SI","op":"crossesAbove","value":40}},
+          {"id":"ca-tick-spread","type":"spread","interval":"1m","evaluate":"tick","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"above","value":20}}
+        ]
+        """;
+
+    /// <summary>The fields of an alert that both sides write (the live side adds acknowledgement and silencing).</summary>
+    private static readonly string[] ComparedFields =
+        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values"];
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("monitor-parity-").FullName;
+
+    [Fact]
+    public async Task LiveRunKilledHalfwayAndBacktestOfItsStore_RaiseTheSameAlertsFieldForField()
+    {
+        var steps = Simulate();
+        int half = steps.Count / 2;
+        await using (var server = await ServerProcess.StartAsync(_directory))
+        {
+            var admin = server.CreateClient(TestApiKeys.Admin);
+            foreach (var rule in JsonNode.Parse(Rules)!.AsArray())
+            {
+                await (await admin.PostJsonAsync("/api/v1/rules", rule!.ToJsonString())).OkJsonAsync();
+            }
+
+            await PostAsync(server.CreateClient(TestApiKeys.Ingest), steps.Take(half));
+            await server.KillAsync();
+        }
+
+        await using var restarted = await ServerProcess.StartAsync(_directory);
+        await PostAsync(restarted.CreateClient(TestApiKeys.Ingest), steps.Skip(half));
+        var expected = await BacktestAlertsAsync(restarted.CreateClient(TestApiKeys.Admin));
+
+        foreach (var type in JsonNode.Parse(Rules)!.AsArray().Select(r => r!["type"]!.GetValue<string>()).Distinct())
+        {
+            Assert.True(expected.Any(a => a["type"]!.GetValue<string>() == type && a["firedAt"] is not null), $"no {type} rule fired: the scenario does not test it");
+        }
+
+        // Rule grains evaluate the last ticks once their inputs have been quiet for InputIdleAfter: wait for them.
+        var read = restarted.CreateClient(TestApiKeys.Read);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<string> differences;
+        while ((differences = Differences(expected, await LiveAlertsAsync(read))).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(differences.Count == 0, $"{differences.Count} of {expected.Count} alerts differ:\n{string.Join("\n", differences.Take(10))}");
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>
+    /// The simulated market in steps of event time: each step's inventory reports and ticks. The simulator dates every
+    /// report of a day with that day; here the n-th report of a series is dated n days after FirstReport (each publication stands for a
+    /// business day), so rules that measure per day see days pass.
+    /// </summary>
+    private static List<(JsonObject[] Inventory, JsonObject[] Ticks)> Simulate()
+    {
+        var simulator = new MarketSimulator(new SimulatorOptions { TicksPerSecond = 5, Instruments = Instruments }, seed: 7);
+        var reports = new Dictionary<string, int>(StringComparer.Ordinal);
+        var steps = new List<(JsonObject[], JsonObject[])>();
+        var ticks = new List<Tick>();
+        var inventory = new List<InventoryValue>();
+        for (var time = Start; time <= Start + Length; time += Step)
+        {
+            ticks.Clear();
+            inventory.Clear();
+            simulator.Advance(time, ticks, inventory);
+            var values = inventory.Select(v =>
+            {
+                string key = $"{v.Instrument}/{v.Series}";
+                int report = reports[key] = reports.GetValueOrDefault(key) + 1;
+                return new JsonObject
+                {
+                    ["instrument"] = v.Instrument.Value,
+                    ["series"] = v.Series,
+                    ["asOf"] = FirstReport.AddDays(report).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["publishedAt"] = v.PublishedAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["quantity"] = v.Quantity,
+                    ["unit"] = v.Unit.Symbol(),
+                };
+            });
+            steps.Add(([.. values], [.. ticks.Select(t => new JsonObject
+            {
+                ["instrument"] = t.Instrument.Value,
+                ["ts"] = t.Time.ToString("O", CultureInfo.InvariantCulture),
+                ["price"] = t.Price,
+                ["volume"] = t.Volume,
+                ["seq"] = t.Seq,
+            })]));
+        }
+
+        return steps;
+    }
+
+    /// <summary>
+    /// Posts each step's reports, then its ticks, in order (a report published inside the step waits in the rules until
+    /// event time reaches its publishedAt, as in the canonical order).
+    /// </summary>
+    private static async Task PostAsync(HttpClient ingest, IEnumerable<(JsonObject[] Inventory, JsonObject[] Ticks)> steps)
+    {
+        foreach (var (inventory, ticks) in steps)
+        {
+            if (inventory.Length > 0)
+            {
+                var stored = await (await ingest.PostJsonAsync("/api/v1/inventory", new JsonArray([.. inventory]).ToJsonString())).OkJsonAsync();
+                Assert.Equal(inventory.Length, stored["accepted"]!.GetValue<int>());
+            }
+
+            var accepted = await (await ingest.PostJsonAsync("/api/v1/ticks", new JsonArray([.. ticks]).ToJsonString())).OkJsonAsync();
+            Assert.Equal(ticks.Length, accepted["accepted"]!.GetValue<int>());
+        }
+    }
+
+    private static async Task<List<JsonObject>> BacktestAlertsAsync(HttpClient admin)
+    {
+        var ids = new JsonArray([.. JsonNode.Parse(Rules)!.AsArray().Select(r => (JsonNode)r!["id"]!.GetValue<string>())]);
+        var started = await admin.PostJsonAsync("/api/v1/backtests", new JsonObject { ["ruleIds"] = ids }.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        string id = (await started.OkJsonAsync())["id"]!.GetValue<string>();
+        var report = await Eventually.GetAsync(
+            () => admin.GetJsonAsync($"/api/v1/backtests/{id}"),
+            r => r["state"]!.GetValue<string>() != "running",
+            TimeSpan.FromSeconds(60),
+            "the backtest finished");
+        Assert.Equal("completed", report["state"]!.GetValue<string>());
+        return Comparable(report["alerts"]!.AsArray());
+    }
+
+    private static async Task<List<JsonObject>> LiveAlertsAsync(HttpClient read) =>
+        Comparable((await read.GetJsonAsync("/api/v1/alerts?limit=1000")).AsArray());
+
+    /// <summary>Each alert that is not the same on both sides, as the backtest and the live service have it.</summary>
+    private static List<string> Differences(List<JsonObject> backtest, List<JsonObject> live)
+    {
+        var liveById = live.ToDictionary(a => a["id"]!.GetValue<string>());
+        var differences = new List<string>();
+        foreach (var alert in backtest)
+        {
+            if (!liveById.Remove(alert["id"]!.GetValue<string>(), out var other) || !JsonNode.DeepEquals(alert, other))
+            {
+                differences.Add($"backtest {alert.ToJsonString()}\n    live {other?.ToJsonString() ?? "none"}");
+            }
+        }
+
+        differences.AddRange(liveById.Values.Select(a => $"backtest none\n    live {a.ToJsonString()}"));
+        return differences;
+    }
+
+    /// <summary>The compared fields of each alert, ordered by id.</summary>
+    private static List<JsonObject> Comparable(JsonArray alerts) =>
+        [.. alerts.Select(a => new JsonObject(ComparedFields.Select(f => KeyValuePair.Create(f, a![f]?.DeepClone()))))
+            .OrderBy(a => a["id"]!.GetValue<string>(), StringComparer.Ordinal)];
+}
