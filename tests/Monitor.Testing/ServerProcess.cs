@@ -100,7 +100,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>SIGTERM, as systemd or Kubernetes stop a server: it drains requests and leaves the cluster, then exits.</summary>
     public async Task StopAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        // The shell's own kill: a minimal Debian has no kill program (procps) installed.
+        using (var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id}"]))
         {
             await kill.WaitForExitAsync();
         }
