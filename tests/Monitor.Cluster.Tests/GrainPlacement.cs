@@ -9,6 +9,8 @@ internal static class GrainPlacement
 {
     private const int MaxInstruments = 100;
 
+    private const string Definition = """{"name":"Placement probe","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1h"]}""";
+
     public static async Task<(List<string> OnA, List<string> OnB)> PlaceAsync(ServerProcess a, ServerProcess b, int perSilo)
     {
         List<string> onA = [], onB = [];
@@ -18,26 +20,15 @@ internal static class GrainPlacement
             Assert.True(n <= MaxInstruments, $"after {MaxInstruments} instruments, A holds {onA.Count} and B {onB.Count}");
             string instrument = $"TEST:P{n}";
 
-            // Created and read on the same silo: the other learns of a new instrument within seconds, this one at once.
-            var silo = silos[n % 2];
-            var created = await silo.CreateClient(TestApiKeys.Admin).PutAsync(
-                $"/api/v1/instruments/{instrument}",
-                JsonContent("""{"name":"Placement probe","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1h"]}"""));
-            await created.OkJsonAsync();
-            await silo.CreateClient().GetJsonAsync($"/api/v1/instruments/{instrument}");
-            (await HostAsync(b, instrument) ? onB : onA).Add(instrument);
-        }
-
-        foreach (string instrument in onA.Concat(onB))
-        {
+            // Put on both silos, so both know it at once (a silo learns of one added elsewhere within seconds), then
+            // activated from one of them.
             foreach (var silo in silos)
             {
-                await Eventually.GetAsync(
-                    async () => (await silo.CreateClient().GetAsync($"/api/v1/instruments/{instrument}")).IsSuccessStatusCode,
-                    known => known,
-                    TimeSpan.FromSeconds(15),
-                    $"{silo.BaseAddress} knowing {instrument}");
+                await (await silo.CreateClient(TestApiKeys.Admin).PutAsync($"/api/v1/instruments/{instrument}", JsonContent(Definition))).OkJsonAsync();
             }
+
+            await silos[n % 2].CreateClient().GetJsonAsync($"/api/v1/instruments/{instrument}");
+            (await HostAsync(b, instrument) ? onB : onA).Add(instrument);
         }
 
         return (onA[..perSilo], onB[..perSilo]);

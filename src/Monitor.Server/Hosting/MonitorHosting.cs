@@ -41,6 +41,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR();
