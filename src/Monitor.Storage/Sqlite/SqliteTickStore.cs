@@ -116,16 +116,17 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
                 int count = 0;
                 try
                 {
+                    using var row = new RawStatement(page);
                     int step;
                     while ((step = raw.sqlite3_step(page)) == raw.SQLITE_ROW)
                     {
                         buffer[count++] = new StoredTick(
-                            raw.sqlite3_column_int64(page, 0),
-                            UnixMicros.ToTime(raw.sqlite3_column_int64(page, 1)),
-                            raw.sqlite3_column_double(page, 2),
-                            raw.sqlite3_column_double(page, 3),
-                            raw.sqlite3_column_int64(page, 4),
-                            raw.sqlite3_column_int64(page, 5) != 0);
+                            row.Int64(0),
+                            UnixMicros.ToTime(row.Int64(1)),
+                            row.Double(2),
+                            row.Double(3),
+                            row.Int64(4),
+                            row.Int64(5) != 0);
                     }
 
                     if (step != raw.SQLITE_DONE)
@@ -270,15 +271,15 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             }
         }
 
-        private static void BindRow(sqlite3_stmt statement, int row, in StoredTick tick)
+        private static void BindRow(in RawStatement statement, int row, in StoredTick tick)
         {
             int first = 1 + row * ParametersPerRow;
-            raw.sqlite3_bind_int64(statement, first, tick.Index);
-            raw.sqlite3_bind_int64(statement, first + 1, UnixMicros.From(tick.Time));
-            raw.sqlite3_bind_double(statement, first + 2, tick.Price);
-            raw.sqlite3_bind_double(statement, first + 3, tick.Volume);
-            raw.sqlite3_bind_int64(statement, first + 4, tick.Seq);
-            raw.sqlite3_bind_int64(statement, first + 5, tick.Late ? 1 : 0);
+            statement.Bind(first, tick.Index);
+            statement.Bind(first + 1, UnixMicros.From(tick.Time));
+            statement.Bind(first + 2, tick.Price);
+            statement.Bind(first + 3, tick.Volume);
+            statement.Bind(first + 4, tick.Seq);
+            statement.Bind(first + 5, tick.Late ? 1L : 0L);
         }
 
         private void Write(IReadOnlyList<TickAppend> batch)
@@ -319,9 +320,11 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             long lastIndex = 0;
             long lastSeq = long.MinValue;
             int next = 0;
+            using var insertOne = new RawStatement(table.InsertOne);
+            using var insertMany = new RawStatement(table.InsertMany);
             for (; next < ticks.Length && ticks[next].Index <= storedIndex; next++)
             {
-                BindRow(table.InsertOne, 0, ticks[next]);
+                BindRow(insertOne, 0, ticks[next]);
                 Step(db, table.InsertOne);
                 if (raw.sqlite3_changes(db) > 0)
                 {
@@ -337,7 +340,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
                 {
                     for (int row = 0; row < RowsPerInsert; row++)
                     {
-                        BindRow(table.InsertMany, row, fresh[row]);
+                        BindRow(insertMany, row, fresh[row]);
                     }
 
                     Step(db, table.InsertMany);
@@ -345,7 +348,7 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
 
                 foreach (ref readonly var tick in fresh)
                 {
-                    BindRow(table.InsertOne, 0, tick);
+                    BindRow(insertOne, 0, tick);
                     Step(db, table.InsertOne);
                 }
 
