@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Runtime;
 using Monitor.Core.Market;
 
 namespace Monitor.Grains;
@@ -101,26 +102,53 @@ public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirec
     }
 }
 
-/// <summary>A grain's cached view of the relays, refreshed every couple of seconds.</summary>
+/// <summary>
+/// A grain's cached view of the relays. Pushes are best effort and never hold the grain up: the list is refreshed
+/// in the background every couple of seconds while pushes go to the relays known, and only a fresh list (a new
+/// activation, or none known yet) is waited for. While the directory cannot answer (its silo died and it is moving)
+/// the relays known before are kept.
+/// </summary>
 public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 
     private IMarketRelay[] _relays = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+    private Task _refreshing = Task.CompletedTask;
 
     public async Task SendAsync(Func<IMarketRelay, Task> send)
     {
-        if (clock.GetUtcNow() - _refreshedAt > Refresh)
+        if (_refreshing.IsCompleted && clock.GetUtcNow() - _refreshedAt > Refresh)
         {
-            _relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
-            _refreshedAt = clock.GetUtcNow();
+            _refreshing = RefreshAsync();
+        }
+
+        if (_relays.Length == 0)
+        {
+            await _refreshing;
         }
 
         foreach (var relay in _relays)
         {
             // One-way calls: a dead silo's relay costs nothing but a dropped message.
             _ = send(relay);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            var relays = await grains.GetGrain<IRelayDirectoryGrain>(0).GetRelaysAsync();
+            if (relays.Length > 0)
+            {
+                _relays = relays;
+                _refreshedAt = clock.GetUtcNow();
+            }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // Asked again at the next push; the silos register with the directory's new activation at once.
         }
     }
 }

@@ -21,6 +21,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
     public string Output
     {
         get
@@ -91,6 +94,18 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as systemd or Kubernetes stop a server: it drains requests and leaves the cluster, then exits.</summary>
+    public async Task StopAsync()
+    {
+        // The shell's own kill: a minimal Debian has no kill program (procps) installed.
+        using (var kill = Process.Start("/bin/sh", ["-c", $"kill -TERM {_process.Id}"]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
         await _process.WaitForExitAsync();
     }
 

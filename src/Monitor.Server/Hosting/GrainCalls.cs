@@ -1,16 +1,21 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Monitor.Grains.Telemetry;
+using Orleans.Configuration;
 using Orleans.Runtime;
 
 namespace Monitor.Server.Hosting;
 
 /// <summary>
 /// Calls grains, retrying calls rejected while cluster membership changes (a silo died and its grains are
-/// moving), so a client sees a short delay instead of a 500.
+/// moving), so a client sees a delay instead of an error. Retries last at least 15 s, and twice as long as the
+/// membership protocol needs to suspect a silo (Orleans' defaults: 30 s), which covers the vote and the grains'
+/// activation elsewhere; a call still rejected then is a 503 (<see cref="ClusterChangeExceptionHandler"/>).
 /// </summary>
-public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
+public sealed class GrainCalls(IGrainFactory grains, IOptions<ClusterMembershipOptions> membership, ILogger<GrainCalls> logger)
 {
-    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(15);
+    private readonly TimeSpan _retryFor = TimeSpan.FromTicks(Math.Max(
+        TimeSpan.FromSeconds(15).Ticks, 2 * membership.Value.ProbeTimeout.Ticks * membership.Value.NumMissedProbesLimit));
 
     /// <summary>Calls, retries while membership changes, and records the time as <paramref name="method"/>.</summary>
     public async Task<T> CallAsync<T>(string method, Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
@@ -28,7 +33,7 @@ public sealed class GrainCalls(IGrainFactory grains, ILogger<GrainCalls> logger)
 
     public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + RetryFor;
+        var deadline = DateTime.UtcNow + _retryFor;
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {

@@ -42,6 +42,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR();
@@ -52,7 +53,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks(options.Webhooks);
         builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
-        builder.UseOrleans(silo => ConfigureSilo(silo, options, postgres));
+        builder.UseOrleans(silo => ConfigureSilo(silo, options, section, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
@@ -84,6 +85,7 @@ public static class MonitorHosting
         app.MapBacktestsApi();
         app.MapWebhooksApi();
         app.MapSessionApi();
+        app.MapClusterApi();
         if (app.Services.GetRequiredService<IOptions<MonitorOptions>>().Value.Dashboard.Enabled)
         {
             app.MapMonitorDashboard();
@@ -93,9 +95,13 @@ public static class MonitorHosting
         return app;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, string? postgres)
+    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, IConfigurationSection section, string? postgres)
     {
         var cluster = options.Cluster;
+
+        // Orleans' own membership timing (ProbeTimeout, NumMissedProbesLimit, ...), its defaults unless set: tests
+        // and small clusters declare a killed silo dead in about a second instead of several.
+        silo.Services.Configure<ClusterMembershipOptions>(section.GetSection("Cluster:Membership"));
         if (cluster.Mode == "adonet")
         {
             silo.UseAdoNetClustering(o =>

@@ -8,23 +8,34 @@ internal sealed class InstrumentCatalogSync(IGrainFactory grains, InstrumentCata
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>Reads the registry once before the server takes requests: a restarted silo must not refuse ticks of an added instrument.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await SyncAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
+            await SyncAsync();
+        }
+    }
+
+    private async Task SyncAsync()
+    {
+        try
+        {
+            foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
             {
-                foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
-                {
-                    catalog.Put(record.ToDefinition());
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Reading the instrument registry failed; retrying");
+                catalog.Put(record.ToDefinition());
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reading the instrument registry failed; retrying");
+        }
     }
 }

@@ -24,16 +24,22 @@ internal sealed class HubRelay(IHubContext<MarketHub> hub, IAlertStore alerts) :
         hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).SendAsync("Inventory", inventory);
 }
 
-/// <summary>
-/// Registers this silo's relay with the relay directory and renews it every few seconds, so a silo that dies
-/// drops out and a directory grain that moves to another silo is refilled quickly.
-/// </summary>
 /// <summary>The hub's <c>Alert</c> message (CONTRACT.md section 6).</summary>
 public sealed record AlertPush(string Transition, AlertsApi.AlertView Alert);
 
-internal sealed class MarketRelayService(IGrainFactory grains, IHubContext<MarketHub> hub, IAlertStore alerts, ILogger<MarketRelayService> logger) : BackgroundService
+/// <summary>
+/// Registers this silo's relay with the relay directory and renews it every few seconds, so a silo that dies
+/// drops out. It registers again at once when membership changes: a directory grain that lived on a silo
+/// that died starts empty on another, and until the silos are back in it no grain can push to their clients.
+/// </summary>
+internal sealed class MarketRelayService(
+    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub> hub, IAlertStore alerts, ILogger<MarketRelayService> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(3);
+
+    /// <summary>After a failed registration (the directory is moving to another silo), try again this soon.</summary>
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(250);
 
     // Orleans holds observer targets weakly: this field keeps the relay alive as long as the service.
     private readonly HubRelay _target = new(hub, alerts);
@@ -42,11 +48,13 @@ internal sealed class MarketRelayService(IGrainFactory grains, IHubContext<Marke
     {
         IMarketRelay? relay = null;
         var directory = grains.GetGrain<IRelayDirectoryGrain>(0);
-        using var timer = new PeriodicTimer(Renewal);
+        using var membershipChanged = new SemaphoreSlim(0);
+        var watching = WatchMembershipAsync(membershipChanged, stoppingToken);
         try
         {
-            do
+            while (true)
             {
+                var wait = Renewal;
                 try
                 {
                     // Created on the first pass that succeeds: the silo may still be starting.
@@ -56,13 +64,17 @@ internal sealed class MarketRelayService(IGrainFactory grains, IHubContext<Marke
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogWarning(e, "Registering this silo's hub relay failed; retrying");
+                    wait = RetryAfterFailure;
                 }
+
+                await membershipChanged.WaitAsync(wait, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+
+        await watching;
 
         if (relay is null)
         {
@@ -79,5 +91,22 @@ internal sealed class MarketRelayService(IGrainFactory grains, IHubContext<Marke
         }
 
         grains.DeleteObjectReference<IMarketRelay>(relay);
+    }
+
+    private async Task WatchMembershipAsync(SemaphoreSlim changed, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                if (changed.CurrentCount == 0)
+                {
+                    changed.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 }

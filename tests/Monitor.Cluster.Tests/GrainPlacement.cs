@@ -1,0 +1,46 @@
+namespace Monitor.Cluster.Tests;
+
+/// <summary>
+/// Instruments whose grains are known to live on each of two silos. Orleans places a grain where it sees fit (its
+/// resource-optimised placement prefers the calling silo, but not always), so this adds fresh instruments, activates
+/// each from one silo and asks the cluster where it went, until each silo holds enough.
+/// </summary>
+internal static class GrainPlacement
+{
+    private const int MaxInstruments = 100;
+
+    private const string Definition = """{"name":"Placement probe","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1h"]}""";
+
+    public static async Task<(List<string> OnA, List<string> OnB)> PlaceAsync(ServerProcess a, ServerProcess b, int perSilo)
+    {
+        List<string> onA = [], onB = [];
+        ServerProcess[] silos = [a, b];
+        for (int n = 1; onA.Count < perSilo || onB.Count < perSilo; n++)
+        {
+            Assert.True(n <= MaxInstruments, $"after {MaxInstruments} instruments, A holds {onA.Count} and B {onB.Count}");
+            string instrument = $"TEST:P{n}";
+
+            // Put on both silos, so both know it at once (a silo learns of one added elsewhere within seconds), then
+            // activated from one of them.
+            foreach (var silo in silos)
+            {
+                await (await silo.CreateClient(TestApiKeys.Admin).PutAsync($"/api/v1/instruments/{instrument}", JsonContent(Definition))).OkJsonAsync();
+            }
+
+            await silos[n % 2].CreateClient().GetJsonAsync($"/api/v1/instruments/{instrument}");
+            (await HostAsync(b, instrument) ? onB : onA).Add(instrument);
+        }
+
+        return (onA[..perSilo], onB[..perSilo]);
+    }
+
+    /// <summary>Whether <paramref name="silo"/> holds the instrument's grain (by the cluster API, asked of that silo).</summary>
+    private static async Task<bool> HostAsync(ServerProcess silo, string instrument)
+    {
+        var cluster = await silo.CreateClient().GetJsonAsync("/api/v1/cluster");
+        var self = cluster["silos"]!.AsArray().Single(s => s!["self"]!.GetValue<bool>())!;
+        return self["instruments"]!.AsArray().Any(i => i!.GetValue<string>() == instrument);
+    }
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+}
