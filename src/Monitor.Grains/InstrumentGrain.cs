@@ -51,11 +51,6 @@ public sealed class InstrumentGrain(
     /// </summary>
     private static readonly TimeSpan QuoteInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>
-    /// Rule grains are fed at least this often, and at the next quote tick when a bar closed (their rules evaluate
-    /// then); rules on every tick are fed at every quote tick.
-    /// </summary>
-    private static readonly TimeSpan RuleFeedInterval = TimeSpan.FromSeconds(1);
 
     private readonly List<ClosedBar> _closed = [];
     private readonly List<StoredTick> _toStore = [];
@@ -281,11 +276,15 @@ public sealed class InstrumentGrain(
         _ruleTime.Record();
     }
 
-    /// <summary>Sends what was stored since the last feed to the rule grains that read this instrument; one feed in flight at a time.</summary>
+    /// <summary>
+    /// Sends what was stored since the last feed to the rule grains that read this instrument; one feed in flight at a
+    /// time. Rules on bar closes are fed at least every <see cref="RuleGrainOptions.FeedInterval"/>, and at the next quote
+    /// tick when a bar closed (they evaluate then); rules on every tick at every quote tick.
+    /// </summary>
     private void FeedRuleGrains()
     {
         if (_feed.IsEmpty || !_forwarding.IsCompleted
-            || (_feedGrid is not null && !_feed.CrossedBar && clock.GetElapsedTime(_lastRuleFeed) < RuleFeedInterval))
+            || (_feedGrid is not null && !_feed.CrossedBar && clock.GetElapsedTime(_lastRuleFeed) < RuleGrainOptions.FeedInterval))
         {
             return;
         }

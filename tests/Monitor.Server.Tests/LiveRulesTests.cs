@@ -12,7 +12,7 @@ public sealed class LiveRulesTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-03-02T10:00:00Z", CultureInfo.InvariantCulture);
 
-    private readonly MonitorServerFactory _server = new(new() { ["Monitor:Rules:InputIdleAfter"] = "00:00:00.5" });
+    private readonly MonitorServerFactory _server = new();
     private readonly List<JsonElement> _pushed = [];
     private HttpClient _admin = null!;
     private HttpClient _ingest = null!;
@@ -90,6 +90,14 @@ public sealed class LiveRulesTests : IAsyncLifetime, IDisposable
         Assert.Equal(At(3), alert["firedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(["LME:CA.CASH", "LME:CA"], alert["instruments"]!.AsArray().Select(i => i!.GetValue<string>()));
         Assert.Contains("9,120.00", alert["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InputIdleAfterShorterThanTheFeedInterval_StopsTheServerAtStartNamingTheKey()
+    {
+        using var server = new MonitorServerFactory(new() { ["Monitor:Rules:InputIdleAfter"] = "00:00:00.5" });
+        var error = Assert.ThrowsAny<Exception>(() => server.CreateClient());
+        Assert.Contains("Monitor:Rules:InputIdleAfter must be at least 00:00:01", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

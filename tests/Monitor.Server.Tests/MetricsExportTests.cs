@@ -20,7 +20,7 @@ public sealed partial class MetricsExportTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-03-02T10:00:00Z", CultureInfo.InvariantCulture);
 
-    private readonly MonitorServerFactory _factory = new(new() { ["Monitor:Rules:InputIdleAfter"] = "00:00:00.5" });
+    private readonly MonitorServerFactory _factory = new();
     private WebApplicationFactory<Program> _server = null!;
     private HubConnection _hub = null!;
 

@@ -15,7 +15,6 @@ public sealed class RuleRecoveryTests : IDisposable
         "--Monitor:Auth:ApiKeys:1:Name=ops",
         $"--Monitor:Auth:ApiKeys:1:Key={MonitorServerFactory.AdminKey}",
         "--Monitor:Auth:ApiKeys:1:Roles:0=admin",
-        "--Monitor:Rules:InputIdleAfter=00:00:00.5",
     ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-rules-crash-").FullName;

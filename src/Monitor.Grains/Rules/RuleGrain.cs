@@ -33,9 +33,13 @@ public sealed record RuleInputProgress(
 
 public sealed class RuleGrainOptions
 {
+    /// <summary>How often, at most, an instrument's grain waits before it feeds the rule grains that read it.</summary>
+    public static readonly TimeSpan FeedInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How long a rule over several instruments waits for an instrument that has sent nothing (a closed market, a
-    /// stopped feed) before evaluating the others' ticks without it.
+    /// stopped feed) before evaluating the others' ticks without it. At least <see cref="FeedInterval"/>: a shorter wait
+    /// would give up on instruments whose ticks are merely waiting for their grain's next feed, and evaluate out of order.
     /// </summary>
     public TimeSpan InputIdleAfter { get; set; } = TimeSpan.FromSeconds(2);
 }

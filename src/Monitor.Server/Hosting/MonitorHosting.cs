@@ -52,7 +52,11 @@ public static class MonitorHosting
         builder.Services.AddSingleton(options.Backtests);
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks(options.Webhooks);
-        builder.Services.Configure<RuleGrainOptions>(section.GetSection("Rules"));
+        builder.Services.AddOptions<RuleGrainOptions>().Bind(section.GetSection("Rules"))
+            .Validate(
+                o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,
+                $"Monitor:Rules:InputIdleAfter must be at least {RuleGrainOptions.FeedInterval} (how often instruments feed the rule grains)")
+            .ValidateOnStart();
         builder.UseOrleans(silo => ConfigureSilo(silo, options, section, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.

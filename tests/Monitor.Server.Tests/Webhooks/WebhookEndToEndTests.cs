@@ -12,7 +12,6 @@ public sealed class WebhookEndToEndTests : IAsyncLifetime, IDisposable
 
     private readonly MonitorServerFactory _server = new(new()
     {
-        ["Monitor:Rules:InputIdleAfter"] = "00:00:00.5",
         ["Monitor:Webhooks:AllowPrivateNetworks"] = "true",
         ["Monitor:Webhooks:RetrySchedule"] = "0s,100ms,100ms",
     });
