@@ -185,8 +185,17 @@ public sealed class InstrumentGrain(
         _dirty = true;
         await _alerts.PublishAsync(_transitions);
 
-        // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
-        await Task.WhenAll(_inventoryReaders.Select(rule => rule.FeedInventoryAsync(batch)));
+        // Before the acknowledgement, so the rule grains have it before any tick the client sends next. The values are
+        // stored: a rule grain that fails here (its silo died) reads them from the store when it activates again, and
+        // failing the request would only make the client store them twice.
+        try
+        {
+            await Task.WhenAll(_inventoryReaders.Select(rule => rule.FeedInventoryAsync(batch)));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Feeding inventory of {Instrument} to rule grains failed", _id);
+        }
         foreach (var value in batch.Values)
         {
             var message = new InventoryMessage(
