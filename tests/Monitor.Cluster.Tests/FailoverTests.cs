@@ -18,8 +18,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var (onA, onB) = await GrainPlacement.PlaceAsync(a, b, PerSilo);
         string[] instruments = [.. onA, .. onB];
 
-        // The rule runs in a grain on B: its episodes must come through B's death too.
-        await FeedChecks.CreateRuleAsync(a.CreateClient(TestApiKeys.Admin), onB[0]);
+        // One rule runs in the instrument grain on B, one over two instruments in a rule grain, created through B so that
+        // Orleans likely places it there (it favours the calling silo): their episodes must come through B's death too.
+        await FeedChecks.CreateRuleAsync(a.CreateClient(TestApiKeys.Admin), SteadyFeed.Rule(onB[0]));
+        await FeedChecks.CreateRuleAsync(b.CreateClient(TestApiKeys.Admin), SteadyFeed.SpreadRule(onB[0], onA[0]));
         await using var listener = await HubListener.StartAsync(a, instruments);
         var ingest = a.CreateClient(TestApiKeys.Ingest);
         await using var feed = new SteadyFeed(instruments, onB[0], _ => ingest);
@@ -40,7 +42,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var acked = FeedChecks.AcknowledgedThrough(feed);
         await FeedChecks.AssertStoredOnceAsync(cluster.ConnectionString, acked);
         await FeedChecks.AssertAppliedOnceAsync(a.CreateClient(), acked);
-        await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), acked[feed.RuleInstrument]);
+        await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), SteadyFeed.RuleId, acked[feed.RuleInstrument]);
+        await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), SteadyFeed.SpreadRuleId, acked[feed.RuleInstrument]);
 
         var firstAcks = feed.Acks.Where(x => x.Sent > killedAt && onB.Contains(x.Instrument)).GroupBy(x => x.Instrument).Select(g => g.Min(x => x.At));
         output.WriteLine(
@@ -55,7 +58,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var cluster = await SiloCluster.StartAsync(2);
         var (onA, onB) = await GrainPlacement.PlaceAsync(cluster[0], cluster[1], PerSilo);
         string[] instruments = [.. onA, .. onB];
-        await FeedChecks.CreateRuleAsync(cluster[0].CreateClient(TestApiKeys.Admin), onA[0]);
+        await FeedChecks.CreateRuleAsync(cluster[0].CreateClient(TestApiKeys.Admin), SteadyFeed.Rule(onA[0]));
 
         // Each tick goes to A first, and to B when A does not answer (then A again, and so on).
         HttpClient[] clients = [cluster[0].CreateClient(TestApiKeys.Ingest), cluster[1].CreateClient(TestApiKeys.Ingest)];
@@ -81,7 +84,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var acked = FeedChecks.AcknowledgedThrough(feed);
         await FeedChecks.AssertStoredOnceAsync(cluster.ConnectionString, acked);
         await FeedChecks.AssertAppliedOnceAsync(cluster[1].CreateClient(), acked);
-        await FeedChecks.AssertAlertsOnceAsync(cluster[0].CreateClient(), acked[feed.RuleInstrument]);
+        await FeedChecks.AssertAlertsOnceAsync(cluster[0].CreateClient(), SteadyFeed.RuleId, acked[feed.RuleInstrument]);
         output.WriteLine($"{acked.Values.Sum()} ticks acknowledged, {feed.Unanswered.Count} attempts sent to a stopped silo and sent again");
     }
 }

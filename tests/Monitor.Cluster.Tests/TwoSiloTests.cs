@@ -19,7 +19,7 @@ public sealed class TwoSiloTests
         // The webhook is created on A, the rule on B; the rule's instrument lives on B, its ticks come through A.
         var webhook = await (await a.CreateClient(TestApiKeys.Admin).PostJsonAsync("/api/v1/webhooks", $$"""{"url":"{{receiver.Url}}"}""")).OkJsonAsync();
         string webhookId = webhook["id"]!.GetValue<string>();
-        await FeedChecks.CreateRuleAsync(b.CreateClient(TestApiKeys.Admin), onB[0]);
+        await FeedChecks.CreateRuleAsync(b.CreateClient(TestApiKeys.Admin), SteadyFeed.Rule(onB[0]));
         await using var onSiloA = await HubListener.StartAsync(a, instruments);
         await using var onSiloB = await HubListener.StartAsync(b, instruments);
 
