@@ -18,10 +18,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var (onA, onB) = await GrainPlacement.PlaceAsync(a, b, PerSilo);
         string[] instruments = [.. onA, .. onB];
 
-        // One rule runs in the instrument grain on B, one over two instruments in a rule grain, created through B so that
-        // Orleans likely places it there (it favours the calling silo): their episodes must come through B's death too.
+        // One rule runs in the instrument grain on B, one over two instruments in a rule grain on B: their episodes must
+        // come through B's death too.
         await FeedChecks.CreateRuleAsync(a.CreateClient(TestApiKeys.Admin), SteadyFeed.Rule(onB[0]));
-        await FeedChecks.CreateRuleAsync(b.CreateClient(TestApiKeys.Admin), SteadyFeed.SpreadRule(onB[0], onA[0]));
+        string spreadRule = await GrainPlacement.PlaceRuleAsync(b, id => SteadyFeed.SpreadRule(id, onB[0], onA[0]));
         await using var listener = await HubListener.StartAsync(a, instruments);
         var ingest = a.CreateClient(TestApiKeys.Ingest);
         await using var feed = new SteadyFeed(instruments, onB[0], _ => ingest);
@@ -43,7 +43,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await FeedChecks.AssertStoredOnceAsync(cluster.ConnectionString, acked);
         await FeedChecks.AssertAppliedOnceAsync(a.CreateClient(), acked);
         await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), SteadyFeed.RuleId, acked[feed.RuleInstrument]);
-        await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), SteadyFeed.SpreadRuleId, acked[feed.RuleInstrument]);
+        await FeedChecks.AssertAlertsOnceAsync(a.CreateClient(), spreadRule, acked[feed.RuleInstrument]);
 
         var firstAcks = feed.Acks.Where(x => x.Sent > killedAt && onB.Contains(x.Instrument)).GroupBy(x => x.Instrument).Select(g => g.Min(x => x.At));
         output.WriteLine(

@@ -9,6 +9,8 @@ internal static class GrainPlacement
 {
     private const int MaxInstruments = 100;
 
+    private const int MaxRules = 20;
+
     private const string Definition = """{"name":"Placement probe","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1h"]}""";
 
     public static async Task<(List<string> OnA, List<string> OnB)> PlaceAsync(ServerProcess a, ServerProcess b, int perSilo)
@@ -28,18 +30,40 @@ internal static class GrainPlacement
             }
 
             await silos[n % 2].CreateClient().GetJsonAsync($"/api/v1/instruments/{instrument}");
-            (await HostAsync(b, instrument) ? onB : onA).Add(instrument);
+            (await HostAsync(b, "instruments", instrument) ? onB : onA).Add(instrument);
         }
 
         return (onA[..perSilo], onB[..perSilo]);
     }
 
-    /// <summary>Whether <paramref name="silo"/> holds the instrument's grain (by the cluster API, asked of that silo).</summary>
-    private static async Task<bool> HostAsync(ServerProcess silo, string instrument)
+    /// <summary>
+    /// Creates a rule over several instruments, <paramref name="rule"/> given an id, through <paramref name="silo"/> until
+    /// Orleans places its rule grain there (creating a rule activates its grain); the others are deleted. Returns its id.
+    /// </summary>
+    public static async Task<string> PlaceRuleAsync(ServerProcess silo, Func<string, string> rule)
+    {
+        var admin = silo.CreateClient(TestApiKeys.Admin);
+        for (int n = 1; n <= MaxRules; n++)
+        {
+            string id = $"spread-{n}";
+            await (await admin.PostJsonAsync("/api/v1/rules", rule(id))).OkJsonAsync();
+            if (await HostAsync(silo, "rules", id))
+            {
+                return id;
+            }
+
+            (await admin.DeleteAsync($"/api/v1/rules/{id}")).EnsureSuccessStatusCode();
+        }
+
+        throw new InvalidOperationException($"none of {MaxRules} rule grains went to the silo the rule was created through");
+    }
+
+    /// <summary>Whether <paramref name="silo"/> holds the grain of <paramref name="key"/> among its <paramref name="kind"/> (by the cluster API, asked of that silo).</summary>
+    private static async Task<bool> HostAsync(ServerProcess silo, string kind, string key)
     {
         var cluster = await silo.CreateClient().GetJsonAsync("/api/v1/cluster");
         var self = cluster["silos"]!.AsArray().Single(s => s!["self"]!.GetValue<bool>())!;
-        return self["instruments"]!.AsArray().Any(i => i!.GetValue<string>() == instrument);
+        return self[kind]!.AsArray().Any(i => i!.GetValue<string>() == key);
     }
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

@@ -46,9 +46,6 @@ internal sealed class SteadyFeed : IAsyncDisposable
 
     public IReadOnlyList<string> Unanswered => [.. _unanswered];
 
-    /// <summary>A rule over two instruments, so it runs in a rule grain: the rule instrument's spread over another's.</summary>
-    public const string SpreadRuleId = "spread-above-50";
-
     /// <summary>The rule the feed makes fire and resolve, evaluated on every tick.</summary>
     public static string Rule(string instrument) => $$$"""
         {"id":"{{{RuleId}}}","name":"Above 100","type":"threshold","severity":"warning","interval":"1m","evaluate":"tick",
@@ -56,11 +53,11 @@ internal sealed class SteadyFeed : IAsyncDisposable
         """;
 
     /// <summary>
-    /// Fires and resolves with <see cref="Rule"/>: the rule instrument (90 or 110) against another one (50 plus or minus 1)
-    /// is 40 or 60 apart.
+    /// A rule over two instruments, so it runs in a rule grain, that fires and resolves with <see cref="Rule"/>: the rule
+    /// instrument (90 or 110) against another one (50 plus or minus 1) is 40 or 60 apart.
     /// </summary>
-    public static string SpreadRule(string ruleInstrument, string other) => $$$"""
-        {"id":"{{{SpreadRuleId}}}","name":"Spread above 50","type":"spread","severity":"warning","interval":"1m","evaluate":"tick",
+    public static string SpreadRule(string id, string ruleInstrument, string other) => $$$"""
+        {"id":"{{{id}}}","name":"Spread above 50","type":"spread","severity":"warning","interval":"1m","evaluate":"tick",
          "params":{"near":"{{{ruleInstrument}}}","far":"{{{other}}}","op":"above","value":50}}
         """;
 
