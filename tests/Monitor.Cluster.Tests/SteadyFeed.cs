@@ -113,7 +113,7 @@ internal sealed class SteadyFeed : IAsyncDisposable
         for (long seq = 1; !_stop.IsCancellationRequested; seq++)
         {
             double price = instrument == RuleInstrument ? (Above(seq) ? 110 : 90) : 50 + Math.Sin(seq * 0.3);
-            object[] tick = [Api.Tick(instrument, Start.AddMilliseconds(seq * 100).ToString("O"), price, volume: 1, seq)];
+            object[] tick = [TestApi.Tick(instrument, Start.AddMilliseconds(seq * 100).ToString("O"), price, volume: 1, seq)];
             for (int attempt = 0; ; attempt++)
             {
                 var sent = DateTimeOffset.UtcNow;

@@ -1,4 +1,3 @@
-using Monitor.Server.Tests.Webhooks;
 
 namespace Monitor.Cluster.Tests;
 
@@ -24,7 +23,7 @@ public sealed class TwoSiloTests
         await using var onSiloB = await HubListener.StartAsync(b, instruments);
 
         // 50 ticks each: the rule's instrument is above 100 for seq 11-20 and 31-40: two episodes, fired and resolved.
-        object[] ticks = [.. instruments.SelectMany(instrument => Enumerable.Range(1, 50).Select(seq => Api.Tick(
+        object[] ticks = [.. instruments.SelectMany(instrument => Enumerable.Range(1, 50).Select(seq => TestApi.Tick(
             instrument, SteadyFeed.Start.AddSeconds(seq).ToString("O"), SteadyFeed.Above(seq) ? 110 : 90, volume: 1, seq)))];
         var ingested = await (await a.CreateClient(TestApiKeys.Ingest).PostItemsAsync("/api/v1/ticks", ticks)).OkJsonAsync();
         Assert.Equal(100, ingested["accepted"]!.GetValue<int>());

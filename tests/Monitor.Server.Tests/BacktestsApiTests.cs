@@ -132,7 +132,7 @@ public sealed class BacktestsApiTests(MonitorServerFactory server)
             double price = day < 10 ? 100 : day == 10 ? 115 : day % 2 == 0 ? 90 : 120;
             for (int i = 0; i < 4; i++)
             {
-                ticks.Add(Api.Tick(instrument, Start.AddDays(day).AddHours(2 + (5 * i)).ToString("O", CultureInfo.InvariantCulture), price));
+                ticks.Add(TestApi.Tick(instrument, Start.AddDays(day).AddHours(2 + (5 * i)).ToString("O", CultureInfo.InvariantCulture), price));
             }
         }
 

@@ -47,8 +47,8 @@ public sealed class BoardApiTests(MonitorServerFactory server)
     public async Task BarsWithIndicators_CarryEachClosedBarsValuesWarmedUpOnOlderBars()
     {
         var start = new DateTimeOffset(2026, 2, 2, 10, 0, 0, TimeSpan.Zero);
-        var ticks = Enumerable.Range(0, 12).Select(i => Api.Tick("ETF:GDX", start.AddMinutes(i).AddSeconds(30).ToString("O"), 10 + i))
-            .Append(Api.Tick("ETF:GDX", start.AddMinutes(12).AddSeconds(10).ToString("O"), 30))
+        var ticks = Enumerable.Range(0, 12).Select(i => TestApi.Tick("ETF:GDX", start.AddMinutes(i).AddSeconds(30).ToString("O"), 10 + i))
+            .Append(TestApi.Tick("ETF:GDX", start.AddMinutes(12).AddSeconds(10).ToString("O"), 30))
             .ToArray();
         await (await server.CreateClient(MonitorServerFactory.IngestKey).PostItemsAsync("/api/v1/ticks", ticks)).OkJsonAsync();
 

@@ -74,7 +74,7 @@ public sealed class CrashRecoveryTests : IDisposable
     }
 
     private static object[] TicksFor(int minute) =>
-        Instruments.SelectMany((instrument, i) => Enumerable.Range(0, 4).Select(k => Api.Tick(
+        Instruments.SelectMany((instrument, i) => Enumerable.Range(0, 4).Select(k => TestApi.Tick(
             instrument,
             Start.AddMinutes(minute).AddSeconds(k * 15).ToString("O"),
             price: 30 * (i + 1) + Math.Sin(minute * 0.7 + k) + (minute * 0.05),

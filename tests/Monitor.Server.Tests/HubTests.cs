@@ -28,7 +28,7 @@ public sealed class HubTests(MonitorServerFactory server)
             async () =>
             {
                 // The relay registers shortly after start: keep posting until a quote arrives.
-                await ingest.PostItemsAsync("/api/v1/ticks", Api.Tick("ETF:SIL", DateTimeOffset.UtcNow.ToString("O"), 42.5));
+                await ingest.PostItemsAsync("/api/v1/ticks", TestApi.Tick("ETF:SIL", DateTimeOffset.UtcNow.ToString("O"), 42.5));
                 lock (quotes)
                 {
                     return quotes.LastOrDefault();

@@ -12,8 +12,8 @@ public sealed class IngestValidationTests(MonitorServerFactory server)
     public async Task ValidTicks_AreAllAccepted()
     {
         var response = await _ingest.PostItemsAsync("/api/v1/ticks",
-            Api.Tick("ETF:URA", "2026-01-14T15:30:00Z", 30.1),
-            Api.Tick("ETF:URA", "2026-01-14T16:30:01.5+01:00", 30.2),
+            TestApi.Tick("ETF:URA", "2026-01-14T15:30:00Z", 30.1),
+            TestApi.Tick("ETF:URA", "2026-01-14T16:30:01.5+01:00", 30.2),
             new { instrument = "ETF:URA", ts = 1768404602000L, price = 30.3 });
 
         var body = await response.JsonAsync();

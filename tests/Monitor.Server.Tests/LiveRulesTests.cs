@@ -183,7 +183,7 @@ public sealed class LiveRulesTests : IAsyncLifetime, IDisposable
     /// <summary>One request with a tick per (instrument, minute, price), 10 seconds into the minute.</summary>
     private async Task PostAsync(params (string Instrument, int Minute, double Price)[] ticks)
     {
-        var items = ticks.Select(t => Api.Tick(t.Instrument, At(t.Minute).AddSeconds(10).ToString("O"), t.Price)).ToArray();
+        var items = ticks.Select(t => TestApi.Tick(t.Instrument, At(t.Minute).AddSeconds(10).ToString("O"), t.Price)).ToArray();
         var body = await (await _ingest.PostItemsAsync("/api/v1/ticks", items)).OkJsonAsync();
         Assert.Equal(ticks.Length, body["accepted"]!.GetValue<int>());
     }

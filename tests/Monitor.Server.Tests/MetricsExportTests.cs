@@ -137,7 +137,7 @@ public sealed partial class MetricsExportTests : IAsyncLifetime, IDisposable
         for (int minute = 0; minute < 3; minute++)
         {
             var items = new[] { "LME:CA.CASH", "LME:CA" }
-                .Select(id => Api.Tick(id, Monday.AddMinutes(minute).AddSeconds(10).ToString("O"), 9_100))
+                .Select(id => TestApi.Tick(id, Monday.AddMinutes(minute).AddSeconds(10).ToString("O"), 9_100))
                 .ToArray();
             (await admin.PostItemsAsync("/api/v1/ticks", items)).EnsureSuccessStatusCode();
         }

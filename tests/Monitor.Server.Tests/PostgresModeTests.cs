@@ -21,7 +21,7 @@ public sealed class PostgresModeTests : IAsyncLifetime
         };
         var start = DateTimeOffset.Parse("2026-04-01T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var ticks = Enumerable.Range(0, 12)
-            .Select(i => Api.Tick("COMEX:HG", start.AddSeconds(i * 20).ToString("O"), 4.5 + (i * 0.01), volume: 2, seq: i + 1))
+            .Select(i => TestApi.Tick("COMEX:HG", start.AddSeconds(i * 20).ToString("O"), 4.5 + (i * 0.01), volume: 2, seq: i + 1))
             .ToArray();
 
         string barsBefore;

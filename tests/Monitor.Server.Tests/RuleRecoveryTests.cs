@@ -80,9 +80,9 @@ public sealed class RuleRecoveryTests : IDisposable
             string ts = Start.AddMinutes(minute).AddSeconds(10).ToString("O");
             var body = await (await ingest.PostItemsAsync(
                 "/api/v1/ticks",
-                Api.Tick("COMEX:SI", ts, on ? 31 : 29),
-                Api.Tick("LME:CA.CASH", ts, on ? 9_120 : 9_080),
-                Api.Tick("LME:CA", ts, 9_100))).OkJsonAsync();
+                TestApi.Tick("COMEX:SI", ts, on ? 31 : 29),
+                TestApi.Tick("LME:CA.CASH", ts, on ? 9_120 : 9_080),
+                TestApi.Tick("LME:CA", ts, 9_100))).OkJsonAsync();
             Assert.Equal(3, body["accepted"]!.GetValue<int>());
         }
     }

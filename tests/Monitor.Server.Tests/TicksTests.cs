@@ -10,13 +10,13 @@ public sealed class TicksTests(MonitorServerFactory server)
     public async Task RepeatedSeq_IsCountedAsDuplicateAndDropped()
     {
         var first = await (await _ingest.PostItemsAsync("/api/v1/ticks",
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:00Z", 1000, seq: 1),
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:01Z", 1001, seq: 2),
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:02Z", 1002, seq: 3))).JsonAsync();
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:00Z", 1000, seq: 1),
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:01Z", 1001, seq: 2),
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:02Z", 1002, seq: 3))).JsonAsync();
         var second = await (await _ingest.PostItemsAsync("/api/v1/ticks",
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:01Z", 1001, seq: 2),
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:02Z", 1002, seq: 3),
-            Api.Tick("NYMEX:PA", "2026-01-14T15:30:03Z", 1003, seq: 4))).JsonAsync();
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:01Z", 1001, seq: 2),
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:02Z", 1002, seq: 3),
+            TestApi.Tick("NYMEX:PA", "2026-01-14T15:30:03Z", 1003, seq: 4))).JsonAsync();
 
         Assert.Equal(3, first["accepted"]!.GetValue<int>());
         Assert.Equal(1, second["accepted"]!.GetValue<int>());
@@ -29,10 +29,10 @@ public sealed class TicksTests(MonitorServerFactory server)
     public async Task TickForAClosedBar_IsLateAndLeavesTheBarAlone()
     {
         var body = await (await _ingest.PostItemsAsync("/api/v1/ticks",
-            Api.Tick("NYMEX:PL", "2026-01-14T10:00:10Z", 950, volume: 2),
-            Api.Tick("NYMEX:PL", "2026-01-14T10:00:40Z", 952, volume: 3),
-            Api.Tick("NYMEX:PL", "2026-01-14T10:01:05Z", 951, volume: 1),
-            Api.Tick("NYMEX:PL", "2026-01-14T10:00:50Z", 999, volume: 7))).JsonAsync();
+            TestApi.Tick("NYMEX:PL", "2026-01-14T10:00:10Z", 950, volume: 2),
+            TestApi.Tick("NYMEX:PL", "2026-01-14T10:00:40Z", 952, volume: 3),
+            TestApi.Tick("NYMEX:PL", "2026-01-14T10:01:05Z", 951, volume: 1),
+            TestApi.Tick("NYMEX:PL", "2026-01-14T10:00:50Z", 999, volume: 7))).JsonAsync();
 
         Assert.Equal(3, body["accepted"]!.GetValue<int>());
         Assert.Equal(1, body["late"]!.GetValue<int>());
@@ -51,7 +51,7 @@ public sealed class TicksTests(MonitorServerFactory server)
     {
         var start = DateTimeOffset.Parse("2026-02-02T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var ticks = Enumerable.Range(0, 30)
-            .Select(i => Api.Tick("ETF:REMX", start.AddMinutes(i).ToString("O"), 40 + (i % 7)))
+            .Select(i => TestApi.Tick("ETF:REMX", start.AddMinutes(i).ToString("O"), 40 + (i % 7)))
             .ToArray();
         await _ingest.PostItemsAsync("/api/v1/ticks", ticks);
 

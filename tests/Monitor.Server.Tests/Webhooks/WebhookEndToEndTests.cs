@@ -46,7 +46,7 @@ public sealed class WebhookEndToEndTests : IAsyncLifetime, IDisposable
 
         // Minute closes at 29, 31, 31.5, 29: firing at 10:02, resolved at 10:04.
         double[] prices = [29, 31, 31.5, 29, 29];
-        var ticks = prices.Select((price, minute) => Api.Tick("COMEX:SI", Monday.AddMinutes(minute).AddSeconds(10).ToString("O"), price)).ToArray();
+        var ticks = prices.Select((price, minute) => TestApi.Tick("COMEX:SI", Monday.AddMinutes(minute).AddSeconds(10).ToString("O"), price)).ToArray();
         (await ingest.PostItemsAsync("/api/v1/ticks", ticks)).EnsureSuccessStatusCode();
 
         var received = await _receiver.WaitForAsync(2);

@@ -2,11 +2,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace Monitor.Server.Tests;
+namespace Monitor.Testing;
 
 /// <summary>Small helpers for talking JSON to the API.</summary>
-internal static class Api
+public static class TestApi
 {
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, string json, string contentType = "application/json") =>
         client.PostAsync(path, new StringContent(json, Encoding.UTF8, contentType));

@@ -7,16 +7,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Monitor.Server.Tests.Webhooks;
+namespace Monitor.Testing;
 
 /// <summary>One request as the receiver saw it, headers and body exactly as sent.</summary>
-internal sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, DateTimeOffset At);
+public sealed record ReceivedWebhook(string Path, string Id, string Timestamp, string Signature, string Body, DateTimeOffset At);
 
 /// <summary>
 /// A real HTTP endpoint on loopback (Kestrel on a free port) that records every request and answers with
 /// <see cref="Respond"/>, given the request and its number (1 for the first).
 /// </summary>
-internal sealed class WebhookReceiver : IAsyncDisposable
+public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
