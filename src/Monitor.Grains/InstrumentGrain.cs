@@ -210,7 +210,8 @@ public sealed class InstrumentGrain(
         var stored = await ruleStore.GetAsync(ruleId);
         if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
         {
-            await WarmUpAsync(evaluator.WarmUp, interval => evaluator.Definition.Interval == interval ? evaluator.WarmUpBars : 0, CancellationToken.None);
+            await WarmUpAsync(
+                evaluator.WarmUp, interval => new WarmUpRange(DateTimeOffset.MinValue, evaluator.Definition.Interval == interval ? evaluator.WarmUpBars : 0), CancellationToken.None);
         }
 
         UpdateRuleReaders();
@@ -363,19 +364,19 @@ public sealed class InstrumentGrain(
         }
     }
 
-    /// <summary>Feeds stored closed bars, oldest first, to <paramref name="warmUp"/>: as many per interval as <paramref name="bars"/> asks, before the open bar.</summary>
-    private async Task WarmUpAsync(WarmUpBar warmUp, Func<BarInterval, int> bars, CancellationToken cancellationToken)
+    /// <summary>Feeds stored closed bars, oldest first, to <paramref name="warmUp"/>: those <paramref name="bars"/> asks for per interval, before the open bar.</summary>
+    private async Task WarmUpAsync(WarmUpBar warmUp, Func<BarInterval, WarmUpRange> bars, CancellationToken cancellationToken)
     {
         foreach (var series in _pipeline.Series)
         {
-            int count = bars(series.Interval);
-            if (count == 0)
+            var range = bars(series.Interval);
+            if (range.Limit == 0)
             {
                 continue;
             }
 
             var before = series.Aggregator.State.ClosedBefore;
-            foreach (var bar in await barStore.ReadAsync(_id, series.Interval, DateTimeOffset.MinValue, before, count, cancellationToken))
+            foreach (var bar in await barStore.ReadAsync(_id, series.Interval, range.From, before, range.Limit, cancellationToken))
             {
                 warmUp(_id, series.Interval, bar);
             }
@@ -425,6 +426,7 @@ public sealed class InstrumentGrain(
 
         UpdateRuleReaders();
         long watermark = 0;
+        var inventoryReceivedAfter = DateTimeOffset.MinValue;
         if (state.State.Pipeline is { } saved && _pipeline.CanRestore(saved))
         {
             for (int i = 0; i < _pipeline.Series.Count; i++)
@@ -446,12 +448,13 @@ public sealed class InstrumentGrain(
                 _rules.RestoreState(RuleStateJson.Deserialize(rules), _transitions);
             }
 
-            await WarmUpAsync(_rules.WarmUp, interval => _rules.WarmUpBars(_id, interval), cancellationToken);
-            await ReplayInventoryAsync(state.State.InventoryReceivedThrough, cancellationToken);
+            await WarmUpAsync(_rules.WarmUp, interval => _rules.WarmUpRange(_id, interval), cancellationToken);
+            inventoryReceivedAfter = state.State.InventoryReceivedThrough;
         }
 
-        // Without usable saved state (none yet, or the intervals changed) every stored tick is replayed:
-        // bars and indicators come out as they were.
+        // Without usable saved state (none yet, or the intervals changed) every stored tick and inventory value is
+        // replayed: bars, indicators and rules come out as they were.
+        await ReplayInventoryAsync(inventoryReceivedAfter, cancellationToken);
         _lastIndex = watermark;
         int replayed = 0;
         await foreach (var stored in tickStore.ReadAfterAsync(_id, watermark, cancellationToken))
