@@ -54,6 +54,7 @@ public sealed class RuleEvaluator
     private long _lastSample = None;
     private long _lastEvaluation = None;
     private long _emitAfter = None;
+    private long _indicatorsFrom = None;
 
     public RuleEvaluator(RuleDefinition definition)
     {
@@ -98,6 +99,13 @@ public sealed class RuleEvaluator
 
     /// <summary>The open (pending or firing) alert, or null.</summary>
     public Alert? OpenAlert => _machine.Current;
+
+    /// <summary>
+    /// The close of the first bar this rule's indicators took, or null (none yet, or no indicators). Indicators are not
+    /// saved: a restore rebuilds them by replaying the stored bars from here, which gives them exactly the values they
+    /// had (a shorter warm-up would give converged values, equal only to within rounding).
+    /// </summary>
+    public DateTimeOffset? IndicatorsFrom => Time(_indicatorsFrom);
 
     /// <summary>The last evaluation's event time, or null.</summary>
     public DateTimeOffset? LastEvaluatedAt => Time(_lastEvaluation);
@@ -166,6 +174,7 @@ public sealed class RuleEvaluator
         long end = bar.Time.UtcTicks + _intervalTicks;
         Drain(end, CloseRank, output);
         bool patch = _snapTakenAt != None && end <= _snapTakenAt;
+        NoteIndicatorBar(instrument, end);
         foreach (var slot in _slots)
         {
             if (slot.Instrument == instrument)
@@ -231,6 +240,13 @@ public sealed class RuleEvaluator
         }
 
         long end = bar.Time.UtcTicks + _intervalTicks;
+        if (end < _indicatorsFrom)
+        {
+            // Before the bars these indicators started from: another rule's warm-up reaches further back.
+            return;
+        }
+
+        NoteIndicatorBar(instrument, end);
         foreach (var slot in _slots)
         {
             if (slot.Kind == RuleInputKind.Indicator && slot.Instrument == instrument)
@@ -260,7 +276,8 @@ public sealed class RuleEvaluator
         _condition.SaveHistories(),
         _condition.SaveMemory(),
         _scheduled.ConvertAll(v => ScheduledInventoryState.From(v)).ToArray(),
-        _machine.SaveState());
+        _machine.SaveState(),
+        Time(_indicatorsFrom));
 
     /// <summary>Continues from a state saved by an evaluator of the same definition (see <see cref="Fingerprint"/>).</summary>
     public void RestoreState(RuleEvaluatorState state)
@@ -285,6 +302,7 @@ public sealed class RuleEvaluator
         _lastSample = Ticks(state.LastSample);
         _lastEvaluation = Ticks(state.LastEvaluation);
         _emitAfter = Ticks(state.EmitAfter);
+        _indicatorsFrom = Ticks(state.IndicatorsFrom);
         for (int i = 0; i < _slots.Length; i++)
         {
             _slots[i].RestoreState(state.Inputs[i]);
@@ -328,6 +346,23 @@ public sealed class RuleEvaluator
         TimeSpan.Zero,
         TimeSpan.Zero,
         $"not evaluated yet: waiting for a close of a {Definition.Interval} bar of {_primary}");
+
+    private void NoteIndicatorBar(InstrumentId instrument, long end)
+    {
+        if (_indicatorsFrom != None)
+        {
+            return;
+        }
+
+        foreach (var slot in _slots)
+        {
+            if (slot.Kind == RuleInputKind.Indicator && slot.Instrument == instrument)
+            {
+                _indicatorsFrom = end;
+                return;
+            }
+        }
+    }
 
     private static bool Before(long time, int rank, long otherTime, int otherRank) =>
         time < otherTime || (time == otherTime && rank < otherRank);

@@ -4,8 +4,9 @@ namespace Monitor.Core.Rules;
 
 /// <summary>
 /// Everything a <see cref="RuleEvaluator"/> needs to continue exactly where it was (plain records, arrays, numbers and
-/// times, for grain persistence). Indicators are not in it: they are rebuilt from stored bars
-/// (<see cref="RuleEvaluator.WarmUp"/>). <see cref="Fingerprint"/> identifies the definition it belongs to.
+/// times, for grain persistence). Indicators are not in it: they are rebuilt by replaying the stored bars from
+/// <see cref="IndicatorsFrom"/> (<see cref="RuleEvaluator.WarmUp"/>; null in states saved before it was kept).
+/// <see cref="Fingerprint"/> identifies the definition it belongs to.
 /// </summary>
 public sealed record RuleEvaluatorState(
     string RuleId,
@@ -27,7 +28,8 @@ public sealed record RuleEvaluatorState(
     SampleWindowState[] Histories,
     double[] Memory,
     ScheduledInventoryState[] Scheduled,
-    AlertEpisodeState? Episode)
+    AlertEpisodeState? Episode,
+    DateTimeOffset? IndicatorsFrom = null)
 {
     /// <summary>The latest event time the rule has evaluated or must stay silent through (the high-water mark).</summary>
     public DateTimeOffset? HighWaterMark =>

@@ -15,6 +15,9 @@ public enum RuleChange
     Replaced,
 }
 
+/// <summary>Stored bars to replay into indicators: those opening from <see cref="From"/>, at most the newest <see cref="Limit"/>.</summary>
+public readonly record struct WarmUpRange(DateTimeOffset From, int Limit);
+
 /// <summary>The saved state of every rule of a <see cref="RuleSet"/>.</summary>
 public sealed record RuleSetState(RuleEvaluatorState[] Rules);
 
@@ -194,6 +197,30 @@ public sealed class RuleSet
                 evaluator.WarmUp(instrument, interval, bar);
             }
         }
+    }
+
+    /// <summary>
+    /// The stored bars of <paramref name="interval"/> on <paramref name="instrument"/> a warm-up after a restore should
+    /// replay: every bar from the earliest one a restored rule's indicators began with (so they come out exactly as they
+    /// were), or else the last <see cref="WarmUpBars"/> (a limit of 0: none).
+    /// </summary>
+    public WarmUpRange WarmUpRange(InstrumentId instrument, BarInterval interval)
+    {
+        long from = long.MaxValue;
+        if (_byInstrument.TryGetValue(instrument, out var watchers))
+        {
+            foreach (var evaluator in watchers.All)
+            {
+                if (evaluator.Definition.Interval == interval && evaluator.IndicatorsFrom is { } start)
+                {
+                    from = Math.Min(from, (start - interval.Length).UtcTicks);
+                }
+            }
+        }
+
+        return from == long.MaxValue
+            ? new WarmUpRange(DateTimeOffset.MinValue, WarmUpBars(instrument, interval))
+            : new WarmUpRange(new DateTimeOffset(from, TimeSpan.Zero), int.MaxValue);
     }
 
     /// <summary>How many closed bars of <paramref name="interval"/> on <paramref name="instrument"/> a warm-up should replay (0 if no rule needs them).</summary>

@@ -233,9 +233,9 @@ public sealed class RuleGrain(
         // Indicators are rebuilt from stored bars; then the ticks stored after the saved progress are replayed.
         foreach (var input in _inputs.Values)
         {
-            int count = _rules!.WarmUpBars(input.Instrument, interval);
+            var range = _rules!.WarmUpRange(input.Instrument, interval);
             var before = input.Aggregator.State.ClosedBefore;
-            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, DateTimeOffset.MinValue, before, count, cancellationToken))
+            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, before, range.Limit, cancellationToken))
             {
                 _rules.WarmUp(input.Instrument, interval, bar);
             }

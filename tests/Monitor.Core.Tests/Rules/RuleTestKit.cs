@@ -162,8 +162,9 @@ internal static class RuleRunner
 
     /// <summary>
     /// Runs the rule, and before every <paramref name="every"/>-th event saves the rule set's state, round-trips it
-    /// through JSON (as a grain's storage would), builds a fresh rule set from it and warms its indicators up with
-    /// the bars seen so far. <paramref name="restoredMidEpisode"/> counts restores that had an open alert.
+    /// through JSON (as a grain's storage would), builds a fresh rule set from it and warms its indicators up, as the
+    /// grains do, with the stored bars <see cref="RuleSet.WarmUpRange"/> asks for. <paramref name="restoredMidEpisode"/>
+    /// counts restores that had an open alert.
     /// </summary>
     public static List<AlertTransition> RunWithRestarts(RuleDefinition rule, IReadOnlyList<RuleEvent> events, int every, out int restoredMidEpisode)
     {
@@ -181,9 +182,13 @@ internal static class RuleRunner
                 set = new RuleSet();
                 set.Put(rule, output);
                 set.RestoreState(saved, output);
-                foreach (var bar in bars)
+                foreach (var stored in bars.GroupBy(b => b.Instrument))
                 {
-                    set.WarmUp(bar.Instrument, BarInterval.OneDay, bar.Bar);
+                    var range = set.WarmUpRange(stored.Key, BarInterval.OneDay);
+                    foreach (var bar in stored.Where(b => b.Bar.Time >= range.From).TakeLast(range.Limit))
+                    {
+                        set.WarmUp(bar.Instrument, BarInterval.OneDay, bar.Bar);
+                    }
                 }
             }
 
