@@ -1,6 +1,6 @@
 namespace Monitor.Core.Market;
 
-/// <summary>The named inventory series an instrument can carry (CONTRACT.md section 2).</summary>
+/// <summary>The named inventory series an instrument can carry.</summary>
 public static class InventorySeries
 {
     public const string Registered = "registered";
@@ -11,9 +11,17 @@ public static class InventorySeries
     public const string Holdings = "holdings";
     public const string Vault = "vault";
     public const string ManagedMoneyNet = "mmNet";
+    public const string Pledged = "pledged";
+    public const string OpenInterest = "openInterest";
+    public const string ManagedMoneyLong = "mmLong";
+    public const string ManagedMoneyShort = "mmShort";
+    public const string NonCommercialLong = "ncLong";
+    public const string NonCommercialShort = "ncShort";
+    public const string NonCommercialNet = "ncNet";
 
     public static IReadOnlyList<string> All { get; } =
-        [Registered, Eligible, Stocks, OnWarrant, Cancelled, Holdings, Vault, ManagedMoneyNet];
+        [Registered, Eligible, Stocks, OnWarrant, Cancelled, Holdings, Vault, ManagedMoneyNet, Pledged,
+         OpenInterest, ManagedMoneyLong, ManagedMoneyShort, NonCommercialLong, NonCommercialShort, NonCommercialNet];
 
     /// <summary>Finds a series by name ignoring case and returns its canonical spelling.</summary>
     public static bool TryNormalize(string? name, out string canonical)
@@ -37,7 +45,8 @@ public static class InventorySeries
     /// </summary>
     public static QuantityUnit BaseUnit(string series, bool preciousMetal) => series switch
     {
-        ManagedMoneyNet => QuantityUnit.Contracts,
+        ManagedMoneyNet or ManagedMoneyLong or ManagedMoneyShort or OpenInterest
+            or NonCommercialLong or NonCommercialShort or NonCommercialNet => QuantityUnit.Contracts,
         Stocks or OnWarrant or Cancelled => QuantityUnit.Tonne,
         Holdings or Vault => QuantityUnit.TroyOunce,
         _ => preciousMetal ? QuantityUnit.TroyOunce : QuantityUnit.Tonne,
@@ -47,6 +56,8 @@ public static class InventorySeries
 /// <summary>
 /// One published inventory figure: <paramref name="AsOf"/> is the period it describes, <paramref name="PublishedAt"/>
 /// when it became known (rules see it only from then on). <paramref name="Quantity"/> is in <paramref name="Unit"/>.
+/// <see cref="Location"/> names a depository, warehouse location or vault as the publisher writes it; null is the
+/// series' total over all locations as the publisher reports it.
 /// </summary>
 public readonly record struct InventoryValue(
     InstrumentId Instrument,
@@ -56,6 +67,9 @@ public readonly record struct InventoryValue(
     double Quantity,
     QuantityUnit Unit)
 {
+    /// <summary>The location, trimmed, or null for the total. Compared without regard to case.</summary>
+    public string? Location { get; init; }
+
     public InventoryValue ConvertTo(QuantityUnit unit) =>
         this with { Quantity = QuantityUnits.Convert(Quantity, Unit, unit), Unit = unit };
 }
