@@ -21,8 +21,9 @@ internal sealed class SqliteDatabase : IDisposable
 {
     /// <summary>2: one tick table per instrument (1, a single ticks table, only ever existed in development builds).
     /// 3: rules, alerts, alert_transitions and silences (created by <see cref="Schema"/>'s IF NOT EXISTS on a version 2 file).
-    /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).</summary>
-    public const int SchemaVersion = 4;
+    /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
+    /// 5: sources and source_files (likewise).</summary>
+    public const int SchemaVersion = 5;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -80,7 +81,7 @@ internal sealed class SqliteDatabase : IDisposable
             UNIQUE (instrument_id, series, as_of, version));
         CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
 
-        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql;
+        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql;
 
 
 
