@@ -5,7 +5,7 @@ namespace Monitor.Storage;
 /// <summary>
 /// What a source's fetches left behind: the status of CONTRACT.md section 10 (<see cref="Late"/> from
 /// <see cref="LateSince"/>, the moment the newest report became late, which also dates the <c>sourceLate</c> alert), and
-/// the validators of the last file for conditional requests.
+/// the validators of the last file for conditional requests, and how many fetches in a row failed (for the retries).
 /// </summary>
 public sealed record SourceState(
     DateTimeOffset? LastFetchAt,
@@ -15,9 +15,10 @@ public sealed record SourceState(
     DateTimeOffset? NextFetchAt,
     DateTimeOffset? LateSince,
     string? ETag,
-    string? LastModified)
+    string? LastModified,
+    int Failures)
 {
-    public static SourceState Empty { get; } = new(null, null, null, null, null, null, null, null);
+    public static SourceState Empty { get; } = new(null, null, null, null, null, null, null, null, 0);
 
     public bool Late => LateSince is not null;
 }

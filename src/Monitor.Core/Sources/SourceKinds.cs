@@ -2,7 +2,7 @@ using Monitor.Core.Calendars;
 
 namespace Monitor.Core.Sources;
 
-/// <summary>The source kinds of CONTRACT.md section 10 and what a source of each kind assumes unless told otherwise.</summary>
+/// <summary>What a source of each kind (CONTRACT.md section 10) assumes unless told otherwise.</summary>
 public static class SourceKinds
 {
     public const string CmeStocks = "cme-stocks";
@@ -10,10 +10,6 @@ public static class SourceKinds
     public const string SpdrGld = "spdr-gld";
     public const string CftcCot = "cftc-cot";
     public const string Csv = "csv";
-
-    public static IReadOnlyList<string> All { get; } = [CmeStocks, LmeStocks, SpdrGld, CftcCot, Csv];
-
-    public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind, StringComparer.Ordinal);
 
     /// <summary>The publisher's working days: the CME's for its reports, the LME's for its own, the NYSE's for the
     /// trusts, the CFTC and anything else.</summary>

@@ -13,9 +13,10 @@ public sealed class WebhookAddressRefusedException(string message) : Exception(m
 /// embedded in an IPv4-mapped, IPv4-compatible or NAT64 IPv6 address), it is refused. Sending connects to the
 /// addresses that were checked (<see cref="ConnectAsync"/> is the HTTP handler's connect callback), so a name that
 /// resolves differently a moment later (DNS rebinding) cannot redirect the request. With
-/// <c>Monitor:Webhooks:AllowPrivateNetworks</c> every address is allowed.
+/// <c>Monitor:Webhooks:AllowPrivateNetworks</c> every address is allowed. Data sources fetch through a guard of their own
+/// with <c>Monitor:Sources:AllowPrivateNetworks</c> (<paramref name="setting"/> names the one refusals mention).
 /// </summary>
-public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
+public sealed class WebhookAddressGuard(bool allowPrivateNetworks, string setting = "Monitor:Webhooks:AllowPrivateNetworks")
 {
     private static readonly IPAddress AwsMetadataIPv6 = IPAddress.Parse("fd00:ec2::254");
 
@@ -91,7 +92,7 @@ public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
                 if (Refusal(address) is { } reason)
                 {
                     throw new WebhookAddressRefusedException(
-                        $"{bare} resolves to {address}, {reason}: refused (Monitor:Webhooks:AllowPrivateNetworks is false)");
+                        $"{bare} resolves to {address}, {reason}: refused ({setting} is false)");
                 }
             }
         }

@@ -6,6 +6,7 @@ using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
+using Monitor.Server.Sources;
 using Monitor.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -62,6 +63,7 @@ public static class MonitorHosting
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
+        builder.Services.AddMonitorSources();
         if (options.DemoFeed.Enabled)
         {
             builder.Services.AddSingleton(DemoFeedSimulatorOptions(section.GetSection("DemoFeed")));
@@ -90,6 +92,7 @@ public static class MonitorHosting
         app.MapWebhooksApi();
         app.MapSessionApi();
         app.MapClusterApi();
+        app.MapSourcesApi();
         if (app.Services.GetRequiredService<IOptions<MonitorOptions>>().Value.Dashboard.Enabled)
         {
             app.MapMonitorDashboard();

@@ -3,6 +3,7 @@ using Monitor.Core.Calendars;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
 using Monitor.Core.Sources;
+using Monitor.Sources;
 
 namespace Monitor.Server.Sources;
 
@@ -35,9 +36,9 @@ public sealed record SourceBody(
             problems.Add($"'id' must be 1 to {MaxIdLength} letters, digits, '-', '_' or '.', starting with a letter or digit (such as \"cme-silver\"), got '{UntrustedText.Printable(Id ?? "")}'");
         }
 
-        if (!SourceKinds.IsKnown(Kind))
+        if (!ReportParsers.Kinds.Contains(Kind ?? "", StringComparer.Ordinal))
         {
-            problems.Add($"'kind' must be one of {string.Join(", ", SourceKinds.All)}, got '{UntrustedText.Printable(Kind ?? "")}'");
+            problems.Add($"'kind' must be one of {string.Join(", ", ReportParsers.Kinds)}, got '{UntrustedText.Printable(Kind ?? "")}'");
         }
 
         if (Url is null || Url.Length > MaxUrlLength || !Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))

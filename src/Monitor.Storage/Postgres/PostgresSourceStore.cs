@@ -10,7 +10,7 @@ internal sealed class PostgresSourceStore(PostgresDatabase database) : ISourceSt
 {
     private const string Columns = """
         id, kind, url, schedule, time_zone, late_after, calendar, enabled, mapping, created_at, updated_at,
-        last_fetch_at, last_result, last_error, last_activity_date, next_fetch_at, late_since, etag, last_modified
+        last_fetch_at, last_result, last_error, last_activity_date, next_fetch_at, late_since, etag, last_modified, failures
         """;
 
     private const string FileColumns = "sha256, url, fetched_at, http_status, bytes, result, activity_date, detail";
@@ -73,12 +73,12 @@ internal sealed class PostgresSourceStore(PostgresDatabase database) : ISourceSt
         return await ExecuteAsync("""
             UPDATE sources SET lease_owner = NULL, lease_until = NULL, due_at = CASE WHEN enabled THEN $3 END,
                 last_fetch_at = $4, last_result = $5, last_error = $6, last_activity_date = $7,
-                next_fetch_at = $8, late_since = $9, etag = $10, last_modified = $11
+                next_fetch_at = $8, late_since = $9, etag = $10, last_modified = $11, failures = $12
             WHERE id = $1 AND lease_owner = $2
             """,
             [
                 Text(id), Text(owner), NullableTime(dueAt), NullableTime(state.LastFetchAt), Text(state.LastResult?.ToText()), Text(state.LastError),
-                Date(state.LastActivityDate), NullableTime(state.NextFetchAt), NullableTime(state.LateSince), Text(state.ETag), Text(state.LastModified),
+                Date(state.LastActivityDate), NullableTime(state.NextFetchAt), NullableTime(state.LateSince), Text(state.ETag), Text(state.LastModified), Int(state.Failures),
             ],
             cancellationToken).ConfigureAwait(false) > 0;
     }
@@ -165,7 +165,8 @@ internal sealed class PostgresSourceStore(PostgresDatabase database) : ISourceSt
                 OptionalTime(reader, 15),
                 OptionalTime(reader, 16),
                 ReadText(reader, 17),
-                ReadText(reader, 18));
+                ReadText(reader, 18),
+                reader.GetInt32(19));
             sources.Add(new StoredSource(definition, state, ReadTime(reader, 9), ReadTime(reader, 10)));
         }
 

@@ -29,7 +29,8 @@ internal static class SqliteSourceSchema
             next_fetch_at INTEGER,
             late_since INTEGER,
             etag TEXT,
-            last_modified TEXT) WITHOUT ROWID;
+            last_modified TEXT,
+            failures INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS source_files (
             source_id TEXT NOT NULL,

@@ -8,7 +8,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
 {
     private const string Columns = """
         id, kind, url, schedule, time_zone, late_after, calendar, enabled, mapping, created_at, updated_at,
-        last_fetch_at, last_result, last_error, last_activity_date, next_fetch_at, late_since, etag, last_modified
+        last_fetch_at, last_result, last_error, last_activity_date, next_fetch_at, late_since, etag, last_modified, failures
         """;
 
     private const string FileColumns = "sha256, url, fetched_at, http_status, bytes, result, activity_date, detail";
@@ -84,7 +84,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
             (connection, transaction) => Execute(connection, transaction, """
                 UPDATE sources SET lease_owner = NULL, lease_until = NULL, due_at = CASE WHEN enabled THEN $due END,
                     last_fetch_at = $fetchAt, last_result = $result, last_error = $error, last_activity_date = $activity,
-                    next_fetch_at = $next, late_since = $lateSince, etag = $etag, last_modified = $modified
+                    next_fetch_at = $next, late_since = $lateSince, etag = $etag, last_modified = $modified, failures = $failures
                 WHERE id = $id AND lease_owner = $owner
                 """, p =>
             {
@@ -99,6 +99,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
                 p.AddWithValue("$lateSince", Micros(state.LateSince));
                 p.AddWithValue("$etag", (object?)state.ETag ?? DBNull.Value);
                 p.AddWithValue("$modified", (object?)state.LastModified ?? DBNull.Value);
+                p.AddWithValue("$failures", state.Failures);
             }) > 0,
             cancellationToken);
 
@@ -246,7 +247,8 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
                 Time(reader, 15),
                 Time(reader, 16),
                 reader.IsDBNull(17) ? null : reader.GetString(17),
-                reader.IsDBNull(18) ? null : reader.GetString(18));
+                reader.IsDBNull(18) ? null : reader.GetString(18),
+                reader.GetInt32(19));
             sources.Add(new StoredSource(definition, state, UnixMicros.ToTime(reader.GetInt64(9)), UnixMicros.ToTime(reader.GetInt64(10))));
         }
 

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS sources (
     next_fetch_at timestamptz,
     late_since timestamptz,             -- when the newest report became late; null while on time
     etag text,                          -- validators of the last file, for conditional requests
-    last_modified text
+    last_modified text,
+    failures integer NOT NULL DEFAULT 0 -- fetches failed in a row: which retry delay comes next
 );
 CREATE INDEX IF NOT EXISTS sources_due ON sources (due_at) WHERE enabled;
 

@@ -1,0 +1,61 @@
+using Monitor.Core.Market;
+using Monitor.Core.Sources;
+using Monitor.Sources;
+using Monitor.Storage;
+
+namespace Monitor.Server.Sources;
+
+/// <summary>
+/// What a parsed report changes against what is stored: the values whose (instrument, series, location, asOf) has no
+/// stored value, or a stored one with another quantity; the bars that are new or differ. Nothing else is stored again.
+/// </summary>
+public sealed record ReportChanges(SourceResult Result, IReadOnlyList<InventoryValue> Inventory, IReadOnlyList<ImportedBar> Bars)
+{
+    public static async Task<ReportChanges> FindAsync(ReportParseResult report, IInventoryStore inventory, IBarStore bars, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(bars);
+        bool restated = false;
+        var changedValues = new List<InventoryValue>();
+        foreach (var group in report.Inventory.GroupBy(v => (v.Instrument, v.Series, v.AsOf)))
+        {
+            var stored = await inventory.ReadAsync(group.Key.Instrument, group.Key.Series, group.Key.AsOf, group.Key.AsOf, allVersions: false, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var value in group)
+            {
+                var previous = stored.Where(s => SameLocation(s.Value.Location, value.Location)).Select(s => (double?)s.Value.Quantity).LastOrDefault();
+                if (previous != value.Quantity)
+                {
+                    changedValues.Add(value);
+                    restated |= previous is not null;
+                }
+            }
+        }
+
+        var changedBars = new List<ImportedBar>();
+        foreach (var group in report.Bars.GroupBy(b => (b.Instrument, b.Interval)))
+        {
+            var from = group.Min(b => b.Bar.Time);
+            var to = group.Max(b => b.Bar.Time).AddTicks(1);
+            var stored = (await bars.ReadAsync(group.Key.Instrument, group.Key.Interval, from, to, int.MaxValue, cancellationToken).ConfigureAwait(false))
+                .ToDictionary(b => b.Time);
+            foreach (var bar in group)
+            {
+                bool known = stored.TryGetValue(bar.Bar.Time, out var previous);
+                if (!known || previous != bar.Bar)
+                {
+                    changedBars.Add(bar);
+                    restated |= known;
+                }
+            }
+        }
+
+        var result = restated ? SourceResult.Restated
+            : changedValues.Count > 0 || changedBars.Count > 0 ? SourceResult.New
+            : SourceResult.Unchanged;
+        return new ReportChanges(result, changedValues, changedBars);
+    }
+
+    private static bool SameLocation(string? stored, string? parsed) => string.Equals(stored, parsed, StringComparison.OrdinalIgnoreCase);
+}
