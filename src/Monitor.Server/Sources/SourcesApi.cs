@@ -178,9 +178,21 @@ public static class SourcesApi
         }
 
         var definition = (body with { Id = body.Id ?? routeId }).ToDefinition(problems);
-        if (definition is not null && await guard.CheckAsync(new Uri(definition.Url), cancellationToken) is { } refused)
+        if (definition is not null)
         {
-            problems.Add($"'url' {refused}");
+            // Refused when its host is (or resolves to) an internal address. A host that does not resolve now is accepted:
+            // a source may be set up before its network is reachable, and every connection is checked again.
+            try
+            {
+                await guard.ResolveAsync(new Uri(definition.Url).Host, cancellationToken);
+            }
+            catch (WebhookAddressRefusedException refused)
+            {
+                problems.Add($"'url' {refused.Message}");
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
         }
 
         return problems.Count > 0 ? (null, string.Join("; ", problems) + ".") : (definition, null);
