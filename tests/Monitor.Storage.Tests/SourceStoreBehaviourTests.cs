@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using System.Security.Cryptography;
 using System.Text;
 using Monitor.Core.Sources;

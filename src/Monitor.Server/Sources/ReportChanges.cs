@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Core.Market;
 using Monitor.Core.Sources;
 using Monitor.Sources;

@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using System.Text.Json;
 using Monitor.Core.Calendars;
 using Monitor.Core.Market;

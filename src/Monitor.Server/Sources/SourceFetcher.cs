@@ -1,6 +1,7 @@
+using Monitor.Core.Ports;
 using System.Net;
 using System.Net.Http.Headers;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Sources;
 

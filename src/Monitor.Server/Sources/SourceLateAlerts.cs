@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using System.Globalization;
 using Monitor.Core.Rules;
 using Monitor.Core.Sources;

@@ -1,4 +1,5 @@
-using Monitor.Grains.Webhooks;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Sources;
 

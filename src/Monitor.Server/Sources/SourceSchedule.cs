@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Cronos;
 using Monitor.Core.Calendars;
 using Monitor.Core.Sources;

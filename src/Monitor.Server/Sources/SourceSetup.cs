@@ -1,5 +1,6 @@
+using Monitor.Core.Ports;
 using Microsoft.Extensions.Options;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Sources;

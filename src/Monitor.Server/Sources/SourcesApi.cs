@@ -1,9 +1,10 @@
+using Monitor.Core.Ports;
 using System.Globalization;
 using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
 using Monitor.Core.Sources;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Server.Hosting;
 using Monitor.Storage;
 

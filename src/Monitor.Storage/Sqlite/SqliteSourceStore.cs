@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Sources;

@@ -1,6 +1,6 @@
 using Monitor.Core.Sources;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>
 /// What a source's fetches left behind: the status of CONTRACT.md section 10 (<see cref="Late"/> from
