@@ -1,6 +1,5 @@
 using Monitor.Core.Ports;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Monitor.Core.Market;
 using Monitor.Core.Sources;
 using Monitor.Sources;
@@ -25,8 +24,6 @@ public sealed class SourceRunner(
     TimeProvider clock,
     ILogger<SourceRunner> logger)
 {
-    private static readonly JsonSerializerOptions MappingJson = new(JsonSerializerDefaults.Web);
-
     public async Task<SourceState> RunAsync(StoredSource source, string owner, bool fetchNow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -65,7 +62,7 @@ public sealed class SourceRunner(
                 return Failed(definition, state, now, failed.Error);
 
             case FetchOutcome.Fetched file:
-                var (result, activityDate, error) = await HandleFileAsync(definition, url, file, now, cancellationToken).ConfigureAwait(false);
+                var (result, activityDate, error) = await HandleFileAsync(definition, file, now, cancellationToken).ConfigureAwait(false);
                 bool accepted = result != SourceResult.Rejected;
                 return state with
                 {
@@ -87,7 +84,7 @@ public sealed class SourceRunner(
     }
 
     private async Task<(SourceResult Result, DateOnly? ActivityDate, string? Error)> HandleFileAsync(
-        SourceDefinition definition, Uri url, FetchOutcome.Fetched file, DateTimeOffset now, CancellationToken cancellationToken)
+        SourceDefinition definition, FetchOutcome.Fetched file, DateTimeOffset now, CancellationToken cancellationToken)
     {
         string sha256 = Convert.ToHexStringLower(SHA256.HashData(file.Content));
         if (await sources.FindFileAsync(definition.Id, sha256, cancellationToken).ConfigureAwait(false) is { } archived)
@@ -97,8 +94,8 @@ public sealed class SourceRunner(
                 : (SourceResult.Unchanged, archived.ActivityDate, null);
         }
 
-        string fileName = FileName(url);
-        var report = Parse(definition, file.Content, fileName, now);
+        string fileName = SourceReports.FileName(definition.Url);
+        var report = SourceReports.Parse(definition, file.Content, fileName, now, catalog);
         SourceResult result;
         string? error = null;
         if (report.Rejected || report.ActivityDate is null)
@@ -122,42 +119,6 @@ public sealed class SourceRunner(
             cancellationToken).ConfigureAwait(false);
         return (result, report.ActivityDate, error);
     }
-
-    /// <summary>Parses a file as the source's parser reads it; also how <c>monitor sources replay</c> reads the archive.</summary>
-    public static ReportParseResult Parse(SourceDefinition definition, ReadOnlyMemory<byte> content, string fileName, DateTimeOffset firstSeenAt, InstrumentCatalog catalog)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        if (!ReportParsers.TryGet(definition.Kind, out var parser))
-        {
-            return ReportParseResult.Reject("", $"this build has no parser for kind '{definition.Kind}'");
-        }
-
-        ReportMapping? mapping;
-        try
-        {
-            mapping = JsonSerializer.Deserialize<ReportMapping>(definition.Mapping, MappingJson);
-        }
-        catch (JsonException e)
-        {
-            return ReportParseResult.Reject("mapping", $"the source's mapping cannot be read: {e.Message}");
-        }
-
-        try
-        {
-            return parser.Parse(content, new ReportContext(fileName, null, mapping, catalog, firstSeenAt));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // A parser refuses what it cannot read with problems; this is the net under one that threw instead.
-            return ReportParseResult.Reject("", $"the {definition.Kind} parser could not read it: {e.Message}");
-        }
-    }
-
-    private ReportParseResult Parse(SourceDefinition definition, byte[] content, string fileName, DateTimeOffset now) =>
-        Parse(definition, content, fileName, now, catalog);
-
-    private static string FileName(Uri url) =>
-        url.Segments is [.., var last] && Uri.UnescapeDataString(last).Trim('/') is { Length: > 0 } name ? name : url.Host;
 
     private SourceState Failed(SourceDefinition definition, SourceState state, DateTimeOffset now, string error)
     {

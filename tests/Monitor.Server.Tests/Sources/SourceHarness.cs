@@ -19,10 +19,6 @@ internal sealed class SourceHarness : IAsyncDisposable
     /// <summary>Every weekday at 16:00 in Chicago: the first fetch is at <see cref="Start"/> plus two hours.</summary>
     public const string Schedule = "0 16 * * 1-5";
 
-    /// <summary>SLV's holdings as a plain CSV: the csv kind with a column mapping.</summary>
-    public const string HoldingsMapping =
-        """{"target":"inventory","instrument":"ETF:SLV","series":"holdings","unit":"oz","columns":{"asOf":"date","quantity":"ounces"}}""";
-
     private SourceHarness(FakeTimeProvider clock, PublisherServer publisher, MonitorServerFactory server)
     {
         Clock = clock;
@@ -59,16 +55,17 @@ internal sealed class SourceHarness : IAsyncDisposable
         return new SourceHarness(clock, publisher, server);
     }
 
-    /// <summary>A CSV of SLV's holdings: one row per (date, ounces).</summary>
+    /// <summary>The SPDR Gold Trust's archive in its layout: one row per (date, ounces in the trust).</summary>
     public static byte[] HoldingsCsv(params (string Date, double Ounces)[] rows) =>
-        Encoding.UTF8.GetBytes("date,ounces\n" + string.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Date},{r.Ounces}\n"))));
+        Encoding.UTF8.GetBytes("Date,GLD Close,Total Net Asset Value Ounces in the Trust as at 4.15 p.m. NYT\n"
+            + string.Concat(rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Date},400.10,{r.Ounces}\n"))));
 
-    /// <summary>Creates a source of SLV's holdings served at <paramref name="path"/>; returns its definition as stored.</summary>
+    /// <summary>Creates a <c>spdr-gld</c> source served at <paramref name="path"/>; returns its definition as stored.</summary>
     public async Task<JsonNode> AddHoldingsSourceAsync(string id, string path, string? lateAfter = null, bool enabled = true)
     {
         string body = $$"""
-            {"id":"{{id}}","kind":"csv","url":"{{Publisher.Url(path)}}","schedule":"{{Schedule}}","timeZone":"America/Chicago",
-             "calendar":"nyse","enabled":{{(enabled ? "true" : "false")}},"mapping":{{HoldingsMapping}}{{(lateAfter is null ? "" : $",\"lateAfter\":\"{lateAfter}\"")}}}
+            {"id":"{{id}}","kind":"spdr-gld","url":"{{Publisher.Url(path)}}","schedule":"{{Schedule}}","timeZone":"America/Chicago",
+             "enabled":{{(enabled ? "true" : "false")}}{{(lateAfter is null ? "" : $",\"lateAfter\":\"{lateAfter}\"")}}}
             """;
         var response = await Admin.PostJsonAsync("/api/v1/sources", body);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
@@ -91,7 +88,7 @@ internal sealed class SourceHarness : IAsyncDisposable
     }
 
     public async Task<JsonArray> InventoryAsync(string from, string to) =>
-        (JsonArray)await Admin.GetJsonAsync($"/api/v1/instruments/ETF:SLV/inventory/holdings?from={from}&to={to}");
+        (JsonArray)await Admin.GetJsonAsync($"/api/v1/instruments/ETF:GLD/inventory/holdings?from={from}&to={to}");
 
     public static DateTimeOffset Time(JsonNode? node) => DateTimeOffset.Parse(node!.GetValue<string>(), CultureInfo.InvariantCulture);
 

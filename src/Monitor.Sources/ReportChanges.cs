@@ -1,14 +1,15 @@
-using Monitor.Core.Ports;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Sources;
-using Monitor.Sources;
-using Monitor.Storage;
 
-namespace Monitor.Server.Sources;
+namespace Monitor.Sources;
 
 /// <summary>
-/// What a parsed report changes against what is stored: the values whose (instrument, series, location, asOf) has no
-/// stored value, or a stored one with another quantity; the bars that are new or differ. Nothing else is stored again.
+/// What a parsed report changes against what is stored: the values whose (instrument, series, location, asOf) had no
+/// value yet when the report's value was published, or one with another quantity; the bars that are new or differ.
+/// Nothing else is stored again. Comparing with what was known at each value's <c>publishedAt</c> (the latest version
+/// published by then) lets <c>monitor sources replay</c> walk an archive oldest first and find only what a changed
+/// parser reads differently.
 /// </summary>
 public sealed record ReportChanges(SourceResult Result, IReadOnlyList<InventoryValue> Inventory, IReadOnlyList<ImportedBar> Bars)
 {
@@ -21,11 +22,13 @@ public sealed record ReportChanges(SourceResult Result, IReadOnlyList<InventoryV
         var changedValues = new List<InventoryValue>();
         foreach (var group in report.Inventory.GroupBy(v => (v.Instrument, v.Series, v.AsOf)))
         {
-            var stored = await inventory.ReadAsync(group.Key.Instrument, group.Key.Series, group.Key.AsOf, group.Key.AsOf, allVersions: false, cancellationToken)
+            var stored = await inventory.ReadAsync(group.Key.Instrument, group.Key.Series, group.Key.AsOf, group.Key.AsOf, allVersions: true, cancellationToken)
                 .ConfigureAwait(false);
             foreach (var value in group)
             {
-                var previous = stored.Where(s => SameLocation(s.Value.Location, value.Location)).Select(s => (double?)s.Value.Quantity).LastOrDefault();
+                var previous = stored
+                    .Where(s => SameLocation(s.Value.Location, value.Location) && s.Value.PublishedAt <= value.PublishedAt)
+                    .MaxBy(s => s.Version) is { } known ? known.Value.Quantity : (double?)null;
                 if (previous != value.Quantity)
                 {
                     changedValues.Add(value);
