@@ -1,6 +1,6 @@
 using Monitor.Core.Rules;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>The event types a webhook can subscribe to (docs/api.md, Webhook events).</summary>
 public static class WebhookEvents
