@@ -3,7 +3,7 @@ using Monitor.Core.Sources;
 namespace Monitor.Core.Ports;
 
 /// <summary>
-/// What a source's fetches left behind: the status of CONTRACT.md section 10 (<see cref="Late"/> from
+/// What a source's fetches left behind: the status the API shows (<see cref="Late"/> from
 /// <see cref="LateSince"/>, the moment the newest report became late, which also dates the <c>sourceLate</c> alert), and
 /// the validators of the last file for conditional requests, and how many fetches in a row failed (for the retries).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Monitor.Core.Sources;
 
 /// <summary>
-/// A configured data source (CONTRACT.md section 10): the publisher's file at <paramref name="Url"/>, read by the parser
+/// A configured data source: the publisher's file at <paramref name="Url"/>, read by the parser
 /// of <paramref name="Kind"/>, fetched on <paramref name="Schedule"/> (five-field cron in <paramref name="TimeZone"/>, an
 /// IANA name). <paramref name="Mapping"/> is a JSON object (the csv kind's columns, or what other kinds store).
 /// <paramref name="LateAfter"/> is how much of the publisher's business time (<paramref name="Calendar"/>) may pass after

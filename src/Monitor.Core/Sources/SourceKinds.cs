@@ -2,7 +2,7 @@ using Monitor.Core.Calendars;
 
 namespace Monitor.Core.Sources;
 
-/// <summary>What a source of each kind (CONTRACT.md section 10) assumes unless told otherwise.</summary>
+/// <summary>What a source of each kind assumes unless told otherwise.</summary>
 public static class SourceKinds
 {
     public const string CmeStocks = "cme-stocks";

@@ -11,7 +11,7 @@ public static class SourceSetup
     public const string GuardKey = "sources";
 
     /// <summary>
-    /// Registers the data sources (CONTRACT.md section 10): <c>Monitor:Sources</c> bound and validated at start, the
+    /// Registers the data sources: <c>Monitor:Sources</c> bound and validated at start, the
     /// webhooks' address guard with the sources' own setting, the fetcher, the runner, the scheduler, and the seeding of
     /// the sources configured under <c>Monitor:Sources:Definitions</c>.
     /// </summary>

@@ -11,26 +11,41 @@ using Monitor.Storage;
 namespace Monitor.Server.Sources;
 
 /// <summary>
-/// <c>/api/v1/sources</c> (CONTRACT.md section 10): reading needs <c>read</c>, changing <c>admin</c>. Extensions:
+/// <c>/api/v1/sources</c> (docs/api.md, Data sources): reading needs <c>read</c>, changing <c>admin</c>. Extensions:
 /// <c>POST /{id}/pause</c> and <c>/{id}/resume</c> (the <c>enabled</c> flag), and <c>calendar</c> in a definition.
 /// </summary>
 public static class SourcesApi
 {
     public static IEndpointRouteBuilder MapSourcesApi(this IEndpointRouteBuilder app)
     {
-        var read = app.MapGroup("/api/v1/sources").WithTags("Sources").RequireAuthorization(Policies.Read);
-        read.MapGet("/", ListAsync);
-        read.MapGet("/{id}", GetAsync);
-        read.MapGet("/{id}/files", ListFilesAsync);
-        var admin = app.MapGroup("/api/v1/sources").WithTags("Sources").RequireAuthorization(Policies.Admin);
-        admin.MapPost("/", CreateAsync);
-        admin.MapPut("/{id}", ReplaceAsync);
-        admin.MapDelete("/{id}", DeleteAsync);
-        admin.MapPost("/{id}/fetch", FetchAsync);
+        var read = app.MapGroup("/api/v1/sources").WithTags("Sources").RequireRole(Policies.Read);
+        read.MapGet("/", ListAsync).Produces<SourceView[]>();
+        read.MapGet("/{id}", GetAsync).Produces<SourceView>().ProducesProblem(StatusCodes.Status404NotFound);
+        read.MapGet("/{id}/files", ListFilesAsync).Produces<FileView[]>().ProducesProblem(StatusCodes.Status404NotFound);
+        var admin = app.MapGroup("/api/v1/sources").WithTags("Sources").RequireRole(Policies.Admin);
+        admin.MapPost("/", CreateAsync)
+            .Produces<SourceView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        admin.MapPut("/{id}", ReplaceAsync)
+            .Produces<SourceView>()
+            .Produces<SourceView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapDelete("/{id}", DeleteAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/{id}/fetch", FetchAsync)
+            .Produces<StatusView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .CallsGrains();
         admin.MapPost("/{id}/pause", (string id, ISourceStore sources, SourceScheduler scheduler, TimeProvider clock, CancellationToken ct) =>
-            SetEnabledAsync(id, false, sources, scheduler, clock, ct));
+                SetEnabledAsync(id, false, sources, scheduler, clock, ct))
+            .Produces<SourceView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         admin.MapPost("/{id}/resume", (string id, ISourceStore sources, SourceScheduler scheduler, TimeProvider clock, CancellationToken ct) =>
-            SetEnabledAsync(id, true, sources, scheduler, clock, ct));
+                SetEnabledAsync(id, true, sources, scheduler, clock, ct))
+            .Produces<SourceView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,4 +1,4 @@
--- Data sources (CONTRACT.md section 10), their status and the archive of every distinct file they fetched.
+-- Data sources, their status and the archive of every distinct file they fetched.
 -- Schedulers on every silo lease due sources (lease_owner, lease_until), so one fetches a source at a time.
 -- due_at is when the source next needs attention: its next fetch, or the moment its newest report becomes late
 -- (null while paused).
