@@ -26,9 +26,8 @@ public sealed record ReportChanges(SourceResult Result, IReadOnlyList<InventoryV
                 .ConfigureAwait(false);
             foreach (var value in group)
             {
-                var previous = stored
-                    .Where(s => SameLocation(s.Value.Location, value.Location) && s.Value.PublishedAt <= value.PublishedAt)
-                    .MaxBy(s => s.Version) is { } known ? known.Value.Quantity : (double?)null;
+                var known = stored.Where(s => SameLocation(s.Value.Location, value.Location) && s.Value.PublishedAt <= value.PublishedAt).ToList();
+                double? previous = known.Count > 0 ? known.MaxBy(s => s.Version).Value.Quantity : null;
                 if (previous != value.Quantity)
                 {
                     changedValues.Add(value);
