@@ -11,14 +11,12 @@ public static class SourceSetup
     public const string GuardKey = "sources";
 
     /// <summary>
-    /// Registers the data sources: <c>Monitor:Sources</c> bound and validated at start, the
-    /// webhooks' address guard with the sources' own setting, the fetcher, the runner, the scheduler, and the seeding of
-    /// the sources configured under <c>Monitor:Sources:Definitions</c>.
+    /// Registers the data sources: the webhooks' address guard with the sources' own setting, the fetcher, the runner,
+    /// the scheduler, and the seeding of the sources configured under <c>Monitor:Sources:Definitions</c>. Their options,
+    /// <c>Monitor:Sources</c>, are bound and validated with the others' (<see cref="Hosting.MonitorOptions"/>).
     /// </summary>
     public static IServiceCollection AddMonitorSources(this IServiceCollection services)
     {
-        services.AddOptions<SourceOptions>().BindConfiguration(SourceOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SourceOptions>, SourceOptionsValidation>();
         services.AddSingleton(s => s.GetRequiredService<IOptions<SourceOptions>>().Value);
         services.AddKeyedSingleton(GuardKey, (s, _) =>
             new WebhookAddressGuard(s.GetRequiredService<SourceOptions>().AllowPrivateNetworks, SourceOptions.Section + ":AllowPrivateNetworks"));
@@ -31,16 +29,6 @@ public static class SourceSetup
         services.AddHostedService<SourceSeeder>();
         services.AddHostedService(s => s.GetRequiredService<SourceScheduler>());
         return services;
-    }
-
-    /// <summary>Names each bad key at start.</summary>
-    private sealed class SourceOptionsValidation : IValidateOptions<SourceOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, SourceOptions options)
-        {
-            var problems = options.Validate().ToList();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
     }
 }
 
