@@ -7,6 +7,7 @@ using Monitor.Cli.Import;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 using Monitor.Core.Rules;
+using Monitor.Sources.Tables;
 using Monitor.Storage;
 
 namespace Monitor.Cli;

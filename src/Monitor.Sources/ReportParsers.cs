@@ -4,7 +4,7 @@ namespace Monitor.Sources;
 public static class ReportParsers
 {
     // Parsers land one kind at a time; Get refuses a kind whose parser is not here yet.
-    private static readonly IReportParser[] Parsers = [];
+    private static readonly IReportParser[] Parsers = [new CmeStocksParser(), new LmeStocksParser(), new SpdrGldParser(), new CftcCotParser()];
 
     private static readonly IReadOnlyDictionary<string, IReportParser> ByKind =
         Parsers.ToDictionary(p => p.Kind, StringComparer.Ordinal);

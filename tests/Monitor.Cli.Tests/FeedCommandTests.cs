@@ -79,7 +79,7 @@ public sealed class FeedCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Single(result.OutputLines, line => line.Contains("404", StringComparison.Ordinal) && line.StartsWith("warning:", StringComparison.Ordinal));
-        Assert.Equal(18 + 500, receiver.Requests.Where(r => r.Path == "/api/v1/ticks").Sum(r => ReadTicks(r.Body, maxItems: 50).Count));
+        Assert.Equal(25 + 500, receiver.Requests.Where(r => r.Path == "/api/v1/ticks").Sum(r => ReadTicks(r.Body, maxItems: 50).Count));
         Assert.Contains("inventory off (404)", result.Output, StringComparison.Ordinal);
     }
 

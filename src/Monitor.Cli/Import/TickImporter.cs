@@ -1,6 +1,7 @@
 using System.Buffers;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Sources.Tables;
 using Monitor.Storage;
 
 namespace Monitor.Cli.Import;
