@@ -15,7 +15,7 @@ public sealed class FeedCommandTests
     private static readonly TimeSpan Deadline = FeedInvocation.Deadline;
 
     [Theory]
-    [InlineData("2000", 18 + 3000)]
+    [InlineData("2000", 25 + 3000)]
     [InlineData("0", null)]
     public async Task Feed_WithDuration_PostsWellFormedBatchesInOrderAndEnds(string rate, int? expectedTicks)
     {
