@@ -1,6 +1,6 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Sources.Tables;
-using Monitor.Storage;
 
 namespace Monitor.Cli.Import;
 

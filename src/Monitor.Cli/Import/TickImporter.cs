@@ -1,8 +1,8 @@
 using System.Buffers;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 using Monitor.Sources.Tables;
-using Monitor.Storage;
 
 namespace Monitor.Cli.Import;
 
