@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Testing;
 
 namespace Monitor.Sources.Tests;
 
@@ -9,14 +10,14 @@ public class CftcCotParserTests
     [Fact]
     public void Disaggregated_GivesOpenInterestAndManagedMoneyByContractCode()
     {
-        byte[] file = Fixtures.Csv("""
+        byte[] file = ReportFixtures.Csv("""
             "Market_and_Exchange_Names","Report_Date_as_YYYY-MM-DD","CFTC_Contract_Market_Code","Open_Interest_All","M_Money_Positions_Long_All","M_Money_Positions_Short_All"
             "PALLADIUM - NEW YORK MERCANTILE EXCHANGE",2021-03-16,075651,    9709,    4342,    2101
             "SILVER - SOME NEW NAME",2021-03-16,084691,  150000,   40000,   20000
             "ALUMINUM MW US TR PLATTS - COMMODITY EXCHANGE INC.",2021-03-16,191693,    2000,     100,       0
             """);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         var palladium = result.Inventory.Where(v => v.Instrument == InstrumentId.Parse("NYMEX:PA")).ToDictionary(v => v.Series, v => v.Quantity);
@@ -29,12 +30,12 @@ public class CftcCotParserTests
     [Fact]
     public void Legacy_GivesNonCommercialPositions()
     {
-        byte[] file = Fixtures.Csv("""
+        byte[] file = ReportFixtures.Csv("""
             "Market and Exchange Names","As of Date in Form YYYY-MM-DD","CFTC Contract Market Code","Open Interest (All)","Noncommercial Positions-Long (All)","Noncommercial Positions-Short (All)"
             "GOLD - COMMODITY EXCHANGE INC.",2025-03-11,088691,  511276,  296172,   60072
             """);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         var gold = result.Inventory.ToDictionary(v => v.Series, v => v.Quantity);
         Assert.Equal(new Dictionary<string, double> { ["openInterest"] = 511276, ["ncLong"] = 296172, ["ncShort"] = 60072, ["ncNet"] = 236100 }, gold);
@@ -62,7 +63,7 @@ public class CftcCotParserTests
     [Fact]
     public void FileWithoutContractCodes_IsRejected()
     {
-        var result = _parser.Parse(Fixtures.Csv("Market,Date,Long\nGOLD,2025-03-11,1\n"), Fixtures.Context());
+        var result = _parser.Parse(ReportFixtures.Csv("Market,Date,Long\nGOLD,2025-03-11,1\n"), ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("contract market code", Assert.Single(result.Problems).Message, StringComparison.Ordinal);

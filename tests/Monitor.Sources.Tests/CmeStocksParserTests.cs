@@ -1,5 +1,6 @@
 using System.Text;
 using Monitor.Core.Market;
+using Monitor.Testing;
 
 namespace Monitor.Sources.Tests;
 
@@ -10,14 +11,14 @@ public class CmeStocksParserTests
     [Fact]
     public void GoldReport_GivesEachDepositoryAndTheTotalsOnTheReportsActivityDate()
     {
-        byte[] file = Fixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", Fixtures.GoldDepositories);
+        byte[] file = ReportFixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", ReportFixtures.GoldDepositories);
 
-        var result = _parser.Parse(file, Fixtures.Context(file: "Gold_Stocks_20260203.xls"));
+        var result = _parser.Parse(file, ReportFixtures.Context(file: "Gold_Stocks_20260203.xls"));
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         Assert.Equal(new DateOnly(2026, 1, 30), result.ActivityDate);
         Assert.All(result.Inventory, v => Assert.Equal(new DateOnly(2026, 1, 30), v.AsOf));
-        Assert.All(result.Inventory, v => Assert.Equal(Fixtures.SeenAt, v.PublishedAt));
+        Assert.All(result.Inventory, v => Assert.Equal(ReportFixtures.SeenAt, v.PublishedAt));
         Assert.All(result.Inventory, v => Assert.Equal(QuantityUnit.TroyOunce, v.Unit));
         var brinks = result.Inventory.Where(v => v.Location == "BRINK'S, INC.").ToDictionary(v => v.Series, v => v.Quantity);
         Assert.Equal(6_986_792.622, brinks["registered"]);
@@ -33,9 +34,9 @@ public class CmeStocksParserTests
     [Fact]
     public void CopperReportInShortTons_IsKeptInTonnes()
     {
-        byte[] file = Fixtures.CmeReport("COPPER", "Short Tons", "1/30/2026", [new("ARIZONA WAREHOUSE", 10_000, null, 5_000)]);
+        byte[] file = ReportFixtures.CmeReport("COPPER", "Short Tons", "1/30/2026", [new("ARIZONA WAREHOUSE", 10_000, null, 5_000)]);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         var total = Assert.Single(result.Inventory, v => v.Series == "registered" && v.Location is null);
         Assert.Equal(InstrumentId.Parse("COMEX:HG"), total.Instrument);
@@ -46,9 +47,9 @@ public class CmeStocksParserTests
     [Fact]
     public void GrandTotalDisagreeingWithTheDepositories_RejectsTheFileWithTheNumbers()
     {
-        byte[] file = Fixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", Fixtures.GoldDepositories, totalRegistered: 9_000_000);
+        byte[] file = ReportFixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", ReportFixtures.GoldDepositories, totalRegistered: 9_000_000);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Empty(result.Inventory);
@@ -61,9 +62,9 @@ public class CmeStocksParserTests
     [Fact]
     public void DepositoryTotalThatIsNotRegisteredPlusEligible_RejectsTheFile()
     {
-        byte[] file = Fixtures.CmeReport("SILVER", "Troy Ounce", "2/5/2026", [new("CNT DEPOSITORY, INC.", 100, null, 50)], depositoryTotalOffset: 10);
+        byte[] file = ReportFixtures.CmeReport("SILVER", "Troy Ounce", "2/5/2026", [new("CNT DEPOSITORY, INC.", 100, null, 50)], depositoryTotalOffset: 10);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains(result.Problems, p => p.Message.Contains("Total 160 is not Registered 100 + Eligible 50 = 150", StringComparison.Ordinal));
@@ -72,9 +73,9 @@ public class CmeStocksParserTests
     [Fact]
     public void UnknownMetalTitle_RejectsTheFileNamingTheCell()
     {
-        byte[] file = Fixtures.CmeReport("RHODIUM", "Troy Ounce", "1/30/2026", Fixtures.GoldDepositories);
+        byte[] file = ReportFixtures.CmeReport("RHODIUM", "Troy Ounce", "1/30/2026", ReportFixtures.GoldDepositories);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         var problem = Assert.Single(result.Problems);
@@ -85,9 +86,9 @@ public class CmeStocksParserTests
     [Fact]
     public void UnitItCannotConvert_RejectsTheFile()
     {
-        byte[] file = Fixtures.CmeReport("GOLD", "Bars", "1/30/2026", Fixtures.GoldDepositories);
+        byte[] file = ReportFixtures.CmeReport("GOLD", "Bars", "1/30/2026", ReportFixtures.GoldDepositories);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("unit 'Bars' cannot be converted", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -96,9 +97,9 @@ public class CmeStocksParserTests
     [Fact]
     public void ActivityDateAfterTheFileWasSeen_RejectsTheFile()
     {
-        byte[] file = Fixtures.CmeReport("GOLD", "Troy Ounce", "3/2/2026", Fixtures.GoldDepositories);
+        byte[] file = ReportFixtures.CmeReport("GOLD", "Troy Ounce", "3/2/2026", ReportFixtures.GoldDepositories);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains(result.Problems, p => p.Message.Contains("2026-03-02 is in the future", StringComparison.Ordinal));
@@ -107,7 +108,7 @@ public class CmeStocksParserTests
     [Fact]
     public void HtmlPageInPlaceOfTheReport_IsRejectedAsHtml()
     {
-        var result = _parser.Parse(Encoding.UTF8.GetBytes("<!DOCTYPE html><html><body>Access Denied</body></html>"), Fixtures.Context());
+        var result = _parser.Parse(Encoding.UTF8.GetBytes("<!DOCTYPE html><html><body>Access Denied</body></html>"), ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("HTML page", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -116,7 +117,7 @@ public class CmeStocksParserTests
     [Fact]
     public void EmptyFile_IsRejected()
     {
-        var result = _parser.Parse(Array.Empty<byte>(), Fixtures.Context());
+        var result = _parser.Parse(Array.Empty<byte>(), ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("the file is empty", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -125,12 +126,23 @@ public class CmeStocksParserTests
     [Fact]
     public void TruncatedWorkbook_IsRejectedAsDamaged()
     {
-        byte[] file = Fixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", Fixtures.GoldDepositories);
+        byte[] file = ReportFixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", ReportFixtures.GoldDepositories);
 
-        var result = _parser.Parse(file.AsMemory(0, file.Length / 3), Fixtures.Context());
+        var result = _parser.Parse(file.AsMemory(0, file.Length / 3), ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Empty(result.Inventory);
         Assert.Contains("truncated or damaged", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PasswordProtectedWorkbook_IsRejectedAsProtected()
+    {
+        byte[] file = ReportFixtures.PasswordProtected(ReportFixtures.CmeReport("GOLD", "Troy Ounce", "1/30/2026", ReportFixtures.GoldDepositories));
+
+        var result = _parser.Parse(file, ReportFixtures.Context());
+
+        Assert.True(result.Rejected);
+        Assert.Contains("password-protected", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
     }
 }

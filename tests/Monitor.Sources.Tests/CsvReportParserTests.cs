@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Testing;
 
 namespace Monitor.Sources.Tests;
 
@@ -16,9 +17,9 @@ public class CsvReportParserTests
             Unit = "moz",
             Columns = new Dictionary<string, string> { ["asOf"] = "date", ["quantity"] = "ounces" },
         };
-        byte[] file = Fixtures.Csv("date,ounces\n2026-01-29,491.4\n2026-01-30,HOLIDAY\n2026-02-02,492.0\n");
+        byte[] file = ReportFixtures.Csv("date,ounces\n2026-01-29,491.4\n2026-01-30,HOLIDAY\n2026-02-02,492.0\n");
 
-        var result = _parser.Parse(file, Fixtures.Context(mapping: mapping));
+        var result = _parser.Parse(file, ReportFixtures.Context(mapping: mapping));
 
         Assert.False(result.Rejected);
         Assert.Equal(new DateOnly(2026, 2, 2), result.ActivityDate);
@@ -31,9 +32,9 @@ public class CsvReportParserTests
     public void Xlsx_IsReadLikeCsv()
     {
         var mapping = new ReportMapping { Instrument = "COMEX:SI", Series = "vault", Unit = "t", Location = "London" };
-        byte[] file = Fixtures.Xlsx("Vaults", [["asOf", "quantity"], ["2026-01-31", 24_600.0]]);
+        byte[] file = ReportFixtures.Xlsx("Vaults", [["asOf", "quantity"], ["2026-01-31", 24_600.0]]);
 
-        var result = _parser.Parse(file, Fixtures.Context(mapping: mapping));
+        var result = _parser.Parse(file, ReportFixtures.Context(mapping: mapping));
 
         var value = Assert.Single(result.Inventory);
         Assert.Equal("London", value.Location);
@@ -43,11 +44,11 @@ public class CsvReportParserTests
     [Fact]
     public void Ndjson_IsReadWithTheSameNames()
     {
-        byte[] file = Fixtures.Csv("""
+        byte[] file = ReportFixtures.Csv("""
             {"instrument":"LME:CA","series":"stocks","asOf":"2026-02-02","quantity":176.125,"unit":"kt"}
             """);
 
-        var value = Assert.Single(_parser.Parse(file, Fixtures.Context()).Inventory);
+        var value = Assert.Single(_parser.Parse(file, ReportFixtures.Context()).Inventory);
 
         Assert.Equal(176_125, value.Quantity, 3);
     }
@@ -56,9 +57,9 @@ public class CsvReportParserTests
     public void BarsTarget_GivesDailyBarsFromSettlements()
     {
         var mapping = new ReportMapping { Target = "bars", Instrument = "COMEX:SI", Columns = new Dictionary<string, string> { ["date"] = "Date", ["close"] = "Settle" } };
-        byte[] file = Fixtures.Csv("Date,Settle\n2026-01-29,121.0\n2026-01-30,83.2\n");
+        byte[] file = ReportFixtures.Csv("Date,Settle\n2026-01-29,121.0\n2026-01-30,83.2\n");
 
-        var result = _parser.Parse(file, Fixtures.Context(mapping: mapping));
+        var result = _parser.Parse(file, ReportFixtures.Context(mapping: mapping));
 
         Assert.Empty(result.Inventory);
         Assert.Equal([121.0, 83.2], result.Bars.Select(b => b.Bar.Close));
@@ -69,9 +70,9 @@ public class CsvReportParserTests
     [Fact]
     public void UnknownSeries_RejectsTheFile()
     {
-        byte[] file = Fixtures.Csv("instrument,series,asOf,quantity,unit\nETF:SLV,holding,2026-02-02,1,oz\n");
+        byte[] file = ReportFixtures.Csv("instrument,series,asOf,quantity,unit\nETF:SLV,holding,2026-02-02,1,oz\n");
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("unknown series 'holding'", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -80,9 +81,9 @@ public class CsvReportParserTests
     [Fact]
     public void InstrumentsMapping_KeepsOnlyThoseInstruments()
     {
-        byte[] file = Fixtures.Csv("instrument,series,asOf,quantity,unit\nETF:SLV,holdings,2026-02-02,1,oz\nETF:GLD,holdings,2026-02-02,1,oz\n");
+        byte[] file = ReportFixtures.Csv("instrument,series,asOf,quantity,unit\nETF:SLV,holdings,2026-02-02,1,oz\nETF:GLD,holdings,2026-02-02,1,oz\n");
 
-        var result = _parser.Parse(file, Fixtures.Context(mapping: new ReportMapping { Instruments = ["ETF:GLD"] }));
+        var result = _parser.Parse(file, ReportFixtures.Context(mapping: new ReportMapping { Instruments = ["ETF:GLD"] }));
 
         Assert.Equal("ETF:GLD", Assert.Single(result.Inventory).Instrument.Value);
     }

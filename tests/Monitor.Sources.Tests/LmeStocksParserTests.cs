@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Testing;
 
 namespace Monitor.Sources.Tests;
 
@@ -9,9 +10,9 @@ public class LmeStocksParserTests
     [Fact]
     public void CsvForm_GivesStocksOnWarrantAndCancelledPerLocationAndTotal()
     {
-        byte[] file = Fixtures.Csv(Fixtures.LmeRows(null, Fixtures.Copper, Fixtures.Zinc));
+        byte[] file = ReportFixtures.Csv(ReportFixtures.LmeRows(null, ReportFixtures.Copper, ReportFixtures.Zinc));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 2, 2)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 2, 2)));
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         Assert.Equal(new DateOnly(2026, 2, 2), result.ActivityDate);
@@ -29,9 +30,9 @@ public class LmeStocksParserTests
     [Fact]
     public void Xlsx_TakesTheDateFromTheReportAndNotFromTheContext()
     {
-        byte[] file = Fixtures.Xlsx("Stocks", Fixtures.LmeRows("03/02/2026", Fixtures.Copper));
+        byte[] file = ReportFixtures.Xlsx("Stocks", ReportFixtures.LmeRows("03/02/2026", ReportFixtures.Copper));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 1, 1)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 1, 1)));
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         Assert.Equal(new DateOnly(2026, 2, 3), result.ActivityDate);
@@ -50,9 +51,9 @@ public class LmeStocksParserTests
     [InlineData("Cobalt", "LME:CO")]
     public void EveryMetalTitle_IsItsInstrument(string title, string instrument)
     {
-        byte[] file = Fixtures.Csv(Fixtures.LmeRows(null, Fixtures.Copper with { Title = title }));
+        byte[] file = ReportFixtures.Csv(ReportFixtures.LmeRows(null, ReportFixtures.Copper with { Title = title }));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 2, 2)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 2, 2)));
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         Assert.All(result.Inventory, v => Assert.Equal(InstrumentId.Parse(instrument), v.Instrument));
@@ -61,9 +62,9 @@ public class LmeStocksParserTests
     [Fact]
     public void TotalDisagreeingWithTheLocations_RejectsTheFileWithTheNumbers()
     {
-        byte[] file = Fixtures.Csv(Fixtures.LmeRows(null, Fixtures.Copper with { TotalOffset = 1_000 }, Fixtures.Zinc));
+        byte[] file = ReportFixtures.Csv(ReportFixtures.LmeRows(null, ReportFixtures.Copper with { TotalOffset = 1_000 }, ReportFixtures.Zinc));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 2, 2)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 2, 2)));
 
         Assert.True(result.Rejected);
         Assert.Empty(result.Inventory);
@@ -75,9 +76,9 @@ public class LmeStocksParserTests
     [Fact]
     public void UnknownMetalTitle_RejectsTheFile()
     {
-        byte[] file = Fixtures.Csv(Fixtures.LmeRows(null, Fixtures.Copper with { Title = "Molybdenum" }));
+        byte[] file = ReportFixtures.Csv(ReportFixtures.LmeRows(null, ReportFixtures.Copper with { Title = "Molybdenum" }));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 2, 2)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 2, 2)));
 
         Assert.True(result.Rejected);
         Assert.Contains("unknown metal title 'Molybdenum'", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -86,9 +87,9 @@ public class LmeStocksParserTests
     [Fact]
     public void CsvWithoutADate_IsRejectedAskingForOne()
     {
-        byte[] file = Fixtures.Csv(Fixtures.LmeRows(null, Fixtures.Copper, Fixtures.Zinc));
+        byte[] file = ReportFixtures.Csv(ReportFixtures.LmeRows(null, ReportFixtures.Copper, ReportFixtures.Zinc));
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Contains("--as-of", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -97,10 +98,10 @@ public class LmeStocksParserTests
     [Fact]
     public void TruncatedBeforeTheTotal_IsRejected()
     {
-        var rows = Fixtures.LmeRows(null, Fixtures.Copper);
-        byte[] file = Fixtures.Csv(rows.Take(8));
+        var rows = ReportFixtures.LmeRows(null, ReportFixtures.Copper);
+        byte[] file = ReportFixtures.Csv(rows.Take(8));
 
-        var result = _parser.Parse(file, Fixtures.Context(asOf: new DateOnly(2026, 2, 2)));
+        var result = _parser.Parse(file, ReportFixtures.Context(asOf: new DateOnly(2026, 2, 2)));
 
         Assert.True(result.Rejected);
         Assert.Contains("no 'Total' row", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -109,14 +110,14 @@ public class LmeStocksParserTests
     [Fact]
     public void ScrapersFlattenedFormWithALocationTwiceUnderOneLabel_IsRejectedForItsLabels()
     {
-        byte[] file = Fixtures.Csv("""
+        byte[] file = ReportFixtures.Csv("""
             Country/Region,Location,Opening Stock,Delivered In,Delivered Out,Closing Stock,Open Tonnage,Cancelled Tonnage,Metal,Date
             USA,Baltimore,100.0,0.0,0.0,100.0,100.0,0.0,Lead,2024-01-02
             USA,Chicago,50.0,0.0,0.0,50.0,50.0,0.0,Lead,2024-01-02
             USA,Baltimore,120.0,0.0,0.0,120.0,120.0,0.0,Lead,2024-01-02
             """);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         var problem = Assert.Single(result.Problems);

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Testing;
 
 namespace Monitor.Sources.Tests;
 
@@ -11,7 +12,7 @@ public class SpdrGldParserTests
     [Fact]
     public void Archive_GivesHoldingsPerDayAndSkipsHolidayAndAwaitedRowsWithTheReason()
     {
-        byte[] file = Fixtures.Csv($"""
+        byte[] file = ReportFixtures.Csv($"""
             {Header}
             22-Dec-2025, 400.10, 92.1, 399.9, 400.0, $400.05, 0.01%, 9000000, 29704064.84, 923.89, 97524530935.04
             25-Dec-2025, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY, HOLIDAY
@@ -19,7 +20,7 @@ public class SpdrGldParserTests
             29-Dec-2025, AWAITED, 92.1, 400.9, 401.0, $401.00, 0.02%, 8000000, 29657980.61, 922.46, 99111543049.12
             """);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.False(result.Rejected, string.Join("; ", result.Problems));
         Assert.Equal(new DateOnly(2025, 12, 29), result.ActivityDate);
@@ -33,12 +34,12 @@ public class SpdrGldParserTests
     [Fact]
     public void OuncesAndTonnesThatDisagree_SkipTheRow()
     {
-        byte[] file = Fixtures.Csv($"""
+        byte[] file = ReportFixtures.Csv($"""
             {Header}
             22-Dec-2025, 400.10, 92.1, 399.9, 400.0, $400.05, 0.01%, 9000000, 29704064.84, 900.00, 97524530935.04
             """);
 
-        var result = _parser.Parse(file, Fixtures.Context());
+        var result = _parser.Parse(file, ReportFixtures.Context());
 
         Assert.Empty(result.Inventory);
         Assert.Contains("but the row says 900 t", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public class SpdrGldParserTests
     [Fact]
     public void FileWithoutTheHoldingsColumn_IsRejected()
     {
-        var result = _parser.Parse(Fixtures.Csv("Date,Close\n22-Dec-2025,400\n"), Fixtures.Context());
+        var result = _parser.Parse(ReportFixtures.Csv("Date,Close\n22-Dec-2025,400\n"), ReportFixtures.Context());
 
         Assert.True(result.Rejected);
         Assert.Equal(QuantityUnit.TroyOunce, InventorySeries.BaseUnit(InventorySeries.Holdings, true));

@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text;
 using Monitor.Core.Market;
+using Monitor.Sources;
 using NPOI.HSSF.UserModel;
+using NPOI.POIFS.FileSystem;
 using NPOI.SS.UserModel;
 using NPOI.XSSF.UserModel;
 
-namespace Monitor.Sources.Tests;
+namespace Monitor.Testing;
 
-/// <summary>Report files in the publishers' layouts, written by the tests (no publisher's file is in the repository).</summary>
-internal static class Fixtures
+/// <summary>
+/// Report files in the publishers' layouts, written here (no publisher's file is in the repository), for the parsers'
+/// tests and benchmarks.
+/// </summary>
+public static class ReportFixtures
 {
     public static readonly DateTimeOffset SeenAt = new(2026, 2, 3, 18, 0, 0, TimeSpan.Zero);
 
@@ -64,6 +69,33 @@ internal static class Fixtures
         using var stream = new MemoryStream();
         workbook.Write(stream);
         return stream.ToArray();
+    }
+
+    /// <summary>
+    /// The report as Excel saves it with a password to open: a FILEPASS record (RC4 encryption, here with a verifier
+    /// for a password nobody knows) right after the workbook's first record. NPOI cannot write encrypted workbooks, so
+    /// the record is put into the Workbook stream of the compound file by hand.
+    /// </summary>
+    public static byte[] PasswordProtected(byte[] report)
+    {
+        var fileSystem = new POIFSFileSystem(new MemoryStream(report));
+        var entry = (DocumentEntry)fileSystem.Root.GetEntry("Workbook");
+        byte[] workbook;
+        using (var input = new DocumentInputStream(entry))
+        {
+            workbook = new byte[entry.Size];
+            input.ReadExactly(workbook);
+        }
+
+        int firstRecordEnd = 4 + BitConverter.ToUInt16(workbook, 2);
+        var filePass = new List<byte> { 0x2F, 0x00, 54, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00 };
+        filePass.AddRange(Enumerable.Range(1, 48).Select(i => (byte)(i * 37)));
+        byte[] protectedWorkbook = [.. workbook.AsSpan(0, firstRecordEnd), .. filePass, .. workbook.AsSpan(firstRecordEnd)];
+        entry.Delete();
+        fileSystem.Root.CreateDocument("Workbook", new MemoryStream(protectedWorkbook));
+        using var output = new MemoryStream();
+        fileSystem.WriteFileSystem(output);
+        return output.ToArray();
     }
 
     public static IReadOnlyList<Depository> GoldDepositories { get; } =
