@@ -42,12 +42,18 @@ public static class MonitorHosting
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
+
+        // Framework-refused requests reach BadRequestExceptionHandler, which says why.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => FiniteNumberConverter.AddTo(o.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
         builder.Services.AddMonitorTelemetry(builder.Configuration, options.Cluster);
         builder.Services.AddMonitorAuth(options.Auth);
+        IngestOptions.Add(builder.Services, section);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
         builder.Services.AddSingleton(options.Backtests);
         builder.Services.AddSingleton<BacktestRunner>();
