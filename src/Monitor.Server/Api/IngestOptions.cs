@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Api;
 
