@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Api;
@@ -19,12 +18,11 @@ public sealed class IngestOptions
         ? skew
         : throw new InvalidOperationException($"{Section}:MaxFutureSkew '{MaxFutureSkew}' is not a duration");
 
-    public bool IsValid() =>
-        WebhookDuration.TryParse(MaxFutureSkew, out var skew) && skew >= TimeSpan.Zero && skew <= MaxAllowedSkew;
-
-    public static OptionsBuilder<IngestOptions> Add(IServiceCollection services, IConfiguration monitorSection) =>
-        services.AddOptions<IngestOptions>()
-            .Bind(monitorSection.GetSection("Ingest"))
-            .Validate(o => o.IsValid(), $"{Section}:MaxFutureSkew must be a duration from 0 to 1d, such as 1m or 30s")
-            .ValidateOnStart();
+    public IEnumerable<string> Validate()
+    {
+        if (!WebhookDuration.TryParse(MaxFutureSkew, out var skew) || skew < TimeSpan.Zero || skew > MaxAllowedSkew)
+        {
+            yield return $"{Section}:MaxFutureSkew '{MaxFutureSkew}' must be a duration from 0s to 1d, such as 1m or 30s";
+        }
+    }
 }

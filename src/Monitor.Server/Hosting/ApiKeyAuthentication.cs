@@ -95,9 +95,9 @@ public sealed record ApiKey(string Name, byte[] Digest, IReadOnlyList<string> Ro
 /// The configured API keys. A presented key is compared as a SHA-256 digest in constant time against every
 /// configured key, so timing reveals neither a key nor a prefix.
 /// </summary>
-public sealed class ApiKeyRing(IOptions<MonitorOptions> options)
+public sealed class ApiKeyRing(IOptions<AuthOptions> options)
 {
-    private readonly ApiKey[] _keys = options.Value.Auth.ApiKeys
+    private readonly ApiKey[] _keys = options.Value.ApiKeys
         .Select(k => new ApiKey(k.Name, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), ExpandRoles(k.Roles)))
         .ToArray();
 
