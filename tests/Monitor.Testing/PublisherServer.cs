@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Monitor.Testing;
 
@@ -43,16 +38,9 @@ public sealed class PublisherServer : IAsyncDisposable
 
     public static async Task<PublisherServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new PublisherServer(app);
-        app.MapGet("/{**path}", server.HandleAsync);
-        await app.StartAsync();
-        server.BaseAddress = new Uri(app.Services.GetService(typeof(IServer)) is IServer host
-            ? host.Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            : throw new InvalidOperationException("no server"));
+        PublisherServer? server = null;
+        var (app, address) = await LoopbackHttp.StartAsync(app => app.MapGet("/{**path}", (HttpContext context, string path) => server!.HandleAsync(context, path)));
+        server = new PublisherServer(app) { BaseAddress = address };
         return server;
     }
 

@@ -199,6 +199,23 @@ internal sealed class SqliteDatabase : IDisposable
         return id;
     }
 
+    /// <summary>Runs <paramref name="write"/> in one transaction on the writer, holding <see cref="WriteLock"/>.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = Writer.BeginTransaction();
+            var result = write(Writer, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
+    }
+
     public void Dispose()
     {
         _stopCheckpoints.Cancel();

@@ -24,7 +24,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
         Task.FromResult(Query($"SELECT {Columns} FROM sources WHERE id = $id", p => p.AddWithValue("$id", id)).FirstOrDefault());
 
     public Task<bool> AddAsync(SourceDefinition definition, DateTimeOffset at, DateTimeOffset? nextFetchAt, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        database.WriteAsync(
             (connection, transaction) => Execute(connection, transaction, $"""
                 INSERT INTO sources (id, kind, url, schedule, time_zone, late_after, calendar, enabled, mapping, created_at, updated_at, next_fetch_at, due_at)
                 VALUES ($id, $kind, $url, $schedule, $zone, $lateAfter, $calendar, $enabled, $mapping, $at, $at, $next, $due)
@@ -33,10 +33,10 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
             cancellationToken);
 
     public Task<bool> ReplaceAsync(SourceDefinition definition, DateTimeOffset at, DateTimeOffset? nextFetchAt, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
-        WriteAsync((connection, transaction) => Replace(connection, transaction, definition, at, nextFetchAt, dueAt, "") > 0, cancellationToken);
+        database.WriteAsync((connection, transaction) => Replace(connection, transaction, definition, at, nextFetchAt, dueAt, "") > 0, cancellationToken);
 
     public Task SeedAsync(SourceDefinition definition, string seedHash, DateTimeOffset at, DateTimeOffset? nextFetchAt, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 int added = Execute(connection, transaction, """
@@ -58,10 +58,10 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
             cancellationToken);
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
-        WriteAsync((connection, transaction) => Execute(connection, transaction, "DELETE FROM sources WHERE id = $id", p => p.AddWithValue("$id", id)) > 0, cancellationToken);
+        database.WriteAsync((connection, transaction) => Execute(connection, transaction, "DELETE FROM sources WHERE id = $id", p => p.AddWithValue("$id", id)) > 0, cancellationToken);
 
     public Task<IReadOnlyList<StoredSource>> ClaimDueAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default) =>
-        WriteAsync<IReadOnlyList<StoredSource>>(
+        database.WriteAsync<IReadOnlyList<StoredSource>>(
             (connection, transaction) => Claim(connection, transaction, $"""
                 UPDATE sources SET lease_owner = $owner, lease_until = $until
                 WHERE id IN (SELECT id FROM sources
@@ -72,7 +72,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
             cancellationToken);
 
     public Task<StoredSource?> ClaimAsync(string id, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        database.WriteAsync(
             (connection, transaction) => Claim(connection, transaction, $"""
                 UPDATE sources SET lease_owner = $owner, lease_until = $until
                 WHERE id = $id AND (lease_until IS NULL OR lease_until <= $now OR lease_owner = $owner)
@@ -81,7 +81,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
             cancellationToken);
 
     public Task<bool> ReleaseAsync(string id, string owner, SourceState state, DateTimeOffset? dueAt, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+        database.WriteAsync(
             (connection, transaction) => Execute(connection, transaction, """
                 UPDATE sources SET lease_owner = NULL, lease_until = NULL, due_at = CASE WHEN enabled THEN $due END,
                     last_fetch_at = $fetchAt, last_result = $result, last_error = $error, last_activity_date = $activity,
@@ -126,7 +126,7 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
         string temporary = path + ".tmp";
         await File.WriteAllBytesAsync(temporary, content.ToArray(), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
-        return await WriteAsync(
+        return await database.WriteAsync(
             (connection, transaction) => Execute(connection, transaction, $"""
                 INSERT INTO source_files (source_id, {FileColumns}) VALUES ($source, $sha, $url, $fetchedAt, $status, $bytes, $result, $activity, $detail)
                 ON CONFLICT (source_id, sha256) DO NOTHING
@@ -269,19 +269,4 @@ internal sealed class SqliteSourceStore(SqliteDatabase database) : ISourceStore
         return command.ExecuteNonQuery();
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
-    {
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = database.Writer.BeginTransaction();
-            var result = write(database.Writer, transaction);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
-    }
 }
