@@ -4,6 +4,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
@@ -51,6 +52,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorTelemetry(builder.Configuration, options.Cluster);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);
+        builder.Services.AddSingleton<AlertPublisher>();
         builder.Services.AddSingleton(options.Backtests);
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks(options.Webhooks);
