@@ -1,19 +1,17 @@
-using Monitor.Core.Ports;
 using System.Globalization;
 using Monitor.Core.Rules;
 using Monitor.Core.Sources;
-using Monitor.Grains;
-using Monitor.Storage;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Server.Sources;
 
 /// <summary>
 /// Raises a source's <c>sourceLate</c> alert (rule id <c>source:&lt;id&gt;</c>) when its newest report becomes late and
-/// resolves it when a newer one arrives. Like any alert it is stored first (which writes the webhook deliveries and
-/// applies silences), then pushed to every silo's hub relay. Its id comes from the source and the moment it became
-/// late, so raising it twice stores it once.
+/// resolves it when a newer one arrives, through the <see cref="AlertPublisher"/> like any alert (stored with its
+/// silences and webhook deliveries, then pushed to every silo's hub). Its id comes from the source and the moment it
+/// became late, so raising it twice stores it once.
 /// </summary>
-public sealed class SourceLateAlerts(IAlertStore alerts, IGrainFactory grains, TimeProvider clock)
+public sealed class SourceLateAlerts(AlertPublisher publisher)
 {
     public const string RulePrefix = "source:";
 
@@ -60,13 +58,9 @@ public sealed class SourceLateAlerts(IAlertStore alerts, IGrainFactory grains, T
             new Dictionary<string, double>());
     }
 
-    private async Task PublishAsync(AlertTransition transition, CancellationToken cancellationToken)
+    private Task PublishAsync(AlertTransition transition, CancellationToken cancellationToken)
     {
-        var recorded = await alerts.AppendTransitionsAsync([transition], cancellationToken).ConfigureAwait(false);
-        foreach (var entry in recorded)
-        {
-            var notice = new AlertNotice(entry.Transition.To.ToText(), entry.Transition.Alert.Id);
-            await new RelayFanOut(grains, clock).SendAsync(relay => relay.OnAlertAsync(notice)).ConfigureAwait(false);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return publisher.PublishAsync([transition]);
     }
 }
