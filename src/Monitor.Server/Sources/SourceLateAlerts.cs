@@ -1,4 +1,5 @@
 using System.Globalization;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Core.Sources;
 using Monitor.Grains.Alerts;
