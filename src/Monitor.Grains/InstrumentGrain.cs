@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 using Orleans.Runtime;
 
 namespace Monitor.Grains;

@@ -1,9 +1,9 @@
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 
 namespace Monitor.Grains;
 

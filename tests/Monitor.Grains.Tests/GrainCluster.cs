@@ -1,9 +1,14 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Storage;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Monitor.Grains.Tests;
@@ -14,9 +19,11 @@ namespace Monitor.Grains.Tests;
 /// </summary>
 public sealed class GrainCluster : IAsyncLifetime
 {
-    // The silo is built by type, so it finds the test's clock and store here. One cluster per test class runs at a time.
-    private static FakeTimeProvider? s_time;
-    private static MonitorStore? s_store;
+    // The silo is built from a configurator type, in this process: it finds its cluster's clock and store here by id.
+    private static readonly ConcurrentDictionary<string, GrainCluster> s_clusters = new();
+    private const string IdKey = "GrainClusterId";
+
+    private readonly string _id = Guid.NewGuid().ToString("N");
 
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-grains-").FullName;
 
@@ -31,8 +38,9 @@ public sealed class GrainCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await MonitorStore.OpenAsync(new StorageOptions { Sqlite = { Path = Path.Combine(_directory, "monitor.db") } });
-        (s_time, s_store) = (Time, Store);
+        s_clusters[_id] = this;
         var builder = new TestClusterBuilder(1);
+        builder.Properties[IdKey] = _id;
         builder.AddSiloBuilderConfigurator<SiloSetup>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -47,6 +55,7 @@ public sealed class GrainCluster : IAsyncLifetime
         }
 
         await Cluster.DisposeAsync();
+        s_clusters.TryRemove(_id, out _);
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
@@ -56,9 +65,12 @@ public sealed class GrainCluster : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            var store = s_store!;
-            silo.AddMemoryGrainStorage(MonitorGrainStorage.Name);
-            silo.Services.AddSingleton<TimeProvider>(s_time!);
+            var cluster = s_clusters[silo.Configuration[IdKey]!];
+            var store = cluster.Store;
+            // Orleans' own serializer, as the server's storage providers use: the state holds Monitor.Core's types.
+            silo.AddMemoryGrainStorage(MonitorGrainStorage.Name, (OptionsBuilder<MemoryGrainStorageOptions> options) =>
+                options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+            silo.Services.AddSingleton<TimeProvider>(cluster.Time);
             silo.Services.AddSingleton(InstrumentCatalog.BuiltIn());
             silo.Services.AddSingleton(store.Ticks);
             silo.Services.AddSingleton(store.Bars);

@@ -1,7 +1,7 @@
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Storage;
 
 namespace Monitor.Grains.Rules;
 

@@ -1,11 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;

@@ -1,11 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using Monitor.Core.Ports;
 using Monitor.Grains;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
 
-/// <summary>The <c>Monitor:</c> configuration section (CONTRACT.md section 1), validated at start.</summary>
+/// <summary>The <c>Monitor:</c> configuration section (docs/api.md, Configuration), validated at start.</summary>
 public sealed class MonitorOptions : IValidatableObject
 {
     public const string Section = "Monitor";

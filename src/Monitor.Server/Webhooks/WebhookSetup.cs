@@ -1,11 +1,12 @@
-using Monitor.Grains.Webhooks;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 
-namespace Monitor.Server.Hosting;
+namespace Monitor.Server.Webhooks;
 
 public static class WebhookSetup
 {
     /// <summary>
-    /// Registers the SSRF guard, the sender and the dispatcher (CONTRACT.md section 7) with the options of
+    /// Registers the SSRF guard, the sender and the dispatcher (docs/api.md, Webhooks) with the options of
     /// <c>Monitor:Webhooks</c>, validated at start by <see cref="MonitorOptions"/>.
     /// </summary>
     public static IServiceCollection AddMonitorWebhooks(this IServiceCollection services, WebhookOptions options)
