@@ -29,7 +29,6 @@ public sealed class InstrumentGrain(
 {
     private readonly List<StoredTick> _toStore = [];
     private InstrumentId _id;
-    private InstrumentPipeline _pipeline = null!;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
     private QuotePublisher _quotes = null!;
@@ -42,12 +41,12 @@ public sealed class InstrumentGrain(
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
         var definition = await FindDefinitionAsync();
-        _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
-        _run = new InstrumentRun(_pipeline);
+        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
+        _run = new InstrumentRun(pipeline);
         var relays = new RelayFanOut(GrainFactory, clock);
         _alerts = new AlertPublisher(alertStore, relays);
-        _quotes = new QuotePublisher(_pipeline, relays, clock);
-        _feed = new RuleGrainFeed(_id, _pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
+        _quotes = new QuotePublisher(pipeline, relays, clock);
+        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
         await RecoverAsync(cancellationToken);
         this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
@@ -158,20 +157,9 @@ public sealed class InstrumentGrain(
 
     public Task<InstrumentSnapshot> GetSnapshotAsync() => Task.FromResult(_quotes.Snapshot());
 
-    public Task<Bar?> GetOpenBarAsync(string interval) =>
-        Task.FromResult(BarInterval.TryParse(interval, out var parsed, out _) ? _pipeline.Find(parsed)?.Aggregator.OpenBar : null);
+    public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_run.OpenBar(interval));
 
-    public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval)
-    {
-        if (!BarInterval.TryParse(interval, out var parsed, out _) || _pipeline.Find(parsed) is not { } series)
-        {
-            return Task.FromResult<IndicatorSnapshot?>(null);
-        }
-
-        var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        series.CopyValues(values);
-        return Task.FromResult<IndicatorSnapshot?>(new IndicatorSnapshot(series.LastClosed?.Time, values));
-    }
+    public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_run.Indicators(interval));
 
     private Task OnQuoteTimerAsync(CancellationToken cancellationToken)
     {
@@ -208,19 +196,9 @@ public sealed class InstrumentGrain(
             Track(definition.Id, definition);
         }
 
-        var inventoryReceivedAfter = DateTimeOffset.MinValue;
-        if (state.State.Pipeline is { } saved && _pipeline.CanRestore(saved))
-        {
-            await _run.RestorePipelineAsync(saved, barStore, cancellationToken);
-            _lastIndex = state.State.TickWatermark;
-            if (state.State.Rules is { } rules)
-            {
-                await _run.RestoreAsync(rules, barStore, cancellationToken);
-            }
-
-            inventoryReceivedAfter = state.State.InventoryReceivedThrough;
-        }
-
+        bool restored = await _run.RestoreAsync(state.State, barStore, cancellationToken);
+        _lastIndex = restored ? state.State.TickWatermark : 0;
+        var inventoryReceivedAfter = restored ? state.State.InventoryReceivedThrough : DateTimeOffset.MinValue;
         _inventoryReceivedThrough = await _run.ReplayInventoryAsync(inventoryStore, inventoryReceivedAfter, cancellationToken);
         long watermark = _lastIndex;
         _lastIndex = await _run.ReplayTicksAsync(tickStore, watermark, cancellationToken);
@@ -236,9 +214,8 @@ public sealed class InstrumentGrain(
 
     private async Task WriteStateAsync(CancellationToken cancellationToken)
     {
-        state.State.Pipeline = _pipeline.State;
+        _run.SaveTo(state.State);
         state.State.TickWatermark = _lastIndex;
-        state.State.Rules = _run.Save();
         state.State.InventoryReceivedThrough = _inventoryReceivedThrough;
         await state.WriteStateAsync(cancellationToken);
     }

@@ -36,6 +36,23 @@ internal sealed class InstrumentRun
 
     public RuleEvaluator? Find(string ruleId) => _rules.Find(ruleId);
 
+    /// <summary>The bar being built for an interval, if any (closed bars are read from the bar store).</summary>
+    public Bar? OpenBar(string interval) =>
+        BarInterval.TryParse(interval, out var parsed, out _) ? _pipeline.Find(parsed)?.Aggregator.OpenBar : null;
+
+    /// <summary>Indicator values over the closed bars of an interval, or null if the instrument has no such interval.</summary>
+    public IndicatorSnapshot? Indicators(string interval)
+    {
+        if (!BarInterval.TryParse(interval, out var parsed, out _) || _pipeline.Find(parsed) is not { } series)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        series.CopyValues(values);
+        return new IndicatorSnapshot(series.LastClosed?.Time, values);
+    }
+
     /// <summary>Applies a tick to the pipeline and, unless dropped or late, to the rules: the bars it closed first.</summary>
     public TickDisposition Apply(in Tick tick)
     {
@@ -94,24 +111,29 @@ internal sealed class InstrumentRun
         return _rules.Put(definition, Transitions) == RuleChange.Unchanged ? null : _rules.Find(ruleId);
     }
 
-    /// <summary>The rules' state as <see cref="RuleStateJson"/> writes it, or null without rules.</summary>
-    public string? Save()
+    /// <summary>Writes what <see cref="RestoreAsync"/> resumes from: the pipeline's open bars and last seq, the rules' state.</summary>
+    public void SaveTo(InstrumentGrainState state)
     {
-        if (_rules.Rules.Count == 0)
-        {
-            return null;
-        }
-
-        return RuleStateJson.Serialize(_rules.SaveState());
+        state.Pipeline = _pipeline.State;
+        state.Rules = _rules.Rules.Count > 0 ? RuleStateJson.Serialize(_rules.SaveState()) : null;
     }
 
-    /// <summary>Resumes the pipeline from saved state, its indicators rebuilt from the stored bars before its open bars.</summary>
-    public async Task RestorePipelineAsync(PipelineState saved, IBarStore bars, CancellationToken cancellationToken)
+    /// <summary>
+    /// Resumes from a grain's saved state, if it was taken with this pipeline's intervals: the pipeline's indicators
+    /// rebuilt from the stored bars before its open bars, the rules restored (after putting the current definitions)
+    /// and warmed up. False if there is nothing usable to resume from.
+    /// </summary>
+    public async Task<bool> RestoreAsync(InstrumentGrainState saved, IBarStore bars, CancellationToken cancellationToken)
     {
+        if (saved.Pipeline is not { } pipeline || !_pipeline.CanRestore(pipeline))
+        {
+            return false;
+        }
+
         for (int i = 0; i < _pipeline.Series.Count; i++)
         {
             var series = _pipeline.Series[i];
-            var restored = saved.Aggregators[i];
+            var restored = pipeline.Aggregators[i];
             var before = restored.OpenBar?.Bar.Time ?? restored.ClosedThrough;
             foreach (var bar in await bars.ReadAsync(_pipeline.Instrument, series.Interval, DateTimeOffset.MinValue, before, series.WarmUpBars, cancellationToken))
             {
@@ -119,14 +141,14 @@ internal sealed class InstrumentRun
             }
         }
 
-        _pipeline.Restore(saved);
-    }
+        _pipeline.Restore(pipeline);
+        if (saved.Rules is { } rules)
+        {
+            _rules.RestoreState(RuleStateJson.Deserialize(rules), Transitions);
+            await WarmUpAsync(bars, _rules.WarmUp, interval => _rules.WarmUpRange(_pipeline.Instrument, interval), cancellationToken);
+        }
 
-    /// <summary>Restores saved rules (after putting the current definitions) and rebuilds their indicators from stored bars.</summary>
-    public async Task RestoreAsync(string saved, IBarStore bars, CancellationToken cancellationToken)
-    {
-        _rules.RestoreState(RuleStateJson.Deserialize(saved), Transitions);
-        await WarmUpAsync(bars, _rules.WarmUp, interval => _rules.WarmUpRange(_pipeline.Instrument, interval), cancellationToken);
+        return true;
     }
 
     /// <summary>Warms a rule just added or replaced up with the stored bars its indicators and windows need.</summary>
