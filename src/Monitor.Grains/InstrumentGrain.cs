@@ -3,6 +3,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Orleans.Runtime;
@@ -22,7 +23,7 @@ public sealed class InstrumentGrain(
     IBarStore barStore,
     IInventoryStore inventoryStore,
     IRuleStore ruleStore,
-    IAlertStore alertStore,
+    AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
@@ -32,7 +33,6 @@ public sealed class InstrumentGrain(
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
     private QuotePublisher _quotes = null!;
-    private AlertPublisher _alerts = null!;
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
@@ -44,7 +44,6 @@ public sealed class InstrumentGrain(
         var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _run = new InstrumentRun(pipeline);
         var relays = new RelayFanOut(GrainFactory, clock);
-        _alerts = new AlertPublisher(alertStore, relays);
         _quotes = new QuotePublisher(pipeline, relays, clock);
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
@@ -93,7 +92,7 @@ public sealed class InstrumentGrain(
         {
             await tickStore.AppendAsync(_id, _toStore.ToArray());
             await _run.StoreClosedBarsAsync(barStore, CancellationToken.None);
-            await _alerts.PublishAsync(_run.Transitions);
+            await alerts.PublishAsync(_run.Transitions);
         }
         catch (Exception e)
         {
@@ -132,7 +131,7 @@ public sealed class InstrumentGrain(
 
         _inventoryReceivedThrough = batch.ReceivedAt;
         _writeBehind.Changed();
-        await _alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_run.Transitions);
 
         // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
         await _feed.FeedInventoryAsync(batch);
@@ -149,7 +148,7 @@ public sealed class InstrumentGrain(
 
         _feed.UpdateReaders(_lastIndex);
         _writeBehind.Changed();
-        await _alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_run.Transitions);
     }
 
     public Task<RuleStatusView?> GetRuleStatusAsync(string ruleId) =>
@@ -204,7 +203,7 @@ public sealed class InstrumentGrain(
         _lastIndex = await _run.ReplayTicksAsync(tickStore, watermark, cancellationToken);
         _feed.UpdateReaders(_lastIndex);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
-        await _alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_run.Transitions);
         if (_lastIndex > watermark)
         {
             _writeBehind.Changed();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Market;
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Storage;
 using Orleans.Configuration;
@@ -77,6 +78,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(store.Inventory);
             silo.Services.AddSingleton(store.Rules);
             silo.Services.AddSingleton(store.Alerts);
+            silo.Services.AddSingleton<AlertPublisher>();
             silo.Services.AddOptions<RuleGrainOptions>();
         }
     }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Grains.Tests;
 
@@ -12,7 +13,7 @@ public sealed class RelayRecorder : IMarketRelay
 
     public Task OnInventoryAsync(InventoryMessage inventory) => Task.CompletedTask;
 
-    public Task OnAlertAsync(AlertNotice notice) => Task.CompletedTask;
+    public Task OnAlertAsync(AlertMessage alert) => Task.CompletedTask;
 
     /// <summary>The next quote pushed; fails after a wall-clock deadline (the push is a one-way call, so it arrives a moment later).</summary>
     public async Task<QuoteMessage> NextQuoteAsync()

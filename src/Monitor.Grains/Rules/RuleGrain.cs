@@ -4,6 +4,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Telemetry;
 using Orleans.Runtime;
 
@@ -61,7 +62,7 @@ public sealed class RuleGrain(
     ITickStore tickStore,
     IBarStore barStore,
     IInventoryStore inventoryStore,
-    IAlertStore alertStore,
+    AlertPublisher alerts,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
     ILogger<RuleGrain> logger) : Grain, IRuleGrain
@@ -71,7 +72,6 @@ public sealed class RuleGrain(
     private readonly List<AlertTransition> _transitions = [];
     private readonly List<QueuedTick> _released = [];
     private readonly RuleEvaluationTimer _ruleTime = new("rule");
-    private AlertPublisher _alerts = null!;
     private WriteBehind _writeBehind = null!;
     private RuleSet? _rules;
     private PipelineDriver? _driver;
@@ -82,7 +82,6 @@ public sealed class RuleGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _alerts = new AlertPublisher(alertStore, new RelayFanOut(GrainFactory, clock));
         _writeBehind = new WriteBehind(WriteStateAsync);
         await LoadAsync(cancellationToken);
         this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
@@ -145,7 +144,7 @@ public sealed class RuleGrain(
 
         _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
         _writeBehind.Changed();
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
     }
 
     public async Task SyncAsync()
@@ -223,7 +222,7 @@ public sealed class RuleGrain(
             await StartInputsAsync(definition, cancellationToken);
         }
 
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
         if (definition is null)
         {
             state.State = new RuleGrainState();
@@ -382,7 +381,7 @@ public sealed class RuleGrain(
             _ruleTime.Record();
         }
 
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
     }
 
     private async Task WriteNowAsync(CancellationToken cancellationToken)
