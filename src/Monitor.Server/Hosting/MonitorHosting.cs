@@ -42,10 +42,15 @@ public static class MonitorHosting
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
+
+        // Framework-refused requests reach BadRequestExceptionHandler, which says why.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => FiniteNumberConverter.AddTo(o.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();

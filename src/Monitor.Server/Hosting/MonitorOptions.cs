@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
+using Monitor.Server.Api;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
@@ -43,6 +44,7 @@ public static class MonitorOptions
         services.AddValidated<BacktestOptions>("Monitor:Backtests", BacktestProblems);
         services.AddValidated<WebhookOptions>(WebhookOptions.Section, webhooks => webhooks.Validate());
         services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
+        services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());
         services.AddOptions<RuleGrainOptions>().BindConfiguration("Monitor:Rules")
             .Validate(
                 o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,
