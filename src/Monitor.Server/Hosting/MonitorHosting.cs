@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Core.Simulation;
@@ -46,6 +47,8 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR();
+        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>, MarketHubLifetimeManager>();
+        builder.Services.AddOptions<MarketHubOptions>().BindConfiguration(MarketHubOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMonitorTelemetry(builder.Configuration, options.Cluster);
         builder.Services.AddMonitorAuth(options.Auth);
         builder.Services.AddMonitorStorage(options.Storage, postgres);

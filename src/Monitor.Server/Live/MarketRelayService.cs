@@ -5,23 +5,23 @@ using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 
-/// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here.</summary>
-internal sealed class HubRelay(IHubContext<MarketHub> hub, IAlertStore alerts) : IMarketRelay
+/// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here. Sends only queue (see <see cref="MarketHubLifetimeManager"/>), so no client holds the relay up.</summary>
+internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub, IAlertStore alerts) : IMarketRelay
 {
     /// <summary>Sends the alert as stored (with its acknowledgement and silence) to every client subscribed to alerts.</summary>
     public async Task OnAlertAsync(AlertNotice notice)
     {
         if (await alerts.GetAsync(notice.AlertId) is { } alert)
         {
-            await hub.Clients.Group(MarketHub.AlertsGroup).SendAsync("Alert", new AlertPush(notice.Transition, AlertsApi.AlertView.From(alert, withTransitions: false)));
+            await hub.Clients.Group(MarketHub.AlertsGroup).Alert(new AlertPush(notice.Transition, AlertsApi.AlertView.From(alert, withTransitions: false)));
         }
     }
 
     public Task OnQuoteAsync(QuoteMessage quote) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).SendAsync("Quote", quote);
+        hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).Quote(quote);
 
     public Task OnInventoryAsync(InventoryMessage inventory) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).SendAsync("Inventory", inventory);
+        hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).Inventory(inventory);
 }
 
 /// <summary>The hub's <c>Alert</c> message (CONTRACT.md section 6).</summary>
@@ -33,7 +33,7 @@ public sealed record AlertPush(string Transition, AlertsApi.AlertView Alert);
 /// that died starts empty on another, and until the silos are back in it no grain can push to their clients.
 /// </summary>
 internal sealed class MarketRelayService(
-    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub> hub, IAlertStore alerts, ILogger<MarketRelayService> logger)
+    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub, IMarketClient> hub, IAlertStore alerts, ILogger<MarketRelayService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(3);
