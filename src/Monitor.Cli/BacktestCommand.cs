@@ -6,6 +6,7 @@ using Monitor.Cli.Feed;
 using Monitor.Cli.Import;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage;
 

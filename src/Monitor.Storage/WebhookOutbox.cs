@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
 namespace Monitor.Storage;

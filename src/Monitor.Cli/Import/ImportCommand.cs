@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Monitor.Cli.Feed;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Cli.Import;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 

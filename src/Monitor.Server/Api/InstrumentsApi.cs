@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Server.Live;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 

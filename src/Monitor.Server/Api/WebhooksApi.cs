@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains.Webhooks;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Api;
 

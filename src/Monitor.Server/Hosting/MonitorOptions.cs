@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Monitor.Core.Ports;
 using Monitor.Grains;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;

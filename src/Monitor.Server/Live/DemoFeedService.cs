@@ -1,10 +1,10 @@
+using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
-using Microsoft.Extensions.Options;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
+using Monitor.Core.Ports;
 using Monitor.Grains;
 using Monitor.Server.Api;
-using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 

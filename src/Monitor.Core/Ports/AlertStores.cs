@@ -1,6 +1,6 @@
 using Monitor.Core.Rules;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>
 /// A stored rule: <paramref name="Json"/> is the definition as <see cref="RuleJson.Serialize(RuleDefinition)"/> wrote it

@@ -1,6 +1,7 @@
-using Monitor.Grains.Webhooks;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 
-namespace Monitor.Server.Hosting;
+namespace Monitor.Server.Webhooks;
 
 public static class WebhookSetup
 {

@@ -1,6 +1,6 @@
 using Monitor.Core.Rules;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>The event types a webhook can subscribe to (CONTRACT.md section 7); <c>alert.pending</c> is an extension.</summary>
 public static class WebhookEvents

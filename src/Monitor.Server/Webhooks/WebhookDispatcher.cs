@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Monitor.Core.Ports;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// Sends the outbox (DESIGN.md, the live path). It runs in every silo: deliveries are leased in the database

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// <c>Monitor:Webhooks</c> (CONTRACT.md section 1). Durations are written <c>500ms</c>, <c>5s</c>, <c>5m</c>, <c>2h</c>,

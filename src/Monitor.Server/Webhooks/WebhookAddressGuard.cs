@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>A webhook target the SSRF guard will not connect to.</summary>
 public sealed class WebhookAddressRefusedException(string message) : Exception(message);
