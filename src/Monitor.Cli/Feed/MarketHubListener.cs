@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// SignalR clients of the server's <c>/hubs/market</c> (CONTRACT.md section 6), one or more connections each
-/// subscribed to the instruments being fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message)
-/// to a <see cref="HubLatencyTracker"/>, which tracks each connection on its own. The API key goes along as the
-/// access token, in case reading needs one.
+/// SignalR clients of the server's <c>/hubs/market</c> (docs/api.md, Hub), one or more connections each subscribed
+/// to the instruments being fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message) to a
+/// <see cref="HubLatencyTracker"/>, which tracks each connection on its own. The API key goes along as the access
+/// token, in case reading needs one.
 /// </summary>
 internal sealed class MarketHubListener : IAsyncDisposable
 {

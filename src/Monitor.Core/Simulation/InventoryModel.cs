@@ -146,7 +146,7 @@ internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancell
         output.Add(new InventoryValue(stocks.Instrument, InventorySeries.Cancelled, asOf, publishedAt, cancelled, QuantityUnit.Tonne));
     }
 
-    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, with the units of CONTRACT.md section 2.</summary>
+    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, in the series' base units.</summary>
     public static InventoryReport[] BuiltIn() =>
     [
         new([

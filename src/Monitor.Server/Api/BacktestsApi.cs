@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
@@ -8,7 +9,7 @@ using Monitor.Server.Hosting;
 namespace Monitor.Server.Api;
 
 /// <summary>
-/// <c>/api/v1/backtests</c> (CONTRACT.md section 8): a backtest is accepted (202) and runs in the background in its own
+/// <c>/api/v1/backtests</c> (docs/api.md, Backtests): a backtest is accepted (202) and runs in the background in its own
 /// grain, once in the cluster; its state, progress and report are read by id from any silo.
 /// </summary>
 public static class BacktestsApi
@@ -19,11 +20,20 @@ public static class BacktestsApi
 
     public static IEndpointRouteBuilder MapBacktestsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/backtests").WithTags("Backtests");
-        api.MapPost("/", StartAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        var api = app.MapGroup("/api/v1/backtests").WithTags("Backtests").CallsGrains();
+        api.MapPost("/", StartAsync).RequireRole(Policies.Admin)
+            .Produces<BacktestAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/{id}", GetAsync).RequireRole(Policies.Read)
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    /// <summary>The answer to starting a backtest: its id (its URL is in <c>Location</c>).</summary>
+    public sealed record BacktestAccepted(string Id);
 
     internal static async Task<IResult> StartAsync(
         HttpRequest request, IRuleStore store, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)

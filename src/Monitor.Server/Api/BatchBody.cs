@@ -210,5 +210,5 @@ internal delegate string? ItemReader<T>(JsonElement item, out T value);
 /// <summary>One rejected item of a batch: its position and what is wrong with it.</summary>
 public sealed record RejectedItem(int Index, string Error);
 
-/// <summary>The answer to an ingest request (CONTRACT.md section 3).</summary>
+/// <summary>The answer to an ingest request (docs/api.md, Ingest).</summary>
 public sealed record IngestResponse(int Accepted, int Duplicates, int Late, IReadOnlyList<RejectedItem> Rejected);

@@ -5,12 +5,12 @@ using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (CONTRACT.md section 3).</summary>
+/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (docs/api.md, Ingest).</summary>
 public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Ingest).WithTags("Ingest");
+        var api = app.MapGroup("/api/v1").RequireRole(Policies.Ingest).CallsGrains().WithTags("Ingest");
         // No Accepts metadata: routing would answer other media types with a bare 415 before our explanation.
         api.MapPost("/ticks", IngestTicksAsync)
             .Produces<IngestResponse>()

@@ -6,7 +6,7 @@ using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>POST /api/v1/inventory</c> (CONTRACT.md section 3): validated item by item, stored in base units.</summary>
+/// <summary><c>POST /api/v1/inventory</c> (docs/api.md, Ingest): validated item by item, stored in base units.</summary>
 internal static class InventoryIngest
 {
     public static Task<IResult> IngestAsync(

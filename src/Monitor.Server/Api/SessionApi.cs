@@ -14,7 +14,9 @@ public static class SessionApi
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/me", Get).AllowAnonymous().WithTags("Session");
+        app.MapGet("/api/v1/me", Get).AllowAnonymous().WithTags("Session")
+            .Produces<SessionView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 

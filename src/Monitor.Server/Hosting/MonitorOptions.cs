@@ -6,7 +6,7 @@ using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
 
-/// <summary>The <c>Monitor:</c> configuration section (CONTRACT.md section 1), validated at start.</summary>
+/// <summary>The <c>Monitor:</c> configuration section (docs/api.md, Configuration), validated at start.</summary>
 public sealed class MonitorOptions : IValidatableObject
 {
     public const string Section = "Monitor";

@@ -5,7 +5,7 @@ using Monitor.Grains.Telemetry;
 namespace Monitor.Server.Live;
 
 /// <summary>
-/// <c>/hubs/market</c> (CONTRACT.md section 6). Clients subscribe to instruments and to alerts; the server sends
+/// <c>/hubs/market</c> (docs/api.md, Hub). Clients subscribe to instruments and to alerts; the server sends
 /// what <see cref="IMarketClient"/> declares. Pushes are at most once: every message carries a seq per
 /// instrument, and a client that sees a gap reloads the snapshot over HTTP. A client that stops reading is
 /// disconnected rather than waited for (<see cref="MarketHubLifetimeManager"/>).

@@ -24,7 +24,7 @@ internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub, IAlert
         hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).Inventory(inventory);
 }
 
-/// <summary>The hub's <c>Alert</c> message (CONTRACT.md section 6).</summary>
+/// <summary>The hub's <c>Alert</c> message (docs/api.md, Hub).</summary>
 public sealed record AlertPush(string Transition, AlertsApi.AlertView Alert);
 
 /// <summary>

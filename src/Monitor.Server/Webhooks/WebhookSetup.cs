@@ -6,7 +6,7 @@ namespace Monitor.Server.Webhooks;
 public static class WebhookSetup
 {
     /// <summary>
-    /// Registers the SSRF guard, the sender and the dispatcher (CONTRACT.md section 7) with the options of
+    /// Registers the SSRF guard, the sender and the dispatcher (docs/api.md, Webhooks) with the options of
     /// <c>Monitor:Webhooks</c>, validated at start by <see cref="MonitorOptions"/>.
     /// </summary>
     public static IServiceCollection AddMonitorWebhooks(this IServiceCollection services, WebhookOptions options)
