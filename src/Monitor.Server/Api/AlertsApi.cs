@@ -20,8 +20,9 @@ public static class AlertsApi
         alerts.MapGet("/", ListAsync).Produces<AlertView[]>().ProducesProblem(StatusCodes.Status400BadRequest);
         alerts.MapGet("/{id}", GetAsync).Produces<AlertView>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        // The read role is enough to acknowledge (a desk acknowledges from the board).
-        alerts.MapPost("/{id}/ack", AcknowledgeAsync).CallsGrains()
+        // The read role is enough to acknowledge (a desk acknowledges from the board), but it takes a key: the
+        // acknowledgement is recorded under the key's name, which a free-text 'by' cannot forge.
+        alerts.MapPost("/{id}/ack", AcknowledgeAsync).RequireRole(Policies.ReadKey).CallsGrains()
             .Produces<AlertView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

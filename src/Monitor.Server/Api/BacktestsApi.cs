@@ -61,12 +61,12 @@ public static class BacktestsApi
 
             var rules = await ReadRulesAsync(root, store, catalog, problems, cancellationToken);
             var now = clock.GetUtcNow();
-            if (!JsonItems.TryGetTime(root, "from", required: false, now, out var from, out string error))
+            if (!JsonItems.TryGetTime(root, "from", required: false, now, maxAhead: null, out var from, out string error))
             {
                 problems.Add(("from", error));
             }
 
-            if (!JsonItems.TryGetTime(root, "to", required: false, now, out var to, out error))
+            if (!JsonItems.TryGetTime(root, "to", required: false, now, maxAhead: null, out var to, out error))
             {
                 problems.Add(("to", error));
             }

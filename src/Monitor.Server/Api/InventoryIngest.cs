@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
@@ -10,13 +11,15 @@ namespace Monitor.Server.Api;
 internal static class InventoryIngest
 {
     public static Task<IResult> IngestAsync(
-        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, IOptions<IngestOptions> options,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var skew = options.Value.ParsedMaxFutureSkew;
         return BatchBody.IngestAsync(
             request,
             "inventory",
-            (JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, out value),
+            (JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, skew, out value),
             v => v.Instrument,
             async (byInstrument, rejected) =>
             {
@@ -34,7 +37,7 @@ internal static class InventoryIngest
     }
 
     /// <summary>Null when the item is a valid inventory value (converted to its series' base unit), else what is wrong.</summary>
-    private static string? TryRead(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, out InventoryValue value)
+    private static string? TryRead(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, TimeSpan maxAhead, out InventoryValue value)
     {
         value = default;
         if (item.ValueKind != JsonValueKind.Object)
@@ -45,7 +48,7 @@ internal static class InventoryIngest
         if (!JsonItems.TryGetInstrument(item, catalog, out var definition, out string error)
             || !JsonItems.TryGetString(item, "series", required: true, out string? seriesText, out error)
             || !JsonItems.TryGetString(item, "asOf", required: true, out string? asOfText, out error)
-            || !JsonItems.TryGetTime(item, "publishedAt", required: false, now, out var publishedAt, out error)
+            || !JsonItems.TryGetTime(item, "publishedAt", required: false, now, maxAhead, out var publishedAt, out error)
             || !JsonItems.TryGetNumber(item, "quantity", required: true, out var quantity, out error)
             || !JsonItems.TryGetString(item, "unit", required: true, out string? unitText, out error))
         {
@@ -72,6 +75,11 @@ internal static class InventoryIngest
         if (!QuantityUnits.TryConvert(quantity!.Value, unit, baseUnit, out double converted))
         {
             return $"'{series}' is kept in {baseUnit.Symbol()}; {unit.Symbol()} cannot be converted to it";
+        }
+
+        if (!double.IsFinite(converted) || Math.Abs(converted) > MarketLimits.MaxQuantity)
+        {
+            return $"'quantity' must be at most {MarketLimits.MaxQuantity:0e0} {baseUnit.Symbol()} in magnitude, got {quantity} {unit.Symbol()}";
         }
 
         if (converted < 0 && series != InventorySeries.ManagedMoneyNet)

@@ -20,9 +20,9 @@ public static class SessionApi
         return app;
     }
 
-    internal static IResult Get(HttpContext context, IOptions<MonitorOptions> options)
+    internal static IResult Get(HttpContext context, IOptions<AuthOptions> options)
     {
-        bool anonymousRead = options.Value.Auth.AnonymousRead;
+        bool anonymousRead = options.Value.AnonymousRead;
         var user = context.User;
         if (user.Identity?.IsAuthenticated == true)
         {

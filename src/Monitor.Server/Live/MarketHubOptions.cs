@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Monitor.Server.Live;
 
 /// <summary><c>Monitor:Hub</c>: how the hub treats clients that fall behind.</summary>
@@ -12,6 +10,13 @@ public sealed class MarketHubOptions
     /// slower than it is sent to): it is disconnected, and reloads its snapshot when it reconnects. At 18
     /// instruments quoted 10 times a second this is about 3 s of messages.
     /// </summary>
-    [Range(1, 1_000_000, ErrorMessage = "Monitor:Hub:ClientQueueLimit must be from 1 to 1000000 (messages queued per connection)")]
     public int ClientQueueLimit { get; set; } = 512;
+
+    public IEnumerable<string> Validate()
+    {
+        if (ClientQueueLimit is < 1 or > 1_000_000)
+        {
+            yield return "Monitor:Hub:ClientQueueLimit must be from 1 to 1000000 (messages queued per connection)";
+        }
+    }
 }

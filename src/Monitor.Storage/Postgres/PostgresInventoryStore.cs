@@ -17,6 +17,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
     public async ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        StoredNumbers.RequireFinite(values);
         if (values.Count == 0)
         {
             return;

@@ -10,6 +10,7 @@ internal sealed class SqliteBarStore(SqliteDatabase database) : IBarStore
     public async ValueTask UpsertAsync(InstrumentId instrument, BarInterval interval, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bars);
+        StoredNumbers.RequireFinite(instrument, bars);
         if (bars.Count == 0)
         {
             return;

@@ -14,6 +14,7 @@ internal sealed class SqliteInventoryStore(SqliteDatabase database) : IInventory
     public async ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        StoredNumbers.RequireFinite(values);
         if (values.Count == 0)
         {
             return;
