@@ -12,7 +12,10 @@
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
 #   PHASES="hub-clients hub-stalled" tests/Monitor.Benchmarks/service-benchmark.sh 60s
 # Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
-# the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled).
+# the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled);
+# TRACE, a directory: each phase's server is profiled with dotnet-trace (cpu-sampling, 20 s from 15 s in; the tool
+# from `dotnet tool install dotnet-trace`, or DOTNET_TRACE=path) into PHASE.nettrace, and its top methods by exclusive
+# and inclusive time are written beside it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60s}
@@ -67,12 +70,24 @@ PY
     stall_pid=$!
     until grep -q "^stall:" "$work/stall.log" 2>/dev/null; do sleep 0.2; done
   fi
+  local tracer=""
+  if [ -n "${TRACE:-}" ]; then
+    mkdir -p "$TRACE"
+    (sleep 15
+     "${DOTNET_TRACE:-dotnet-trace}" collect -p "$(pgrep -P "$pid" | head -1)" --profile cpu-sampling --duration 00:00:00:20 -o "$TRACE/$phase.nettrace" >/dev/null 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 40 >"$TRACE/$phase.exclusive.txt" 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 60 --inclusive >"$TRACE/$phase.inclusive.txt" 2>&1) &
+    tracer=$!
+  fi
   cpu_before=$(server_cpu "$pid")
   result=$(/usr/bin/time -f "%U %S" -o "$work/feed.cpu" $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true)
   echo "$result"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); n=r["ticks"]["accepted"]; print(f"server CPU {(int(sys.argv[3])-int(sys.argv[2]))*10_000/max(n,1):.2f} us per accepted tick ({n} ticks)")' \
     "$result" "$cpu_before" "$(server_cpu "$pid")" >&2 || true
   awk -v before="$cpu_before" -v after="$(server_cpu "$pid")" '{printf "CPU seconds: server %.1f, feed and its hub clients %.1f\n", (after-before)/100, $1+$2}' "$work/feed.cpu" >&2 || true
+  if [ -n "$tracer" ]; then
+    wait "$tracer" || true
+  fi
   if [ -n "$stall_pid" ]; then
     kill "$stall_pid" 2>/dev/null; wait "$stall_pid" 2>/dev/null || true
     echo "stalled clients: $(grep -c 'stopped reading' "$work/server.log") disconnected by the server" >&2
