@@ -115,7 +115,7 @@ public sealed class RuleJsonTests
     [InlineData("""{"input":"COMEX:SI","window":"P5D"}""", "params.minPct: is required")]
     [InlineData("""{"window":"P5D","minPct":5}""", "params.input: is required")]
     [InlineData("""{"input":"","window":"P5D","minPct":5}""", "params.input: is empty; write INSTRUMENT, INSTRUMENT/series or INSTRUMENT@indicator (COMEX:SI, ETF:SLV/holdings, COMEX:SI@rsi(14))")]
-    [InlineData("""{"input":"ETF:SLV/holding","window":"P5D","minPct":5}""", "params.input: 'ETF:SLV/holding': unknown series 'holding'; known: registered, eligible, stocks, onWarrant, cancelled, holdings, vault, mmNet")]
+    [InlineData("""{"input":"ETF:SLV/holding","window":"P5D","minPct":5}""", "params.input: 'ETF:SLV/holding': unknown series 'holding'; known: registered, eligible, stocks, onWarrant, cancelled, holdings, vault, mmNet, pledged, openInterest, mmLong, mmShort, ncLong, ncShort, ncNet")]
     [InlineData("""{"input":"COMEX:SI@rsi(0)","window":"P5D","minPct":5}""", "params.input: 'COMEX:SI@rsi(0)': 'rsi(0)': period must be a whole number from 1 to 100000, got 0")]
     [InlineData("""{"input":"COMEX:SI@macd(12,26,9).foo","window":"P5D","minPct":5}""", "params.input: 'COMEX:SI@macd(12,26,9).foo': 'macd(12,26,9).foo': macd(12,26,9) has no output 'foo'; its outputs are macd, signal, histogram, fastEma, slowEma")]
     [InlineData("""{"input":"COMEX:SI","window":"P5D","minPct":5,"maxInputAge":"soon"}""", "params.maxInputAge: 'soon' is not an ISO-8601 duration (P5D, PT6H)")]
