@@ -43,9 +43,10 @@ public sealed record StoredAlertTransition(AlertState? From, AlertState To, Date
 /// </summary>
 public sealed record StoredAlert(Alert Alert, AlertAcknowledgement? Acknowledgement, bool Silenced, IReadOnlyList<StoredAlertTransition> Transitions);
 
-/// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, and whether a silence matched it
-/// (push it to clients either way; send it to webhooks only when not silenced).</summary>
-public sealed record RecordedAlertTransition(AlertTransition Transition, bool Silenced);
+/// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, whether a silence matched it
+/// (push it to clients either way; send it to webhooks only when not silenced), and its alert as stored after it
+/// (without transitions).</summary>
+public sealed record RecordedAlertTransition(AlertTransition Transition, bool Silenced, StoredAlert Alert);
 
 /// <summary>
 /// The filters of <c>GET /api/v1/alerts</c>. <see cref="Instrument"/> matches any of an alert's instruments;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -38,27 +38,6 @@ public static class AlertsApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
-    }
-
-    public sealed record TransitionView(string? From, string To, DateTimeOffset At, bool Silenced);
-
-    /// <summary>The contract's alert view; <c>Transitions</c> only on <c>GET /api/v1/alerts/{id}</c>.</summary>
-    public sealed record AlertView(
-        string Id, string RuleId, string RuleName, string Type, string Severity, IReadOnlyList<string> Instruments, string State,
-        string? Direction, DateTimeOffset StartedAt, DateTimeOffset? FiredAt, DateTimeOffset? ResolvedAt, string Message,
-        IReadOnlyDictionary<string, double> Values, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? AcknowledgeComment,
-        bool Silenced, IReadOnlyList<TransitionView>? Transitions)
-    {
-        public static AlertView From(StoredAlert stored, bool withTransitions)
-        {
-            var a = stored.Alert;
-            return new AlertView(
-                a.Id, a.RuleId, a.RuleName, a.Type.ToText(), a.Severity.ToText(), a.Instruments, a.State.ToText(), a.Direction,
-                a.StartedAt, a.FiredAt, a.ResolvedAt, a.Message,
-                a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
-                stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
-                withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null);
-        }
     }
 
     public sealed record AcknowledgeBody(string? By, string? Comment);
@@ -105,7 +84,7 @@ public static class AlertsApi
             : UnknownAlert(id);
 
     internal static async Task<IResult> AcknowledgeAsync(
-        string id, AcknowledgeBody? body, IAlertStore alerts, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken)
+        string id, AcknowledgeBody? body, AlertPublisher alerts, CancellationToken cancellationToken)
     {
         string? by = body?.By?.Trim();
         if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
@@ -118,12 +97,11 @@ public static class AlertsApi
             return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
         }
 
-        if (await alerts.AcknowledgeAsync(id, by, body.Comment, clock.GetUtcNow(), cancellationToken) is not { } alert)
+        if (await alerts.AcknowledgeAsync(id, by, body.Comment, cancellationToken) is not { } alert)
         {
             return UnknownAlert(id);
         }
 
-        await new RelayFanOut(grains, clock).SendAsync(relay => relay.OnAlertAsync(new AlertNotice("acknowledged", id)));
         return TypedResults.Ok(AlertView.From(alert, withTransitions: false));
     }
 

@@ -1,4 +1,5 @@
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Server.Live;
 
@@ -12,5 +13,5 @@ public interface IMarketClient
     Task Inventory(InventoryMessage inventory);
 
     /// <summary>An alert entered a state; never coalesced.</summary>
-    Task Alert(AlertPush alert);
+    Task Alert(AlertMessage alert);
 }
