@@ -21,6 +21,10 @@ public interface IRuleStore
     /// </summary>
     Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores the rule as of <paramref name="at"/> unless one with its id exists, in one step (of concurrent
+    /// adds of one id, one wins); null when one exists.</summary>
+    Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Every rule, by id (ordinal).</summary>

@@ -42,7 +42,9 @@ public static class AlertsApi
 
     public sealed record AcknowledgeBody(string? By, string? Comment);
 
-    public sealed record SilenceBody(string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment);
+    /// <summary>A silence; <c>MatchEverything</c> confirms one with neither rule nor instrument, which silences every alert.</summary>
+    public sealed record SilenceBody(
+        string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment, bool? MatchEverything = null);
 
     internal static async Task<IResult> ListAsync(
         string? ruleId, string? instrument, string? state, string? from, string? to, int? limit, IAlertStore alerts, CancellationToken cancellationToken)
@@ -113,7 +115,7 @@ public static class AlertsApi
     }
 
     internal static async Task<IResult> CreateSilenceAsync(
-        SilenceBody? body, ISilenceStore silences, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+        SilenceBody? body, ISilenceStore silences, InstrumentCatalog catalog, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (body is null)
@@ -130,9 +132,20 @@ public static class AlertsApi
             problems.Add("'endsAt' must be after 'startsAt'");
         }
 
-        if (body.Instrument is not null && !InstrumentId.TryParse(body.Instrument, out _, out string idError))
+        if (body.Instrument is not null)
         {
-            problems.Add($"'instrument': {idError}");
+            if (!InstrumentId.TryParse(body.Instrument, out var instrument, out string idError))
+            {
+                problems.Add($"'instrument': {idError}");
+            }
+            else if (!catalog.TryGet(instrument, out _))
+            {
+                problems.Add($"'instrument': there is no instrument '{instrument}' (GET /api/v1/instruments lists them), so the silence would match nothing");
+            }
+        }
+        else if (body.RuleId is null && body.MatchEverything != true)
+        {
+            problems.Add("a silence with neither 'ruleId' nor 'instrument' silences every alert; confirm that with \"matchEverything\":true");
         }
 
         if (body.Comment is { Length: > MaxCommentLength })
