@@ -4,6 +4,7 @@ using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Sources;
 using Monitor.Server.Api;
+using Monitor.Server.Live;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
@@ -35,6 +36,7 @@ public static class MonitorOptions
 
     public static IServiceCollection AddMonitorOptions(this IServiceCollection services, bool demoFeed)
     {
+        DurationConverter.Register();
         services.AddValidated<StorageOptions>("Monitor:Storage", StorageProblems)
             .PostConfigure<IConfiguration>((storage, configuration) => storage.ConnectionString = configuration.GetConnectionString("Monitor"));
         services.AddValidated<ClusterOptions>(ClusterOptions.Section, ClusterProblems)
@@ -47,6 +49,7 @@ public static class MonitorOptions
         services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
         services.AddValidated<SourceOptions>(SourceOptions.Section, sources => sources.Validate());
         services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());
+        services.AddValidated<MarketHubOptions>(MarketHubOptions.Section, hub => hub.Validate());
         services.AddOptions<RuleGrainOptions>().BindConfiguration("Monitor:Rules")
             .Validate(
                 o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,

@@ -23,8 +23,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>2: one tick table per instrument (1, a single ticks table, only ever existed in development builds).
     /// 3: rules, alerts, alert_transitions and silences (created by <see cref="Schema"/>'s IF NOT EXISTS on a version 2 file).
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
-    /// 5: sources and source_files (likewise).</summary>
-    public const int SchemaVersion = 5;
+    /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
+    /// 6: sources and source_files (created by IF NOT EXISTS).</summary>
+    public const int SchemaVersion = 6;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -347,12 +348,26 @@ internal sealed class SqliteDatabase : IDisposable
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
         }
 
+        if (!HasColumn(writer, transaction, "alerts", "ack_key"))
+        {
+            Execute(writer, "ALTER TABLE alerts ADD COLUMN ack_key TEXT", transaction);
+        }
+
         if (version < SchemaVersion)
         {
             Execute(writer, $"INSERT INTO schema_version (version, applied_at) VALUES ({SchemaVersion}, datetime('now'))", transaction);
         }
 
         transaction.Commit();
+    }
+
+    private static bool HasColumn(SqliteConnection connection, SqliteTransaction transaction, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
