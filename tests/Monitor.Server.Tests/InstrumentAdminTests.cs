@@ -9,13 +9,13 @@ public sealed class InstrumentAdminTests(MonitorServerFactory server) : IClassFi
     public async Task NewInstrument_IsCreatedAndTakesTicks()
     {
         var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
-        var created = await admin.PutAsync("/api/v1/instruments/LME:ZS", Json("""{"name":"LME zinc","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1d"]}"""));
+        var created = await admin.PutAsync("/api/v1/instruments/SHFE:ZN", Json("""{"name":"SHFE zinc","kind":"future","currency":"USD","unit":"USD/t","intervals":["1m","1d"]}"""));
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
 
-        var ticks = await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"LME:ZS","ts":"2026-05-05T10:00:00Z","price":2900}]""")).OkJsonAsync();
+        var ticks = await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"SHFE:ZN","ts":"2026-05-05T10:00:00Z","price":2900}]""")).OkJsonAsync();
         Assert.Equal(1, ticks["accepted"]!.GetValue<int>());
-        var zinc = await _server.CreateClient((string?)null).GetJsonAsync("/api/v1/instruments/LME:ZS");
-        Assert.Equal("LME zinc", zinc["name"]!.GetValue<string>());
+        var zinc = await _server.CreateClient((string?)null).GetJsonAsync("/api/v1/instruments/SHFE:ZN");
+        Assert.Equal("SHFE zinc", zinc["name"]!.GetValue<string>());
         Assert.Equal(2900, zinc["last"]!["price"]!.GetValue<double>());
     }
 
@@ -41,7 +41,7 @@ public sealed class InstrumentAdminTests(MonitorServerFactory server) : IClassFi
     public async Task InvalidDefinition_Is400ListingEveryProblem()
     {
         var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
-        var response = await admin.PutAsync("/api/v1/instruments/LME:NI", Json("""{"kind":"bond","currency":"dollars","intervals":["7m","1m","1m"]}"""));
+        var response = await admin.PutAsync("/api/v1/instruments/SHFE:NI", Json("""{"kind":"bond","currency":"dollars","intervals":["7m","1m","1m"]}"""));
         await response.AssertProblemAsync(400, "'name' is required");
         string detail = (await response.Content.ReadAsStringAsync());
         Assert.Contains("'kind'", detail, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class InstrumentAdminTests(MonitorServerFactory server) : IClassFi
     [Fact]
     public async Task PutWithoutAdminRole_Is403()
     {
-        var response = await _server.CreateClient(MonitorServerFactory.IngestKey).PutAsync("/api/v1/instruments/LME:PB", Json("""{"name":"lead","unit":"USD/t"}"""));
+        var response = await _server.CreateClient(MonitorServerFactory.IngestKey).PutAsync("/api/v1/instruments/SHFE:PB", Json("""{"name":"lead","unit":"USD/t"}"""));
         await response.AssertProblemAsync(403, "role");
     }
 
