@@ -172,11 +172,21 @@ public sealed class InstrumentGrain(
         return new IngestCounts(accepted, duplicates, late);
     }
 
-    public async Task IngestInventoryAsync(InventoryBatch batch)
+    public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
-        await inventoryStore.AppendAsync(batch.Values, batch.ReceivedAt);
-        MonitorMetrics.InventoryAccepted.Add(batch.Values.Length);
-        foreach (var value in batch.Values)
+        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
+        var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
+        var counts = new InventoryIngestCounts(
+            changes.Count(r => r.Change == InventoryChange.New), revisions.Count - changes.Length, changes.Count(r => r.Change == InventoryChange.Restated));
+        if (changes.Length == 0)
+        {
+            return counts;
+        }
+
+        var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
+        MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
+        foreach (var value in changed.Values)
         {
             _rules.OnInventory(value, _transitions);
         }
@@ -190,19 +200,22 @@ public sealed class InstrumentGrain(
         // failing the request would only make the client store them twice.
         try
         {
-            await Task.WhenAll(_inventoryReaders.Select(rule => rule.FeedInventoryAsync(batch)));
+            await Task.WhenAll(_inventoryReaders.Select(rule => rule.FeedInventoryAsync(changed)));
         }
         catch (Exception e)
         {
             logger.LogWarning(e, "Feeding inventory of {Instrument} to rule grains failed", _id);
         }
-        foreach (var value in batch.Values)
+
+        foreach (var (value, change, _) in changes)
         {
             var message = new InventoryMessage(
                 _id.Value, value.Series, value.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                value.Quantity, value.Unit.Symbol(), ++_pushSeq);
+                value.Quantity, value.Unit.Symbol(), ++_pushSeq, value.Location, change == InventoryChange.Restated);
             await _relays.SendAsync(relay => relay.OnInventoryAsync(message));
         }
+
+        return counts;
     }
 
     public async Task SyncRuleAsync(string ruleId)

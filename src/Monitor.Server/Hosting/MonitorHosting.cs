@@ -5,6 +5,7 @@ using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
+using Monitor.Server.Ingest;
 using Monitor.Server.Live;
 using Monitor.Storage;
 using Orleans.Configuration;
@@ -40,6 +41,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<InventoryIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();

@@ -34,7 +34,8 @@ public class InventorySeriesTests
     public void All_ListsTheContractSeries()
     {
         Assert.Equal(
-            ["registered", "eligible", "stocks", "onWarrant", "cancelled", "holdings", "vault", "mmNet"],
+            ["registered", "eligible", "stocks", "onWarrant", "cancelled", "holdings", "vault", "mmNet", "pledged",
+             "openInterest", "mmLong", "mmShort", "ncLong", "ncShort", "ncNet"],
             InventorySeries.All);
     }
 
