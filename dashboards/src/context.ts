@@ -11,7 +11,7 @@ export interface Context {
   session: Session;
 }
 
-/** Acknowledging needs a key with the read role: without a key the board is read-only (CONTRACT.md 7a). */
+/** Acknowledging needs a key with the read role: without a key the board is read-only (README, The board). */
 export const canAcknowledge = (context: Context): boolean => context.session.name !== null && context.session.roles.includes("read");
 export const canAdmin = (context: Context): boolean => context.session.roles.includes("admin");
 

@@ -1,4 +1,4 @@
-// The viewer's API key (CONTRACT.md 7a): taken once from a `key` query parameter, kept in the browser's storage,
+// The viewer's API key (README, The board): taken once from a `key` query parameter, kept in the browser's storage,
 // and removed from the address bar so it is not left in history, bookmarks or screenshots.
 
 const storageKey = "monitor.apiKey";

@@ -1,4 +1,4 @@
-// The SignalR connection to /hubs/market (CONTRACT.md 6). It reconnects on its own, forever; after every
+// The SignalR connection to /hubs/market (docs/api.md, Hub). It reconnects on its own, forever; after every
 // (re)connection it subscribes again (groups belong to a connection) and then asks for a snapshot reload,
 // because pushes are at most once and anything sent while it was away is gone.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";

@@ -1,4 +1,4 @@
-// The params of each rule type (CONTRACT.md 5), for a form per type. The server validates; these only shape the
+// The params of each rule type (docs/api.md, Rules), for a form per type. The server validates; these only shape the
 // form and give examples. Optional age limits apply to every type.
 
 export type FieldKind = "input" | "series" | "window" | "number" | "integer" | "choice" | "text";

@@ -1,4 +1,4 @@
-// The shapes of CONTRACT.md sections 4-8 as the board reads them.
+// The shapes of the API's answers and hub messages (docs/api.md) as the board reads them.
 
 export interface Last {
   price: number;

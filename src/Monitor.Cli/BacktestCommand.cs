@@ -6,13 +6,14 @@ using Monitor.Cli.Feed;
 using Monitor.Cli.Import;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage;
 
 namespace Monitor.Cli;
 
 /// <summary>
-/// <c>monitor backtest</c> (CONTRACT.md section 8): runs rules over the configured store, or over tick and inventory files
+/// <c>monitor backtest</c> (docs/api.md, Backtests): runs rules over the configured store, or over tick and inventory files
 /// instead, and writes the report. Files are imported into a throwaway SQLite store first, exactly as
 /// <c>monitor import</c> loads them, so a backtest over files and one over a store holding the same rows agree.
 /// </summary>
@@ -23,7 +24,7 @@ internal static class BacktestCommand
 
     public static Command Create()
     {
-        var rules = new Option<FileInfo>("--rules") { Description = "JSON: one rule object or an array of them (CONTRACT.md section 5)", Required = true };
+        var rules = new Option<FileInfo>("--rules") { Description = "JSON: one rule object or an array of them (docs/api.md, Rules)", Required = true };
         var from = new Option<DateTimeOffset?>("--from") { Description = "start of the range (ISO-8601, inclusive); default: the first stored event", CustomParser = ParseTime };
         var to = new Option<DateTimeOffset?>("--to") { Description = "end of the range (ISO-8601, exclusive); default: after the last stored event", CustomParser = ParseTime };
         var ticks = new Option<FileInfo>("--ticks") { Description = "ticks to replay instead of the store's (CSV or NDJSON, as monitor import ticks reads them)" };

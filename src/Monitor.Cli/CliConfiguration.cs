@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Cli;

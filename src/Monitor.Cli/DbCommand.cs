@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 using Monitor.Storage.Postgres;
 

@@ -6,7 +6,7 @@ using Monitor.Core.Indicators;
 
 namespace Monitor.Cli;
 
-/// <summary><c>monitor indicators</c>: computes indicators over a CSV of bars (CONTRACT.md section 9).</summary>
+/// <summary><c>monitor indicators</c>: computes indicators over a CSV of bars (docs/api.md, CLI).</summary>
 internal static class IndicatorsCommand
 {
     public static Command Create()

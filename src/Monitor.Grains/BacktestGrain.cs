@@ -5,7 +5,7 @@ using Monitor.Core.Rules;
 namespace Monitor.Grains;
 
 /// <summary>
-/// One backtest (CONTRACT.md section 8), keyed by its id. The grain is the job's single owner in the cluster: it keeps
+/// One backtest (docs/api.md, Backtests), keyed by its id. The grain is the job's single owner in the cluster: it keeps
 /// the request and, once done, the report in grain storage, so any silo answers for it. The work runs on the
 /// silo's <see cref="BacktestRunner"/>, off the grain's turn, so progress can be read while it runs.
 /// </summary>

@@ -1,11 +1,11 @@
-using Orleans.Runtime;
 using Microsoft.Extensions.Logging;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
+using Orleans.Runtime;
 
 namespace Monitor.Grains;
 

@@ -46,7 +46,7 @@ public sealed record QuoteBar(
     [property: Id(5)] double Close,
     [property: Id(6)] double Volume);
 
-/// <summary>The <c>Quote</c> hub message (CONTRACT.md section 6): the instrument's latest state.</summary>
+/// <summary>The <c>Quote</c> hub message (docs/api.md, Hub): the instrument's latest state.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.QuoteMessage")]
 public sealed record QuoteMessage(
     [property: Id(0)] string Instrument,

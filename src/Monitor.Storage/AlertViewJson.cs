@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
 namespace Monitor.Storage;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
 

@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage;
 
 /// <summary>What both providers check and fill in when a silence is created.</summary>

@@ -1,7 +1,8 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage;
 
 /// <summary>
-/// Where the stores live (CONTRACT.md section 1): <c>Monitor:Storage:Provider</c>, <c>Monitor:Storage:Sqlite:Path</c>
+/// Where the stores live (docs/api.md, Configuration): <c>Monitor:Storage:Provider</c>, <c>Monitor:Storage:Sqlite:Path</c>
 /// and the top-level <c>ConnectionStrings:Monitor</c>.
 /// </summary>
 public sealed class StorageOptions

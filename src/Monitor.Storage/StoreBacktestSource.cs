@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
 

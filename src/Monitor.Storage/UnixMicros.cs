@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage;
 
 /// <summary>

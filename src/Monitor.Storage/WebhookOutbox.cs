@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
 namespace Monitor.Storage;
@@ -75,8 +76,8 @@ internal sealed class WebhookOutbox(TimeProvider clock)
     }
 
     /// <summary>
-    /// The Standard Webhooks body: <c>{"type","timestamp","data":{"alert":{...}}}</c>, the alert as CONTRACT.md section
-    /// 5 shows it at the transition (never silenced: silenced transitions are not sent); <c>timestamp</c> is the
+    /// The Standard Webhooks body: <c>{"type","timestamp","data":{"alert":{...}}}</c>, the alert as the alerts API
+    /// shows it at the transition (never silenced: silenced transitions are not sent); <c>timestamp</c> is the
     /// transition's event time.
     /// </summary>
     public static string Payload(string eventType, AlertTransition transition, AlertAcknowledgement? acknowledgement)

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Benchmarks;

@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Benchmarks;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Monitor.Cli.Import;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 using Monitor.Testing;
 

@@ -155,7 +155,7 @@ public sealed class FeedReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Shaped as the server's <c>Quote</c> (CONTRACT.md section 6).</summary>
+    /// <summary>Shaped as the server's <c>Quote</c> (docs/api.md, Hub).</summary>
     private static object Quote(string instrument, DateTimeOffset ts, double price, long seq) => new
     {
         instrument,

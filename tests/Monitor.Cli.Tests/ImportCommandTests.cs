@@ -1,6 +1,7 @@
 using System.Text;
 using Monitor.Cli.Import;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Cli.Tests;

@@ -3,7 +3,7 @@ using Monitor.Core.Market;
 
 namespace Monitor.Core.Tests;
 
-/// <summary>Monitor.Core is the domain: base class library only (DESIGN.md, "Dependencies point inward").</summary>
+/// <summary>Monitor.Core is the domain: base class library only (dependencies point inward).</summary>
 public class ArchitectureTests
 {
     private static readonly string[] ForbiddenPrefixes = ["Orleans", "Microsoft.Orleans", "Microsoft.AspNetCore"];

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Storage;
 
 namespace Monitor.Server.Tests;
 

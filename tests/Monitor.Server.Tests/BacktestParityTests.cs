@@ -9,7 +9,7 @@ using Monitor.Testing;
 namespace Monitor.Server.Tests;
 
 /// <summary>
-/// CONTRACT.md section 8: a backtest over what the live service stored gives, field for field, the alerts the live
+/// A backtest over what the live service stored gives, field for field, the alerts the live
 /// service raised. Five hours of simulated market (ticks of seven instruments and their inventory reports) go through
 /// a real server process, which is killed with -9 halfway and restarted; then a backtest of the same stored rules runs
 /// over its store. Every rule type is in the set, in instrument grains and in rule grains, on bar closes and on ticks.

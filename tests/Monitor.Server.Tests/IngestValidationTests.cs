@@ -59,7 +59,7 @@ public sealed class IngestValidationTests(MonitorServerFactory server)
         Assert.Contains("above 0", errors[4]);
         Assert.Contains("must be a number", errors[5]);
         Assert.Contains("must be a number", errors[6]);
-        Assert.Contains("negative", errors[7]);
+        Assert.Contains("must be from 0 to 1e12", errors[7]);
         Assert.Contains("offset", errors[8]);
         Assert.Contains("ahead", errors[9]);
         Assert.Contains("before 1970", errors[10]);

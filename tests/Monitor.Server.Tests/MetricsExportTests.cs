@@ -89,13 +89,7 @@ public sealed partial class MetricsExportTests : IAsyncLifetime, IDisposable
     /// <summary>Every PromQL expression of every panel of dashboards/grafana/monitor.json.</summary>
     private static IEnumerable<string> GrafanaQueries()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Monitor.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException($"no Monitor.sln above {AppContext.BaseDirectory}");
-        }
-
-        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(directory.FullName, "dashboards", "grafana", "monitor.json")))!;
+        var dashboard = JsonNode.Parse(File.ReadAllText(TestRepository.PathOf("dashboards", "grafana", "monitor.json")))!;
         foreach (var panel in dashboard["panels"]!.AsArray())
         {
             var targets = panel!["targets"]!.AsArray();

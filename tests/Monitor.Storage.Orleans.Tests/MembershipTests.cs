@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Monitor.Core.Ports;
 using Monitor.Storage.Orleans.Tests.Grains;
 using Monitor.Storage.Orleans.Tests.Infrastructure;
 using Npgsql;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Monitor.Core.Ports;
 using Monitor.Storage.Orleans.Tests.Grains;
 using Monitor.Storage.Orleans.Tests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Monitor.Core.Ports;
 using Monitor.Storage.Orleans.Tests.Infrastructure;
 using Monitor.Storage.Postgres;
 using Npgsql;

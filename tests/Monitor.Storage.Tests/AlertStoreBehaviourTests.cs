@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;

@@ -1,5 +1,6 @@
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 

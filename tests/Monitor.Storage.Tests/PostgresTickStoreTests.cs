@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Storage.Tests.Infrastructure;
 using Npgsql;
 using static Monitor.Storage.Tests.Infrastructure.TestData;

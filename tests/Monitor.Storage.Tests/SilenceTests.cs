@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 

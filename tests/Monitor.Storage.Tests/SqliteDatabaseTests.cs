@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Ports;
 using Monitor.Storage.Tests.Infrastructure;
 
 namespace Monitor.Storage.Tests;

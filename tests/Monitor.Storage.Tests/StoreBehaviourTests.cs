@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 

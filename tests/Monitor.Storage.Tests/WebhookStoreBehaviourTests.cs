@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;

@@ -44,7 +44,7 @@ public static class TestApi
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         string? detail = JsonNode.Parse(body)?["detail"]?.GetValue<string>();
         Assert.NotNull(detail);
-        Assert.Contains(detailPart, detail, StringComparison.OrdinalIgnoreCase);
+        Assert.True(detail.Contains(detailPart, StringComparison.OrdinalIgnoreCase), $"'{detailPart}' is not in the detail: {detail}");
     }
 
     public static object Tick(string instrument, string ts, double price, double volume = 1, long? seq = null) =>

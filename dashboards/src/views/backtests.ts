@@ -1,4 +1,4 @@
-// Backtests (CONTRACT.md 8): choose stored rules (or paste rule JSON) and a range, run, follow the progress, and
+// Backtests (docs/api.md, Backtests): choose stored rules (or paste rule JSON) and a range, run, follow the progress, and
 // read the alerts and per-rule statistics. Shows a clear "not available" state while the server has no route.
 import { ApiError, describe, encode, get, post } from "../api";
 import { canAdmin, type Context } from "../context";

@@ -1,4 +1,4 @@
-// Webhooks (CONTRACT.md 7): subscriptions, their delivery logs, and redelivery. Shows a clear "not available"
+// Webhooks (docs/api.md, Webhooks): subscriptions, their delivery logs, and redelivery. Shows a clear "not available"
 // state while the server has no webhook routes.
 import { ApiError, del, describe, encode, get, post } from "../api";
 import { canAdmin, type Context } from "../context";

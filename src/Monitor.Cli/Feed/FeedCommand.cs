@@ -9,11 +9,11 @@ namespace Monitor.Cli.Feed;
 
 /// <summary>
 /// <c>monitor feed</c>: runs the market simulator in real time and posts its ticks and inventory values to a
-/// running server (CONTRACT.md section 9), for demos and as a load generator.
+/// running server (docs/api.md, CLI), for demos and as a load generator.
 /// </summary>
 internal static class FeedCommand
 {
-    /// <summary>The server's per-request limit (CONTRACT.md section 3).</summary>
+    /// <summary>The server's per-request limit (docs/api.md, Ingest).</summary>
     public const int MaxBatch = 10_000;
 
     public static Command Create()

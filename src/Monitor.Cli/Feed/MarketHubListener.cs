@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// A SignalR client of the server's <c>/hubs/market</c> (CONTRACT.md section 6), subscribed to the instruments being
+/// A SignalR client of the server's <c>/hubs/market</c> (docs/api.md, Hub), subscribed to the instruments being
 /// fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message) to a <see cref="HubLatencyTracker"/>.
 /// The API key goes along as the access token, in case reading needs one.
 /// </summary>

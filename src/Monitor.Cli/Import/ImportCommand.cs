@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Monitor.Cli.Feed;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Cli.Import;
 
-/// <summary><c>monitor import ticks|bars|inventory F</c>: loads CSV or NDJSON into the configured store (CONTRACT.md section 9).</summary>
+/// <summary><c>monitor import ticks|bars|inventory F</c>: loads CSV or NDJSON into the configured store (docs/api.md, CLI).</summary>
 internal static class ImportCommand
 {
     public enum Kind

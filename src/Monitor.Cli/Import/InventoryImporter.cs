@@ -1,5 +1,5 @@
 using Monitor.Core.Market;
-using Monitor.Storage;
+using Monitor.Core.Ports;
 
 namespace Monitor.Cli.Import;
 

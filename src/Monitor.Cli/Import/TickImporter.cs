@@ -1,7 +1,7 @@
 using System.Buffers;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
-using Monitor.Storage;
+using Monitor.Core.Ports;
 
 namespace Monitor.Cli.Import;
 

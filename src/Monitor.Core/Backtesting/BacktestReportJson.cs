@@ -5,7 +5,7 @@ using Monitor.Core.Rules;
 namespace Monitor.Core.Backtesting;
 
 /// <summary>
-/// A backtest's JSON (CONTRACT.md section 8): <c>state</c>, <c>progress</c>, <c>stats</c>, <c>alerts</c> (as the alerts API
+/// A backtest's JSON (docs/api.md, Backtests): <c>state</c>, <c>progress</c>, <c>stats</c>, <c>alerts</c> (as the alerts API
 /// writes them), <c>rules</c> (statistics by rule id), and <c>parameters</c> (range and rule definitions, to reproduce it).
 /// </summary>
 public static class BacktestReportJson

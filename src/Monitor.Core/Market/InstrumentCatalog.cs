@@ -24,7 +24,7 @@ public sealed record InstrumentDefinition(
         [BarInterval.OneMinute, BarInterval.OneHour, BarInterval.OneDay];
 }
 
-/// <summary>The instruments the service accepts: the built-in set of CONTRACT.md section 2 plus any added at run time.</summary>
+/// <summary>The instruments the service accepts: the built-in set plus any added at run time.</summary>
 public sealed class InstrumentCatalog
 {
     /// <summary>Indicators every instrument computes on each of its intervals.</summary>

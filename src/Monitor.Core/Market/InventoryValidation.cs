@@ -8,9 +8,6 @@ namespace Monitor.Core.Market;
 /// </summary>
 public static class InventoryValidation
 {
-    /// <summary>The largest quantity a series holds, in its base unit.</summary>
-    public const double MaxQuantity = 1e15;
-
     /// <summary>Null when <paramref name="value"/> may be stored (as <paramref name="normalized"/>), else what is wrong with it.</summary>
     public static string? Check(in InventoryValue value, InstrumentCatalog catalog, DateTimeOffset now, out InventoryValue normalized)
     {
@@ -37,9 +34,9 @@ public static class InventoryValidation
             return $"'{series}' is kept in {baseUnit.Symbol()}; {value.Unit.Symbol()} cannot be converted to it";
         }
 
-        if (!double.IsFinite(quantity) || Math.Abs(quantity) > MaxQuantity)
+        if (!double.IsFinite(quantity) || Math.Abs(quantity) > MarketLimits.MaxQuantity)
         {
-            return $"'quantity' {value.Quantity} {value.Unit.Symbol()} is not a finite number of at most {MaxQuantity:0e0} {baseUnit.Symbol()}";
+            return $"'quantity' must be at most {MarketLimits.MaxQuantity:0e0} {baseUnit.Symbol()} in magnitude, got {value.Quantity} {value.Unit.Symbol()}";
         }
 
         if (quantity < 0 && !InventorySeries.IsNet(series))

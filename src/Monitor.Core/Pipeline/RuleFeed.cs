@@ -97,7 +97,7 @@ public sealed class RuleFeed(RuleSet rules)
 }
 
 /// <summary>
-/// The canonical order of events (CONTRACT.md section 8: a backtest gives the alerts the live service gave).
+/// The canonical order of events (a backtest gives the alerts the live service gave).
 /// <list type="number">
 /// <item>By event time: a tick's <c>ts</c>, an inventory value's <c>publishedAt</c>, a stored bar's close.</item>
 /// <item>At equal times inventory comes before ticks (and bars).</item>

@@ -1,7 +1,7 @@
 namespace Monitor.Core.Rules;
 
 /// <summary>
-/// One episode of one rule, as CONTRACT.md section 5 shows it (the store adds <c>acknowledgedBy</c>,
+/// One episode of one rule, as the alerts API shows it (the store adds <c>acknowledgedBy</c>,
 /// <c>acknowledgedAt</c> and <c>silenced</c>). <see cref="Message"/> and <see cref="Values"/> are the numbers that made
 /// it fire (or, for an episode that never fired, that started it); a resolved alert keeps them.
 /// </summary>

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Monitor.Core.Rules;
 
 /// <summary>
-/// The JSON of an <see cref="Alert"/>: the fields of CONTRACT.md section 5's alert view that the rule engine owns
+/// The JSON of an <see cref="Alert"/>: the fields of the alert view (docs/api.md, Alerts and silences) that the rule engine owns
 /// (stores, backtest reports and webhooks write the same text). Times are written in UTC as System.Text.Json writes a
 /// <see cref="DateTimeOffset"/>, so the alert reads the same wherever the service shows it (the HTTP API and the hub
 /// serialize their views with System.Text.Json). A value that is not a finite number is left out, as the views do.

@@ -3,7 +3,7 @@ namespace Monitor.Core.Rules;
 /// <summary>
 /// The rules a commodity desk starts from, all on daily bars. Notes on the numbers:
 /// <list type="bullet">
-/// <item><c>silver-etf-divergence</c> is the example of CONTRACT.md section 5.</item>
+/// <item><c>silver-etf-divergence</c> is the example rule of docs/api.md.</item>
 /// <item><c>comex-silver-registered-drawdown</c>: COMEX registered silver draining at 1.5 Moz a day or more over ten
 /// days (the 2-Moz-a-day drain from 530 to 430 Moz of the design), with the days to zero at that pace.</item>
 /// <item><c>silver-comex-to-london</c>: metal leaving COMEX registered and arriving in the London vaults, 20 Moz each

@@ -5,7 +5,7 @@ using Monitor.Core.Market;
 namespace Monitor.Core.Rules;
 
 /// <summary>
-/// An alert rule as CONTRACT.md section 5 writes it. Parse one with <see cref="RuleJson"/>, which checks every field;
+/// An alert rule as the rules API writes it (docs/api.md, Rules). Parse one with <see cref="RuleJson"/>, which checks every field;
 /// a definition built in code can be checked with <see cref="Validate"/>. Optional fields default to: severity
 /// <c>warning</c>, interval <c>1d</c>, pendingBars and keepFiringBars 0, evaluate <c>bar</c>, name = id.
 /// </summary>

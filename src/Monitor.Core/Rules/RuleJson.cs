@@ -18,7 +18,7 @@ public sealed record RuleListParseResult(IReadOnlyList<RuleDefinition> Rules, IR
 }
 
 /// <summary>
-/// Rule definitions to and from the JSON of CONTRACT.md section 5. Parsing checks every field and reports all
+/// Rule definitions to and from the JSON of the rules API (docs/api.md, Rules). Parsing checks every field and reports all
 /// problems at once, each naming its field (<c>params.window: 'P15X' is not an ISO-8601 duration or a bar count</c>).
 /// Serializing writes the same shape back: every top-level field, <c>evaluate</c> only when it is <c>tick</c>, and
 /// in <c>params</c> the type's fields (optional ones only when set, <c>direction</c> only when not <c>both</c>).

@@ -1,6 +1,6 @@
 namespace Monitor.Core.Rules;
 
-/// <summary>The rule types of CONTRACT.md section 5; the JSON spelling is the camel-case name (<c>priceFlowDivergence</c>).</summary>
+/// <summary>The rule types (docs/api.md, Rules); the JSON spelling is the camel-case name (<c>priceFlowDivergence</c>).</summary>
 public enum RuleType
 {
     Threshold,

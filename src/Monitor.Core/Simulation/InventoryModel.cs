@@ -152,7 +152,7 @@ internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancell
         locations?.SplitWarrants(stocksTotal, cancelledTotal, output);
     }
 
-    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, with the units of CONTRACT.md section 2; the
+    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, in the series' base units; the
     /// COMEX and LME stocks by location too.</summary>
     public static InventoryReport[] BuiltIn() =>
     [

@@ -3,7 +3,8 @@ using Monitor.Core.Market;
 namespace Monitor.Core.Simulation;
 
 /// <summary>
-/// The parameters of the simulated market, fitted to the history in shared/data/market (see PROVENANCE.md there).
+/// The parameters of the simulated market, fitted to public daily history of these markets
+/// (prices, exchange stocks, ETF holdings).
 /// The fit was a throwaway script; the data itself is not part of this repository. Where the dataset has nothing,
 /// the value is an order of magnitude of public figures and says so.
 /// </summary>

@@ -1,6 +1,6 @@
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 
 namespace Monitor.Grains.Rules;
 

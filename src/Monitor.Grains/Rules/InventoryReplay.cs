@@ -1,6 +1,6 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Storage;
 
 namespace Monitor.Grains.Rules;
 

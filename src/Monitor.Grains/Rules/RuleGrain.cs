@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 using Orleans.Runtime;
 
 namespace Monitor.Grains.Rules;

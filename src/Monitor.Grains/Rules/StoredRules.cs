@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Storage;
 
 namespace Monitor.Grains.Rules;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Monitor.Storage;
+using Monitor.Core.Ports;
 
 namespace Monitor.Grains.Telemetry;
 

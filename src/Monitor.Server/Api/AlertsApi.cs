@@ -1,13 +1,13 @@
 using System.Globalization;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>/api/v1/alerts</c> and <c>/api/v1/silences</c> (CONTRACT.md section 5).</summary>
+/// <summary><c>/api/v1/alerts</c> and <c>/api/v1/silences</c> (docs/api.md, Rules).</summary>
 public static class AlertsApi
 {
     private const int MaxLimit = 1000;
@@ -16,17 +16,27 @@ public static class AlertsApi
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireAuthorization(Policies.Read);
-        alerts.MapGet("/", ListAsync);
-        alerts.MapGet("/{id}", GetAsync);
+        var alerts = app.MapGroup("/api/v1/alerts").WithTags("Alerts").RequireRole(Policies.Read);
+        alerts.MapGet("/", ListAsync).Produces<AlertView[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+        alerts.MapGet("/{id}", GetAsync).Produces<AlertView>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        // The read role is enough to acknowledge (a desk acknowledges from the board).
-        alerts.MapPost("/{id}/ack", AcknowledgeAsync);
+        // The read role is enough to acknowledge (a desk acknowledges from the board), but it takes a key: the
+        // acknowledgement is recorded under the key's name, which a free-text 'by' cannot forge.
+        alerts.MapPost("/{id}/ack", AcknowledgeAsync).RequireRole(Policies.ReadKey).CallsGrains()
+            .Produces<AlertView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var silences = app.MapGroup("/api/v1/silences").WithTags("Alerts");
-        silences.MapGet("/", ListSilencesAsync).RequireAuthorization(Policies.Read);
-        silences.MapPost("/", CreateSilenceAsync).RequireAuthorization(Policies.Admin);
-        silences.MapDelete("/{id}", DeleteSilenceAsync).RequireAuthorization(Policies.Admin);
+        silences.MapGet("/", ListSilencesAsync).RequireRole(Policies.Read)
+            .Produces<Silence[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        silences.MapPost("/", CreateSilenceAsync).RequireRole(Policies.Admin)
+            .Produces<Silence>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        silences.MapDelete("/{id}", DeleteSilenceAsync).RequireRole(Policies.Admin)
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

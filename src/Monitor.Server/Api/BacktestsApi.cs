@@ -1,14 +1,15 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 
 /// <summary>
-/// <c>/api/v1/backtests</c> (CONTRACT.md section 8): a backtest is accepted (202) and runs in the background in its own
+/// <c>/api/v1/backtests</c> (docs/api.md, Backtests): a backtest is accepted (202) and runs in the background in its own
 /// grain, once in the cluster; its state, progress and report are read by id from any silo.
 /// </summary>
 public static class BacktestsApi
@@ -19,11 +20,20 @@ public static class BacktestsApi
 
     public static IEndpointRouteBuilder MapBacktestsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/backtests").WithTags("Backtests");
-        api.MapPost("/", StartAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
+        var api = app.MapGroup("/api/v1/backtests").WithTags("Backtests").CallsGrains();
+        api.MapPost("/", StartAsync).RequireRole(Policies.Admin)
+            .Produces<BacktestAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/{id}", GetAsync).RequireRole(Policies.Read)
+            .Produces<JsonObject>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    /// <summary>The answer to starting a backtest: its id (its URL is in <c>Location</c>).</summary>
+    public sealed record BacktestAccepted(string Id);
 
     internal static async Task<IResult> StartAsync(
         HttpRequest request, IRuleStore store, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
@@ -51,12 +61,12 @@ public static class BacktestsApi
 
             var rules = await ReadRulesAsync(root, store, catalog, problems, cancellationToken);
             var now = clock.GetUtcNow();
-            if (!JsonItems.TryGetTime(root, "from", required: false, now, out var from, out string error))
+            if (!JsonItems.TryGetTime(root, "from", required: false, now, maxAhead: null, out var from, out string error))
             {
                 problems.Add(("from", error));
             }
 
-            if (!JsonItems.TryGetTime(root, "to", required: false, now, out var to, out error))
+            if (!JsonItems.TryGetTime(root, "to", required: false, now, maxAhead: null, out var to, out error))
             {
                 problems.Add(("to", error));
             }

@@ -43,7 +43,7 @@ internal sealed class BatchBody : IDisposable
         {
             var (item, lineError) = Items[index];
             T value = default!;
-            string? error = lineError ?? read(item, out value);
+            string? error = lineError ?? JsonHygiene.FindProblem(item) ?? read(item, out value);
             if (error is not null)
             {
                 rejected.Add(new RejectedItem(index, error));
@@ -100,15 +100,14 @@ internal sealed class BatchBody : IDisposable
                 $"Send a JSON array as application/json or one item a line as application/x-ndjson, not '{(mediaType.Length == 0 ? "no content type" : mediaType)}'."));
         }
 
-        if (request.ContentLength > MaxBytes)
+        if (await RequestBody.ReadAsync(request, MaxBytes, cancellationToken) is not { } read)
         {
             return (null, TooLarge());
         }
 
-        byte[]? bytes = await ReadLimitedAsync(request.Body, cancellationToken);
-        if (bytes is null)
+        if (JsonHygiene.Utf8Text(read) is not { } bytes)
         {
-            return (null, TooLarge());
+            return (null, Problem(StatusCodes.Status400BadRequest, "Not UTF-8", JsonHygiene.NotUtf8));
         }
 
         var body = new BatchBody();
@@ -152,9 +151,9 @@ internal sealed class BatchBody : IDisposable
         return (body, null);
     }
 
-    private void AddLines(byte[] bytes)
+    private void AddLines(ReadOnlyMemory<byte> bytes)
     {
-        var span = bytes.AsSpan();
+        var span = bytes.Span;
         int start = 0;
         while (start < span.Length && Items.Count <= MaxItems)
         {
@@ -180,26 +179,8 @@ internal sealed class BatchBody : IDisposable
         }
     }
 
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
-
     private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
-        $"A request body may be at most {MaxBytes / (1024 * 1024)} MiB. Split the batch.");
+        $"A request body may be at most {RequestBody.Size(MaxBytes)}. Split the batch.");
 
     private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
 }
@@ -210,5 +191,5 @@ internal delegate string? ItemReader<T>(JsonElement item, out T value);
 /// <summary>One rejected item of a batch: its position and what is wrong with it.</summary>
 public sealed record RejectedItem(int Index, string Error);
 
-/// <summary>The answer to an ingest request (CONTRACT.md section 3).</summary>
+/// <summary>The answer to an ingest request (docs/api.md, Ingest).</summary>
 public sealed record IngestResponse(int Accepted, int Duplicates, int Late, IReadOnlyList<RejectedItem> Rejected);

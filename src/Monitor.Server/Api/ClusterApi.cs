@@ -17,7 +17,7 @@ public static class ClusterApi
 
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/cluster", GetAsync).RequireAuthorization(Policies.Read).WithTags("Cluster");
+        app.MapGet("/api/v1/cluster", GetAsync).RequireRole(Policies.Read).CallsGrains().WithTags("Cluster").Produces<ClusterView>();
         return app;
     }
 

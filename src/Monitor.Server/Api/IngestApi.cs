@@ -1,16 +1,17 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (CONTRACT.md section 3).</summary>
+/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (docs/api.md, Ingest).</summary>
 public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(Policies.Ingest).WithTags("Ingest");
+        var api = app.MapGroup("/api/v1").RequireRole(Policies.Ingest).CallsGrains().WithTags("Ingest");
         // No Accepts metadata: routing would answer other media types with a bare 415 before our explanation.
         api.MapPost("/ticks", IngestTicksAsync)
             .Produces<IngestResponse>()
@@ -27,13 +28,15 @@ public static class IngestApi
 
     /// <summary>Validates item by item, stores and applies the valid ticks with one grain call per instrument.</summary>
     internal static Task<IResult> IngestTicksAsync(
-        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, IOptions<IngestOptions> options,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var skew = options.Value.ParsedMaxFutureSkew;
         return BatchBody.IngestAsync(
             request,
             "ticks",
-            (JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, out tick),
+            (JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, skew, out tick),
             t => t.Instrument,
             async (byInstrument, rejected) =>
             {
@@ -46,7 +49,7 @@ public static class IngestApi
     }
 
     /// <summary>Null when the item is a valid tick, else what is wrong with it.</summary>
-    private static string? TryReadTick(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, out Tick tick)
+    private static string? TryReadTick(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, TimeSpan maxAhead, out Tick tick)
     {
         tick = default;
         if (item.ValueKind != JsonValueKind.Object)
@@ -55,7 +58,7 @@ public static class IngestApi
         }
 
         if (!JsonItems.TryGetInstrument(item, catalog, out var definition, out string error)
-            || !JsonItems.TryGetTime(item, "ts", required: true, now, out var time, out error)
+            || !JsonItems.TryGetTime(item, "ts", required: true, now, maxAhead, out var time, out error)
             || !JsonItems.TryGetNumber(item, "price", required: true, out var price, out error)
             || !JsonItems.TryGetNumber(item, "volume", required: false, out var volume, out error)
             || !JsonItems.TryGetNumber(item, "seq", required: false, out var seq, out error))
@@ -63,14 +66,14 @@ public static class IngestApi
             return error;
         }
 
-        if (price <= 0)
+        if (price is <= 0 or > MarketLimits.MaxPrice)
         {
-            return $"'price' must be above 0, got {price}";
+            return $"'price' must be above 0 and at most {MarketLimits.MaxPrice:0e0}, got {price}";
         }
 
-        if (volume < 0)
+        if (volume is < 0 or > MarketLimits.MaxVolume)
         {
-            return $"'volume' must not be negative, got {volume}";
+            return $"'volume' must be from 0 to {MarketLimits.MaxVolume:0e0}, got {volume}";
         }
 
         if (seq is { } s && (s < 0 || s != Math.Floor(s) || s > long.MaxValue / 2))

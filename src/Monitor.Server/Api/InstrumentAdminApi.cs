@@ -5,14 +5,17 @@ using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>PUT /api/v1/instruments/{id}</c> (admin): adds an instrument or changes one (CONTRACT.md section 2).</summary>
+/// <summary><c>PUT /api/v1/instruments/{id}</c> (admin): adds an instrument or changes one (docs/api.md, Instruments).</summary>
 public static class InstrumentAdminApi
 {
     private const int MaxIntervals = 8;
 
     public static IEndpointRouteBuilder MapInstrumentAdminApi(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/api/v1/instruments/{id}", PutAsync).RequireAuthorization(Policies.Admin).WithTags("Instruments");
+        app.MapPut("/api/v1/instruments/{id}", PutAsync).RequireRole(Policies.Admin).CallsGrains().WithTags("Instruments")
+            .Produces<InstrumentRecord>()
+            .Produces<InstrumentRecord>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

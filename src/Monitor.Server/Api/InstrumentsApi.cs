@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 
-/// <summary>Reading instruments, bars, indicators and inventory (CONTRACT.md section 4).</summary>
+/// <summary>Reading instruments, bars, indicators and inventory (docs/api.md, Instruments).</summary>
 public static class InstrumentsApi
 {
     private const int DefaultBars = 500;
@@ -15,13 +15,24 @@ public static class InstrumentsApi
 
     public static IEndpointRouteBuilder MapInstrumentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/instruments").RequireAuthorization(Policies.Read).WithTags("Instruments");
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id}", GetAsync);
-        api.MapGet("/{id}/bars", GetBarsAsync);
-        api.MapGet("/{id}/indicators", GetIndicatorsAsync);
-        api.MapGet("/{id}/inventory/{series}", GetInventoryAsync);
-        api.MapGet("/{id}/inventory/{series}/locations", GetLocationsAsync);
+        var api = app.MapGroup("/api/v1/instruments").RequireRole(Policies.Read).WithTags("Instruments");
+        api.MapGet("/", ListAsync).CallsGrains().Produces<InstrumentView[]>();
+        api.MapGet("/{id}", GetAsync).CallsGrains().Produces<InstrumentView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/bars", GetBarsAsync).CallsGrains()
+            .Produces<BarView[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/indicators", GetIndicatorsAsync).CallsGrains()
+            .Produces<IndicatorsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/inventory/{series}", GetInventoryAsync)
+            .Produces<InventoryView[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/inventory/{series}/locations", GetLocationsAsync)
+            .Produces<InventoryView[]>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -114,7 +125,7 @@ public static class InstrumentsApi
         }
 
         var snapshot = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetIndicatorsAsync(barInterval.Name), cancellationToken);
-        return TypedResults.Ok(new { ts = snapshot?.Time, values = snapshot?.Values ?? new Dictionary<string, double>() });
+        return TypedResults.Ok(new IndicatorsView(snapshot?.Time, snapshot?.Values ?? new Dictionary<string, double>()));
     }
 
     /// <summary>One series (its total, or one location's with <c>location=</c>) by asOf; the latest version of each asOf,
@@ -267,6 +278,9 @@ public static class InstrumentsApi
     }
 
     public sealed record LastView(double Price, DateTimeOffset Ts);
+
+    /// <summary>The latest values of an instrument's live indicators on one interval; <c>Ts</c> is null before its first closed bar.</summary>
+    public sealed record IndicatorsView(DateTimeOffset? Ts, IReadOnlyDictionary<string, double> Values);
 
     public sealed record BarView(DateTimeOffset Ts, double Open, double High, double Low, double Close, double Volume)
     {

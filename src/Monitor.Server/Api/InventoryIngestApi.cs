@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Grains.Telemetry;
 using Monitor.Server.Ingest;
@@ -13,7 +14,8 @@ namespace Monitor.Server.Api;
 internal static class InventoryIngestApi
 {
     public static async Task<IResult> IngestAsync(
-        HttpRequest request, InventoryIngest ingest, InstrumentCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, InventoryIngest ingest, InstrumentCatalog catalog, TimeProvider clock, IOptions<IngestOptions> options,
+        CancellationToken cancellationToken)
     {
         var (body, problem) = await BatchBody.ReadAsync(request, cancellationToken);
         if (body is null)
@@ -24,6 +26,7 @@ internal static class InventoryIngestApi
         using (body)
         {
             var now = clock.GetUtcNow();
+            var skew = options.Value.ParsedMaxFutureSkew;
             var rejected = new List<RejectedItem>();
             var values = new List<InventoryValue>();
             var positions = new List<int>();
@@ -31,7 +34,7 @@ internal static class InventoryIngestApi
             {
                 var (item, lineError) = body.Items[index];
                 InventoryValue value = default;
-                if ((lineError ?? TryRead(item, catalog, now, out value)) is { } error)
+                if ((lineError ?? TryRead(item, catalog, now, skew, out value)) is { } error)
                 {
                     rejected.Add(new RejectedItem(index, error));
                     continue;
@@ -51,7 +54,7 @@ internal static class InventoryIngestApi
     }
 
     /// <summary>Null when the item reads as an inventory value (checked further by <see cref="InventoryValidation"/>), else what is wrong.</summary>
-    private static string? TryRead(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, out InventoryValue value)
+    private static string? TryRead(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, TimeSpan maxAhead, out InventoryValue value)
     {
         value = default;
         if (item.ValueKind != JsonValueKind.Object)
@@ -62,7 +65,7 @@ internal static class InventoryIngestApi
         if (!JsonItems.TryGetInstrument(item, catalog, out var definition, out string error)
             || !JsonItems.TryGetString(item, "series", required: true, out string? series, out error)
             || !JsonItems.TryGetString(item, "asOf", required: true, out string? asOfText, out error)
-            || !JsonItems.TryGetTime(item, "publishedAt", required: false, now, out var publishedAt, out error)
+            || !JsonItems.TryGetTime(item, "publishedAt", required: false, now, maxAhead, out var publishedAt, out error)
             || !JsonItems.TryGetNumber(item, "quantity", required: true, out var quantity, out error)
             || !JsonItems.TryGetString(item, "unit", required: true, out string? unitText, out error)
             || !JsonItems.TryGetString(item, "location", required: false, out string? location, out error))

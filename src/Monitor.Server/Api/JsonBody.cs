@@ -14,19 +14,33 @@ internal static class JsonBody
             return (null, ProblemDetailsWriter.Result(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send {what} as application/json."));
         }
 
-        if (request.ContentLength > maxBytes)
+        if (await RequestBody.ReadAsync(request, maxBytes, cancellationToken) is not { } read)
         {
-            return (null, ProblemDetailsWriter.Result(StatusCodes.Status413PayloadTooLarge, "Request too large", $"{what} may be at most {maxBytes / 1024} KiB."));
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status413PayloadTooLarge, "Request too large", $"{what} may be at most {RequestBody.Size(maxBytes)}."));
         }
 
+        if (JsonHygiene.Utf8Text(read) is not { } text)
+        {
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Not UTF-8", JsonHygiene.NotUtf8));
+        }
+
+        JsonDocument document;
         try
         {
-            return (await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken), null);
+            document = JsonDocument.Parse(text);
         }
         catch (JsonException e)
         {
             return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
         }
+
+        if (JsonHygiene.FindProblem(document.RootElement) is { } problem)
+        {
+            document.Dispose();
+            return (null, ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", $"{what} cannot be read: {problem}."));
+        }
+
+        return (document, null);
     }
 
     /// <summary>A 400 listing every problem, also by field as <c>errors</c>.</summary>

@@ -7,9 +7,6 @@ namespace Monitor.Server.Api;
 /// <summary>Reads the fields of one submitted JSON item, each failure a message that names the field and the problem.</summary>
 internal static class JsonItems
 {
-    /// <summary>The latest time accepted: a day ahead of the server clock.</summary>
-    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
-
     public static bool TryGetInstrument(JsonElement item, InstrumentCatalog catalog, out InstrumentDefinition definition, out string error)
     {
         definition = null!;
@@ -32,8 +29,12 @@ internal static class JsonItems
         return true;
     }
 
-    /// <summary>An ISO-8601 time with an offset, or Unix milliseconds; truncated to whole microseconds, as stored.</summary>
-    public static bool TryGetTime(JsonElement item, string name, bool required, DateTimeOffset now, out DateTimeOffset? time, out string error)
+    /// <summary>
+    /// An ISO-8601 time with an offset, or Unix milliseconds, from 1970 to <paramref name="maxAhead"/> past
+    /// <paramref name="now"/> (any time when null); truncated to whole microseconds, as stored.
+    /// </summary>
+    public static bool TryGetTime(
+        JsonElement item, string name, bool required, DateTimeOffset now, TimeSpan? maxAhead, out DateTimeOffset? time, out string error)
     {
         time = null;
         error = "";
@@ -46,9 +47,15 @@ internal static class JsonItems
         DateTimeOffset parsed;
         if (value.ValueKind == JsonValueKind.Number)
         {
-            if (!value.TryGetDouble(out double millis) || !double.IsFinite(millis) || Math.Abs(millis) > 253_402_300_799_999)
+            if (!value.TryGetDouble(out double millis) || !double.IsFinite(millis) || millis > 253_402_300_799_999)
             {
                 error = $"'{name}' {value.GetRawText()} is not a time in Unix milliseconds";
+                return false;
+            }
+
+            if (millis < 0)
+            {
+                error = $"'{name}' {value.GetRawText()} is before 1970";
                 return false;
             }
 
@@ -77,9 +84,9 @@ internal static class JsonItems
             return false;
         }
 
-        if (parsed > now + MaxAhead)
+        if (maxAhead is { } ahead && parsed > now + ahead)
         {
-            error = $"'{name}' {parsed:O} is more than a day ahead of the server clock ({now:O})";
+            error = $"'{name}' {parsed:O} is more than {ahead} ahead of the server clock ({now:O}); see Monitor:Ingest:MaxFutureSkew";
             return false;
         }
 

@@ -1,17 +1,18 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Server.Live;
-using Monitor.Storage;
 
 namespace Monitor.Server.Api;
 
 /// <summary>
-/// <c>/api/v1/rules</c> (CONTRACT.md section 5): rule definitions, validated by the rules domain and stored.
+/// <c>/api/v1/rules</c> (docs/api.md, Rules): rule definitions, validated by the rules domain and stored.
 /// The bodies are the contract's rule objects exactly as <see cref="RuleJson"/> reads and writes them.
 /// </summary>
 public static class RulesApi
@@ -20,13 +21,28 @@ public static class RulesApi
 
     public static IEndpointRouteBuilder MapRulesApi(this IEndpointRouteBuilder app)
     {
+        // Rules are answered as stored (the JSON RuleJson writes), so their body is declared as a JSON object.
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
-        api.MapGet("/", ListAsync).RequireAuthorization(Policies.Read);
-        api.MapGet("/{id}", GetAsync).RequireAuthorization(Policies.Read);
-        api.MapGet("/{id}/status", GetStatusAsync).RequireAuthorization(Policies.Read);
-        api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
-        api.MapPut("/{id}", PutAsync).RequireAuthorization(Policies.Admin);
-        api.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Policies.Admin);
+        api.MapGet("/", ListAsync).RequireRole(Policies.Read).Produces<JsonObject[]>();
+        api.MapGet("/{id}", GetAsync).RequireRole(Policies.Read).Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/status", GetStatusAsync).RequireRole(Policies.Read).CallsGrains()
+            .Produces<RuleStatusView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/", CreateAsync).RequireRole(Policies.Admin).CallsGrains()
+            .Produces<JsonObject>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapPut("/{id}", PutAsync).RequireRole(Policies.Admin).CallsGrains()
+            .Produces<JsonObject>()
+            .Produces<JsonObject>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapDelete("/{id}", DeleteAsync).RequireRole(Policies.Admin).CallsGrains()
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -14,13 +14,15 @@ public static class SessionApi
 
     public static IEndpointRouteBuilder MapSessionApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/me", Get).AllowAnonymous().WithTags("Session");
+        app.MapGet("/api/v1/me", Get).AllowAnonymous().WithTags("Session")
+            .Produces<SessionView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
-    internal static IResult Get(HttpContext context, IOptions<MonitorOptions> options)
+    internal static IResult Get(HttpContext context, IOptions<AuthOptions> options)
     {
-        bool anonymousRead = options.Value.Auth.AnonymousRead;
+        bool anonymousRead = options.Value.AnonymousRead;
         var user = context.User;
         if (user.Identity?.IsAuthenticated == true)
         {

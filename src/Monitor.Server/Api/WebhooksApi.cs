@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains.Webhooks;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Api;
 
 /// <summary>
-/// <c>/api/v1/webhooks</c> (CONTRACT.md section 7), admin only. Extensions: <c>GET</c> and <c>PATCH /{id}</c> (change
+/// <c>/api/v1/webhooks</c> (docs/api.md, Webhooks), admin only. Extensions: <c>GET</c> and <c>PATCH /{id}</c> (change
 /// the URL, description or filter; <c>"enabled":true</c> re-enables a disabled webhook), <c>GET /{id}/deliveries/{deliveryId}</c>,
 /// and <c>POST /{id}/deliveries/redeliver-failed</c> for every failed delivery created in a time range.
 /// </summary>
@@ -22,17 +22,30 @@ public static class WebhooksApi
 
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireAuthorization(Policies.Admin);
-        api.MapPost("/", CreateAsync);
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id}", GetAsync);
-        api.MapPatch("/{id}", UpdateAsync);
-        api.MapDelete("/{id}", DeleteAsync);
-        api.MapPost("/{id}/rotate-secret", RotateSecretAsync);
-        api.MapGet("/{id}/deliveries", ListDeliveriesAsync);
-        api.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync);
-        api.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync);
-        api.MapPost("/{id}/deliveries/redeliver-failed", RedeliverFailedAsync);
+        var api = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireRole(Policies.Admin);
+        api.MapPost("/", CreateAsync).Produces<WebhookView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/", ListAsync).Produces<WebhookView[]>();
+        api.MapGet("/{id}", GetAsync).Produces<WebhookView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPatch("/{id}", UpdateAsync)
+            .Produces<WebhookView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", DeleteAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/rotate-secret", RotateSecretAsync).Produces<WebhookView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/deliveries", ListDeliveriesAsync)
+            .Produces<DeliveryView[]>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync).Produces<DeliveryView>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync)
+            .Produces<DeliveryView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/{id}/deliveries/redeliver-failed", RedeliverFailedAsync)
+            .Produces<RedeliveredView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -52,6 +65,9 @@ public static class WebhooksApi
             w.Id, w.Url, w.Description, w.Filter, w.Enabled, w.DisabledReason, w.DisabledAt, w.CreatedAt, w.UpdatedAt,
             w.PreviousSecret is null ? null : w.PreviousSecretExpiresAt, withSecret ? w.Secret : null);
     }
+
+    /// <summary>How many failed deliveries a redeliver-failed request sent again.</summary>
+    public sealed record RedeliveredView(int Redelivered);
 
     public sealed record AttemptView(DateTimeOffset At, int? Status, double DurationMs, string? Error);
 
@@ -195,7 +211,7 @@ public static class WebhooksApi
         }
 
         int count = await webhooks.RedeliverFailedAsync(id, from, to, clock.GetUtcNow(), cancellationToken);
-        return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries", new { redelivered = count });
+        return TypedResults.Accepted($"/api/v1/webhooks/{id}/deliveries", new RedeliveredView(count));
     }
 
     /// <summary>Checks the URL (scheme, SSRF guard) and the filter of <paramref name="body"/>; nulls for what it does not set.</summary>

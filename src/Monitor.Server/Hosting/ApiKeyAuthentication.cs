@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Monitor.Server.Hosting;
 
 /// <summary>
-/// API keys from configuration, sent as <c>X-Api-Key</c> or <c>Authorization: Bearer</c> (or <c>access_token</c> for
-/// the hub); on the Orleans Dashboard's paths, also the session cookie its sign-in page sets for an admin key.
+/// API keys from configuration, sent as <c>X-Api-Key</c> or <c>Authorization: Bearer</c> (or <c>access_token</c> to
+/// the hub only: a browser's WebSocket handshake cannot send headers, and a key in any other URL ends up in logs and
+/// histories); on the Orleans Dashboard's paths, also the session cookie its sign-in page sets for an admin key.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -22,6 +23,7 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
+    /// <summary>The key the request carries, or null when it carries none.</summary>
     public static string? PresentedKey(HttpRequest request)
     {
         if (request.Headers.TryGetValue("X-Api-Key", out var header) && !string.IsNullOrEmpty(header))
@@ -30,14 +32,18 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         string? authorization = request.Headers.Authorization;
-        return authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-            ? authorization["Bearer ".Length..].Trim()
-            : null;
+        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        string? token = request.Path.StartsWithSegments(Live.MarketHub.Path) ? request.Query["access_token"].ToString() : null;
+        return string.IsNullOrEmpty(token) ? null : token;
     }
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? presented = PresentedKey(Request) ?? Request.Query["access_token"];
+        string? presented = PresentedKey(Request);
         if (string.IsNullOrEmpty(presented))
         {
             // A browser on the Orleans Dashboard has no way to send a header: it signed in once and carries a cookie.
@@ -89,9 +95,9 @@ public sealed record ApiKey(string Name, byte[] Digest, IReadOnlyList<string> Ro
 /// The configured API keys. A presented key is compared as a SHA-256 digest in constant time against every
 /// configured key, so timing reveals neither a key nor a prefix.
 /// </summary>
-public sealed class ApiKeyRing(IOptions<MonitorOptions> options)
+public sealed class ApiKeyRing(IOptions<AuthOptions> options)
 {
-    private readonly ApiKey[] _keys = options.Value.Auth.ApiKeys
+    private readonly ApiKey[] _keys = options.Value.ApiKeys
         .Select(k => new ApiKey(k.Name, SHA256.HashData(Encoding.UTF8.GetBytes(k.Key)), ExpandRoles(k.Roles)))
         .ToArray();
 
@@ -124,7 +130,13 @@ public sealed class ApiKeyRing(IOptions<MonitorOptions> options)
 
 public static class Policies
 {
+    /// <summary>Reading: a key with the read role, or none at all while anonymous reading is allowed (a wrong key is
+    /// refused even then, so a client with a typo learns of it).</summary>
     public const string Read = "read";
+
+    /// <summary>Acting under a name (acknowledging): a key with the read role, whatever anonymous reading allows.</summary>
+    public const string ReadKey = "read-key";
+
     public const string Ingest = "ingest";
     public const string Admin = "admin";
 
@@ -138,13 +150,16 @@ public static class Policies
             {
                 if (auth.AnonymousRead)
                 {
-                    p.RequireAssertion(_ => true);
+                    p.RequireAssertion(context => context.User.IsInRole(Roles.Read)
+                        || context.Resource is not HttpContext http
+                        || ApiKeyAuthenticationHandler.PresentedKey(http.Request) is null);
                 }
                 else
                 {
                     p.RequireRole(Roles.Read);
                 }
             })
+            .AddPolicy(ReadKey, p => p.RequireRole(Roles.Read))
             .AddPolicy(Ingest, p => p.RequireRole(Roles.Ingest))
             .AddPolicy(Admin, p => p.RequireRole(Roles.Admin));
         return services;

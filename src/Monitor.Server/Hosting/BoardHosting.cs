@@ -3,7 +3,7 @@ using Microsoft.Extensions.FileProviders;
 namespace Monitor.Server.Hosting;
 
 /// <summary>
-/// The live board (dashboards/, CONTRACT.md section 7a). The build bundles it under <c>board/</c> beside the binaries,
+/// The live board (dashboards/, README, The board). The build bundles it under <c>board/</c> beside the binaries,
 /// so the same files are served by <c>dotnet run</c>, a published server and the apphost the tests start. The page
 /// holds no data and is served before authentication; every API call and the hub check the viewer's key.
 /// </summary>

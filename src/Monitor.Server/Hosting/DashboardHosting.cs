@@ -128,3 +128,12 @@ public static class DashboardHosting
             statusCode: status);
     }
 }
+
+/// <summary><c>Monitor:Dashboard</c>.</summary>
+public sealed class DashboardHostingOptions
+{
+    public const string Section = "Monitor:Dashboard";
+
+    /// <summary>The Orleans Dashboard at <c>/dashboard</c> (admin role). It profiles every grain call, at a small cost.</summary>
+    public bool Enabled { get; set; } = true;
+}

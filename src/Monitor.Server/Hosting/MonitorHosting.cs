@@ -1,12 +1,13 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Ingest;
 using Monitor.Server.Live;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -22,51 +23,50 @@ public static class MonitorHosting
 
     public static WebApplicationBuilder AddMonitor(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(MonitorOptions.Section);
-        var options = section.Get<MonitorOptions>() ?? new MonitorOptions();
-        Validate(options);
-        string? postgres = builder.Configuration.GetConnectionString("Monitor");
-        if (options.Storage.Provider == "postgres" && string.IsNullOrWhiteSpace(postgres))
-        {
-            throw new OptionsValidationException(MonitorOptions.Section, typeof(MonitorOptions),
-                ["Monitor:Storage:Provider=postgres needs ConnectionStrings:Monitor (an Npgsql connection string)"]);
-        }
+        var configuration = builder.Configuration;
+        bool demoFeed = MonitorOptions.Read<DemoFeedOptions>(configuration, DemoFeedOptions.Section).Enabled;
+        MonitorOptions.Validate(configuration, demoFeed);
+        var cluster = MonitorOptions.Read<ClusterOptions>(configuration, ClusterOptions.Section);
+        var storage = MonitorOptions.Read<StorageOptions>(configuration, "Monitor:Storage");
+        var auth = MonitorOptions.Read<AuthOptions>(configuration, AuthOptions.Section);
+        bool dashboard = MonitorOptions.Read<DashboardHostingOptions>(configuration, DashboardHostingOptions.Section).Enabled;
+        string? postgres = configuration.GetConnectionString("Monitor");
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        builder.Services.AddOptions<MonitorOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddMonitorOptions(demoFeed);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<InventoryIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
+
+        // Framework-refused requests reach BadRequestExceptionHandler, which says why.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => FiniteNumberConverter.AddTo(o.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
-        builder.Services.AddSignalR();
-        builder.Services.AddMonitorTelemetry(builder.Configuration, options.Cluster);
-        builder.Services.AddMonitorAuth(options.Auth);
-        builder.Services.AddMonitorStorage(options.Storage, postgres);
-        builder.Services.AddSingleton(options.Backtests);
+        builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
+        builder.Services.AddMonitorTelemetry(configuration, cluster);
+        builder.Services.AddMonitorAuth(auth);
+        builder.Services.AddMonitorStorage();
+        builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<BacktestOptions>>().Value);
         builder.Services.AddSingleton<BacktestRunner>();
-        builder.Services.AddMonitorWebhooks(options.Webhooks);
-        builder.Services.AddOptions<RuleGrainOptions>().Bind(section.GetSection("Rules"))
-            .Validate(
-                o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,
-                $"Monitor:Rules:InputIdleAfter must be at least {RuleGrainOptions.FeedInterval} (how often instruments feed the rule grains)")
-            .ValidateOnStart();
-        builder.UseOrleans(silo => ConfigureSilo(silo, options, section, postgres));
+        builder.Services.AddMonitorWebhooks();
+        builder.UseOrleans(silo => ConfigureSilo(silo, cluster, storage.Provider, dashboard, configuration, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
-        if (options.DemoFeed.Enabled)
+        if (demoFeed)
         {
-            builder.Services.AddSingleton(DemoFeedSimulatorOptions(section.GetSection("DemoFeed")));
+            builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<SimulatorOptions>>().Value);
             builder.Services.AddHostedService<DemoFeedService>();
         }
 
@@ -92,7 +92,7 @@ public static class MonitorHosting
         app.MapWebhooksApi();
         app.MapSessionApi();
         app.MapClusterApi();
-        if (app.Services.GetRequiredService<IOptions<MonitorOptions>>().Value.Dashboard.Enabled)
+        if (app.Services.GetRequiredService<IOptions<DashboardHostingOptions>>().Value.Enabled)
         {
             app.MapMonitorDashboard();
         }
@@ -101,14 +101,13 @@ public static class MonitorHosting
         return app;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, MonitorOptions options, IConfigurationSection section, string? postgres)
+    private static void ConfigureSilo(
+        ISiloBuilder silo, ClusterOptions cluster, string storageProvider, bool dashboard, IConfiguration configuration, string? postgres)
     {
-        var cluster = options.Cluster;
-
         // Orleans' own membership timing (ProbeTimeout, NumMissedProbesLimit, ...), its defaults unless set: tests
         // and small clusters declare a killed silo dead in about a second instead of several.
-        silo.Services.Configure<ClusterMembershipOptions>(section.GetSection("Cluster:Membership"));
-        if (cluster.Mode == "adonet")
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Monitor:Cluster:Membership"));
+        if (cluster.Mode == ClusterOptions.AdoNet)
         {
             silo.UseAdoNetClustering(o =>
             {
@@ -136,12 +135,12 @@ public static class MonitorHosting
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
-        if (options.Dashboard.Enabled)
+        if (dashboard)
         {
             silo.AddDashboard();
         }
 
-        if (options.Storage.Provider == "postgres")
+        if (storageProvider == StorageOptions.PostgresProvider)
         {
             // Orleans' binary serializer, as in SQLite mode: it honours the surrogates of Monitor.Core's types,
             // which the provider's default JSON serializer does not.
@@ -160,26 +159,9 @@ public static class MonitorHosting
             silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorGrainStorage.Name, (services, _) =>
             {
                 services.GetRequiredService<MonitorStore>();
-                return new SqliteGrainStorage(SqliteGrainStorage.PathBeside(options.Storage.Sqlite.Path), services.GetRequiredService<Serializer>());
+                string path = services.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.Path;
+                return new SqliteGrainStorage(SqliteGrainStorage.PathBeside(path), services.GetRequiredService<Serializer>());
             });
-        }
-    }
-
-    private static SimulatorOptions DemoFeedSimulatorOptions(IConfiguration section)
-    {
-        var simulator = section.Get<SimulatorOptions>() ?? new SimulatorOptions();
-        var problems = simulator.Validate();
-        return problems.Count == 0
-            ? simulator
-            : throw new OptionsValidationException("Monitor:DemoFeed", typeof(SimulatorOptions), problems.Select(p => $"Monitor:DemoFeed: {p}"));
-    }
-
-    private static void Validate(MonitorOptions options)
-    {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-        {
-            throw new OptionsValidationException(MonitorOptions.Section, typeof(MonitorOptions), results.Select(r => r.ErrorMessage ?? "invalid"));
         }
     }
 }

@@ -1,142 +1,135 @@
-using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Simulation;
 using Monitor.Grains;
-using Monitor.Grains.Webhooks;
+using Monitor.Grains.Rules;
+using Monitor.Server.Api;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
 
-/// <summary>The <c>Monitor:</c> configuration section (CONTRACT.md section 1), validated at start.</summary>
-public sealed class MonitorOptions : IValidatableObject
+/// <summary>
+/// The <c>Monitor:</c> configuration (docs/api.md, Configuration): each area is bound to its own options type and
+/// validated when the host starts, so a setting that is not valid stops the server with a message naming its key.
+/// </summary>
+public static class MonitorOptions
 {
     public const string Section = "Monitor";
 
-    public StorageOptions Storage { get; set; } = new();
+    /// <summary>An area's settings as configured, for the composition that must choose before the host is built
+    /// (clustering, storage providers, which features run); they are validated when the host starts.</summary>
+    public static T Read<T>(IConfiguration configuration, string section)
+        where T : class, new() =>
+        configuration.GetSection(section).Get<T>() ?? new T();
 
-    public ClusterOptions Cluster { get; set; } = new();
-
-    public DemoFeedOptions DemoFeed { get; set; } = new();
-
-    public AuthOptions Auth { get; set; } = new();
-
-    public BacktestOptions Backtests { get; set; } = new();
-
-    public WebhookOptions Webhooks { get; set; } = new();
-
-    public DashboardHostingOptions Dashboard { get; set; } = new();
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    /// <summary>
+    /// Validates every area now, exactly as the host will when it starts: the composition chooses clustering and
+    /// storage from these settings before the host is built, and must not build on settings that are not valid.
+    /// </summary>
+    public static void Validate(IConfiguration configuration, bool demoFeed)
     {
-        if (Storage.Provider is not (StorageOptions.SqliteProvider or StorageOptions.PostgresProvider))
+        using var provider = new ServiceCollection().AddSingleton(configuration).AddMonitorOptions(demoFeed).BuildServiceProvider();
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
+    public static IServiceCollection AddMonitorOptions(this IServiceCollection services, bool demoFeed)
+    {
+        services.AddValidated<StorageOptions>("Monitor:Storage", StorageProblems)
+            .PostConfigure<IConfiguration>((storage, configuration) => storage.ConnectionString = configuration.GetConnectionString("Monitor"));
+        services.AddValidated<ClusterOptions>(ClusterOptions.Section, ClusterProblems)
+            .Validate<IOptions<StorageOptions>>(
+                (cluster, storage) => cluster.Mode != ClusterOptions.AdoNet || storage.Value.Provider == StorageOptions.PostgresProvider,
+                "Monitor:Cluster:Mode=adonet keeps membership in PostgreSQL: set Monitor:Storage:Provider=postgres");
+        services.AddValidated<AuthOptions>(AuthOptions.Section, AuthProblems);
+        services.AddValidated<BacktestOptions>("Monitor:Backtests", BacktestProblems);
+        services.AddValidated<WebhookOptions>(WebhookOptions.Section, webhooks => webhooks.Validate());
+        services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
+        services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());
+        services.AddOptions<RuleGrainOptions>().BindConfiguration("Monitor:Rules")
+            .Validate(
+                o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,
+                $"Monitor:Rules:InputIdleAfter must be at least {RuleGrainOptions.FeedInterval} (how often instruments feed the rule grains)")
+            .ValidateOnStart();
+        services.AddValidated<DemoFeedOptions>(DemoFeedOptions.Section, _ => []);
+        if (demoFeed)
         {
-            yield return new ValidationResult($"Monitor:Storage:Provider is '{Storage.Provider}'; use sqlite or postgres");
+            // The simulator's settings matter only when it runs.
+            services.AddValidated<SimulatorOptions>(DemoFeedOptions.Section, simulator => simulator.Validate().Select(p => $"Monitor:DemoFeed: {p}"));
         }
 
-        if (Cluster.Mode is not ("localhost" or "adonet"))
+        return services;
+    }
+
+    private static IEnumerable<string> StorageProblems(StorageOptions storage)
+    {
+        if (storage.Provider is not (StorageOptions.SqliteProvider or StorageOptions.PostgresProvider))
         {
-            yield return new ValidationResult($"Monitor:Cluster:Mode is '{Cluster.Mode}'; use localhost or adonet");
+            yield return $"Monitor:Storage:Provider is '{storage.Provider}'; use sqlite or postgres";
+        }
+        else if (storage.Provider == StorageOptions.PostgresProvider && string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            yield return "Monitor:Storage:Provider=postgres needs ConnectionStrings:Monitor (an Npgsql connection string)";
+        }
+    }
+
+    private static IEnumerable<string> ClusterProblems(ClusterOptions cluster)
+    {
+        if (cluster.Mode is not (ClusterOptions.Localhost or ClusterOptions.AdoNet))
+        {
+            yield return $"Monitor:Cluster:Mode is '{cluster.Mode}'; use localhost or adonet";
         }
 
-        if (Cluster.Kubernetes && Cluster.Mode != "adonet")
+        if (cluster.Kubernetes && cluster.Mode != ClusterOptions.AdoNet)
         {
-            yield return new ValidationResult("Monitor:Cluster:Kubernetes=true needs Monitor:Cluster:Mode=adonet (membership stays in PostgreSQL)");
+            yield return "Monitor:Cluster:Kubernetes=true needs Monitor:Cluster:Mode=adonet (membership stays in PostgreSQL)";
         }
 
-        if (Cluster.Mode == "adonet" && Storage.Provider != "postgres")
+        if (cluster.SiloPort is < 1 or > 65535 || cluster.GatewayPort is < 1 or > 65535)
         {
-            yield return new ValidationResult("Monitor:Cluster:Mode=adonet keeps membership in PostgreSQL: set Monitor:Storage:Provider=postgres");
+            yield return "Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)";
         }
+    }
 
-        if (Cluster.SiloPort is < 1 or > 65535 || Cluster.GatewayPort is < 1 or > 65535)
+    private static IEnumerable<string> AuthProblems(AuthOptions auth)
+    {
+        for (int i = 0; i < auth.ApiKeys.Count; i++)
         {
-            yield return new ValidationResult("Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)");
-        }
-
-        if (Backtests.MaxConcurrent < 1 || Backtests.MaxAlerts < 1)
-        {
-            yield return new ValidationResult("Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1");
-        }
-
-        foreach (string problem in Webhooks.Validate())
-        {
-            yield return new ValidationResult(problem);
-        }
-
-        for (int i = 0; i < Auth.ApiKeys.Count; i++)
-        {
-            var key = Auth.ApiKeys[i];
+            var key = auth.ApiKeys[i];
             if (string.IsNullOrWhiteSpace(key.Key) || key.Key.Length < 16)
             {
-                yield return new ValidationResult($"Monitor:Auth:ApiKeys:{i}:Key must be at least 16 characters");
+                yield return $"Monitor:Auth:ApiKeys:{i}:Key must be at least 16 characters";
             }
 
-            foreach (var role in key.Roles)
+            foreach (var role in key.Roles.Where(r => r is not (Roles.Read or Roles.Ingest or Roles.Admin)))
             {
-                if (role is not (Roles.Read or Roles.Ingest or Roles.Admin))
-                {
-                    yield return new ValidationResult($"Monitor:Auth:ApiKeys:{i}:Roles has '{role}'; roles are read, ingest and admin");
-                }
+                yield return $"Monitor:Auth:ApiKeys:{i}:Roles has '{role}'; roles are read, ingest and admin";
             }
         }
     }
-}
 
-public sealed class ClusterOptions
-{
-    public string Mode { get; set; } = "localhost";
+    private static IEnumerable<string> BacktestProblems(BacktestOptions backtests)
+    {
+        if (backtests.MaxConcurrent < 1 || backtests.MaxAlerts < 1)
+        {
+            yield return "Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1";
+        }
+    }
 
-    public int SiloPort { get; set; } = 11111;
+    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/>; at start, every problem <paramref name="problems"/> finds stops the host.</summary>
+    private static OptionsBuilder<T> AddValidated<T>(this IServiceCollection services, string section, Func<T, IEnumerable<string>> problems)
+        where T : class
+    {
+        services.AddSingleton<IValidateOptions<T>>(new ProblemsValidation<T>(problems));
+        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+    }
 
-    public int GatewayPort { get; set; } = 30000;
-
-    public string ClusterId { get; set; } = "monitor";
-
-    public string ServiceId { get; set; } = "monitor";
-
-    /// <summary>In a Kubernetes pod (with <c>adonet</c>): Orleans' Kubernetes hosting names the silo after the pod, advertises
-    /// the pod's IP and declares the silo of a deleted pod dead at once, without waiting for missed probes.</summary>
-    public bool Kubernetes { get; set; }
-}
-
-public sealed class DashboardHostingOptions
-{
-    /// <summary>The Orleans Dashboard at <c>/dashboard</c> (admin role). It profiles every grain call, at a small cost.</summary>
-    public bool Enabled { get; set; } = true;
-}
-
-public sealed class DemoFeedOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>On a first start (no ticks stored yet), this much simulated history is fed first, so bars and
-    /// indicators have values from the start. Zero turns it off.</summary>
-    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>Ticks per instrument per minute of backfilled history.</summary>
-    public int BackfillTicksPerMinute { get; set; } = 6;
-
-    /// <summary>On a first start (no rules stored yet), store the default rules and the demo's minute-bar versions of them.</summary>
-    public bool SeedRules { get; set; } = true;
-}
-
-public sealed class AuthOptions
-{
-    public List<ApiKeyOptions> ApiKeys { get; set; } = [];
-
-    public bool AnonymousRead { get; set; } = true;
-}
-
-public sealed class ApiKeyOptions
-{
-    public string Name { get; set; } = "";
-
-    public string Key { get; set; } = "";
-
-    public List<string> Roles { get; set; } = [];
-}
-
-public static class Roles
-{
-    public const string Read = "read";
-    public const string Ingest = "ingest";
-    public const string Admin = "admin";
+    private sealed class ProblemsValidation<T>(Func<T, IEnumerable<string>> problems) : IValidateOptions<T>
+        where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var found = problems(options).ToList();
+            return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
+        }
+    }
 }

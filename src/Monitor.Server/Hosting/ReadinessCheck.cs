@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;

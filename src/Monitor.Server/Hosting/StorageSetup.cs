@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Monitor.Core.Ports;
 using Monitor.Storage;
 
 namespace Monitor.Server.Hosting;
@@ -5,13 +7,12 @@ namespace Monitor.Server.Hosting;
 public static class StorageSetup
 {
     /// <summary>
-    /// Registers the configured store and its tick, bar, inventory, rule, alert, silence and webhook stores. The container disposes it on shutdown,
+    /// Registers the store of <c>Monitor:Storage</c> and its tick, bar, inventory, rule, alert, silence and webhook stores. The container disposes it on shutdown,
     /// after the silo has stopped, so the ticks queued for the group commit are stored.
     /// </summary>
-    public static IServiceCollection AddMonitorStorage(this IServiceCollection services, StorageOptions storage, string? connectionString)
+    public static IServiceCollection AddMonitorStorage(this IServiceCollection services)
     {
-        storage.ConnectionString = connectionString;
-        services.AddSingleton(_ => MonitorStore.OpenAsync(storage).GetAwaiter().GetResult());
+        services.AddSingleton(s => MonitorStore.OpenAsync(s.GetRequiredService<IOptions<StorageOptions>>().Value).GetAwaiter().GetResult());
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Ticks);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Bars);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Inventory);

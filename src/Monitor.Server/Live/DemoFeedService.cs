@@ -1,10 +1,10 @@
+using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
-using Microsoft.Extensions.Options;
 using Monitor.Server.Hosting;
-using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 
@@ -16,7 +16,7 @@ namespace Monitor.Server.Live;
 /// episodes rather than a day of simulated history.
 /// </summary>
 internal sealed class DemoFeedService(
-    GrainCalls grains, SimulatorOptions options, IOptions<MonitorOptions> monitorOptions, IRuleStore rules, TimeProvider clock, ILogger<DemoFeedService> logger)
+    GrainCalls grains, SimulatorOptions options, IOptions<DemoFeedOptions> demoOptions, IRuleStore rules, TimeProvider clock, ILogger<DemoFeedService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
@@ -56,7 +56,7 @@ internal sealed class DemoFeedService(
     /// <summary>Feeds simulated history up to now, a minute at a time, when nothing has been stored yet.</summary>
     private async Task BackfillAsync(MarketSimulator simulator, List<Tick> ticks, List<InventoryValue> inventory, CancellationToken cancellationToken)
     {
-        var demo = monitorOptions.Value.DemoFeed;
+        var demo = demoOptions.Value;
         var first = simulator.Instruments[0].Value;
         var snapshot = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(first).GetSnapshotAsync(), cancellationToken);
         if (demo.Backfill <= TimeSpan.Zero || snapshot.LastPrice is not null)
@@ -81,7 +81,7 @@ internal sealed class DemoFeedService(
 
     private async Task SeedRulesAsync(CancellationToken cancellationToken)
     {
-        if (!monitorOptions.Value.DemoFeed.SeedRules || (await rules.ListAsync(cancellationToken)).Count > 0)
+        if (!demoOptions.Value.SeedRules || (await rules.ListAsync(cancellationToken)).Count > 0)
         {
             return;
         }

@@ -5,7 +5,7 @@ using Monitor.Grains.Telemetry;
 namespace Monitor.Server.Live;
 
 /// <summary>
-/// <c>/hubs/market</c> (CONTRACT.md section 6). Clients subscribe to instruments and to alerts; the server sends
+/// <c>/hubs/market</c> (docs/api.md, Hub). Clients subscribe to instruments and to alerts; the server sends
 /// <c>Quote</c>, <c>Inventory</c> and <c>Alert</c>. Pushes are at most once: every message carries a seq per
 /// instrument, and a client that sees a gap reloads the snapshot over HTTP.
 /// </summary>

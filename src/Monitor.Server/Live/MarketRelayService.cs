@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
+using Monitor.Core.Ports;
 using Monitor.Grains;
 using Monitor.Server.Api;
-using Monitor.Storage;
 
 namespace Monitor.Server.Live;
 
@@ -24,7 +24,7 @@ internal sealed class HubRelay(IHubContext<MarketHub> hub, IAlertStore alerts) :
         hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).SendAsync("Inventory", inventory);
 }
 
-/// <summary>The hub's <c>Alert</c> message (CONTRACT.md section 6).</summary>
+/// <summary>The hub's <c>Alert</c> message (docs/api.md, Hub).</summary>
 public sealed record AlertPush(string Transition, AlertsApi.AlertView Alert);
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.GroupCommit;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Npgsql;
 using static Monitor.Storage.Postgres.PostgresParameters;

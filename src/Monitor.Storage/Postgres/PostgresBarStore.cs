@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,6 +13,7 @@ internal sealed class PostgresBarStore(PostgresDatabase database) : IBarStore
     public async ValueTask UpsertAsync(InstrumentId instrument, BarInterval interval, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bars);
+        StoredNumbers.RequireFinite(instrument, bars);
         if (bars.Count == 0)
         {
             return;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Npgsql;
 
 namespace Monitor.Storage.Postgres;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,6 +17,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
     public async ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        StoredNumbers.RequireFinite(values);
         if (values.Count == 0)
         {
             return;

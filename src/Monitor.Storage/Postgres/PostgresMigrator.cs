@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Monitor.Core.Ports;
 using Npgsql;
 
 namespace Monitor.Storage.Postgres;

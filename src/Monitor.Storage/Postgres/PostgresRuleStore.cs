@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Npgsql;
 using static Monitor.Storage.Postgres.PostgresParameters;

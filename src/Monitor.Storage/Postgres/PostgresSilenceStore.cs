@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Npgsql;
 using static Monitor.Storage.Postgres.PostgresParameters;
 

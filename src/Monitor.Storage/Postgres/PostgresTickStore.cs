@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage.GroupCommit;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Monitor.Core.Ports;
 using SQLitePCL;
 
 namespace Monitor.Storage.Sqlite;

@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage.Sqlite;
 
 /// <summary>The tables of rules, alerts and silences (schema version 3), part of <see cref="SqliteDatabase"/>'s schema.

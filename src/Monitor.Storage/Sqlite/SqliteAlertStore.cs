@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
 namespace Monitor.Storage.Sqlite;

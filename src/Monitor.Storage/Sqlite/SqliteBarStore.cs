@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 
@@ -9,6 +10,7 @@ internal sealed class SqliteBarStore(SqliteDatabase database) : IBarStore
     public async ValueTask UpsertAsync(InstrumentId instrument, BarInterval interval, IReadOnlyList<Bar> bars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bars);
+        StoredNumbers.RequireFinite(instrument, bars);
         if (bars.Count == 0)
         {
             return;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 
@@ -19,6 +20,7 @@ internal sealed class SqliteInventoryStore(SqliteDatabase database) : IInventory
     public async ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
+        StoredNumbers.RequireFinite(values);
         if (values.Count == 0)
         {
             return;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Sqlite;
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Storage.GroupCommit;
 using SQLitePCL;
 

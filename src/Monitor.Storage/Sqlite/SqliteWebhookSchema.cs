@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage.Sqlite;
 
 /// <summary>The tables of webhooks and their delivery outbox (schema version 4), part of <see cref="SqliteDatabase"/>'s

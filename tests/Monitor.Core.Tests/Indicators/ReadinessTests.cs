@@ -11,7 +11,7 @@ public sealed class ReadinessTests
     private static readonly Bar[] Walk = GeneratedBars.Walk(seed: 5, count: 400, centre: 100, volatility: 0.01);
 
     /// <summary>
-    /// The "first" column of shared/reference/indicators/README.md: per output, the 0-based index of the first value;
+    /// The reference library's first values: per output, the 0-based index of the first value;
     /// "-" where it depends on the data (only the active SuperTrend band has a value).
     /// </summary>
     public static TheoryData<string, string> ReferenceFirstValues() => new()

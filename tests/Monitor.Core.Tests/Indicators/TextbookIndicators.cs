@@ -7,8 +7,8 @@ namespace Monitor.Core.Tests.Indicators;
 internal sealed record TextbookResult(IReadOnlyList<string> Names, double?[][] Values);
 
 /// <summary>
-/// The oracle: each indicator computed over a whole series at once, straight from the definitions in
-/// shared/reference/indicators/README.md and the degenerate-input rules of docs/indicators.md. Windows are re-summed
+/// The oracle: each indicator computed over a whole series at once, straight from the indicators'
+/// textbook definitions and the degenerate-input rules of docs/indicators.md. Windows are re-summed
 /// at every bar and recursions run over plain arrays: slow, obvious, and written without looking at the streaming
 /// code. A series is a <c>double?[]</c> with null where it has no value yet.
 /// </summary>

@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Tests.Webhooks;

@@ -1,5 +1,5 @@
 using System.Net;
-using Monitor.Grains.Webhooks;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Monitor.Storage;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;
 
@@ -216,7 +217,7 @@ public sealed class WebhookDispatcherTests
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
         var now = DateTimeOffset.UtcNow;
-        var rotated = await harness.Webhooks.RotateSecretAsync(webhook.Id, Grains.Webhooks.WebhookSecret.Generate(), now.AddHours(24), now);
+        var rotated = await harness.Webhooks.RotateSecretAsync(webhook.Id, WebhookSecret.Generate(), now.AddHours(24), now);
 
         await harness.FireAsync(ruleId);
 

@@ -81,7 +81,7 @@ public sealed class WebhookEndToEndTests : IAsyncLifetime, IDisposable
         _receiver.Respond = (_, n) => Task.FromResult(n <= 3 ? Microsoft.AspNetCore.Http.Results.StatusCode(500) : Microsoft.AspNetCore.Http.Results.Ok());
         var created = await (await admin.PostJsonAsync("/api/v1/webhooks", $$$"""{"url":"{{{_receiver.Url}}}","filter":{"ruleIds":["gc-rule"]}}""")).OkJsonAsync();
         string id = created["id"]!.GetValue<string>();
-        var alerts = (Monitor.Storage.IAlertStore)_server.Services.GetService(typeof(Monitor.Storage.IAlertStore))!;
+        var alerts = (Monitor.Core.Ports.IAlertStore)_server.Services.GetService(typeof(Monitor.Core.Ports.IAlertStore))!;
         await alerts.AppendTransitionsAsync([TestAlerts.Firing("gc-rule", Monday, "COMEX:GC")]);
 
         var disabled = await Eventually.GetAsync(

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using Monitor.Grains.Webhooks;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
 namespace Monitor.Server.Tests.Webhooks;

@@ -1,6 +1,6 @@
 using System.Text;
-using Monitor.Grains.Webhooks;
-using Monitor.Storage;
+using Monitor.Core.Ports;
+using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;
 

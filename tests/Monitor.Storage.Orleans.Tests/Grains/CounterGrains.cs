@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 using Monitor.Storage.Orleans.Tests.Infrastructure;
 
 namespace Monitor.Storage.Orleans.Tests.Grains;

@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage.Orleans.Tests.Grains;
 
 [Alias("Monitor.Tests.IReminderProbeGrain")]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Monitor.Core.Ports;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.TestingHost;

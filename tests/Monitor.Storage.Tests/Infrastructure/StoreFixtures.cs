@@ -1,3 +1,4 @@
+using Monitor.Core.Ports;
 namespace Monitor.Storage.Tests.Infrastructure;
 
 /// <summary>One database per test class, opened as a <see cref="MonitorStore"/>; tests keep apart by using their own instruments.</summary>

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Storage.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
--- Rules, alerts and silences (CONTRACT.md section 5).
+-- Rules, alerts and silences (docs/api.md, Rules).
 -- Applied once by PostgresMigrator after 001 and before the Orleans scripts; IF NOT EXISTS keeps a manual re-run harmless.
 -- Ids are text in the "C" collation, so ordering by id is ordinal whatever the database's collation.
 

@@ -1,4 +1,4 @@
--- Webhook subscriptions and their delivery outbox (CONTRACT.md section 7).
+-- Webhook subscriptions and their delivery outbox (docs/api.md, Webhooks).
 -- Deliveries are added in the transaction that stores an alert's transition; dispatchers lease them
 -- (lease_owner, lease_until), so one sends a delivery at a time and a dead one's lease runs out.
 -- No foreign keys: a webhook deleted while an alert is being stored must not fail the alert's transaction.

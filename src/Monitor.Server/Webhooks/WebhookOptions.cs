@@ -1,9 +1,10 @@
 using System.Globalization;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
-/// <c>Monitor:Webhooks</c> (CONTRACT.md section 1). Durations are written <c>500ms</c>, <c>5s</c>, <c>5m</c>, <c>2h</c>,
+/// <c>Monitor:Webhooks</c> (docs/api.md, Configuration). Durations are written <c>500ms</c>, <c>5s</c>, <c>5m</c>, <c>2h</c>,
 /// <c>1d</c> or as a .NET time span (<c>00:00:15</c>); the retry schedule is a comma-separated list of them.
 /// </summary>
 public sealed class WebhookOptions

@@ -1,8 +1,8 @@
 using Monitor.Core.Rules;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
-/// <summary>The event types a webhook can subscribe to (CONTRACT.md section 7); <c>alert.pending</c> is an extension.</summary>
+/// <summary>The event types a webhook can subscribe to (docs/api.md, Webhook events).</summary>
 public static class WebhookEvents
 {
     public const string Firing = "alert.firing";
@@ -115,7 +115,7 @@ public sealed record DeliveryOutcome(ClaimedDelivery Delivery, DeliveryAttempt A
 public sealed record WebhookBacklog(string WebhookId, int Pending, DateTimeOffset NextDueAt);
 
 /// <summary>
-/// Webhook subscriptions and their delivery outbox (CONTRACT.md section 7). Deliveries are added by
+/// Webhook subscriptions and their delivery outbox (docs/api.md, Webhooks). Deliveries are added by
 /// <see cref="IAlertStore.AppendTransitionsAsync"/> in the transaction that stores the alert: one per new, not
 /// silenced transition and matching enabled webhook. Dispatchers (one or more per cluster) take them with a lease
 /// (<see cref="ClaimAsync"/>), so a delivery is sent by one dispatcher at a time, and a lease left by a dead process

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// Standard Webhooks symmetric signing: secrets are <c>whsec_</c> and the base64 of random bytes; a signature is

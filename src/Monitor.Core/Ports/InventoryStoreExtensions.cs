@@ -1,6 +1,6 @@
 using Monitor.Core.Market;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 public static class InventoryStoreExtensions
 {

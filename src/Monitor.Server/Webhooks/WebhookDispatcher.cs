@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Monitor.Core.Ports;
 using Monitor.Grains.Telemetry;
-using Monitor.Storage;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
-/// Sends the outbox (DESIGN.md, the live path). It runs in every silo: deliveries are leased in the database
+/// Sends the webhook outbox. It runs in every silo: deliveries are leased in the database
 /// (<see cref="IWebhookStore.ClaimAsync"/>), so each is sent by one dispatcher at a time, and one killed mid-send
 /// leaves a lease that runs out, after which any dispatcher sends the delivery again with the same id. Alert
 /// evaluation never waits for it: rules only write the outbox, and this reads it in the background, woken when this

@@ -1,6 +1,6 @@
-using Monitor.Storage;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// What an attempt means for its delivery: 2xx delivers it; 410 Gone fails it and disables the webhook; any other

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>A webhook target the SSRF guard will not connect to.</summary>
 public sealed class WebhookAddressRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// The SSRF guard of CONTRACT.md section 7. A host is resolved once; if any of its addresses is loopback, private,
+/// The SSRF guard of webhook targets (docs/api.md, Webhooks). A host is resolved once; if any of its addresses is loopback, private,
 /// link-local, cloud metadata, carrier-grade NAT, IPv6 unique-local, unspecified, multicast or broadcast (directly or
 /// embedded in an IPv4-mapped, IPv4-compatible or NAT64 IPv6 address), it is refused. Sending connects to the
 /// addresses that were checked (<see cref="ConnectAsync"/> is the HTTP handler's connect callback), so a name that

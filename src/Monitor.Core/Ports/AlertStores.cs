@@ -1,6 +1,6 @@
 using Monitor.Core.Rules;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>
 /// A stored rule: <paramref name="Json"/> is the definition as <see cref="RuleJson.Serialize(RuleDefinition)"/> wrote it
@@ -12,7 +12,7 @@ public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt
 /// <summary>What <see cref="IRuleStore.PutAsync"/> stored, and whether the rule was added, left as it was or replaced.</summary>
 public sealed record RulePutResult(StoredRule Rule, RuleChange Change);
 
-/// <summary>Rule definitions (CONTRACT.md section 5, <c>/api/v1/rules</c>).</summary>
+/// <summary>Rule definitions (<c>/api/v1/rules</c>).</summary>
 public interface IRuleStore
 {
     /// <summary>
@@ -70,7 +70,7 @@ public sealed record AlertQuery
 }
 
 /// <summary>
-/// Alerts and their transitions. DESIGN.md principle 5: an alert is stored before it is pushed or sent, and alert
+/// Alerts and their transitions. Nothing acknowledged is lost: an alert is stored before it is pushed or sent, and alert
 /// ids are deterministic, so recording is idempotent per transition and a restart that replays an episode raises
 /// nothing twice.
 /// </summary>
@@ -127,7 +127,7 @@ public sealed record Silence(
     }
 }
 
-/// <summary>Silences (CONTRACT.md section 5, <c>/api/v1/silences</c>): matching alerts are still recorded, shown as silenced, and not sent.</summary>
+/// <summary>Silences (<c>/api/v1/silences</c>): matching alerts are still recorded, shown as silenced, and not sent.</summary>
 public interface ISilenceStore
 {
     /// <summary>Stores a silence under a new GUID id, as of <paramref name="at"/>. Throws <see cref="ArgumentException"/>

@@ -1,7 +1,7 @@
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 
-namespace Monitor.Storage;
+namespace Monitor.Core.Ports;
 
 /// <summary>
 /// A tick as the live service stored it. <paramref name="Index"/> numbers one instrument's stored ticks 1, 2, 3...

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using Monitor.Storage;
+using Monitor.Core.Ports;
 
-namespace Monitor.Grains.Webhooks;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>What one attempt came to: the HTTP status if an answer came, an error otherwise (or for a status that is not 2xx),
 /// and how long the endpoint asked to wait (<c>Retry-After</c>).</summary>

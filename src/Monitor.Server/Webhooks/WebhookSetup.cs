@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+
+namespace Monitor.Server.Webhooks;
+
+public static class WebhookSetup
+{
+    /// <summary>
+    /// Registers the SSRF guard, the sender and the dispatcher (docs/api.md, Webhooks) with the options of
+    /// <c>Monitor:Webhooks</c>, validated at start (<see cref="Hosting.MonitorOptions"/>).
+    /// </summary>
+    public static IServiceCollection AddMonitorWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton(s => s.GetRequiredService<IOptions<WebhookOptions>>().Value);
+        services.AddSingleton(s => new WebhookAddressGuard(s.GetRequiredService<WebhookOptions>().AllowPrivateNetworks));
+        services.AddSingleton(s => new WebhookSender(
+            s.GetRequiredService<WebhookAddressGuard>(), s.GetRequiredService<WebhookOptions>().ParsedTimeout, s.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}
