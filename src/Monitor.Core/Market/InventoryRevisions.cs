@@ -17,7 +17,7 @@ public enum InventoryChange
 public readonly record struct InventoryRevision(InventoryValue Value, InventoryChange Change, double? Previous);
 
 /// <summary>
-/// Tells new values, repeats and restatements apart (CONTRACT.md's restatement rule): a value whose instrument, series,
+/// Tells new values, repeats and restatements apart (docs/api.md, Ingest): a value whose instrument, series,
 /// location (case aside) and <c>asOf</c> are stored is a repeat when its quantity and unit equal the latest version's,
 /// else a restatement of it. Values of one batch are compared with the ones before them too.
 /// </summary>

@@ -8,7 +8,7 @@ using Monitor.Server.Ingest;
 namespace Monitor.Server.Api;
 
 /// <summary>
-/// <c>POST /api/v1/inventory</c> (CONTRACT.md section 3): items read one by one here, then checked and stored by
+/// <c>POST /api/v1/inventory</c> (docs/api.md, Ingest): items read one by one here, then checked and stored by
 /// <see cref="InventoryIngest"/>. Values that repeat the latest stored version count as duplicates.
 /// </summary>
 internal static class InventoryIngestApi
@@ -27,25 +27,10 @@ internal static class InventoryIngestApi
         {
             var now = clock.GetUtcNow();
             var skew = options.Value.ParsedMaxFutureSkew;
-            var rejected = new List<RejectedItem>();
-            var values = new List<InventoryValue>();
-            var positions = new List<int>();
-            for (int index = 0; index < body.Items.Count; index++)
-            {
-                var (item, lineError) = body.Items[index];
-                InventoryValue value = default;
-                if ((lineError ?? TryRead(item, catalog, now, skew, out value)) is { } error)
-                {
-                    rejected.Add(new RejectedItem(index, error));
-                    continue;
-                }
-
-                values.Add(value);
-                positions.Add(index);
-            }
-
+            var (valid, rejected) = body.Read((JsonElement item, out InventoryValue value) => TryRead(item, catalog, now, skew, out value));
+            var values = valid.ConvertAll(v => v.Value);
             var result = await ingest.IngestAsync(values, cancellationToken);
-            rejected.AddRange(result.Rejected.Select(r => new RejectedItem(positions[r.Index], r.Error)));
+            rejected.AddRange(result.Rejected.Select(r => new RejectedItem(valid[r.Index].Index, r.Error)));
             rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
             MonitorMetrics.ItemsRejected.Add(rejected.Count, new KeyValuePair<string, object?>("route", "inventory"));
             var counts = result.Counts;
