@@ -8,6 +8,7 @@ using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Sources.Tables;
 using Monitor.Storage;
 
 namespace Monitor.Cli;

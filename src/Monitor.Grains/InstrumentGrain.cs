@@ -3,6 +3,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Orleans.Runtime;
@@ -38,7 +39,7 @@ public sealed class InstrumentGrain(
     IBarStore barStore,
     IInventoryStore inventoryStore,
     IRuleStore ruleStore,
-    IAlertStore alertStore,
+    AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
@@ -61,7 +62,6 @@ public sealed class InstrumentGrain(
     private InstrumentPipeline _pipeline = null!;
     private InstrumentId _id;
     private RelayFanOut _relays = null!;
-    private AlertPublisher _alerts = null!;
     private RuleSet _rules = new();
     private IRuleGrain[] _tickReaders = [];
     private IRuleGrain[] _inventoryReaders = [];
@@ -86,7 +86,6 @@ public sealed class InstrumentGrain(
 
         _pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _relays = new RelayFanOut(GrainFactory, clock);
-        _alerts = new AlertPublisher(alertStore, _relays);
         _pushSeq = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
         await RecoverAsync(cancellationToken);
         this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
@@ -136,7 +135,7 @@ public sealed class InstrumentGrain(
         {
             await tickStore.AppendAsync(_id, _toStore.ToArray());
             await StoreClosedBarsAsync(CancellationToken.None);
-            await _alerts.PublishAsync(_transitions);
+            await alerts.PublishAsync(_transitions);
         }
         catch (Exception e)
         {
@@ -193,7 +192,7 @@ public sealed class InstrumentGrain(
 
         _inventoryReceivedThrough = batch.ReceivedAt;
         _dirty = true;
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
 
         // Before the acknowledgement, so the rule grains have it before any tick the client sends next. The values are
         // stored: a rule grain that fails here (its silo died) reads them from the store when it activates again, and
@@ -229,7 +228,7 @@ public sealed class InstrumentGrain(
 
         UpdateRuleReaders();
         _dirty = true;
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
     }
 
     public Task<RuleStatusView?> GetRuleStatusAsync(string ruleId) =>
@@ -480,7 +479,7 @@ public sealed class InstrumentGrain(
         AdvanceRules();
         _feed.Reset(_lastIndex, _feedGrid);
         await StoreClosedBarsAsync(cancellationToken);
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
         _dirty = replayed > 0;
         if (replayed > 0 && logger.IsEnabled(LogLevel.Information))
         {

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Monitor.Core.Market;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Grains;
 
@@ -17,9 +18,9 @@ public interface IMarketRelay : IGrainObserver
     [OneWay, Alias("OnInventory")]
     Task OnInventoryAsync(InventoryMessage inventory);
 
-    /// <summary>An alert changed state; it is stored already (the relay reads it to show it as stored).</summary>
+    /// <summary>An alert changed state; the message carries it as stored.</summary>
     [OneWay, Alias("OnAlert")]
-    Task OnAlertAsync(AlertNotice notice);
+    Task OnAlertAsync(AlertMessage alert);
 }
 
 /// <summary>The silos' relays. Silos renew their registration every few seconds; a silent one expires.</summary>
@@ -56,10 +57,6 @@ public sealed record QuoteMessage(
     [property: Id(4)] QuoteBar? Bar,
     [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
     [property: Id(6)] long Seq);
-
-/// <summary>That alert <paramref name="AlertId"/> entered <paramref name="Transition"/> (pending, firing, resolved or acknowledged).</summary>
-[GenerateSerializer, Immutable, Alias("Monitor.AlertNotice")]
-public sealed record AlertNotice([property: Id(0)] string Transition, [property: Id(1)] string AlertId);
 
 /// <summary>The <c>Inventory</c> hub message: a new value, or with <paramref name="Restated"/> a new version of one
 /// (<paramref name="Location"/> null for the series' total).</summary>

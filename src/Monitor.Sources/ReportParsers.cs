@@ -3,14 +3,13 @@ namespace Monitor.Sources;
 /// <summary>The parser of each source kind.</summary>
 public static class ReportParsers
 {
-    // Parsers land one kind at a time; Get refuses a kind whose parser is not here yet.
-    private static readonly IReportParser[] Parsers = [];
+    private static readonly IReportParser[] Parsers = [new CmeStocksParser(), new LmeStocksParser(), new SpdrGldParser(), new CftcCotParser(), new CsvReportParser()];
 
     private static readonly IReadOnlyDictionary<string, IReportParser> ByKind =
         Parsers.ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
     /// <summary>The kinds a source can have.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["cme-stocks", "lme-stocks", "spdr-gld", "cftc-cot", "csv"];
+    public static IReadOnlyList<string> Kinds { get; } = [.. Parsers.Select(p => p.Kind)];
 
     public static bool TryGet(string? kind, out IReportParser parser) =>
         ByKind.TryGetValue(kind ?? "", out parser!);

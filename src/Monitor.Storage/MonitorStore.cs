@@ -13,6 +13,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     private readonly IAsyncDisposable _ticks;
     private readonly IAsyncDisposable _database;
     private readonly Func<CancellationToken, Task> _ping;
+    private readonly Func<CancellationToken, Task> _prepare;
     private int _disposed;
 
     private MonitorStore(
@@ -25,7 +26,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ISilenceStore silences,
         IWebhookStore webhooks,
         IAsyncDisposable database,
-        Func<CancellationToken, Task> ping)
+        Func<CancellationToken, Task> ping,
+        Func<CancellationToken, Task> prepare)
     {
         Provider = provider;
         Ticks = ticks;
@@ -38,6 +40,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
+        _prepare = prepare;
     }
 
     /// <summary><see cref="StorageOptions.SqliteProvider"/> or <see cref="StorageOptions.PostgresProvider"/>.</summary>
@@ -60,9 +63,28 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
 
-    /// <summary>Opens the provider <paramref name="options"/> name; for PostgreSQL, applies pending schema scripts first
-    /// unless <see cref="StorageOptions.ApplyMigrations"/> is off.</summary>
+    /// <summary>Opens the provider <paramref name="options"/> name and prepares it (<see cref="PrepareAsync"/>).</summary>
     public static async Task<MonitorStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)
+    {
+        var store = Create(options);
+        try
+        {
+            await store.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The store of the provider <paramref name="options"/> name, not prepared yet: SQLite opens (creating if needed)
+    /// its file, which is synchronous work; PostgreSQL only sets up its connection pool. A host calls
+    /// <see cref="PrepareAsync"/> as it starts, before anything uses the store.
+    /// </summary>
+    public static MonitorStore Create(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.Equals(options.Provider, StorageOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
@@ -78,11 +100,15 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                     "Monitor:Storage:Provider=postgres needs a connection string (ConnectionStrings:Monitor, Npgsql form)");
             }
 
-            return await OpenPostgresAsync(options.ConnectionString, options.ApplyMigrations, cancellationToken).ConfigureAwait(false);
+            return CreatePostgres(options.ConnectionString, options.ApplyMigrations);
         }
 
         throw new InvalidOperationException($"Monitor:Storage:Provider is '{options.Provider}'; use sqlite or postgres");
     }
+
+    /// <summary>Makes the database ready for use: for PostgreSQL, applies pending schema scripts (unless
+    /// <see cref="StorageOptions.ApplyMigrations"/> is off); SQLite's schema is applied when its file opens.</summary>
+    public Task PrepareAsync(CancellationToken cancellationToken = default) => _prepare(cancellationToken);
 
     /// <summary>Opens (creating if needed) the SQLite database file at <paramref name="path"/>.</summary>
     public static MonitorStore OpenSqlite(string path)
@@ -106,17 +132,16 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 command.CommandText = "SELECT 1";
                 command.ExecuteScalar();
                 return Task.CompletedTask;
-            });
+            },
+            _ => Task.CompletedTask);
     }
 
-    /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/>.</summary>
-    public static async Task<MonitorStore> OpenPostgresAsync(string connectionString, bool applyMigrations = true, CancellationToken cancellationToken = default)
-    {
-        if (applyMigrations)
-        {
-            await new PostgresMigrator(connectionString).MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
+    /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/> and prepares it.</summary>
+    public static Task<MonitorStore> OpenPostgresAsync(string connectionString, bool applyMigrations = true, CancellationToken cancellationToken = default) =>
+        OpenAsync(new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = connectionString, ApplyMigrations = applyMigrations }, cancellationToken);
 
+    private static MonitorStore CreatePostgres(string connectionString, bool applyMigrations)
+    {
         var database = new PostgresDatabase(connectionString);
         var outbox = new WebhookOutbox(TimeProvider.System);
         return new MonitorStore(
@@ -133,6 +158,13 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             {
                 await using var command = database.DataSource.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            },
+            async cancellationToken =>
+            {
+                if (applyMigrations)
+                {
+                    await new PostgresMigrator(connectionString).MigrateAsync(cancellationToken).ConfigureAwait(false);
+                }
             });
     }
 

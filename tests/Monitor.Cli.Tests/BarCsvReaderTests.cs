@@ -1,6 +1,7 @@
 using System.Globalization;
 using Monitor.Cli.Csv;
 using Monitor.Core.Market;
+using Monitor.Sources.Tables;
 
 namespace Monitor.Cli.Tests;
 

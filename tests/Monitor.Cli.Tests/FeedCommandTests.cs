@@ -15,7 +15,7 @@ public sealed class FeedCommandTests
     private static readonly TimeSpan Deadline = FeedInvocation.Deadline;
 
     [Theory]
-    [InlineData("2000", 18 + 3000)]
+    [InlineData("2000", 25 + 3000)]
     [InlineData("0", null)]
     public async Task Feed_WithDuration_PostsWellFormedBatchesInOrderAndEnds(string rate, int? expectedTicks)
     {
@@ -84,7 +84,7 @@ public sealed class FeedCommandTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.Single(result.OutputLines, line => line.Contains("404", StringComparison.Ordinal) && line.StartsWith("warning:", StringComparison.Ordinal));
-        Assert.Equal(18 + 500, receiver.Requests.Where(r => r.Path == "/api/v1/ticks").Sum(r => ReadTicks(r.Body, maxItems: 50).Count));
+        Assert.Equal(25 + 500, receiver.Requests.Where(r => r.Path == "/api/v1/ticks").Sum(r => ReadTicks(r.Body, maxItems: 50).Count));
         Assert.Contains("inventory off (404)", result.Output, StringComparison.Ordinal);
     }
 

@@ -38,7 +38,7 @@ public sealed class FeedMeasureLatencyTests
         Assert.Equal(receiver.SkippedSeqs, perInstrument.Sum(i => i.Value.GetProperty("gaps").GetInt64()));
 
         var ticks = summary.RootElement.GetProperty("ticks");
-        Assert.Equal(18 + 1500, ticks.GetProperty("sent").GetInt64());
+        Assert.Equal(25 + 1500, ticks.GetProperty("sent").GetInt64());
         Assert.Equal(ticks.GetProperty("sent").GetInt64(), ticks.GetProperty("accepted").GetInt64());
         Assert.Equal(receiver.Requests.Count(r => r.Path == "/api/v1/ticks"), summary.RootElement.GetProperty("requests").GetProperty("count").GetInt64());
         Assert.Contains(run.ErrorLines, line => line.StartsWith("done after", StringComparison.Ordinal));
@@ -92,7 +92,7 @@ public sealed class FeedMeasureLatencyTests
         using var summary = JsonDocument.Parse(run.Output);
         var root = summary.RootElement;
         Assert.Equal(11, root.GetProperty("seed").GetInt32());
-        Assert.Equal(18 + 500, root.GetProperty("ticks").GetProperty("sent").GetInt64());
+        Assert.Equal(25 + 500, root.GetProperty("ticks").GetProperty("sent").GetInt64());
         Assert.Equal(0, root.GetProperty("ticks").GetProperty("failed").GetInt64());
         var latency = root.GetProperty("requests").GetProperty("latencyMs");
         Assert.Equal(root.GetProperty("requests").GetProperty("count").GetInt64(), latency.GetProperty("count").GetInt64());

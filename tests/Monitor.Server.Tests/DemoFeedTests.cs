@@ -19,7 +19,7 @@ public sealed class DemoFeedTests
             list => list.All(i => i!["last"] is not null && i["changePct"] is not null),
             TimeSpan.FromSeconds(30),
             "every instrument has a price and a change");
-        Assert.Equal(18, instruments.Count);
+        Assert.Equal(25, instruments.Count);
 
         var bars = await Eventually.GetAsync(
             async () => (await read.GetJsonAsync("/api/v1/instruments/COMEX:SI/bars?interval=1m")).AsArray(),

@@ -84,6 +84,6 @@ public sealed class TicksTests(MonitorServerFactory server)
         Assert.Contains("COMEX:SI", ids);
         Assert.Contains("LME:CA", ids);
         Assert.Contains("ETF:SLV", ids);
-        Assert.Equal(18, ids.Count);
+        Assert.Equal(25, ids.Count);
     }
 }

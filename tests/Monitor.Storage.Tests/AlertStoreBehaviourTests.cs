@@ -41,6 +41,18 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task RuleAdd_ConcurrentAddsOfOneId_OneStoredTheOthersNull()
+    {
+        var rule = NewRule();
+        var results = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Rules.AddAsync(rule with { Name = $"racer {i}" }, T0)));
+
+        var winner = Assert.Single(results, r => r is not null);
+        Assert.Equal(new StoredRule(rule.Id, winner!.Json, T0, T0, 1), winner);
+        Assert.Equal(winner, await Rules.GetAsync(rule.Id));
+        Assert.Null(await Rules.AddAsync(rule, T0.AddHours(1)));
+    }
+
+    [Fact]
     public async Task RuleListAndDelete_SeveralRules_ListedByIdDeletedOnce()
     {
         string prefix = $"list-{Guid.NewGuid():N}";

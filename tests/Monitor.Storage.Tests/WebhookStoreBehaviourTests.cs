@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage.Tests.Infrastructure;
@@ -55,7 +56,7 @@ public abstract class WebhookStoreBehaviourTests<TFixture>(TFixture fixture)
         await Alerts.AppendTransitionsAsync([firing]);
 
         var delivery = Assert.Single(await Webhooks.ListDeliveriesAsync(webhook.Id, null, 10));
-        Assert.Equal(WebhookOutbox.DeliveryId(webhook.Id, firing.Alert.Id, WebhookEvents.Firing), delivery.Id);
+        Assert.Equal(AlertConsequences.DeliveryId(webhook.Id, firing.Alert.Id, WebhookEvents.Firing), delivery.Id);
         Assert.StartsWith("msg_", delivery.Id, StringComparison.Ordinal);
         Assert.Equal((WebhookEvents.Firing, firing.Alert.Id, DeliveryState.Pending, 0), (delivery.Event, delivery.AlertId, delivery.State, delivery.AttemptCount));
         Assert.Empty(delivery.Attempts);

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Sources.Tables;
 
 namespace Monitor.Cli.Csv;
 

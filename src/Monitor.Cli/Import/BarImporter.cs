@@ -1,5 +1,6 @@
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
+using Monitor.Sources.Tables;
 
 namespace Monitor.Cli.Import;
 

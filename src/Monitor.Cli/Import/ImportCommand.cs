@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Monitor.Cli.Feed;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
+using Monitor.Sources.Tables;
 using Monitor.Storage;
 
 namespace Monitor.Cli.Import;
@@ -47,16 +48,23 @@ internal static class ImportCommand
 
     private static Command Create(Kind kind, string name, string columns)
     {
-        var file = new Argument<FileInfo>("file") { Description = $"CSV or NDJSON with the fields {columns} (any order, any case)" };
+        var files = new Argument<FileInfo[]>("file")
+        {
+            Description = kind == Kind.Inventory
+                ? $"CSV or NDJSON with the fields {columns} (any order, any case), or with --format publishers' reports (one or more)"
+                : $"CSV or NDJSON with the fields {columns} (any order, any case)",
+            Arity = kind == Kind.Inventory ? ArgumentArity.OneOrMore : ArgumentArity.ExactlyOne,
+        };
         var instrument = new Option<string>("--instrument") { Description = "instrument id for rows without an instrument column, such as COMEX:SI" };
         var column = new Option<string[]>("--column")
         {
             Description = "a field under another header: NAME=HEADER (--column price=Close); repeat for more",
             CustomParser = ParseColumns,
         };
-        var command = new Command(name, $"Loads {name} ({columns})") { file, instrument, column };
+        var command = new Command(name, $"Loads {name} ({columns})") { files, instrument, column };
         Option<string>? series = null, unit = null, interval = null;
         Option<TimeSpan?>? publishedAfter = null;
+        ReportOptions? reports = null;
         if (kind == Kind.Inventory)
         {
             series = new Option<string>("--series") { Description = "series for rows without a series column (holdings, registered, ...)" };
@@ -69,6 +77,8 @@ internal static class ImportCommand
             command.Options.Add(series);
             command.Options.Add(unit);
             command.Options.Add(publishedAfter);
+            reports = new ReportOptions();
+            reports.AddTo(command);
         }
 
         if (kind == Kind.Bars)
@@ -89,8 +99,20 @@ internal static class ImportCommand
                 Columns = ToMapping(result.GetValue(column) ?? []),
             };
             var configuration = result.InvocationConfiguration;
+            var given = result.GetValue(files)!;
+            if (reports?.Format(result) is { } format)
+            {
+                return await reports.RunAsync(result, format, options, given, configuration.Output, configuration.Error, cancellationToken);
+            }
+
+            if (given.Length != 1)
+            {
+                await configuration.Error.WriteLineAsync($"error: {name} takes one file without --format (got {given.Length})");
+                return 2;
+            }
+
             await using var store = await MonitorStore.OpenAsync(CliConfiguration.Storage(CliConfiguration.Load()), cancellationToken);
-            return await RunAsync(kind, result.GetValue(file)!, options, store, InstrumentCatalog.BuiltIn(), configuration.Output, configuration.Error, cancellationToken);
+            return await RunAsync(kind, given[0], options, store, InstrumentCatalog.BuiltIn(), configuration.Output, configuration.Error, cancellationToken);
         });
         return command;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
+using Monitor.Sources.Tables;
 
 namespace Monitor.Cli.Import;
 

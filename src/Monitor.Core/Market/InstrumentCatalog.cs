@@ -58,6 +58,13 @@ public sealed class InstrumentCatalog
         yield return Define("LME:CA", "LME copper, 3-month", InstrumentKind.Future, "USD/t", precious: false);
         yield return Define("LME:CA.CASH", "LME copper, cash", InstrumentKind.Future, "USD/t", precious: false);
         yield return Define("LME:AH", "LME aluminium, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:ZS", "LME special high grade zinc, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:PB", "LME lead, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:NI", "LME nickel, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:SN", "LME tin, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:AA", "LME aluminium alloy, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:NA", "LME NASAAC, 3-month", InstrumentKind.Future, "USD/t", precious: false);
+        yield return Define("LME:CO", "LME cobalt, 3-month", InstrumentKind.Future, "USD/t", precious: false);
         yield return Define("COMEX:HG", "COMEX copper", InstrumentKind.Future, "USD/lb", precious: false);
         yield return Define("COMEX:SI", "COMEX silver", InstrumentKind.Future, "USD/oz", precious: true);
         yield return Define("COMEX:GC", "COMEX gold", InstrumentKind.Future, "USD/oz", precious: true);

@@ -21,6 +21,10 @@ public interface IRuleStore
     /// </summary>
     Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores the rule as of <paramref name="at"/> unless one with its id exists, in one step (of concurrent
+    /// adds of one id, one wins); null when one exists.</summary>
+    Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Every rule, by id (ordinal).</summary>
@@ -43,9 +47,10 @@ public sealed record StoredAlertTransition(AlertState? From, AlertState To, Date
 /// </summary>
 public sealed record StoredAlert(Alert Alert, AlertAcknowledgement? Acknowledgement, bool Silenced, IReadOnlyList<StoredAlertTransition> Transitions);
 
-/// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, and whether a silence matched it
-/// (push it to clients either way; send it to webhooks only when not silenced).</summary>
-public sealed record RecordedAlertTransition(AlertTransition Transition, bool Silenced);
+/// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, whether a silence matched it
+/// (push it to clients either way; send it to webhooks only when not silenced), and its alert as stored after it
+/// (without transitions).</summary>
+public sealed record RecordedAlertTransition(AlertTransition Transition, bool Silenced, StoredAlert Alert);
 
 /// <summary>
 /// The filters of <c>GET /api/v1/alerts</c>. <see cref="Instrument"/> matches any of an alert's instruments;

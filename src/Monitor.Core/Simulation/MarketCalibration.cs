@@ -48,6 +48,19 @@ public static class MarketCalibration
     public const double LmeCopperStartPrice = 9_805;
     public const double LmeAluminiumStartPrice = 2_500;
 
+    // The other metals of the LME stocks report: no price in the dataset either. Start prices are orders of magnitude
+    // of 2025's 3-month prices; each moves with COMEX copper's volatility and loadings scaled to the correlation given
+    // (base metals move together at 0.4-0.7 day to day; cobalt, a thin contract, hardly at all). Assumptions, not fits.
+    public const double LmeZincStartPrice = 2_800;
+    public const double LmeLeadStartPrice = 2_000;
+    public const double LmeNickelStartPrice = 15_000;
+    public const double LmeTinStartPrice = 33_000;
+    public const double LmeAluminiumAlloyStartPrice = 2_400;
+    public const double LmeNasaacStartPrice = 2_500;
+    public const double LmeCobaltStartPrice = 33_000;
+    public const double LmeBaseMetalCorrelationWithComexCopper = 0.50;
+    public const double LmeCobaltCorrelationWithComexCopper = 0.20;
+
     public static IReadOnlyList<FactorProfile> Factors { get; } =
     [
         new(MarketFactor.Gold, "COMEX:GC", GoldJumpsPerYear, GoldJumpSize),
@@ -79,6 +92,13 @@ public static class MarketCalibration
         Future("LME:CA", LmeCopperStartPrice, 0.253, ComexCopperLoadings.Scale(LmeCopperCorrelationWithComex), tickSize: 0.5, meanLots: 2),
         Future(LmeCopperCash, Math.Round(LmeCopperStartPrice * (1 - LmeCopperCashContango) * 2) / 2, 0.253, ComexCopperLoadings.Scale(LmeCopperCorrelationWithComex), tickSize: 0.5, meanLots: 2),
         Future("LME:AH", LmeAluminiumStartPrice, 0.253, ComexCopperLoadings.Scale(LmeAluminiumCorrelationWithComexCopper), tickSize: 0.5, meanLots: 2),
+        Future("LME:ZS", LmeZincStartPrice, 0.253, ComexCopperLoadings.Scale(LmeBaseMetalCorrelationWithComexCopper), tickSize: 0.5, meanLots: 2),
+        Future("LME:PB", LmeLeadStartPrice, 0.253, ComexCopperLoadings.Scale(LmeBaseMetalCorrelationWithComexCopper), tickSize: 0.5, meanLots: 2),
+        Future("LME:NI", LmeNickelStartPrice, 0.253, ComexCopperLoadings.Scale(LmeBaseMetalCorrelationWithComexCopper), tickSize: 1, meanLots: 2),
+        Future("LME:SN", LmeTinStartPrice, 0.253, ComexCopperLoadings.Scale(LmeBaseMetalCorrelationWithComexCopper), tickSize: 1, meanLots: 1),
+        Future("LME:AA", LmeAluminiumAlloyStartPrice, 0.253, ComexCopperLoadings.Scale(LmeAluminiumCorrelationWithComexCopper), tickSize: 0.5, meanLots: 1),
+        Future("LME:NA", LmeNasaacStartPrice, 0.253, ComexCopperLoadings.Scale(LmeAluminiumCorrelationWithComexCopper), tickSize: 0.5, meanLots: 1),
+        Future("LME:CO", LmeCobaltStartPrice, 0.253, ComexCopperLoadings.Scale(LmeCobaltCorrelationWithComexCopper), tickSize: 1, meanLots: 1),
         Future("COMEX:HG", 4.4475, 0.253, ComexCopperLoadings, tickSize: 0.0005, meanLots: 3),
         Future("COMEX:SI", 39.005, 0.302, new(Gold: 0.771, Silver: 0.637), tickSize: 0.005, meanLots: 3),
         Future("COMEX:GC", 3_374.4, 0.154, new(Gold: 1.0), tickSize: 0.1, meanLots: 3),

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Telemetry;
 using Orleans.Runtime;
 
@@ -56,7 +57,7 @@ public sealed class RuleGrain(
     ITickStore tickStore,
     IBarStore barStore,
     IInventoryStore inventoryStore,
-    IAlertStore alertStore,
+    AlertPublisher alerts,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
     ILogger<RuleGrain> logger) : Grain, IRuleGrain
@@ -67,7 +68,6 @@ public sealed class RuleGrain(
     private readonly List<AlertTransition> _transitions = [];
     private readonly List<(Tick Tick, long Index)> _released = [];
     private readonly RuleEvaluationTimer _ruleTime = new("rule");
-    private AlertPublisher _alerts = null!;
     private RuleSet? _rules;
     private RuleDefinition? _definition;
     private Dictionary<InstrumentId, Input> _inputs = [];
@@ -78,7 +78,6 @@ public sealed class RuleGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _alerts = new AlertPublisher(alertStore, new RelayFanOut(GrainFactory, clock));
         await LoadAsync(cancellationToken);
         this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
         this.RegisterGrainTimer(ReleaseIdleAsync, new GrainTimerCreationOptions(IdleCheckInterval, IdleCheckInterval));
@@ -137,7 +136,7 @@ public sealed class RuleGrain(
 
         _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
         _dirty = true;
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
     }
 
     public async Task SyncAsync()
@@ -200,7 +199,7 @@ public sealed class RuleGrain(
             await StartInputsAsync(definition, cancellationToken);
         }
 
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
         if (definition is null)
         {
             state.State = new RuleGrainState();
@@ -321,7 +320,7 @@ public sealed class RuleGrain(
             _ruleTime.Record();
         }
 
-        await _alerts.PublishAsync(_transitions);
+        await alerts.PublishAsync(_transitions);
     }
 
     /// <summary>

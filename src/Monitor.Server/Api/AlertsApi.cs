@@ -2,7 +2,7 @@ using System.Globalization;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
-using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;
@@ -40,30 +40,11 @@ public static class AlertsApi
         return app;
     }
 
-    public sealed record TransitionView(string? From, string To, DateTimeOffset At, bool Silenced);
-
-    /// <summary>The contract's alert view; <c>Transitions</c> only on <c>GET /api/v1/alerts/{id}</c>.</summary>
-    public sealed record AlertView(
-        string Id, string RuleId, string RuleName, string Type, string Severity, IReadOnlyList<string> Instruments, string State,
-        string? Direction, DateTimeOffset StartedAt, DateTimeOffset? FiredAt, DateTimeOffset? ResolvedAt, string Message,
-        IReadOnlyDictionary<string, double> Values, string? AcknowledgedBy, DateTimeOffset? AcknowledgedAt, string? AcknowledgeComment,
-        bool Silenced, IReadOnlyList<TransitionView>? Transitions)
-    {
-        public static AlertView From(StoredAlert stored, bool withTransitions)
-        {
-            var a = stored.Alert;
-            return new AlertView(
-                a.Id, a.RuleId, a.RuleName, a.Type.ToText(), a.Severity.ToText(), a.Instruments, a.State.ToText(), a.Direction,
-                a.StartedAt, a.FiredAt, a.ResolvedAt, a.Message,
-                a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
-                stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
-                withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null);
-        }
-    }
-
     public sealed record AcknowledgeBody(string? By, string? Comment);
 
-    public sealed record SilenceBody(string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment);
+    /// <summary>A silence; <c>MatchEverything</c> confirms one with neither rule nor instrument, which silences every alert.</summary>
+    public sealed record SilenceBody(
+        string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment, bool? MatchEverything = null);
 
     internal static async Task<IResult> ListAsync(
         string? ruleId, string? instrument, string? state, string? from, string? to, int? limit, IAlertStore alerts, CancellationToken cancellationToken)
@@ -105,7 +86,7 @@ public static class AlertsApi
             : UnknownAlert(id);
 
     internal static async Task<IResult> AcknowledgeAsync(
-        string id, AcknowledgeBody? body, IAlertStore alerts, IGrainFactory grains, TimeProvider clock, CancellationToken cancellationToken)
+        string id, AcknowledgeBody? body, AlertPublisher alerts, CancellationToken cancellationToken)
     {
         string? by = body?.By?.Trim();
         if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
@@ -118,12 +99,11 @@ public static class AlertsApi
             return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
         }
 
-        if (await alerts.AcknowledgeAsync(id, by, body.Comment, clock.GetUtcNow(), cancellationToken) is not { } alert)
+        if (await alerts.AcknowledgeAsync(id, by, body.Comment, cancellationToken) is not { } alert)
         {
             return UnknownAlert(id);
         }
 
-        await new RelayFanOut(grains, clock).SendAsync(relay => relay.OnAlertAsync(new AlertNotice("acknowledged", id)));
         return TypedResults.Ok(AlertView.From(alert, withTransitions: false));
     }
 
@@ -135,7 +115,7 @@ public static class AlertsApi
     }
 
     internal static async Task<IResult> CreateSilenceAsync(
-        SilenceBody? body, ISilenceStore silences, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
+        SilenceBody? body, ISilenceStore silences, InstrumentCatalog catalog, HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         if (body is null)
@@ -152,9 +132,20 @@ public static class AlertsApi
             problems.Add("'endsAt' must be after 'startsAt'");
         }
 
-        if (body.Instrument is not null && !InstrumentId.TryParse(body.Instrument, out _, out string idError))
+        if (body.Instrument is not null)
         {
-            problems.Add($"'instrument': {idError}");
+            if (!InstrumentId.TryParse(body.Instrument, out var instrument, out string idError))
+            {
+                problems.Add($"'instrument': {idError}");
+            }
+            else if (!catalog.TryGet(instrument, out _))
+            {
+                problems.Add($"'instrument': there is no instrument '{instrument}' (GET /api/v1/instruments lists them), so the silence would match nothing");
+            }
+        }
+        else if (body.RuleId is null && body.MatchEverything != true)
+        {
+            problems.Add("a silence with neither 'ruleId' nor 'instrument' silences every alert; confirm that with \"matchEverything\":true");
         }
 
         if (body.Comment is { Length: > MaxCommentLength })

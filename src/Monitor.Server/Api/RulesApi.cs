@@ -80,15 +80,14 @@ public static class RulesApi
             return problem!;
         }
 
-        if (await rules.GetAsync(rule.Id, cancellationToken) is not null)
+        if (await rules.AddAsync(rule, clock.GetUtcNow(), cancellationToken) is not { } added)
         {
             return ProblemDetailsWriter.Result(StatusCodes.Status409Conflict, "Conflict",
                 $"A rule '{rule.Id}' exists already; change it with PUT /api/v1/rules/{rule.Id}.");
         }
 
-        var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
         await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
-        return Json(put.Rule.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
+        return Json(added.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
     internal static async Task<IResult> PutAsync(

@@ -223,7 +223,13 @@ public static class WebhooksApi
         {
             if (body.Url.Length > MaxUrlLength || !Uri.TryCreate(body.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                problems.Add($"'url' '{UntrustedText.Printable(body.Url)}' must be an absolute http or https URL of at most {MaxUrlLength} characters");
+                problems.Add($"'url' '{UntrustedText.Printable(LoggedUrl.Redact(body.Url))}' must be an absolute http or https URL of at most {MaxUrlLength} characters");
+            }
+            else if (uri.UserInfo.Length > 0)
+            {
+                // Credentials in a URL end up in logs and are never sent (no Authorization header is made of them):
+                // the signature is what proves a delivery came from us.
+                problems.Add("'url' must not hold a user name or password; verify deliveries by their webhook-signature, or put a token in the path");
             }
             else if (await guard.CheckAsync(uri, cancellationToken) is { } refusal)
             {

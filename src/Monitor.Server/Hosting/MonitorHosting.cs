@@ -3,6 +3,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Ingest;
@@ -56,6 +57,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();
+        builder.Services.AddSingleton<AlertPublisher>();
         builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<BacktestOptions>>().Value);
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks();

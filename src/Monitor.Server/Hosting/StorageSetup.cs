@@ -12,7 +12,7 @@ public static class StorageSetup
     /// </summary>
     public static IServiceCollection AddMonitorStorage(this IServiceCollection services)
     {
-        services.AddSingleton(s => MonitorStore.OpenAsync(s.GetRequiredService<IOptions<StorageOptions>>().Value).GetAwaiter().GetResult());
+        services.AddSingleton(s => MonitorStore.Create(s.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Ticks);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Bars);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Inventory);
@@ -22,18 +22,15 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Webhooks);
 
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
-        // before Orleans' providers look for their tables.
-        services.AddHostedService<StoreOpener>();
+        // before Orleans' providers look for their tables and before any other hosted service starts.
+        services.AddHostedService<StorePreparation>();
         return services;
     }
 
-    private sealed class StoreOpener(IServiceProvider services) : IHostedService
+    /// <summary>Prepares the store (PostgreSQL's schema migrations) as the host starts.</summary>
+    private sealed class StorePreparation(MonitorStore store) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            services.GetRequiredService<MonitorStore>();
-            return Task.CompletedTask;
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => store.PrepareAsync(cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

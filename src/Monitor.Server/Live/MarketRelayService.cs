@@ -1,21 +1,15 @@
 using Microsoft.AspNetCore.SignalR;
-using Monitor.Core.Ports;
 using Monitor.Grains;
-using Monitor.Server.Api;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Server.Live;
 
 /// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here.</summary>
-internal sealed class HubRelay(IHubContext<MarketHub> hub, IAlertStore alerts) : IMarketRelay
+internal sealed class HubRelay(IHubContext<MarketHub> hub) : IMarketRelay
 {
-    /// <summary>Sends the alert as stored (with its acknowledgement and silence) to every client subscribed to alerts.</summary>
-    public async Task OnAlertAsync(AlertNotice notice)
-    {
-        if (await alerts.GetAsync(notice.AlertId) is { } alert)
-        {
-            await hub.Clients.Group(MarketHub.AlertsGroup).SendAsync("Alert", new AlertPush(notice.Transition, AlertsApi.AlertView.From(alert, withTransitions: false)));
-        }
-    }
+    /// <summary>Sends the alert, as stored, to every client subscribed to alerts.</summary>
+    public Task OnAlertAsync(AlertMessage alert) =>
+        hub.Clients.Group(MarketHub.AlertsGroup).SendAsync("Alert", alert);
 
     public Task OnQuoteAsync(QuoteMessage quote) =>
         hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).SendAsync("Quote", quote);
@@ -24,16 +18,13 @@ internal sealed class HubRelay(IHubContext<MarketHub> hub, IAlertStore alerts) :
         hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).SendAsync("Inventory", inventory);
 }
 
-/// <summary>The hub's <c>Alert</c> message (docs/api.md, Hub).</summary>
-public sealed record AlertPush(string Transition, AlertsApi.AlertView Alert);
-
 /// <summary>
 /// Registers this silo's relay with the relay directory and renews it every few seconds, so a silo that dies
 /// drops out. It registers again at once when membership changes: a directory grain that lived on a silo
 /// that died starts empty on another, and until the silos are back in it no grain can push to their clients.
 /// </summary>
 internal sealed class MarketRelayService(
-    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub> hub, IAlertStore alerts, ILogger<MarketRelayService> logger)
+    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub> hub, ILogger<MarketRelayService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(3);
@@ -42,7 +33,7 @@ internal sealed class MarketRelayService(
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(250);
 
     // Orleans holds observer targets weakly: this field keeps the relay alive as long as the service.
-    private readonly HubRelay _target = new(hub, alerts);
+    private readonly HubRelay _target = new(hub);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

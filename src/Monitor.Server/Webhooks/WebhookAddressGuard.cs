@@ -11,14 +11,24 @@ public sealed class WebhookAddressRefusedException(string message) : Exception(m
 /// <summary>
 /// The SSRF guard of webhook targets (docs/api.md, Webhooks). A host is resolved once; if any of its addresses is loopback, private,
 /// link-local, cloud metadata, carrier-grade NAT, IPv6 unique-local, unspecified, multicast or broadcast (directly or
-/// embedded in an IPv4-mapped, IPv4-compatible or NAT64 IPv6 address), it is refused. Sending connects to the
-/// addresses that were checked (<see cref="ConnectAsync"/> is the HTTP handler's connect callback), so a name that
-/// resolves differently a moment later (DNS rebinding) cannot redirect the request. With
-/// <c>Monitor:Webhooks:AllowPrivateNetworks</c> every address is allowed.
+/// embedded in an IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64, 6to4 or Teredo IPv6 address), benchmarking,
+/// documentation, IETF protocol or discard-only, it is refused. Sending connects to the addresses that were checked
+/// (<see cref="ConnectAsync"/> is the HTTP handler's connect callback), so a name that resolves differently a moment
+/// later (DNS rebinding) cannot redirect the request. With <c>Monitor:Webhooks:AllowPrivateNetworks</c> every address
+/// is allowed but the cloud metadata ones, which hand out credentials.
 /// </summary>
 public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
 {
     private static readonly IPAddress AwsMetadataIPv6 = IPAddress.Parse("fd00:ec2::254");
+    private static readonly IPAddress MetadataIPv4 = IPAddress.Parse("169.254.169.254");
+
+    /// <summary>Whether <paramref name="address"/> is a cloud metadata address (also written IPv4-mapped), refused always.</summary>
+    public static bool IsMetadata(IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return plain.Equals(MetadataIPv4) || plain.Equals(AwsMetadataIPv6);
+    }
 
     /// <summary>Why <paramref name="address"/> is refused, or null if it is a public address.</summary>
     public static string? Refusal(IPAddress address)
@@ -65,10 +75,25 @@ public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
             return "a multicast address (ff00::/8)";
         }
 
-        // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::/96) addresses reach the IPv4 address inside.
+        if (b.AsSpan(0, 8).SequenceEqual(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0 }))
+        {
+            return "a discard-only address (100::/64)";
+        }
+
+        // Addresses that carry an IPv4 address reach it: IPv4-compatible (::a.b.c.d, deprecated), IPv4-translated
+        // (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96), 6to4 (2002:aabb:ccdd::/48) and Teredo (2001:0::/32: the server's
+        // address, and the client's with its bits inverted).
         bool compatible = b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0;
+        bool translated = b.AsSpan(0, 12).SequenceEqual(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0 });
         bool nat64 = b.AsSpan(0, 12).SequenceEqual(new byte[] { 0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0 });
-        return (compatible || nat64) && RefusalV4(b[12..]) is { } embedded ? $"{embedded}, inside an IPv6 address" : null;
+        byte[][] embedded = (b[0], b[1], b[2], b[3]) switch
+        {
+            _ when compatible || translated || nat64 => [b[12..]],
+            (0x20, 0x02, _, _) => [b[2..6]],
+            (0x20, 0x01, 0, 0) => [b[4..8], [.. b[12..].Select(x => (byte)~x)]],
+            _ => [],
+        };
+        return embedded.Select(RefusalV4).FirstOrDefault(r => r is not null) is { } inside ? $"{inside}, inside an IPv6 address" : null;
     }
 
     /// <summary>The addresses of <paramref name="host"/> (a name or an address literal), all allowed; throws
@@ -85,15 +110,17 @@ public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
             throw new SocketException((int)SocketError.HostNotFound);
         }
 
-        if (!allowPrivateNetworks)
+        foreach (var address in addresses)
         {
-            foreach (var address in addresses)
+            if (IsMetadata(address))
             {
-                if (Refusal(address) is { } reason)
-                {
-                    throw new WebhookAddressRefusedException(
-                        $"{bare} resolves to {address}, {reason}: refused (Monitor:Webhooks:AllowPrivateNetworks is false)");
-                }
+                throw new WebhookAddressRefusedException($"{bare} resolves to {address}, a cloud metadata address: refused always");
+            }
+
+            if (!allowPrivateNetworks && Refusal(address) is { } reason)
+            {
+                throw new WebhookAddressRefusedException(
+                    $"{bare} resolves to {address}, {reason}: refused (Monitor:Webhooks:AllowPrivateNetworks is false)");
             }
         }
 
@@ -147,6 +174,9 @@ public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
         [169, 254, 169, 254] => "the cloud metadata address (169.254.169.254)",
         [169, 254, ..] => "a link-local address (169.254.0.0/16)",
         [100, var second, ..] when (second & 0xc0) == 64 => "a carrier-grade NAT address (100.64.0.0/10)",
+        [198, 18 or 19, ..] => "a benchmarking address (198.18.0.0/15)",
+        [192, 0, 0, ..] => "an IETF protocol address (192.0.0.0/24)",
+        [192, 0, 2, ..] or [198, 51, 100, ..] or [203, 0, 113, ..] => "a documentation address (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24)",
         [255, 255, 255, 255] => "the broadcast address (255.255.255.255)",
         [>= 224 and < 240, ..] => "a multicast address (224.0.0.0/4)",
         [>= 240, ..] => "a reserved address (240.0.0.0/4)",

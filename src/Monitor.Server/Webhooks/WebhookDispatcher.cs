@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Monitor.Core.Ports;
 using Monitor.Grains.Telemetry;
 
+using Monitor.Server.Hosting;
+
 namespace Monitor.Server.Webhooks;
 
 /// <summary>
@@ -113,7 +115,7 @@ public sealed class WebhookDispatcher(
                 await store.RecordAsync(_owner, outcomes, CancellationToken.None).ConfigureAwait(false);
                 foreach (var outcome in outcomes.Where(outcome => outcome.DisableWebhook is not null))
                 {
-                    logger.LogWarning("Webhook {WebhookId} ({Url}) is disabled: {Reason}", webhookId, webhook.Url, outcome.DisableWebhook);
+                    logger.LogWarning("Webhook {WebhookId} ({Url}) is disabled: {Reason}", webhookId, LoggedUrl.Redact(webhook.Url), outcome.DisableWebhook);
                 }
             }
         }

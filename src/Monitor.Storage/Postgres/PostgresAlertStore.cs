@@ -1,4 +1,5 @@
 using System.Text;
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Npgsql;
@@ -25,103 +26,25 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         ORDER BY at, {Rank("to_state")}
         """;
 
-    public async Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
-        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(transitions);
-        var recorded = new List<RecordedAlertTransition>();
-        if (transitions.Count == 0)
+    private readonly AlertTransitionRecorder _recorder = new(
+        async cancellationToken =>
         {
-            return recorded;
-        }
-
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var silences = await PostgresSilenceStore.ReadOverlappingAsync(
-            connection, transaction, transitions.Min(t => t.At), transitions.Max(t => t.At), cancellationToken).ConfigureAwait(false);
-        // Rows are locked in one order (alert id, time) whatever the callers' order, so two silos recording
-        // overlapping batches wait for each other instead of deadlocking; the result keeps the callers' order.
-        var order = Enumerable.Range(0, transitions.Count)
-            .OrderBy(i => transitions[i].Alert.Id, StringComparer.Ordinal)
-            .ThenBy(i => transitions[i].At)
-            .ThenBy(i => transitions[i].To)
-            .ThenBy(i => i)
-            .ToArray();
-        var silencedAt = new bool?[transitions.Count];
-        List<Webhook>? webhooks = null;
-        int deliveries = 0;
-        foreach (int index in order)
-        {
-            var transition = transitions[index];
-            var alert = transition.Alert;
-            bool silenced = Silence.AnyMatches(silences, alert, transition.At);
-            // A transition stored already (by an earlier call, or by another silo that got there first: the key
-            // makes this insert wait for that one's commit) inserts nothing and leaves the alert alone.
-            await using (var insert = new NpgsqlCommand(
-                """
-                INSERT INTO alert_transitions (alert_id, at, to_state, from_state, silenced) VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT DO NOTHING
-                """,
-                connection,
-                transaction)
+            var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                Parameters = { Text(alert.Id), Time(transition.At), Text(transition.To.ToText()), Text(transition.From?.ToText()), Bool(silenced) },
-            })
-            {
-                if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-                {
-                    continue;
-                }
+                return new Writer(connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
             }
-
-            await using (var upsert = new NpgsqlCommand(UpsertAlert, connection, transaction)
+            catch
             {
-                Parameters =
-                {
-                    Text(alert.Id),
-                    Text(alert.RuleId),
-                    Text(alert.State.ToText()),
-                    Time(alert.StartedAt),
-                    new NpgsqlParameter<string[]> { TypedValue = [.. alert.Instruments] },
-                    Time(transition.At),
-                    Bool(silenced),
-                    Text(AlertViewJson.Serialize(alert)),
-                },
-            })
-            {
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
+        },
+        outbox);
 
-            silencedAt[index] = silenced;
-
-            // The outbox is written in the alert's transaction: a stored alert always has its deliveries.
-            if (!silenced && WebhookEvents.For(transition) is not null)
-            {
-                webhooks ??= await PostgresWebhookStore.ReadEnabledAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                var acknowledgement = webhooks.Count == 0
-                    ? null
-                    : (await FindAsync(connection, transaction, alert.Id, cancellationToken).ConfigureAwait(false))?.Acknowledgement;
-                var newDeliveries = WebhookOutbox.DeliveriesFor(transition, silenced, () => webhooks, () => acknowledgement);
-                deliveries += await PostgresWebhookStore.AddDeliveriesAsync(connection, transaction, newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        if (deliveries > 0)
-        {
-            outbox.Notify();
-        }
-
-        for (int i = 0; i < transitions.Count; i++)
-        {
-            if (silencedAt[i] is { } silenced)
-            {
-                recorded.Add(new RecordedAlertTransition(transitions[i], silenced));
-            }
-        }
-
-        return recorded;
-    }
+    public Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
+        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
+        _recorder.AppendAsync(transitions, cancellationToken);
 
     public async Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -243,4 +166,70 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
 
     private static AlertState ParseState(string text) =>
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");
+
+    /// <summary>The PostgreSQL side of <see cref="AlertTransitionRecorder"/>: a connection and its transaction.</summary>
+    private sealed class Writer(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAlertTransitionWriter
+    {
+        public async Task<IReadOnlyList<Silence>> ReadSilencesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            await PostgresSilenceStore.ReadOverlappingAsync(connection, transaction, from, to, cancellationToken).ConfigureAwait(false);
+
+        public async Task<IReadOnlyList<Webhook>> ReadEnabledWebhooksAsync(CancellationToken cancellationToken) =>
+            await PostgresWebhookStore.ReadEnabledAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+        public async Task<bool> InsertTransitionAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken)
+        {
+            // The key makes this insert wait for another silo's uncommitted insert of the same transition.
+            await using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO alert_transitions (alert_id, at, to_state, from_state, silenced) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT DO NOTHING
+                """,
+                connection,
+                transaction)
+            {
+                Parameters = { Text(transition.Alert.Id), Time(transition.At), Text(transition.To.ToText()), Text(transition.From?.ToText()), Bool(silenced) },
+            };
+            return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        }
+
+        public async Task UpsertAlertAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken)
+        {
+            var alert = transition.Alert;
+            await using var upsert = new NpgsqlCommand(UpsertAlert, connection, transaction)
+            {
+                Parameters =
+                {
+                    Text(alert.Id),
+                    Text(alert.RuleId),
+                    Text(alert.State.ToText()),
+                    Time(alert.StartedAt),
+                    new NpgsqlParameter<string[]> { TypedValue = [.. alert.Instruments] },
+                    Time(transition.At),
+                    Bool(silenced),
+                    Text(AlertViewJson.Serialize(alert)),
+                },
+            };
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<StoredAlert> ReadAlertAsync(string id, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand($"SELECT {Columns} FROM alerts WHERE id = $1", connection, transaction) { Parameters = { Text(id) } };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? Read(reader, [])
+                : throw new InvalidOperationException($"alert '{id}' is not stored although it was just written");
+        }
+
+        public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
+            PostgresWebhookStore.AddDeliveriesAsync(connection, transaction, deliveries, now, cancellationToken);
+
+        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -42,6 +42,19 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
             : await PutAsync(rule, at, cancellationToken).ConfigureAwait(false); // deleted meanwhile: put it again
     }
 
+    public async Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, 1) ON CONFLICT (id) DO NOTHING RETURNING {Columns}", connection)
+        {
+            Parameters = { Text(rule.Id), Text(RuleJson.Serialize(rule)), Time(at) },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
     public async Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);

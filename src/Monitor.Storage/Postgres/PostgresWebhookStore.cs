@@ -1,3 +1,4 @@
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Npgsql;

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -9,106 +10,26 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
 {
     private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment";
 
-    public async Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
-        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(transitions);
-        var recorded = new List<RecordedAlertTransition>();
-        if (transitions.Count == 0)
+
+    private readonly AlertTransitionRecorder _recorder = new(
+        async cancellationToken =>
         {
-            return recorded;
-        }
-
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = database.Writer;
-            using var transaction = connection.BeginTransaction();
-            var silences = SqliteSilenceStore.ReadOverlapping(
-                connection, transaction, transitions.Min(t => t.At), transitions.Max(t => t.At));
-
-            using var insertTransition = connection.CreateCommand();
-            insertTransition.Transaction = transaction;
-            insertTransition.CommandText = """
-                INSERT INTO alert_transitions (alert_id, at, to_state, from_state, silenced)
-                VALUES ($id, $at, $to, $from, $silenced)
-                ON CONFLICT DO NOTHING
-                """;
-            var transitionId = insertTransition.Parameters.Add("$id", SqliteType.Text);
-            var transitionAt = insertTransition.Parameters.Add("$at", SqliteType.Integer);
-            var to = insertTransition.Parameters.Add("$to", SqliteType.Text);
-            var from = insertTransition.Parameters.Add("$from", SqliteType.Text);
-            var transitionSilenced = insertTransition.Parameters.Add("$silenced", SqliteType.Integer);
-
-            using var upsertAlert = connection.CreateCommand();
-            upsertAlert.Transaction = transaction;
-            upsertAlert.CommandText = $"""
-                INSERT INTO alerts (id, rule_id, state, started_at, instruments, last_at, silenced, view)
-                VALUES ($id, $ruleId, $state, $startedAt, $instruments, $at, $silenced, $view)
-                ON CONFLICT (id) DO UPDATE SET
-                    rule_id = excluded.rule_id, state = excluded.state, started_at = excluded.started_at,
-                    instruments = excluded.instruments, last_at = excluded.last_at, silenced = excluded.silenced, view = excluded.view
-                WHERE excluded.last_at > alerts.last_at
-                   OR (excluded.last_at = alerts.last_at AND {SqliteAlertSchema.Rank("excluded.state")} >= {SqliteAlertSchema.Rank("alerts.state")})
-                """;
-            var alertId = upsertAlert.Parameters.Add("$id", SqliteType.Text);
-            var ruleId = upsertAlert.Parameters.Add("$ruleId", SqliteType.Text);
-            var state = upsertAlert.Parameters.Add("$state", SqliteType.Text);
-            var startedAt = upsertAlert.Parameters.Add("$startedAt", SqliteType.Integer);
-            var instruments = upsertAlert.Parameters.Add("$instruments", SqliteType.Text);
-            var alertAt = upsertAlert.Parameters.Add("$at", SqliteType.Integer);
-            var alertSilenced = upsertAlert.Parameters.Add("$silenced", SqliteType.Integer);
-            var view = upsertAlert.Parameters.Add("$view", SqliteType.Text);
-
-            List<Webhook>? webhooks = null;
-            int deliveries = 0;
-            foreach (var transition in transitions)
+            await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var alert = transition.Alert;
-                bool silenced = Silence.AnyMatches(silences, alert, transition.At);
-                transitionId.Value = alert.Id;
-                transitionAt.Value = UnixMicros.From(transition.At);
-                to.Value = transition.To.ToText();
-                from.Value = transition.From is { } previous ? previous.ToText() : DBNull.Value;
-                transitionSilenced.Value = silenced;
-                if (insertTransition.ExecuteNonQuery() == 0)
-                {
-                    continue;
-                }
-
-                alertId.Value = alert.Id;
-                ruleId.Value = alert.RuleId;
-                state.Value = alert.State.ToText();
-                startedAt.Value = UnixMicros.From(alert.StartedAt);
-                instruments.Value = AlertViewJson.SerializeInstruments(alert.Instruments);
-                alertAt.Value = UnixMicros.From(transition.At);
-                alertSilenced.Value = silenced;
-                view.Value = AlertViewJson.Serialize(alert);
-                upsertAlert.ExecuteNonQuery();
-                recorded.Add(new RecordedAlertTransition(transition, silenced));
-
-                // The outbox is written in the alert's transaction: a stored alert always has its deliveries.
-                var newDeliveries = WebhookOutbox.DeliveriesFor(
-                    transition,
-                    silenced,
-                    () => webhooks ??= SqliteWebhookStore.ReadEnabled(connection, transaction),
-                    () => Find(connection, transaction, alert.Id, withTransitions: false)?.Acknowledgement);
-                deliveries += SqliteWebhookStore.AddDeliveries(connection, transaction, newDeliveries, outbox.Now);
+                return new Writer(database);
             }
-
-            transaction.Commit();
-            if (deliveries > 0)
+            catch
             {
-                outbox.Notify();
+                database.WriteLock.Release();
+                throw;
             }
+        },
+        outbox);
 
-            return recorded;
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
-    }
+    public Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
+        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
+        _recorder.AppendAsync(transitions, cancellationToken);
 
     public Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -247,4 +168,105 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
 
     internal static AlertState ParseState(string text) =>
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");
+
+    /// <summary>The SQLite side of <see cref="AlertTransitionRecorder"/>: the writer connection, under the write lock until disposed.</summary>
+    private sealed class Writer : IAlertTransitionWriter
+    {
+        private readonly SqliteDatabase _database;
+        private readonly SqliteTransaction _transaction;
+        private readonly SqliteCommand _insertTransition;
+        private readonly SqliteCommand _upsertAlert;
+
+        public Writer(SqliteDatabase database)
+        {
+            _database = database;
+            _transaction = database.Writer.BeginTransaction();
+            _insertTransition = Command("""
+                INSERT INTO alert_transitions (alert_id, at, to_state, from_state, silenced)
+                VALUES ($id, $at, $to, $from, $silenced)
+                ON CONFLICT DO NOTHING
+                """);
+            _upsertAlert = Command($"""
+                INSERT INTO alerts (id, rule_id, state, started_at, instruments, last_at, silenced, view)
+                VALUES ($id, $ruleId, $state, $startedAt, $instruments, $at, $silenced, $view)
+                ON CONFLICT (id) DO UPDATE SET
+                    rule_id = excluded.rule_id, state = excluded.state, started_at = excluded.started_at,
+                    instruments = excluded.instruments, last_at = excluded.last_at, silenced = excluded.silenced, view = excluded.view
+                WHERE excluded.last_at > alerts.last_at
+                   OR (excluded.last_at = alerts.last_at AND {SqliteAlertSchema.Rank("excluded.state")} >= {SqliteAlertSchema.Rank("alerts.state")})
+                """);
+        }
+
+        public Task<IReadOnlyList<Silence>> ReadSilencesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Silence>>(SqliteSilenceStore.ReadOverlapping(_database.Writer, _transaction, from, to));
+
+        public Task<IReadOnlyList<Webhook>> ReadEnabledWebhooksAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Webhook>>(SqliteWebhookStore.ReadEnabled(_database.Writer, _transaction));
+
+        public Task<bool> InsertTransitionAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken)
+        {
+            var p = _insertTransition.Parameters;
+            p.Clear();
+            p.AddWithValue("$id", transition.Alert.Id);
+            p.AddWithValue("$at", UnixMicros.From(transition.At));
+            p.AddWithValue("$to", transition.To.ToText());
+            p.AddWithValue("$from", transition.From is { } previous ? previous.ToText() : DBNull.Value);
+            p.AddWithValue("$silenced", silenced);
+            return Task.FromResult(_insertTransition.ExecuteNonQuery() > 0);
+        }
+
+        public Task UpsertAlertAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken)
+        {
+            var alert = transition.Alert;
+            var p = _upsertAlert.Parameters;
+            p.Clear();
+            p.AddWithValue("$id", alert.Id);
+            p.AddWithValue("$ruleId", alert.RuleId);
+            p.AddWithValue("$state", alert.State.ToText());
+            p.AddWithValue("$startedAt", UnixMicros.From(alert.StartedAt));
+            p.AddWithValue("$instruments", AlertViewJson.SerializeInstruments(alert.Instruments));
+            p.AddWithValue("$at", UnixMicros.From(transition.At));
+            p.AddWithValue("$silenced", silenced);
+            p.AddWithValue("$view", AlertViewJson.Serialize(alert));
+            _upsertAlert.ExecuteNonQuery();
+            return Task.CompletedTask;
+        }
+
+        public Task<StoredAlert> ReadAlertAsync(string id, CancellationToken cancellationToken) =>
+            Task.FromResult(Find(_database.Writer, _transaction, id, withTransitions: false)
+                ?? throw new InvalidOperationException($"alert '{id}' is not stored although it was just written"));
+
+        public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
+            Task.FromResult(SqliteWebhookStore.AddDeliveries(_database.Writer, _transaction, deliveries, now));
+
+        public Task CommitAsync(CancellationToken cancellationToken)
+        {
+            _transaction.Commit();
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            try
+            {
+                _insertTransition.Dispose();
+                _upsertAlert.Dispose();
+                _transaction.Dispose();
+            }
+            finally
+            {
+                _database.WriteLock.Release();
+            }
+
+            return default;
+        }
+
+        private SqliteCommand Command(string sql)
+        {
+            var command = _database.Writer.CreateCommand();
+            command.Transaction = _transaction;
+            command.CommandText = sql;
+            return command;
+        }
+    }
 }

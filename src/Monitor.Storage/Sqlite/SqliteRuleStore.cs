@@ -50,6 +50,26 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         }
     }
 
+    public async Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), Truncate(at), Truncate(at), 1);
+        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var command = database.Writer.CreateCommand();
+            command.CommandText = $"INSERT INTO rules ({Columns}) VALUES ($id, $definition, $at, $at, 1) ON CONFLICT (id) DO NOTHING";
+            command.Parameters.AddWithValue("$id", stored.Id);
+            command.Parameters.AddWithValue("$definition", stored.Json);
+            command.Parameters.AddWithValue("$at", UnixMicros.From(stored.CreatedAt));
+            return command.ExecuteNonQuery() == 1 ? stored : null;
+        }
+        finally
+        {
+            database.WriteLock.Release();
+        }
+    }
+
     public Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);

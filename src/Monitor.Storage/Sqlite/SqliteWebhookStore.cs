@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 

@@ -30,6 +30,16 @@ public sealed class WebhookAddressGuardTests
     [InlineData("224.0.0.1", "multicast")]
     [InlineData("ff02::1", "multicast")]
     [InlineData("255.255.255.255", "broadcast")]
+    [InlineData("198.18.0.1", "benchmarking")]
+    [InlineData("198.19.255.254", "benchmarking")]
+    [InlineData("192.0.0.8", "IETF protocol")]
+    [InlineData("192.0.2.1", "documentation")]
+    [InlineData("100::1", "discard-only")]
+    [InlineData("::ffff:0:7f00:1", "loopback")]
+    [InlineData("2002:7f00:1::1", "loopback")]
+    [InlineData("2002:a9fe:a9fe::1", "metadata")]
+    [InlineData("2001:0:a00:1::1", "private")]
+    [InlineData("2001:0:808:808::80ff:fffe", "loopback")]
     public void Refusal_InternalAddress_RefusedSayingWhy(string address, string why)
     {
         Assert.Contains(why, WebhookAddressGuard.Refusal(IPAddress.Parse(address)), StringComparison.Ordinal);
@@ -43,6 +53,9 @@ public sealed class WebhookAddressGuardTests
     [InlineData("192.169.0.1")]
     [InlineData("2606:4700::1111")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("198.20.0.1")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("2001:0:808:808::f7f7:f7f7")]
     public void Refusal_PublicAddress_Allowed(string address)
     {
         Assert.Null(WebhookAddressGuard.Refusal(IPAddress.Parse(address)));
@@ -52,7 +65,6 @@ public sealed class WebhookAddressGuardTests
     [InlineData("http://localhost/hook")]
     [InlineData("http://127.0.0.1:8080/hook")]
     [InlineData("http://[::1]/hook")]
-    [InlineData("https://169.254.169.254/latest/meta-data")]
     [InlineData("http://[::ffff:192.168.0.1]/")]
     public async Task Check_GuardOn_RefusesAndGuardOff_Allows(string url)
     {
@@ -60,5 +72,15 @@ public sealed class WebhookAddressGuardTests
 
         Assert.Contains("refused", await new WebhookAddressGuard(allowPrivateNetworks: false).CheckAsync(uri, default), StringComparison.Ordinal);
         Assert.Null(await new WebhookAddressGuard(allowPrivateNetworks: true).CheckAsync(uri, default));
+    }
+
+    [Theory]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data")]
+    [InlineData("http://[::ffff:169.254.169.254]/")]
+    public async Task Check_MetadataAddress_RefusedEvenWithPrivateNetworksAllowed(string url)
+    {
+        var refusal = await new WebhookAddressGuard(allowPrivateNetworks: true).CheckAsync(new Uri(url), default);
+        Assert.Contains("metadata address: refused always", refusal, StringComparison.Ordinal);
     }
 }

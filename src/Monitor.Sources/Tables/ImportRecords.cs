@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Monitor.Cli.Csv;
 using Monitor.Core.Market;
 
-namespace Monitor.Cli.Import;
+namespace Monitor.Sources.Tables;
 
 /// <summary>
 /// The rows of an import file, read one at a time: CSV with a header row (names in any case, surrounding blanks

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Monitor.Cli.Csv;
+namespace Monitor.Sources.Tables;
 
 /// <summary>
 /// Streams CSV records (RFC 4180: quoted fields, doubled quotes, CRLF or LF) from a reader, one record at a time,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Monitor.Cli.Csv;
+namespace Monitor.Sources.Tables;
 
 /// <summary>Parsing of the date-times and numbers real CSV files hold.</summary>
 internal static class CsvValues

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Monitor.Core.Ports;
+using Monitor.Core.Rules;
+
+namespace Monitor.Core.Alerts;
+
+/// <summary>A delivery to add to the webhook outbox for a transition just stored.</summary>
+public sealed record NewDelivery(string Id, string WebhookId, string Event, string AlertId, string Payload);
+
+/// <summary>
+/// What storing an alert transition causes, decided here once for every storage provider (the providers only run
+/// the SQL): whether a silence covers it, the order rows are written in, and which webhooks get a delivery with which
+/// body. Pure: the store hands in what it holds (silences, enabled webhooks, the alert's acknowledgement).
+/// </summary>
+public static class AlertConsequences
+{
+    /// <summary>Whether a silence active at the transition's time matches its alert (<see cref="Silence.Matches"/>).</summary>
+    public static bool IsSilenced(AlertTransition transition, IEnumerable<Silence> silences)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        return Silence.AnyMatches(silences, transition.Alert, transition.At);
+    }
+
+    /// <summary>
+    /// The indices of <paramref name="transitions"/> in the order their rows are written: by alert id, time and state
+    /// whatever the callers' order, so two processes storing overlapping batches lock rows in one order and wait for
+    /// each other instead of deadlocking.
+    /// </summary>
+    public static int[] WriteOrder(IReadOnlyList<AlertTransition> transitions)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        return
+        [
+            .. Enumerable.Range(0, transitions.Count)
+                .OrderBy(i => transitions[i].Alert.Id, StringComparer.Ordinal)
+                .ThenBy(i => transitions[i].At)
+                .ThenBy(i => transitions[i].To)
+                .ThenBy(i => i),
+        ];
+    }
+
+    /// <summary>Whether a stored transition is sent to webhooks at all: not silenced, and it raises an event.</summary>
+    public static bool IsSent(AlertTransition transition, bool silenced) => !silenced && WebhookEvents.For(transition) is not null;
+
+    /// <summary>
+    /// The deliveries a newly stored <paramref name="transition"/> adds: none unless <see cref="IsSent"/>, else one per
+    /// enabled webhook whose filter matches, all with the same body (the alert with its <paramref name="acknowledgement"/>).
+    /// </summary>
+    public static List<NewDelivery> Deliveries(
+        AlertTransition transition, bool silenced, IEnumerable<Webhook> webhooks, AlertAcknowledgement? acknowledgement)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        ArgumentNullException.ThrowIfNull(webhooks);
+        var deliveries = new List<NewDelivery>();
+        if (silenced || WebhookEvents.For(transition) is not { } eventType)
+        {
+            return deliveries;
+        }
+
+        string? payload = null;
+        foreach (var webhook in webhooks)
+        {
+            if (webhook.Enabled && webhook.Filter.Matches(eventType, transition.Alert))
+            {
+                payload ??= Payload(eventType, transition, acknowledgement);
+                deliveries.Add(new NewDelivery(DeliveryId(webhook.Id, transition.Alert.Id, eventType), webhook.Id, eventType, transition.Alert.Id, payload));
+            }
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>
+    /// <c>msg_</c> and 32 hex digits of SHA-256 over <c>webhookId|alertId|event</c>: an alert raises each event once, so
+    /// storing the same transition again (a replay, another silo) finds the delivery already there.
+    /// </summary>
+    public static string DeliveryId(string webhookId, string alertId, string eventType)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{webhookId}|{alertId}|{eventType}"), hash);
+        return "msg_" + Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary>
+    /// The Standard Webhooks body: <c>{"type","timestamp","data":{"alert":{...}}}</c>, the alert as the API shows it at
+    /// the transition (never silenced: silenced transitions are not sent); <c>timestamp</c> is the transition's event time.
+    /// </summary>
+    public static string Payload(string eventType, AlertTransition transition, AlertAcknowledgement? acknowledgement)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", eventType);
+            w.WriteString("timestamp", transition.At.ToUniversalTime());
+            w.WriteStartObject("data");
+            w.WriteStartObject("alert");
+            AlertJson.WriteFields(w, transition.Alert);
+            w.WriteString("acknowledgedBy", acknowledgement?.By);
+            AlertJson.WriteTime(w, "acknowledgedAt", acknowledgement?.At);
+            w.WriteBoolean("silenced", false);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

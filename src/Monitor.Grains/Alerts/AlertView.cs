@@ -1,0 +1,55 @@
+using Monitor.Core.Ports;
+using Monitor.Core.Rules;
+
+namespace Monitor.Grains.Alerts;
+
+/// <summary>One state change of an alert as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.TransitionView")]
+public sealed record TransitionView(
+    [property: Id(0)] string? From, [property: Id(1)] string To, [property: Id(2)] DateTimeOffset At, [property: Id(3)] bool Silenced);
+
+/// <summary>
+/// An alert as stored, as the API and the hub show it: the fields of <see cref="AlertJson"/> plus the acknowledgement
+/// and the silenced flag; <c>Transitions</c> only on <c>GET /api/v1/alerts/{id}</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertView")]
+public sealed record AlertView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string RuleId,
+    [property: Id(2)] string RuleName,
+    [property: Id(3)] string Type,
+    [property: Id(4)] string Severity,
+    [property: Id(5)] IReadOnlyList<string> Instruments,
+    [property: Id(6)] string State,
+    [property: Id(7)] string? Direction,
+    [property: Id(8)] DateTimeOffset StartedAt,
+    [property: Id(9)] DateTimeOffset? FiredAt,
+    [property: Id(10)] DateTimeOffset? ResolvedAt,
+    [property: Id(11)] string Message,
+    [property: Id(12)] IReadOnlyDictionary<string, double> Values,
+    [property: Id(13)] string? AcknowledgedBy,
+    [property: Id(14)] DateTimeOffset? AcknowledgedAt,
+    [property: Id(15)] string? AcknowledgeComment,
+    [property: Id(16)] bool Silenced,
+    [property: Id(17)] IReadOnlyList<TransitionView>? Transitions)
+{
+    public static AlertView From(StoredAlert stored, bool withTransitions)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var a = stored.Alert;
+        return new AlertView(
+            a.Id, a.RuleId, a.RuleName, a.Type.ToText(), a.Severity.ToText(), a.Instruments, a.State.ToText(), a.Direction,
+            a.StartedAt, a.FiredAt, a.ResolvedAt, a.Message,
+            a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
+            stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
+            withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null);
+    }
+}
+
+/// <summary>The hub's <c>Alert</c> message: the alert as stored and the transition it entered (pending, firing,
+/// resolved or acknowledged). Built once where the alert is stored; each silo's relay forwards it as it is.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertMessage")]
+public sealed record AlertMessage([property: Id(0)] string Transition, [property: Id(1)] AlertView Alert)
+{
+    public const string Acknowledged = "acknowledged";
+}

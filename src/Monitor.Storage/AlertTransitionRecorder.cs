@@ -1,0 +1,90 @@
+using Monitor.Core.Alerts;
+using Monitor.Core.Ports;
+using Monitor.Core.Rules;
+
+namespace Monitor.Storage;
+
+/// <summary>
+/// One provider's write transaction over the alert, silence and webhook tables: SQL and nothing else. Disposing it
+/// without <see cref="CommitAsync"/> rolls back.
+/// </summary>
+internal interface IAlertTransitionWriter : IAsyncDisposable
+{
+    /// <summary>Silences active at some time in [<paramref name="from"/>, <paramref name="to"/>].</summary>
+    Task<IReadOnlyList<Silence>> ReadSilencesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Webhook>> ReadEnabledWebhooksAsync(CancellationToken cancellationToken);
+
+    /// <summary>Appends the transition's row (key: alert id, <c>To</c>, <c>At</c>); false if it was stored already.</summary>
+    Task<bool> InsertTransitionAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken);
+
+    /// <summary>Makes the transition's alert the stored view, unless a later transition's is stored (later by time,
+    /// then pending &lt; firing &lt; resolved); keeps the acknowledgement.</summary>
+    Task UpsertAlertAsync(AlertTransition transition, bool silenced, CancellationToken cancellationToken);
+
+    /// <summary>The alert as stored now, without its transitions.</summary>
+    Task<StoredAlert> ReadAlertAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds deliveries to the outbox, due at <paramref name="now"/>; returns how many were new.</summary>
+    Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// <see cref="IAlertStore.AppendTransitionsAsync"/> for every provider: one transaction in which the
+/// <see cref="AlertConsequences"/> of each new transition are written (its row, its alert's view, its webhook
+/// deliveries), so a stored alert always has its deliveries. The provider supplies the transaction.
+/// </summary>
+internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAlertTransitionWriter>> begin, WebhookOutbox outbox)
+{
+    public async Task<IReadOnlyList<RecordedAlertTransition>> AppendAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transitions);
+        if (transitions.Count == 0)
+        {
+            return [];
+        }
+
+        var recorded = new RecordedAlertTransition?[transitions.Count];
+        int deliveries = 0;
+        await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
+        {
+            var silences = await writer.ReadSilencesAsync(transitions.Min(t => t.At), transitions.Max(t => t.At), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Webhook>? webhooks = null;
+            foreach (int index in AlertConsequences.WriteOrder(transitions))
+            {
+                var transition = transitions[index];
+                bool silenced = AlertConsequences.IsSilenced(transition, silences);
+                // A transition stored already (by an earlier call, or by another silo that got there first) stores
+                // nothing and leaves its alert alone.
+                if (!await writer.InsertTransitionAsync(transition, silenced, cancellationToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                await writer.UpsertAlertAsync(transition, silenced, cancellationToken).ConfigureAwait(false);
+                var stored = await writer.ReadAlertAsync(transition.Alert.Id, cancellationToken).ConfigureAwait(false);
+                recorded[index] = new RecordedAlertTransition(transition, silenced, stored);
+                if (AlertConsequences.IsSent(transition, silenced))
+                {
+                    webhooks ??= await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
+                    var newDeliveries = AlertConsequences.Deliveries(transition, silenced, webhooks, stored.Acknowledgement);
+                    if (newDeliveries.Count > 0)
+                    {
+                        deliveries += await writer.AddDeliveriesAsync(newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (deliveries > 0)
+        {
+            outbox.Notify();
+        }
+
+        return [.. recorded.OfType<RecordedAlertTransition>()];
+    }
+}
