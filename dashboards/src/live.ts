@@ -8,6 +8,9 @@ import type { AlertMessage, InventoryMessage, QuoteMessage } from "./types";
 
 export type LinkState = "connecting" | "live" | "reconnecting" | "offline";
 
+/** What the board uses of a SignalR connection (tests drive a fake one). */
+export type HubLink = Pick<HubConnection, "state" | "start" | "stop" | "invoke" | "on" | "onreconnecting" | "onreconnected" | "onclose">;
+
 const maxRetryDelayMs = 3000;
 
 export class Live {
@@ -19,14 +22,15 @@ export class Live {
   readonly connected = new Emitter<void>();
 
   current: LinkState = "connecting";
-  private readonly connection: HubConnection;
+  private readonly connection: HubLink;
   /** Every instrument the board shows; subscribed again after each reconnection. */
   private readonly wanted = new Set<string>();
   /** What this connection has subscribed to (groups belong to a connection). */
   private readonly subscribed = new Set<string>();
 
-  constructor() {
-    this.connection = this.build();
+  constructor(connection: HubLink = hubConnection()) {
+    this.connection = connection;
+    this.listen();
   }
 
   start(): void {
@@ -49,12 +53,8 @@ export class Live {
     }
   }
 
-  private build(): HubConnection {
-    const connection = new HubConnectionBuilder()
-      .withUrl("/hubs/market", { accessTokenFactory: () => getKey() ?? "" })
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
-      .configureLogging(LogLevel.None)
-      .build();
+  private listen(): void {
+    const connection = this.connection;
     connection.on("Quote", (message: QuoteMessage) => this.quotes.emit(message));
     connection.on("Inventory", (message: InventoryMessage) => this.inventory.emit(message));
     connection.on("Alert", (message: AlertMessage) => this.alerts.emit(message));
@@ -68,7 +68,6 @@ export class Live {
       this.setState("offline");
       void this.connectLoop(0);
     });
-    return connection;
   }
 
   private async connectLoop(attempt: number): Promise<void> {
@@ -79,7 +78,7 @@ export class Live {
       await this.connection.start();
     } catch {
       this.setState(attempt === 0 && this.current === "connecting" ? "connecting" : "offline");
-      window.setTimeout(() => void this.connectLoop(attempt + 1), retryDelay(attempt));
+      setTimeout(() => void this.connectLoop(attempt + 1), retryDelay(attempt));
       return;
     }
     await this.afterConnect();
@@ -107,6 +106,15 @@ export class Live {
   }
 }
 
-function retryDelay(attempt: number): number {
+function hubConnection(): HubConnection {
+  return new HubConnectionBuilder()
+    .withUrl("/hubs/market", { accessTokenFactory: () => getKey() ?? "" })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
+    .configureLogging(LogLevel.None)
+    .build();
+}
+
+/** Milliseconds before reconnection attempt `attempt` (0-based): doubling from 250 ms, at most 3 s. */
+export function retryDelay(attempt: number): number {
   return Math.min(250 * 2 ** attempt, maxRetryDelayMs);
 }

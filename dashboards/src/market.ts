@@ -25,6 +25,9 @@ export interface InstrumentState extends Instrument {
 
 export type MarketChange = { id: string; kind: "quote" | "inventory" | "snapshot" };
 
+/** Reads a JSON resource of the API (a GET); the board passes the HTTP client's, tests their own. */
+export type Load = <T>(path: string) => Promise<T>;
+
 const sparkBars = 60;
 const inventoryLookbackDays = 21;
 
@@ -36,13 +39,15 @@ export class Market {
   private readonly gaps = new Set<string>();
   private reloading: Promise<void> | null = null;
 
+  constructor(private readonly load: Load = get) {}
+
   get ids(): string[] {
     return [...this.instruments.keys()];
   }
 
   /** The whole snapshot: every instrument, its inventory levels and sparkline. */
   async reloadAll(): Promise<void> {
-    const list = await get<Instrument[]>("/api/v1/instruments");
+    const list = await this.load<Instrument[]>("/api/v1/instruments");
     const added = list.some((instrument) => !this.instruments.has(instrument.id));
     for (const instrument of list) {
       this.applySnapshot(instrument);
@@ -130,7 +135,7 @@ export class Market {
   }
 
   private async reloadOne(id: string): Promise<void> {
-    this.applySnapshot(await get<Instrument>(`/api/v1/instruments/${encode(id)}`));
+    this.applySnapshot(await this.load<Instrument>(`/api/v1/instruments/${encode(id)}`));
     await this.loadDetails(id);
   }
 
@@ -149,8 +154,8 @@ export class Market {
   /** Sparkline bars and inventory levels with their previous values. */
   private async loadDetails(id: string): Promise<void> {
     const [bars, detail] = await Promise.all([
-      get<Bar[]>(`/api/v1/instruments/${encode(id)}/bars?limit=${sparkBars}`),
-      get<Instrument>(`/api/v1/instruments/${encode(id)}`),
+      this.load<Bar[]>(`/api/v1/instruments/${encode(id)}/bars?limit=${sparkBars}`),
+      this.load<Instrument>(`/api/v1/instruments/${encode(id)}`),
     ]);
     const state = this.instruments.get(id);
     if (!state) {
@@ -166,7 +171,7 @@ export class Market {
 
   private async levelOf(id: string, series: string, latest: InventoryPoint): Promise<SeriesLevel> {
     const from = new Date(Date.parse(latest.asOf) - inventoryLookbackDays * 86_400_000).toISOString().slice(0, 10);
-    const history = await get<InventoryPoint[]>(`/api/v1/instruments/${encode(id)}/inventory/${encode(series)}?from=${from}`);
+    const history = await this.load<InventoryPoint[]>(`/api/v1/instruments/${encode(id)}/inventory/${encode(series)}?from=${from}`);
     const previous = history.filter((point) => point.asOf < latest.asOf).pop();
     return {
       asOf: latest.asOf,

@@ -8,7 +8,7 @@ namespace Monitor.Sources;
 /// <c>csv</c>: any table with a header row (CSV, NDJSON or the first sheet of an xlsx) read through the source's mapping:
 /// fixed values for fields the file lacks (<c>instrument</c>, <c>series</c>, <c>unit</c>, <c>location</c>) and under
 /// <c>columns</c> the header each field is read from, as <c>monitor import</c>'s <c>--column</c>. Rows are inventory
-/// values (<c>asOf, quantity</c>) or, with <c>target</c> <c>bars</c>, daily bars (<c>date</c> and at least <c>close</c>).
+/// values (<c>asOf, quantity</c>, and <c>publishedAt</c> when the file has it; else when the file was first seen) or, with <c>target</c> <c>bars</c>, daily bars (<c>date</c> and at least <c>close</c>).
 /// A row that cannot be read is skipped with its reason; a file whose header lacks a field is rejected.
 /// </summary>
 public sealed class CsvReportParser : IReportParser
@@ -111,6 +111,7 @@ public sealed class CsvReportParser : IReportParser
         var quantity = table.Field("quantity", null);
         var unit = table.Field("unit", report.Context.Mapping?.Unit);
         var location = table.Field("location", report.Context.Mapping?.Location);
+        var publishedAt = table.Field("publishedAt", null);
         if (!table.Require(report, instrument, series, asOf, quantity, unit))
         {
             return null;
@@ -143,7 +144,25 @@ public sealed class CsvReportParser : IReportParser
                 continue;
             }
 
-            report.Add(where, definition.Id, name, date, amount, inputUnit, table.Text(row, location));
+            if (amount < 0 && name is not (InventorySeries.ManagedMoneyNet or InventorySeries.NonCommercialNet))
+            {
+                report.Skip(where, $"'quantity' must not be negative for {name}, got {amount}");
+                continue;
+            }
+
+            DateTimeOffset? published = null;
+            if (table.Text(row, publishedAt) is { } publishedText)
+            {
+                if (!ImportValues.TryParseTime(publishedText, "publishedAt", out var time, out error))
+                {
+                    report.Skip(where, error);
+                    continue;
+                }
+
+                published = time;
+            }
+
+            report.Add(where, definition.Id, name, date, amount, inputUnit, table.Text(row, location), published);
             latest = latest is { } l && l > date ? l : date;
         }
 

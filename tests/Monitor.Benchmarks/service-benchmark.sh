@@ -2,12 +2,20 @@
 # Measures the live service with `monitor feed` against a real server process (Release build):
 #   1. sustained ingest: 4 concurrent posters of 1,000-tick batches, as fast as the server takes them;
 #   2. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
+# Phases the default leaves out (name them in PHASES), each at 10,000 ticks/s:
+#   hub-clients:  10 hub clients measured;          hub-stalled: the same beside 20 clients that never read
+#   hub-fanout:   500 hub clients measured (FANOUT_CLIENTS to change), each on every instrument
+# For the hub phases the server's and the feed's CPU seconds are printed too (they share the machine).
 # Latencies of each phase's first 10 seconds (JIT and connection warm-up) stay out of the totals.
 # Each phase gets a fresh server and an empty store. Usage:
 #   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
+#   PHASES="hub-clients hub-stalled" tests/Monitor.Benchmarks/service-benchmark.sh 60s
 # Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
-# the feed starts (see rules-benchmark.sh).
+# the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled);
+# TRACE, a directory: each phase's server is profiled with dotnet-trace (cpu-sampling, 20 s from 15 s in; the tool
+# from `dotnet tool install dotnet-trace`, or DOTNET_TRACE=path) into PHASE.nettrace, and its top methods by exclusive
+# and inclusive time are written beside it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60s}
@@ -19,6 +27,8 @@ dotnet build src/Monitor.Server -c Release -v quiet -nologo >/dev/null
 dotnet build src/Monitor.Cli -c Release -v quiet -nologo >/dev/null
 server_bin=$PWD/src/Monitor.Server/bin/Release/net10.0/Monitor.Server
 cli="dotnet $PWD/src/Monitor.Cli/bin/Release/net10.0/monitor.dll"
+tools="dotnet $PWD/tests/Monitor.Board.Tools/bin/Release/net10.0/Monitor.Board.Tools.dll"
+case " ${PHASES:-} " in *" hub-stalled "*) dotnet build tests/Monitor.Board.Tools -c Release -v quiet -nologo >/dev/null ;; esac
 
 # utime + stime of the server process and its threads, in clock ticks (1/100 s).
 server_cpu() {
@@ -54,12 +64,34 @@ PY
   fi
   echo "== $name" >&2
   # The server's CPU time over the feed, per accepted tick: a figure other load on the machine barely moves.
-  local cpu_before result
+  local cpu_before result stall_pid=""
+  if [ "${STALLED:-0}" -gt 0 ]; then
+    $tools stall "http://127.0.0.1:$port" "$STALLED" 100000 >"$work/stall.log" 2>&1 &
+    stall_pid=$!
+    until grep -q "^stall:" "$work/stall.log" 2>/dev/null; do sleep 0.2; done
+  fi
+  local tracer=""
+  if [ -n "${TRACE:-}" ]; then
+    mkdir -p "$TRACE"
+    (sleep 15
+     "${DOTNET_TRACE:-dotnet-trace}" collect -p "$(pgrep -P "$pid" | head -1)" --profile cpu-sampling --duration 00:00:00:20 -o "$TRACE/$phase.nettrace" >/dev/null 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 40 >"$TRACE/$phase.exclusive.txt" 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 60 --inclusive >"$TRACE/$phase.inclusive.txt" 2>&1) &
+    tracer=$!
+  fi
   cpu_before=$(server_cpu "$pid")
-  result=$($cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true)
+  result=$(/usr/bin/time -f "%U %S" -o "$work/feed.cpu" $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true)
   echo "$result"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); n=r["ticks"]["accepted"]; print(f"server CPU {(int(sys.argv[3])-int(sys.argv[2]))*10_000/max(n,1):.2f} us per accepted tick ({n} ticks)")' \
     "$result" "$cpu_before" "$(server_cpu "$pid")" >&2 || true
+  awk -v before="$cpu_before" -v after="$(server_cpu "$pid")" '{printf "CPU seconds: server %.1f, feed and its hub clients %.1f\n", (after-before)/100, $1+$2}' "$work/feed.cpu" >&2 || true
+  if [ -n "$tracer" ]; then
+    wait "$tracer" || true
+  fi
+  if [ -n "$stall_pid" ]; then
+    kill "$stall_pid" 2>/dev/null; wait "$stall_pid" 2>/dev/null || true
+    echo "stalled clients: $(grep -c 'stopped reading' "$work/server.log") disconnected by the server" >&2
+  fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -69,5 +101,8 @@ for phase in ${PHASES:-ingest latency}; do
   case $phase in
     ingest) run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 ;;
     latency) run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency ;;
+    hub-clients) run_phase "10 hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
+    hub-stalled) STALLED=20 run_phase "10 hub clients at 10,000 ticks/s beside 20 that never read" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
+    hub-fanout) run_phase "${FANOUT_CLIENTS:-500} hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients "${FANOUT_CLIENTS:-500}" ;;
   esac
 done

@@ -46,6 +46,30 @@ public sealed class FeedMeasureLatencyTests
     }
 
     [Fact]
+    public async Task MeasureLatencyWithHubClients_EveryConnectionSubscribesAndIsMeasuredOnItsOwn()
+    {
+        await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());
+
+        var run = await FeedInvocation.InvokeAsync(receiver, CancellationToken.None,
+            "--rate", "1000", "--duration", "1.5s", "--batch", "100", "--seed", "5", "--measure-latency", "--hub-clients", "3", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var summary = JsonDocument.Parse(run.Output);
+        var hub = summary.RootElement.GetProperty("hub");
+        Assert.Equal(3, hub.GetProperty("clients").GetInt32());
+        Assert.Equal(0, hub.GetProperty("starvedClients").GetInt32());
+        Assert.Equal(0, hub.GetProperty("connectionsLost").GetInt32());
+        Assert.Equal(0, hub.GetProperty("unknown").GetInt64());
+
+        // Every connection is in the echo's group, so each receives each echoed quote and matches it on its own.
+        Assert.Equal(3 * receiver.EchoedQuotes, hub.GetProperty("latencyMs").GetProperty("count").GetInt64());
+        var worst = hub.GetProperty("worstClient");
+        Assert.Equal(receiver.EchoedQuotes, worst.GetProperty("count").GetInt64());
+        Assert.True(worst.GetProperty("p99").GetDouble() >= hub.GetProperty("latencyMs").GetProperty("p50").GetDouble());
+        Assert.Contains(run.ErrorLines, line => line.StartsWith("hub clients: 3, 0 without a quote after the warm-up | the worst client's ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MeasureLatency_RunningLongerThanTheReportInterval_PrintsHubLatencyInProgressAndSummary()
     {
         await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());

@@ -31,6 +31,8 @@ public sealed class AlertsApiTests(MonitorServerFactory server)
 
         var acked = await (await reader.PostAsJsonAsync($"/api/v1/alerts/{alert.Id}/ack", new { by = "desk-1", comment = "looking" })).OkJsonAsync();
         Assert.Equal("desk-1", acked["acknowledgedBy"]!.GetValue<string>());
+        Assert.Equal("reader", acked["acknowledgedByKey"]!.GetValue<string>());
+        Assert.Equal("reader", (await reader.GetJsonAsync($"/api/v1/alerts/{alert.Id}"))["acknowledgedByKey"]!.GetValue<string>());
         await (await reader.PostAsJsonAsync($"/api/v1/alerts/{alert.Id}/ack", new { comment = "no name" })).AssertProblemAsync(400, "'by'");
         await (await reader.PostAsJsonAsync("/api/v1/alerts/no-such-alert/ack", new { by = "x" })).AssertProblemAsync(404, "no-such-alert");
         await (await reader.GetAsync("/api/v1/alerts?state=exploded&limit=0")).AssertProblemAsync(400, "'state'");

@@ -12,6 +12,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Monitor:Auth:ApiKeys:3:Key", "short", "Monitor:Auth:ApiKeys:3:Key must be at least 16 characters")]
     [InlineData("Monitor:Auth:ApiKeys:0:Roles:1", "root", "Monitor:Auth:ApiKeys:0:Roles has 'root'; roles are read, ingest and admin")]
     [InlineData("Monitor:Backtests:MaxConcurrent", "0", "Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1")]
+    [InlineData("Monitor:Hub:ClientQueueLimit", "0", "Monitor:Hub:ClientQueueLimit must be from 1 to 1000000")]
     [InlineData("Monitor:Webhooks:Timeout", "soon", "Monitor:Webhooks:Timeout")]
     public void InvalidSetting_StopsTheServerAtStartNamingTheKey(string key, string value, string message)
     {

@@ -87,4 +87,20 @@ public class CsvReportParserTests
 
         Assert.Equal("ETF:GLD", Assert.Single(result.Inventory).Instrument.Value);
     }
+
+    [Fact]
+    public void PublishedAtColumn_DatesTheValue_NegativeStocksAreSkipped()
+    {
+        byte[] file = ReportFixtures.Csv("instrument,series,asOf,publishedAt,quantity,unit\n"
+            + "COMEX:SI,vault,2025-12-31,2026-01-06T12:00:00Z,24600,t\n"
+            + "COMEX:SI,vault,2026-01-30,,-5,t\n"
+            + "COMEX:SI,mmNet,2026-01-27,,-5,contracts\n");
+
+        var result = _parser.Parse(file, ReportFixtures.Context());
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 6, 12, 0, 0, TimeSpan.Zero), result.Inventory[0].PublishedAt);
+        Assert.Equal(ReportFixtures.SeenAt, result.Inventory[1].PublishedAt);
+        Assert.Equal(-5, result.Inventory[1].Quantity);
+        Assert.Equal("line 3", Assert.Single(result.Problems).Location);
+    }
 }

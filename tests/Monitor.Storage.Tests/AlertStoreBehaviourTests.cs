@@ -265,21 +265,21 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         await Alerts.AppendTransitionsAsync(episode[..2]);
 
         var unknown = await Alerts.AcknowledgeAsync("0123456789abcdef0123456789abcdef", "ana", null, T0);
-        var first = await Alerts.AcknowledgeAsync(id, "ana", "looking", T0.AddDays(1).AddMinutes(5));
-        var again = await Alerts.AcknowledgeAsync(id, "ana", "retry", T0.AddDays(1).AddMinutes(9));
+        var first = await Alerts.AcknowledgeAsync(id, "ana", "looking", T0.AddDays(1).AddMinutes(5), "desk-key");
+        var again = await Alerts.AcknowledgeAsync(id, "ana", "retry", T0.AddDays(1).AddMinutes(9), "desk-key");
         await Alerts.AppendTransitionsAsync([episode[2]]);
         var afterResolve = await Alerts.GetAsync(id);
-        var takenOver = await Alerts.AcknowledgeAsync(id, "ben", null, T0.AddDays(3));
+        var takenOver = await Alerts.AcknowledgeAsync(id, "ben", null, T0.AddDays(3), "ops-key");
 
         Assert.Null(unknown);
-        var ana = new AlertAcknowledgement("ana", "looking", T0.AddDays(1).AddMinutes(5));
+        var ana = new AlertAcknowledgement("ana", "looking", T0.AddDays(1).AddMinutes(5), "desk-key");
         Assert.Equal(ana, first!.Acknowledgement);
         Assert.Equal(2, first.Transitions.Count);
         Assert.Equal(ana, again!.Acknowledgement);
         Assert.Equal(ana, afterResolve!.Acknowledgement);
         Assert.Equal(AlertState.Resolved, afterResolve.Alert.State);
-        Assert.Equal(new AlertAcknowledgement("ben", null, T0.AddDays(3)), takenOver!.Acknowledgement);
-        Assert.Equal(new AlertAcknowledgement("ben", null, T0.AddDays(3)), Assert.Single(await Alerts.ListAsync(new AlertQuery { RuleId = episode[0].Alert.RuleId })).Acknowledgement);
+        Assert.Equal(new AlertAcknowledgement("ben", null, T0.AddDays(3), "ops-key"), takenOver!.Acknowledgement);
+        Assert.Equal(new AlertAcknowledgement("ben", null, T0.AddDays(3), "ops-key"), Assert.Single(await Alerts.ListAsync(new AlertQuery { RuleId = episode[0].Alert.RuleId })).Acknowledgement);
     }
 
     // ---- silences

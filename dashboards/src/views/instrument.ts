@@ -91,7 +91,7 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
       h(
         "label",
         { class: "toggle" },
-        h("input", { type: "checkbox", checked: enabled.has(key), on: { change: (event) => { (event.target as HTMLInputElement).checked ? enabled.add(key) : enabled.delete(key); rebuild(); } } }),
+        h("input", { type: "checkbox", checked: enabled.has(key), on: { change: (event) => { if ((event.target as HTMLInputElement).checked) { enabled.add(key); } else { enabled.delete(key); } rebuild(); } } }),
         key in overlays ? overlays[key as keyof typeof overlays].label : panes[key as keyof typeof panes],
       ),
     );

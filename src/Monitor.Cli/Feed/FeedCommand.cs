@@ -52,6 +52,11 @@ internal static class FeedCommand
         {
             Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed and report tick-to-client latency of their quotes",
         };
+        var hubClients = new Option<int>("--hub-clients")
+        {
+            Description = "with --measure-latency: hub connections to open, each subscribed to every instrument fed (1-10000); the summary gives the worst one's p99 too",
+            DefaultValueFactory = _ => 1,
+        };
         var warmup = new Option<TimeSpan?>("--warmup")
         {
             Description = "leave the latencies of the run's first this-long (JIT and connection warm-up) out of the totals (10s, PT10S)",
@@ -61,11 +66,12 @@ internal static class FeedCommand
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
         batch.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxBatch, $"--batch must be from 1 to {MaxBatch}"));
+        hubClients.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 10_000, "--hub-clients must be from 1 to 10000"));
         concurrency.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 256, "--concurrency must be from 1 to 256"));
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, warmup, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, warmup, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -80,6 +86,7 @@ internal static class FeedCommand
                 result.GetValue(seed) ?? Random.Shared.Next())
             {
                 MeasureLatency = result.GetValue(measureLatency),
+                HubClients = result.GetValue(hubClients),
                 Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
                 Json = result.GetValue(json),
             };

@@ -63,7 +63,12 @@ internal sealed class FeedReporter(
         if (hub is not null)
         {
             var tracker = hub.Tracker;
-            output.WriteLine($"hub: {HubCounts(tracker)}{(hub.ConnectionLost ? " (connection lost)" : "")} | tick-to-client latency {HubLatency(tracker.Latency.Total)}");
+            output.WriteLine($"hub: {HubCounts(tracker)}{(hub.ConnectionLost ? $" ({hub.ConnectionsLost} connection(s) lost)" : "")} | tick-to-client latency {HubLatency(tracker.Latency.Total)}");
+            if (tracker.Clients > 1)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"hub clients: {tracker.Clients}, {Starved(tracker)} without a quote after the warm-up | the worst client's {HubLatency(WorstClient(tracker))}"));
+            }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"hub per instrument (quotes/gaps): {string.Join(", ", tracker.Instruments.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Instrument} {i.Counts.Quotes:#,0}/{i.Counts.Gaps:#,0}")))}"));
         }
@@ -87,6 +92,13 @@ internal sealed class FeedReporter(
     private static string HubCounts(HubLatencyTracker tracker) => string.Create(CultureInfo.InvariantCulture,
         $"quotes {tracker.Quotes:#,0} unknown {tracker.Unknown:#,0} gaps {tracker.Gaps:#,0}");
 
+    /// <summary>Clients that received no quote of this feed after the warm-up.</summary>
+    private static int Starved(HubLatencyTracker tracker) => tracker.ClientLatencies.Count(l => l.Count == 0);
+
+    /// <summary>The client whose p99 is the highest.</summary>
+    private static LatencyHistogram WorstClient(HubLatencyTracker tracker) =>
+        tracker.ClientLatencies.MaxBy(l => l.Count == 0 ? TimeSpan.Zero : l.Percentile(0.99))!;
+
     private static string Latency(LatencyHistogram histogram) => histogram.Count == 0
         ? "n/a"
         : string.Create(CultureInfo.InvariantCulture,
@@ -100,8 +112,9 @@ internal sealed class FeedReporter(
 
     /// <summary>
     /// <c>{"url","seed","rate","batch","concurrency","elapsedSeconds","ticks":{...},"requests":{...,"latencyMs"},
-    /// "inventory":{...},"failures":{kind:count},"hub":{...,"latencyMs","instruments":{id:{"quotes","gaps"}}}|null}</c>;
-    /// a <c>latencyMs</c> is <c>{"count","p50","p90","p99","max"}</c>, the values null when there is no sample.
+    /// "inventory":{...},"failures":{kind:count},"hub":{...,"clients","connectionsLost","starvedClients","latencyMs",
+    /// "worstClient","instruments":{id:{"quotes","gaps"}}}|null}</c>; <c>worstClient</c> is the latency of the client
+    /// with the highest p99; a latency (<c>latencyMs</c>, <c>worstClient</c>) is <c>{"count","p50","p90","p99","max"}</c>, the values null when there is no sample.
     /// </summary>
     private string JsonSummary(TimeSpan elapsed)
     {
@@ -162,7 +175,12 @@ internal sealed class FeedReporter(
                 json.WriteNumber("unknown", tracker.Unknown);
                 json.WriteNumber("gaps", tracker.Gaps);
                 json.WriteBoolean("connectionLost", hub.ConnectionLost);
+                json.WriteNumber("clients", tracker.Clients);
+                json.WriteNumber("connectionsLost", hub.ConnectionsLost);
+                json.WriteNumber("starvedClients", Starved(tracker));
                 WriteLatency(json, tracker.Latency.Total);
+                json.WritePropertyName("worstClient");
+                WriteLatencyValue(json, WorstClient(tracker));
                 json.WriteStartObject("instruments");
                 foreach (var (instrument, counts) in tracker.Instruments)
                 {
@@ -184,7 +202,13 @@ internal sealed class FeedReporter(
 
     private static void WriteLatency(Utf8JsonWriter json, LatencyHistogram histogram)
     {
-        json.WriteStartObject("latencyMs");
+        json.WritePropertyName("latencyMs");
+        WriteLatencyValue(json, histogram);
+    }
+
+    private static void WriteLatencyValue(Utf8JsonWriter json, LatencyHistogram histogram)
+    {
+        json.WriteStartObject();
         json.WriteNumber("count", histogram.Count);
         foreach (double fraction in Percentiles)
         {

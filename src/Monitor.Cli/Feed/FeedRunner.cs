@@ -102,7 +102,7 @@ internal sealed class FeedRunner : IDisposable
         timeout.CancelAfter(settings.RequestTimeout);
         try
         {
-            return await MarketHubListener.ConnectAsync(settings.Url, settings.ApiKey, instruments, new HubLatencyTracker(instruments), lines, timeout.Token);
+            return await MarketHubListener.ConnectAsync(settings.Url, settings.ApiKey, instruments, new HubLatencyTracker(instruments, settings.HubClients), lines, timeout.Token);
         }
         catch (Exception e) when (e is HttpRequestException or HubException or WebSocketException or TimeoutException or InvalidOperationException or OperationCanceledException)
         {
@@ -139,7 +139,7 @@ internal sealed class FeedRunner : IDisposable
             $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
         if (_hub is not null)
         {
-            _output.WriteLine($"hub: subscribed to the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
         }
 
         // Ctrl-C stops the generator at once and gives what is queued or in flight a short grace; a --duration run
@@ -151,7 +151,7 @@ internal sealed class FeedRunner : IDisposable
         long started = _clock.GetTimestamp();
         long countFrom = Stopwatch.GetTimestamp() + (long)(_settings.Warmup.TotalSeconds * Stopwatch.Frequency);
         _statistics.RequestLatency.CountFrom(countFrom);
-        _hub?.Tracker.Latency.CountFrom(countFrom);
+        _hub?.Tracker.CountFrom(countFrom);
         var posters = Enumerable.Range(0, _settings.Concurrency).Select(p => PostTicksAsync(p, abort.Token)).ToArray();
         var inventoryPoster = PostInventoryAsync(abort.Token);
         var reporter = _reporter.RunAsync(started, reporterStop.Token);

@@ -19,6 +19,9 @@ internal sealed record FeedSettings(
     /// <summary>Whether to measure tick-to-client latency over the hub (<c>--measure-latency</c>).</summary>
     public bool MeasureLatency { get; init; }
 
+    /// <summary>With <see cref="MeasureLatency"/>: hub connections, each subscribed to every instrument fed and measured on its own.</summary>
+    public int HubClients { get; init; } = 1;
+
     /// <summary>Whether the final summary is one JSON object on the output; the other lines then go to the error output.</summary>
     public bool Json { get; init; }
 

@@ -26,34 +26,58 @@ internal sealed class HubLatencyTracker
     /// <summary>Entries kept per instrument at most; the oldest go first (a server that never quotes them).</summary>
     private const int MaxPendingPerInstrument = 10_000;
 
-    private readonly InstrumentTrack[] _tracks;
-    private readonly FrozenDictionary<string, InstrumentTrack> _byId;
+    private readonly IReadOnlyList<string> _instruments;
+
+    /// <summary>Per client, per instrument: <c>_tracks[client][instrument]</c>.</summary>
+    private readonly InstrumentTrack[][] _tracks;
+    private readonly FrozenDictionary<string, int> _index;
+    private readonly LatencyRecorder[] _clientLatency;
     private long _unknown;
 
     /// <param name="instruments">The instrument ids fed; batches name them by their index here.</param>
-    public HubLatencyTracker(IReadOnlyList<string> instruments)
+    /// <param name="clients">Hub connections that each receive every instrument's quotes; each is tracked on its own.</param>
+    public HubLatencyTracker(IReadOnlyList<string> instruments, int clients = 1)
     {
-        _tracks = [.. instruments.Select(id => new InstrumentTrack(id))];
-        _byId = _tracks.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
+        _instruments = instruments;
+        _tracks = [.. Enumerable.Range(0, clients).Select(_ => instruments.Select(id => new InstrumentTrack()).ToArray())];
+        _index = instruments.Select((id, i) => (id, i)).ToFrozenDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        _clientLatency = [.. Enumerable.Range(0, clients).Select(_ => new LatencyRecorder())];
     }
 
-    /// <summary>From posting a batch to receiving the quote that reflects its newest tick.</summary>
+    /// <summary>From posting a batch to receiving the quote that reflects its newest tick, over all clients.</summary>
     public LatencyRecorder Latency { get; } = new();
+
+    /// <summary>The hub connections tracked.</summary>
+    public int Clients => _tracks.Length;
+
+    /// <summary>The latency of each client's quotes.</summary>
+    public IEnumerable<LatencyHistogram> ClientLatencies => _clientLatency.Select(l => l.Total);
+
+    /// <summary>Samples recorded before this <see cref="Stopwatch"/> timestamp stay out of the totals.</summary>
+    public void CountFrom(long timestamp)
+    {
+        Latency.CountFrom(timestamp);
+        foreach (var client in _clientLatency)
+        {
+            client.CountFrom(timestamp);
+        }
+    }
 
     /// <summary>Quotes whose instrument and ts this feed did not post.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
 
     /// <summary>Quotes received for the instruments fed, those with an unknown ts included.</summary>
-    public long Quotes => _tracks.Sum(t => t.Counts.Quotes);
+    public long Quotes => _tracks.Sum(c => c.Sum(t => t.Counts.Quotes));
 
     /// <summary>Gaps in seq, over all instruments.</summary>
-    public long Gaps => _tracks.Sum(t => t.Counts.Gaps);
+    public long Gaps => _tracks.Sum(c => c.Sum(t => t.Counts.Gaps));
 
-    /// <summary>Whether every instrument's newest posted tick has been quoted.</summary>
-    public bool AllAnswered => _tracks.All(t => t.AllAnswered);
+    /// <summary>Whether every instrument's newest posted tick has been quoted to every client.</summary>
+    public bool AllAnswered => _tracks.All(c => c.All(t => t.AllAnswered));
 
-    /// <summary>Per instrument, in the order given to the constructor.</summary>
-    public IEnumerable<(string Instrument, HubCounts Counts)> Instruments => _tracks.Select(t => (t.Id, t.Counts));
+    /// <summary>Per instrument, in the order given to the constructor; summed over the clients.</summary>
+    public IEnumerable<(string Instrument, HubCounts Counts)> Instruments => _instruments.Select((id, i) =>
+        (id, new HubCounts(_tracks.Sum(c => c[i].Counts.Quotes), _tracks.Sum(c => c[i].Counts.Gaps))));
 
     /// <summary>Remembers the batch's newest tick per instrument, sent at <paramref name="sentAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public void RecordSent(TickBatchWriter batch, long sentAt)
@@ -66,20 +90,28 @@ internal sealed class HubLatencyTracker
     }
 
     /// <summary>Remembers that the newest tick of instrument number <paramref name="instrument"/> in a batch sent at <paramref name="sentAt"/> has time <paramref name="ts"/>.</summary>
-    public void RecordSent(int instrument, DateTimeOffset ts, long sentAt) => _tracks[instrument].Sent(Key(ts), sentAt);
-
-    /// <summary>A quote arrived at <paramref name="arrivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void RecordQuote(string instrument, DateTimeOffset ts, long seq, long arrivedAt)
+    public void RecordSent(int instrument, DateTimeOffset ts, long sentAt)
     {
-        if (!_byId.TryGetValue(instrument, out var track))
+        foreach (var client in _tracks)
+        {
+            client[instrument].Sent(Key(ts), sentAt);
+        }
+    }
+
+    /// <summary>A quote arrived at hub connection <paramref name="client"/> at <paramref name="arrivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void RecordQuote(string instrument, DateTimeOffset ts, long seq, long arrivedAt, int client = 0)
+    {
+        if (!_index.TryGetValue(instrument, out int i))
         {
             Interlocked.Increment(ref _unknown);
             return;
         }
 
-        if (track.Quoted(Key(ts), seq) is { } sentAt)
+        if (_tracks[client][i].Quoted(Key(ts), seq) is { } sentAt)
         {
-            Latency.Record(Stopwatch.GetElapsedTime(sentAt, arrivedAt));
+            var latency = Stopwatch.GetElapsedTime(sentAt, arrivedAt);
+            Latency.Record(latency);
+            _clientLatency[client].Record(latency);
         }
         else
         {
@@ -88,25 +120,23 @@ internal sealed class HubLatencyTracker
     }
 
     /// <summary>Another message of <paramref name="instrument"/> that carries its seq (an inventory value).</summary>
-    public void RecordSeq(string instrument, long seq)
+    public void RecordSeq(string instrument, long seq, int client = 0)
     {
-        if (_byId.TryGetValue(instrument, out var track))
+        if (_index.TryGetValue(instrument, out int i))
         {
-            track.Sequenced(seq);
+            _tracks[client][i].Sequenced(seq);
         }
     }
 
     private static long Key(DateTimeOffset ts) => ts.ToUnixTimeMilliseconds();
 
-    private sealed class InstrumentTrack(string id)
+    private sealed class InstrumentTrack
     {
         private readonly Lock _lock = new();
         private readonly Queue<(long Key, long SentAt)> _pending = new();
         private long? _lastSeq;
         private long _quotes;
         private long _gaps;
-
-        public string Id { get; } = id;
 
         public HubCounts Counts
         {

@@ -4,22 +4,26 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// A SignalR client of the server's <c>/hubs/market</c> (docs/api.md, Hub), subscribed to the instruments being
-/// fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message) to a <see cref="HubLatencyTracker"/>.
-/// The API key goes along as the access token, in case reading needs one.
+/// SignalR clients of the server's <c>/hubs/market</c> (docs/api.md, Hub), one or more connections each subscribed
+/// to the instruments being fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message) to a
+/// <see cref="HubLatencyTracker"/>, which tracks each connection on its own. The API key goes along as the access
+/// token, in case reading needs one.
 /// </summary>
 internal sealed class MarketHubListener : IAsyncDisposable
 {
     public const string HubPath = "hubs/market";
 
-    private readonly HubConnection _connection;
+    /// <summary>Connections opened at once while connecting many.</summary>
+    private const int ConnectingAtOnce = 16;
+
+    private readonly HubConnection[] _connections;
     private readonly TextWriter _output;
     private volatile bool _stopping;
-    private volatile bool _connectionLost;
+    private int _connectionsLost;
 
-    private MarketHubListener(HubConnection connection, HubLatencyTracker tracker, TextWriter output)
+    private MarketHubListener(HubConnection[] connections, HubLatencyTracker tracker, TextWriter output)
     {
-        _connection = connection;
+        _connections = connections;
         Tracker = tracker;
         _output = output;
     }
@@ -27,31 +31,47 @@ internal sealed class MarketHubListener : IAsyncDisposable
     /// <summary>What the quotes received so far show.</summary>
     public HubLatencyTracker Tracker { get; }
 
-    /// <summary>Whether the connection closed before the feed ended (quotes after that were missed).</summary>
-    public bool ConnectionLost => _connectionLost;
+    /// <summary>Whether a connection closed before the feed ended (its quotes after that were missed).</summary>
+    public bool ConnectionLost => ConnectionsLost > 0;
 
-    /// <summary>Connects and subscribes; throws when either fails (the hub's own message is in the exception).</summary>
+    /// <summary>Connections that closed before the feed ended.</summary>
+    public int ConnectionsLost => Volatile.Read(ref _connectionsLost);
+
+    /// <summary>Connects as many clients as <paramref name="tracker"/> tracks and subscribes each; throws when one fails (the hub's own message is in the exception).</summary>
     /// <param name="output">Must be safe to write from several threads.</param>
     public static async Task<MarketHubListener> ConnectAsync(
         Uri baseUrl, string apiKey, IReadOnlyList<string> instruments, HubLatencyTracker tracker, TextWriter output, CancellationToken cancellationToken)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(baseUrl, HubPath), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
-            .Build();
-        connection.On<QuoteMessage>("Quote", quote => tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, Stopwatch.GetTimestamp()));
-        connection.On<SequencedMessage>("Inventory", message =>
+        var connections = new HubConnection[tracker.Clients];
+        var listener = new MarketHubListener(connections, tracker, output);
+        for (int c = 0; c < connections.Length; c++)
         {
-            if (message.Seq is { } seq)
+            int client = c;
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(baseUrl, HubPath), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
+                .Build();
+            connection.On<QuoteMessage>("Quote", quote => tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, Stopwatch.GetTimestamp(), client));
+            connection.On<SequencedMessage>("Inventory", message =>
             {
-                tracker.RecordSeq(message.Instrument, seq);
-            }
-        });
-        var listener = new MarketHubListener(connection, tracker, output);
-        connection.Closed += listener.OnClosedAsync;
+                if (message.Seq is { } seq)
+                {
+                    tracker.RecordSeq(message.Instrument, seq, client);
+                }
+            });
+            connection.Closed += listener.OnClosedAsync;
+            connections[c] = connection;
+        }
+
         try
         {
-            await connection.StartAsync(cancellationToken);
-            await connection.InvokeAsync("SubscribeInstruments", instruments.ToArray(), cancellationToken);
+            await Parallel.ForEachAsync(
+                connections,
+                new ParallelOptions { MaxDegreeOfParallelism = ConnectingAtOnce, CancellationToken = cancellationToken },
+                async (connection, token) =>
+                {
+                    await connection.StartAsync(token);
+                    await connection.InvokeAsync("SubscribeInstruments", instruments.ToArray(), token);
+                });
             return listener;
         }
         catch
@@ -64,15 +84,18 @@ internal sealed class MarketHubListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
-        await _connection.DisposeAsync();
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
     }
 
     private Task OnClosedAsync(Exception? error)
     {
         if (!_stopping)
         {
-            _connectionLost = true;
-            _output.WriteLine($"warning: {HubPath} closed the connection{(error is null ? "" : $": {error.Message}")}; quotes from now on are missed");
+            Interlocked.Increment(ref _connectionsLost);
+            _output.WriteLine($"warning: {HubPath} closed a connection{(error is null ? "" : $": {error.Message}")}; its quotes from now on are missed");
         }
 
         return Task.CompletedTask;

@@ -94,7 +94,8 @@ internal sealed class ReportImport(IReportParser parser, ReportMapping? mapping,
                 series = value.Series,
                 location = value.Location,
                 asOf = value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                quantity = value.Quantity,
+                // Sums and unit conversions leave binary noise (18112393.509000003): a millionth of the base unit is exact enough.
+                quantity = Math.Round(value.Quantity, 6),
                 unit = value.Unit.Symbol(),
             }, Json)).ConfigureAwait(false);
         }

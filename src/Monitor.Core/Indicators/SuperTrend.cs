@@ -34,8 +34,6 @@ public sealed class SuperTrend : Indicator
 
     public override int ConvergencePeriod => 10 * Period;
 
-    public bool IsBullish => _bullish;
-
     public override double? Output(int index) => index switch
     {
         0 => When(_hasValue, _bullish ? _lower : _upper),

@@ -35,7 +35,9 @@ public interface IRuleStore
 }
 
 /// <summary>Who acknowledged an alert, when, and what they said.</summary>
-public sealed record AlertAcknowledgement(string By, string? Comment, DateTimeOffset At);
+/// <summary>Who acknowledged (<paramref name="By"/>, as they wrote it) and under which API key's name (<paramref name="KeyName"/>,
+/// which a client cannot choose).</summary>
+public sealed record AlertAcknowledgement(string By, string? Comment, DateTimeOffset At, string? KeyName = null);
 
 /// <summary>One stored state change of an alert; <paramref name="Silenced"/> says whether a silence matched it when recorded.</summary>
 public sealed record StoredAlertTransition(AlertState? From, AlertState To, DateTimeOffset At, bool Silenced);
@@ -102,7 +104,8 @@ public interface IAlertStore
     /// time and comment stand, so a retried request is harmless); another name takes the acknowledgement over (the
     /// alert shows who owns it now). Names compare ordinally.
     /// </summary>
-    Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? comment, DateTimeOffset at, CancellationToken cancellationToken = default);
+    Task<StoredAlert?> AcknowledgeAsync(
+        string id, string by, string? comment, DateTimeOffset at, string? keyName = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What <c>POST /api/v1/silences</c> asks for, plus who asked. With neither rule nor instrument it silences every alert.</summary>

@@ -17,9 +17,6 @@ public static class MarketCalibration
     /// </summary>
     public const double TradingYearSeconds = 252 * 86_400;
 
-    /// <summary>Pounds per metric tonne, to put LME copper at COMEX copper's level.</summary>
-    public const double PoundsPerTonne = 2_204.62262;
-
     // Factor jumps. A daily return beyond 4 robust standard deviations (1.4826 * median absolute deviation) of the
     // defining instrument counts as a jump: JumpsPerYear = their count per 252 days, JumpSize = their root mean
     // square divided by the instrument's annualised volatility. futures_yf_daily 2018-01-02..2025-08-22 for GC, SI,

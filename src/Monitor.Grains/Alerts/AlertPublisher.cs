@@ -38,9 +38,9 @@ public sealed class AlertPublisher(IAlertStore alerts, IGrainFactory grains, Tim
 
     /// <summary>Acknowledges the alert (<see cref="IAlertStore.AcknowledgeAsync"/>) and pushes it as an <c>acknowledged</c>
     /// transition; null if there is no such alert.</summary>
-    public async Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? comment, CancellationToken cancellationToken)
+    public async Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? keyName, string? comment, CancellationToken cancellationToken)
     {
-        if (await alerts.AcknowledgeAsync(id, by, comment, clock.GetUtcNow(), cancellationToken) is not { } alert)
+        if (await alerts.AcknowledgeAsync(id, by, comment, clock.GetUtcNow(), keyName, cancellationToken) is not { } alert)
         {
             return null;
         }

@@ -31,7 +31,8 @@ public sealed record AlertView(
     [property: Id(14)] DateTimeOffset? AcknowledgedAt,
     [property: Id(15)] string? AcknowledgeComment,
     [property: Id(16)] bool Silenced,
-    [property: Id(17)] IReadOnlyList<TransitionView>? Transitions)
+    [property: Id(17)] IReadOnlyList<TransitionView>? Transitions,
+    [property: Id(18)] string? AcknowledgedByKey)
 {
     public static AlertView From(StoredAlert stored, bool withTransitions)
     {
@@ -42,7 +43,8 @@ public sealed record AlertView(
             a.StartedAt, a.FiredAt, a.ResolvedAt, a.Message,
             a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
             stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
-            withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null);
+            withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null,
+            stored.Acknowledgement?.KeyName);
     }
 }
 

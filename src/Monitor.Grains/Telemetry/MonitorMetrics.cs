@@ -45,6 +45,9 @@ public static class MonitorMetrics
     /// <summary>SignalR connections open on this silo's hub.</summary>
     public static readonly UpDownCounter<long> HubClients = Meter.CreateUpDownCounter<long>("monitor.hub.clients", "{connection}");
 
+    /// <summary>Hub connections disconnected because they stopped reading (their queue of messages was full).</summary>
+    public static readonly Counter<long> HubSlowClients = Meter.CreateCounter<long>("monitor.hub.slow_clients", "{connection}");
+
     public static readonly Counter<long> InventoryAccepted = Meter.CreateCounter<long>("monitor.inventory.accepted", "{value}");
 
     /// <summary>Time of one grain call as its caller sees it, tagged with the method.</summary>

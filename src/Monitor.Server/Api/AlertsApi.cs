@@ -86,7 +86,7 @@ public static class AlertsApi
             : UnknownAlert(id);
 
     internal static async Task<IResult> AcknowledgeAsync(
-        string id, AcknowledgeBody? body, AlertPublisher alerts, CancellationToken cancellationToken)
+        string id, AcknowledgeBody? body, AlertPublisher alerts, HttpContext context, CancellationToken cancellationToken)
     {
         string? by = body?.By?.Trim();
         if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
@@ -99,7 +99,8 @@ public static class AlertsApi
             return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
         }
 
-        if (await alerts.AcknowledgeAsync(id, by, body.Comment, cancellationToken) is not { } alert)
+        // The route takes a key, so the key's name is always known: recorded beside the free-text 'by'.
+        if (await alerts.AcknowledgeAsync(id, by, context.User.Identity?.Name, body.Comment, cancellationToken) is not { } alert)
         {
             return UnknownAlert(id);
         }

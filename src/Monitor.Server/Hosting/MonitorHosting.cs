@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
@@ -54,6 +55,7 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
+        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>, MarketHubLifetimeManager>();
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();

@@ -3,6 +3,7 @@ using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
+using Monitor.Server.Live;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
@@ -45,6 +46,7 @@ public static class MonitorOptions
         services.AddValidated<WebhookOptions>(WebhookOptions.Section, webhooks => webhooks.Validate());
         services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
         services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());
+        services.AddValidated<MarketHubOptions>(MarketHubOptions.Section, hub => hub.Validate());
         services.AddOptions<RuleGrainOptions>().BindConfiguration("Monitor:Rules")
             .Validate(
                 o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,

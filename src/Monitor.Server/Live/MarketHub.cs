@@ -6,10 +6,11 @@ namespace Monitor.Server.Live;
 
 /// <summary>
 /// <c>/hubs/market</c> (docs/api.md, Hub). Clients subscribe to instruments and to alerts; the server sends
-/// <c>Quote</c>, <c>Inventory</c> and <c>Alert</c>. Pushes are at most once: every message carries a seq per
-/// instrument, and a client that sees a gap reloads the snapshot over HTTP.
+/// what <see cref="IMarketClient"/> declares. Pushes are at most once: every message carries a seq per
+/// instrument, and a client that sees a gap reloads the snapshot over HTTP. A client that stops reading is
+/// disconnected rather than waited for (<see cref="MarketHubLifetimeManager"/>).
 /// </summary>
-public sealed class MarketHub(InstrumentCatalog catalog) : Hub
+public sealed class MarketHub(InstrumentCatalog catalog) : Hub<IMarketClient>
 {
     public const string Path = "/hubs/market";
     public const string AlertsGroup = "alerts";

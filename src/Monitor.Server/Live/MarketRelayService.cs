@@ -4,18 +4,18 @@ using Monitor.Grains.Alerts;
 
 namespace Monitor.Server.Live;
 
-/// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here.</summary>
-internal sealed class HubRelay(IHubContext<MarketHub> hub) : IMarketRelay
+/// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here. Sends only queue (see <see cref="MarketHubLifetimeManager"/>), so no client holds the relay up.</summary>
+internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub) : IMarketRelay
 {
     /// <summary>Sends the alert, as stored, to every client subscribed to alerts.</summary>
     public Task OnAlertAsync(AlertMessage alert) =>
-        hub.Clients.Group(MarketHub.AlertsGroup).SendAsync("Alert", alert);
+        hub.Clients.Group(MarketHub.AlertsGroup).Alert(alert);
 
     public Task OnQuoteAsync(QuoteMessage quote) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).SendAsync("Quote", quote);
+        hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).Quote(quote);
 
     public Task OnInventoryAsync(InventoryMessage inventory) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).SendAsync("Inventory", inventory);
+        hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).Inventory(inventory);
 }
 
 /// <summary>
@@ -24,7 +24,7 @@ internal sealed class HubRelay(IHubContext<MarketHub> hub) : IMarketRelay
 /// that died starts empty on another, and until the silos are back in it no grain can push to their clients.
 /// </summary>
 internal sealed class MarketRelayService(
-    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub> hub, ILogger<MarketRelayService> logger)
+    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub, IMarketClient> hub, ILogger<MarketRelayService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(3);

@@ -9,7 +9,7 @@ namespace Monitor.Storage.Postgres;
 
 internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbox outbox) : IAlertStore
 {
-    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment";
+    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key";
 
     private static readonly string UpsertAlert = $"""
         INSERT INTO alerts AS a (id, rule_id, state, started_at, instruments, last_at, silenced, view)
@@ -107,7 +107,8 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         return alerts;
     }
 
-    public async Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? comment, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<StoredAlert?> AcknowledgeAsync(
+        string id, string by, string? comment, DateTimeOffset at, string? keyName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
@@ -115,13 +116,13 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand(
             """
-            UPDATE alerts SET acknowledged_by = $2, acknowledged_at = $3, ack_comment = $4
-            WHERE id = $1 AND acknowledged_by IS DISTINCT FROM $2
+            UPDATE alerts SET acknowledged_by = $2, acknowledged_at = $3, ack_comment = $4, ack_key = $5
+            WHERE id = $1 AND (acknowledged_by IS DISTINCT FROM $2 OR ack_key IS DISTINCT FROM $5)
             """,
             connection,
             transaction)
         {
-            Parameters = { Text(id), Text(by), Time(at), Text(comment) },
+            Parameters = { Text(id), Text(by), Time(at), Text(comment), Text(keyName) },
         })
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -160,7 +161,7 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
 
     private static StoredAlert Read(NpgsqlDataReader reader, IReadOnlyList<StoredAlertTransition> transitions)
     {
-        var acknowledgement = reader.IsDBNull(2) ? null : new AlertAcknowledgement(reader.GetString(2), ReadText(reader, 4), ReadTime(reader, 3));
+        var acknowledgement = reader.IsDBNull(2) ? null : new AlertAcknowledgement(reader.GetString(2), ReadText(reader, 4), ReadTime(reader, 3), ReadText(reader, 5));
         return new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions);
     }
 

@@ -25,6 +25,7 @@ internal static class SqliteAlertSchema
             acknowledged_by TEXT,
             acknowledged_at INTEGER,
             ack_comment TEXT,
+            ack_key TEXT,
             view TEXT NOT NULL) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_at, id);
         CREATE INDEX IF NOT EXISTS alerts_rule ON alerts (rule_id, started_at, id);

@@ -8,7 +8,7 @@ namespace Monitor.Storage.Sqlite;
 
 internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox outbox) : IAlertStore
 {
-    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment";
+    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key";
 
 
     private readonly AlertTransitionRecorder _recorder = new(
@@ -92,7 +92,8 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         return Task.FromResult<IReadOnlyList<StoredAlert>>(alerts);
     }
 
-    public async Task<StoredAlert?> AcknowledgeAsync(string id, string by, string? comment, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<StoredAlert?> AcknowledgeAsync(
+        string id, string by, string? comment, DateTimeOffset at, string? keyName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
@@ -105,13 +106,14 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
             {
                 command.Transaction = transaction;
                 command.CommandText = """
-                    UPDATE alerts SET acknowledged_by = $by, acknowledged_at = $at, ack_comment = $comment
-                    WHERE id = $id AND (acknowledged_by IS NULL OR acknowledged_by <> $by)
+                    UPDATE alerts SET acknowledged_by = $by, acknowledged_at = $at, ack_comment = $comment, ack_key = $key
+                    WHERE id = $id AND (acknowledged_by IS NULL OR acknowledged_by <> $by OR ack_key IS NOT $key)
                     """;
                 command.Parameters.AddWithValue("$id", id);
                 command.Parameters.AddWithValue("$by", by);
                 command.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 command.Parameters.AddWithValue("$comment", (object?)comment ?? DBNull.Value);
+                command.Parameters.AddWithValue("$key", (object?)keyName ?? DBNull.Value);
                 command.ExecuteNonQuery();
             }
 
@@ -162,7 +164,8 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
     {
         var acknowledgement = reader.IsDBNull(2)
             ? null
-            : new AlertAcknowledgement(reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), UnixMicros.ToTime(reader.GetInt64(3)));
+            : new AlertAcknowledgement(
+                reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), UnixMicros.ToTime(reader.GetInt64(3)), reader.IsDBNull(5) ? null : reader.GetString(5));
         return new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions);
     }
 

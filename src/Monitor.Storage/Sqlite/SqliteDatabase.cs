@@ -23,8 +23,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// <summary>2: one tick table per instrument (1, a single ticks table, only ever existed in development builds).
     /// 3: rules, alerts, alert_transitions and silences (created by <see cref="Schema"/>'s IF NOT EXISTS on a version 2 file).
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
-    /// 5: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
-    public const int SchemaVersion = 5;
+    /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
+    /// 6: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
+    public const int SchemaVersion = 6;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -312,7 +313,7 @@ internal sealed class SqliteDatabase : IDisposable
                 $"{path} has schema version {version}, newer than this build's {SchemaVersion}: run a newer Monitor");
         }
 
-        if (version is > 0 and < 5 && HasInventoryWithoutLocations(writer, transaction))
+        if (version is > 0 and < 6 && HasInventoryWithoutLocations(writer, transaction))
         {
             UpgradeInventoryToLocations(writer, transaction);
         }
@@ -346,6 +347,11 @@ internal sealed class SqliteDatabase : IDisposable
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
         }
 
+        if (!HasColumn(writer, transaction, "alerts", "ack_key"))
+        {
+            Execute(writer, "ALTER TABLE alerts ADD COLUMN ack_key TEXT", transaction);
+        }
+
         if (version < SchemaVersion)
         {
             Execute(writer, $"INSERT INTO schema_version (version, applied_at) VALUES ({SchemaVersion}, datetime('now'))", transaction);
@@ -355,7 +361,7 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Before version 5 inventory was keyed by (instrument, series, asOf, version) without a location. SQLite cannot
+    /// Before version 6 inventory was keyed by (instrument, series, asOf, version) without a location. SQLite cannot
     /// change a table's constraints, so the table is rebuilt: every stored value becomes its series' total, with its
     /// arrival (the order rules saw it in), version and times as they were.
     /// </summary>
@@ -382,6 +388,15 @@ internal sealed class SqliteDatabase : IDisposable
                AND NOT EXISTS (SELECT 1 FROM pragma_table_info('inventory') WHERE name = 'location_key')
             """;
         return (long)command.ExecuteScalar()! == 1;
+    }
+
+    private static bool HasColumn(SqliteConnection connection, SqliteTransaction transaction, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     internal static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

@@ -1,0 +1,92 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Monitor.Grains.Telemetry;
+
+namespace Monitor.Server.Live;
+
+/// <summary>
+/// One hub connection's outgoing messages: a bounded queue, and a loop that writes them to the connection one at a
+/// time. Senders only enqueue, so a connection that stops reading holds up no one but itself; once its queue is full
+/// it is disconnected (a client reloads its snapshot when it reconnects, as after any gap). Also keeps the groups
+/// the connection is in, so they can be left when it closes.
+/// </summary>
+internal sealed class ClientOutbox
+{
+    private readonly HubConnectionContext _connection;
+    private readonly Channel<SerializedHubMessage> _queue;
+    private readonly int _limit;
+    private readonly ILogger _logger;
+    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private bool _closed;
+
+    public ClientOutbox(HubConnectionContext connection, int limit, ILogger logger)
+    {
+        _connection = connection;
+        _limit = limit;
+        _logger = logger;
+        _queue = Channel.CreateBounded<SerializedHubMessage>(new BoundedChannelOptions(limit) { SingleReader = true });
+        _ = SendAllAsync();
+    }
+
+    public string ConnectionId => _connection.ConnectionId;
+
+    public string? UserIdentifier => _connection.UserIdentifier;
+
+    /// <summary>Queues <paramref name="message"/>; never waits. Disconnects the connection when its queue is full.</summary>
+    public void Post(SerializedHubMessage message)
+    {
+        // TryComplete succeeds only once, so a full queue is reported once and a closed one not at all.
+        if (!_queue.Writer.TryWrite(message) && _queue.Writer.TryComplete())
+        {
+            MonitorMetrics.HubSlowClients.Add(1);
+            _logger.LogWarning(
+                "Hub connection {ConnectionId} from {RemoteAddress} stopped reading: {Limit} messages wait for it (Monitor:Hub:ClientQueueLimit); disconnected",
+                ConnectionId, _connection.GetHttpContext()?.Connection.RemoteIpAddress, _limit);
+            _connection.Abort();
+        }
+    }
+
+    /// <summary>Records that the connection is in <paramref name="group"/>; false when it was already, or is closed.</summary>
+    public bool TryJoin(string group)
+    {
+        lock (_groups)
+        {
+            return !_closed && _groups.Add(group);
+        }
+    }
+
+    public bool Leave(string group)
+    {
+        lock (_groups)
+        {
+            return _groups.Remove(group);
+        }
+    }
+
+    /// <summary>Stops sending; answers the groups the connection was in. Messages still queued are dropped.</summary>
+    public IReadOnlyCollection<string> Close()
+    {
+        _queue.Writer.TryComplete();
+        lock (_groups)
+        {
+            _closed = true;
+            return [.. _groups];
+        }
+    }
+
+    private async Task SendAllAsync()
+    {
+        try
+        {
+            await foreach (var message in _queue.Reader.ReadAllAsync(_connection.ConnectionAborted))
+            {
+                // Waits while the transport's buffer is full; HubConnectionContext logs its own write errors and aborts.
+                await _connection.WriteAsync(message);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed.
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Monitor.Grains;
+using Monitor.Grains.Alerts;
+
+namespace Monitor.Server.Live;
+
+/// <summary>What <c>/hubs/market</c> sends its clients; each method is a message of that name on the wire.</summary>
+public interface IMarketClient
+{
+    /// <summary>An instrument's latest state, coalesced per instrument.</summary>
+    Task Quote(QuoteMessage quote);
+
+    /// <summary>An inventory value stored for an instrument.</summary>
+    Task Inventory(InventoryMessage inventory);
+
+    /// <summary>An alert entered a state; never coalesced.</summary>
+    Task Alert(AlertMessage alert);
+}
