@@ -108,7 +108,7 @@ public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirec
 /// activation, or none known yet) is waited for. While the directory cannot answer (its silo died and it is moving)
 /// the relays known before are kept.
 /// </summary>
-public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock)
+public sealed class RelayFanOut(IGrainFactory grains, TimeProvider clock) : IRelaySink
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(2);
 

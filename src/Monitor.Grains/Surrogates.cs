@@ -134,3 +134,18 @@ public sealed class InventoryValueConverter : IConverter<InventoryValue, Invento
         Instrument = v.Instrument, Series = v.Series, AsOf = v.AsOf, PublishedAt = v.PublishedAt, Quantity = v.Quantity, Unit = v.Unit, Location = v.Location,
     };
 }
+
+[GenerateSerializer, Alias("Monitor.ClosedBar")]
+public struct ClosedBarSurrogate
+{
+    [Id(0)] public string Interval;
+    [Id(1)] public Bar Bar;
+}
+
+[RegisterConverter]
+public sealed class ClosedBarConverter : IConverter<ClosedBar, ClosedBarSurrogate>
+{
+    public ClosedBar ConvertFromSurrogate(in ClosedBarSurrogate s) => new(BarInterval.Parse(s.Interval), s.Bar);
+
+    public ClosedBarSurrogate ConvertToSurrogate(in ClosedBar v) => new() { Interval = v.Interval.Name, Bar = v.Bar };
+}

@@ -110,11 +110,12 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     /// <see cref="StorageOptions.ApplyMigrations"/> is off); SQLite's schema is applied when its file opens.</summary>
     public Task PrepareAsync(CancellationToken cancellationToken = default) => _prepare(cancellationToken);
 
-    /// <summary>Opens (creating if needed) the SQLite database file at <paramref name="path"/>.</summary>
-    public static MonitorStore OpenSqlite(string path)
+    /// <summary>Opens (creating if needed) the SQLite database file at <paramref name="path"/>; <paramref name="clock"/>
+    /// (the system's unless given) stamps the outbox's deliveries.</summary>
+    public static MonitorStore OpenSqlite(string path, TimeProvider? clock = null)
     {
         var database = SqliteDatabase.Open(path);
-        var outbox = new WebhookOutbox(TimeProvider.System);
+        var outbox = new WebhookOutbox(clock ?? TimeProvider.System);
         return new MonitorStore(
             StorageOptions.SqliteProvider,
             new SqliteTickStore(database),

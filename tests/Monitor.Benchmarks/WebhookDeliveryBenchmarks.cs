@@ -96,8 +96,9 @@ public class WebhookDeliveryBenchmarks
         _received = 0;
         _allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var options = new WebhookOptions { AllowPrivateNetworks = true };
-        _sender = new WebhookSender(new WebhookAddressGuard(allowPrivateNetworks: true), options.ParsedTimeout, TimeProvider.System);
-        _dispatcher = new WebhookDispatcher(_store.Webhooks, _sender, options, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
+        _sender = new WebhookSender(new WebhookAddressGuard(allowPrivateNetworks: true), options.Timeout, TimeProvider.System);
+        _dispatcher = new WebhookDispatcher(
+            _store.Webhooks, _sender, new WebhookRetryPolicy(options.RetrySchedule, Random.Shared.NextDouble), options, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
     }
 
     [Benchmark(OperationsPerInvoke = Deliveries)]

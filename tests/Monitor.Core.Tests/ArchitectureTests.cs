@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Monitor.Core.Market;
 
@@ -36,6 +37,27 @@ public class ArchitectureTests
             .Select(e => $"{e.Name.LocalName} {e.Attribute("Include")?.Value ?? e.Attribute("Update")?.Value}");
 
         Assert.Empty(references);
+    }
+
+    /// <summary>
+    /// One driver feeds every <see cref="Rules.RuleSet"/> (the grains and the backtest engine call it), so no driver can
+    /// order or advance events its own way: outside the driver, only the set itself (forwarding to its rules) calls these.
+    /// </summary>
+    [Fact]
+    public void RuleSetEvents_AreFedOnlyByThePipelineDriver()
+    {
+        string[] allowed = [Path.Combine("Monitor.Core", "Pipeline", "PipelineDriver.cs"), Path.Combine("Monitor.Core", "Rules", "RuleSet.cs")];
+        var source = Path.Combine(SolutionDirectory(), "src");
+        var calls = new Regex(@"\.(OnTick|OnBarClosed|AdvanceTo)\s*\(");
+
+        var offenders = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(file => !allowed.Contains(Path.GetRelativePath(source, file)))
+            .SelectMany(file => File.ReadLines(file).Select((line, i) => (file, line, number: i + 1)))
+            .Where(l => calls.IsMatch(l.line))
+            .Select(l => $"{Path.GetRelativePath(source, l.file)}:{l.number}: {l.line.Trim()}")
+            .ToList();
+
+        Assert.True(offenders.Count == 0, "only PipelineDriver feeds a RuleSet:\n" + string.Join("\n", offenders));
     }
 
     private static List<string> CoreReferences() =>

@@ -9,8 +9,8 @@ namespace Monitor.Core.Backtesting;
 /// <para>
 /// Every instrument a rule reads is one stream of ticks (or, if it has no ticks in the range, of its stored bars of the
 /// rules' intervals), and every such instrument one stream of inventory values. A heap merges the streams in
-/// <see cref="EventOrder"/> and a <see cref="RuleFeed"/> feeds the merged events to the rules exactly as the grains feed
-/// them live. Memory holds a block of ticks per instrument, the pipelines and the rules' windows: it does not grow
+/// <see cref="EventOrder"/> and a <see cref="PipelineDriver"/> feeds the merged events to the rules, as it feeds them in the grains live.
+/// Memory holds a block of ticks per instrument, the pipelines and the rules' windows: it does not grow
 /// with the length of the range (the report's alerts aside).
 /// </para>
 /// </summary>

@@ -5,12 +5,12 @@ using Monitor.Core.Rules;
 namespace Monitor.Core.Backtesting;
 
 /// <summary>
-/// The state of one run while the merge feeds it: the <see cref="RuleFeed"/>, the alerts as they stand, each rule's
+/// The state of one run while the merge feeds it: the <see cref="PipelineDriver"/>, the alerts as they stand, each rule's
 /// statistics, the last price of every instrument and the forward returns still waiting for their horizon.
 /// </summary>
 internal sealed class BacktestRun
 {
-    private readonly RuleFeed _feed;
+    private readonly PipelineDriver _driver;
     private readonly List<AlertTransition> _transitions = [];
     private readonly Dictionary<string, int> _alertIndex = new(StringComparer.Ordinal);
     private readonly List<Alert> _alerts = [];
@@ -23,7 +23,7 @@ internal sealed class BacktestRun
     public BacktestRun(RuleSet rules, InstrumentId[] instruments, int maxAlerts)
     {
         _maxAlerts = maxAlerts;
-        _feed = new RuleFeed(rules);
+        _driver = new PipelineDriver(rules, AdvancePolicy.PerInstant);
         _lastPrice = new double[instruments.Length];
         Array.Fill(_lastPrice, double.NaN);
         foreach (var evaluator in rules.Rules)
@@ -62,10 +62,10 @@ internal sealed class BacktestRun
         }
     }
 
-    public void OnTick(TickStream stream, int instrument, in Tick tick)
+    public void Tick(TickStream stream, int instrument, in Tick tick)
     {
         Ticks++;
-        switch (_feed.Tick(stream.Pipeline, tick, _transitions))
+        switch (_driver.Tick(stream.Pipeline, tick, _transitions))
         {
             case TickDisposition.Duplicate:
                 Duplicates++;
@@ -75,31 +75,39 @@ internal sealed class BacktestRun
                 return;
         }
 
-        Bars += _feed.LastClosed.Count;
+        Bars += _driver.LastClosed.Count;
         Collect(instrument, tick.Time, tick.Price);
     }
 
-    public void OnInventory(in InventoryValue value)
+    public void Inventory(in InventoryValue value)
     {
         InventoryValues++;
-        _feed.Inventory(value, _transitions);
+        _driver.Inventory(value, _transitions);
         Collect(-1, default, double.NaN);
     }
 
-    public void OnBar(InstrumentId id, int instrument, BarInterval interval, in Bar bar)
+    public void Bar(InstrumentId id, int instrument, BarInterval interval, in Bar bar)
     {
         Bars++;
-        _feed.Bar(id, interval, bar, _transitions);
+        _driver.Bar(id, interval, bar, _transitions);
         Collect(instrument, bar.Time + interval.Length, bar.Close);
     }
 
     /// <summary>The end of the events: evaluations due by <paramref name="to"/> run, returns whose horizon the data reached settle.</summary>
     public void Finish(DateTimeOffset? to)
     {
-        _feed.Finish(to, _transitions);
+        if (to is { } end)
+        {
+            _driver.Finish(end, _transitions);
+        }
+        else
+        {
+            _driver.Advance(_transitions);
+        }
+
         Collect(-1, default, double.NaN);
-        long end = to?.UtcTicks ?? LastEvent;
-        SettleReturns(end == long.MaxValue ? end : end + 1);
+        long last = to?.UtcTicks ?? LastEvent;
+        SettleReturns(last == long.MaxValue ? last : last + 1);
     }
 
     public Dictionary<string, RuleStatistics> Statistics(TimeSpan covered) =>

@@ -28,7 +28,7 @@ internal sealed class TickStream(IAsyncEnumerator<ReadOnlyMemory<Tick>> blocks, 
 
     public InstrumentPipeline Pipeline => pipeline;
 
-    public override void Feed(BacktestRun run) => run.OnTick(this, instrument, _block.Span[_position]);
+    public override void Feed(BacktestRun run) => run.Tick(this, instrument, _block.Span[_position]);
 
     public override bool Advance()
     {
@@ -63,7 +63,7 @@ internal sealed class TickStream(IAsyncEnumerator<ReadOnlyMemory<Tick>> blocks, 
 /// <summary>One instrument's inventory values.</summary>
 internal sealed class InventoryStream(IAsyncEnumerator<InventoryValue> values, int instrument) : EventStream
 {
-    public override void Feed(BacktestRun run) => run.OnInventory(values.Current);
+    public override void Feed(BacktestRun run) => run.Inventory(values.Current);
 
     public override bool Advance() => false;
 
@@ -84,7 +84,7 @@ internal sealed class InventoryStream(IAsyncEnumerator<InventoryValue> values, i
 /// <summary>The stored bars of one interval of an instrument that has no ticks, each an event at its close.</summary>
 internal sealed class BarStream(IAsyncEnumerator<Bar> bars, InstrumentId id, BarInterval interval, int instrument, int intervalOrder) : EventStream
 {
-    public override void Feed(BacktestRun run) => run.OnBar(id, instrument, interval, bars.Current);
+    public override void Feed(BacktestRun run) => run.Bar(id, instrument, interval, bars.Current);
 
     public override bool Advance() => false;
 

@@ -112,8 +112,6 @@ public sealed record RuleDefinition
         SHA256.HashData(Encoding.UTF8.GetBytes(RuleJson.Serialize(this)), hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
-
-    public string ToJson() => RuleJson.Serialize(this);
 }
 
 /// <summary>

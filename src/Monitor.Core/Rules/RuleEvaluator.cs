@@ -107,9 +107,6 @@ public sealed class RuleEvaluator
     /// </summary>
     public DateTimeOffset? IndicatorsFrom => Time(_indicatorsFrom);
 
-    /// <summary>The last evaluation's event time, or null.</summary>
-    public DateTimeOffset? LastEvaluatedAt => Time(_lastEvaluation);
-
     public bool Watches(InstrumentId instrument)
     {
         foreach (var slot in _slots)

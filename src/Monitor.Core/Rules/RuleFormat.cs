@@ -17,9 +17,6 @@ internal static class RuleFormat
 
     public static string Signed(double value) => (value > 0 ? "+" : "") + Number(value);
 
-    /// <summary>With one decimal: <c>+2.6</c>.</summary>
-    public static string Signed1(double value) => value.ToString("+0.0;-0.0;0.0", Invariant);
-
     public static string Percent(double percent) => percent.ToString("+0.0;-0.0;0.0", Invariant) + "%";
 
     public static string Days(double days) => days.ToString("#,##0.0", Invariant);

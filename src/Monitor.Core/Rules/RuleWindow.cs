@@ -40,11 +40,6 @@ public readonly struct RuleWindow : IEquatable<RuleWindow>
     /// <summary>Short form for messages: <c>15d</c>, <c>4h</c>, <c>1d12h</c>, <c>20 bars</c>.</summary>
     public string Label => IsBarCount ? string.Create(CultureInfo.InvariantCulture, $"{Bars} bars") : ShortDuration(Duration);
 
-    public static RuleWindow FromBars(int bars) =>
-        bars is >= 1 and <= MaxBars
-            ? new RuleWindow(TimeSpan.Zero, bars, bars.ToString(CultureInfo.InvariantCulture))
-            : throw new ArgumentOutOfRangeException(nameof(bars), bars, $"a bar count is from 1 to {MaxBars}");
-
     public static RuleWindow FromDuration(TimeSpan duration) =>
         duration > TimeSpan.Zero
             ? new RuleWindow(duration, 0, IsoDuration(duration))

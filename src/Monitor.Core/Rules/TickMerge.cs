@@ -8,7 +8,8 @@ namespace Monitor.Core.Rules;
 /// instrument id). The grains send at their own pace, so a tick is released only once every instrument the rule
 /// waits for has a tick queued: otherwise a lagging instrument's earlier ticks would arrive after the rule had
 /// evaluated past them. An instrument that has sent nothing for <c>idleAfter</c> (a closed market, a stopped feed)
-/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none.
+/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none. A tick travels with the
+/// bar of the rule's interval it closed, if any: the rule sees that close at the tick's place in the order.
 /// </summary>
 public sealed class TickMerge
 {
@@ -27,12 +28,12 @@ public sealed class TickMerge
     /// <summary>Ticks waiting for release.</summary>
     public int Queued => _sources.Sum(s => s.Queue.Count);
 
-    /// <summary>Queues a tick of one instrument (in that instrument's stored order) with its stored index.</summary>
-    public void Add(in Tick tick, long index, long arrivedAt)
+    /// <summary>Queues a tick of one instrument (in that instrument's stored order).</summary>
+    public void Add(in QueuedTick tick, long arrivedAt)
     {
-        var source = Find(tick.Instrument)
-            ?? throw new ArgumentException($"the merge does not read {tick.Instrument}", nameof(tick));
-        source.Queue.Enqueue((tick, index));
+        var source = Find(tick.Tick.Instrument)
+            ?? throw new ArgumentException($"the merge does not read {tick.Tick.Instrument}", nameof(tick));
+        source.Queue.Enqueue(tick);
         source.LastArrival = arrivedAt;
     }
 
@@ -40,7 +41,7 @@ public sealed class TickMerge
     /// Releases ticks in merged order while every instrument that is not idle at <paramref name="now"/> has one
     /// queued; with <paramref name="idleAfter"/> zero nobody is waited for (a flush).
     /// </summary>
-    public void Release(long now, long idleAfter, Action<Tick, long> release)
+    public void Release(long now, long idleAfter, Action<QueuedTick> release)
     {
         while (true)
         {
@@ -68,8 +69,7 @@ public sealed class TickMerge
                 return;
             }
 
-            var (tick, index) = next.Queue.Dequeue();
-            release(tick, index);
+            release(next.Queue.Dequeue());
         }
     }
 
@@ -90,8 +90,11 @@ public sealed class TickMerge
     {
         public InstrumentId Instrument { get; } = instrument;
 
-        public Queue<(Tick Tick, long Index)> Queue { get; } = new();
+        public Queue<QueuedTick> Queue { get; } = new();
 
         public long LastArrival { get; set; } = createdAt;
     }
 }
+
+/// <summary>A tick waiting in a <see cref="TickMerge"/>: its stored index, and the bar of the rule's interval it closed, if any.</summary>
+public readonly record struct QueuedTick(Tick Tick, long Index, Bar? Closed);

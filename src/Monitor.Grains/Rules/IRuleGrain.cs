@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
 
 namespace Monitor.Grains.Rules;
 
@@ -58,15 +59,22 @@ public sealed record RuleStatusView(
 }
 
 /// <summary>
-/// An instrument's new ticks for the rules that read them: the ticks it stored with indices after
-/// <see cref="AfterIndex"/> through <see cref="ThroughIndex"/>, of which <see cref="Ticks"/> (with their
-/// <see cref="Indexes"/>) were applied (late ones were not). A rule grain that finds <see cref="AfterIndex"/> beyond
-/// what it has seen reads the gap from the tick store, so a lost feed loses nothing.
+/// What an instrument's grain stored after <see cref="AfterIndex"/> through <see cref="ThroughIndex"/>, for the rules
+/// that read it: the ticks its pipeline applied (late ones were not), each with its stored index and the bars it
+/// closed. For rules on bar closes only the ticks that can change what a close sees are sent (see
+/// <see cref="RuleGrainFeed"/>). A rule grain that finds <see cref="AfterIndex"/> beyond what it has seen catches up
+/// from the stores, so a lost feed loses nothing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Monitor.RuleFeed")]
 public sealed record RuleFeed(
     [property: Id(0)] InstrumentId Instrument,
     [property: Id(1)] long AfterIndex,
     [property: Id(2)] long ThroughIndex,
-    [property: Id(3)] Tick[] Ticks,
-    [property: Id(4)] long[] Indexes);
+    [property: Id(3)] FedTick[] Ticks);
+
+/// <summary>One applied tick, its stored index, and the bars it closed (finest interval first; null when none).</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.FedTick")]
+public readonly record struct FedTick(
+    [property: Id(0)] Tick Tick,
+    [property: Id(1)] long Index,
+    [property: Id(2)] ClosedBar[]? Closed);

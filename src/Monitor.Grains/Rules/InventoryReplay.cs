@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -11,18 +12,18 @@ namespace Monitor.Grains.Rules;
 internal static class InventoryReplay
 {
     /// <summary>
-    /// Feeds <paramref name="rules"/> the values of <paramref name="instrument"/> received after
+    /// Feeds <paramref name="driver"/> the values of <paramref name="instrument"/> received after
     /// <paramref name="receivedAfter"/>, by publishedAt; returns the latest receipt time fed (or <paramref name="receivedAfter"/>).
     /// </summary>
     public static async Task<DateTimeOffset> FeedAsync(
-        IInventoryStore store, InstrumentId instrument, DateTimeOffset receivedAfter, RuleSet rules, List<AlertTransition> output, CancellationToken cancellationToken)
+        IInventoryStore store, InstrumentId instrument, DateTimeOffset receivedAfter, PipelineDriver driver, List<AlertTransition> output, CancellationToken cancellationToken)
     {
         var through = receivedAfter;
         await foreach (var stored in store.ReadPublishedAsync(instrument, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, cancellationToken))
         {
             if (stored.ReceivedAt > receivedAfter)
             {
-                rules.OnInventory(stored.Value, output);
+                driver.Inventory(stored.Value, output);
                 through = stored.ReceivedAt > through ? stored.ReceivedAt : through;
             }
         }

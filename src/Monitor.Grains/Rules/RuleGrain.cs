@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Market;
+using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Alerts;
@@ -16,7 +17,7 @@ public sealed class RuleGrainState
     /// <summary>The <see cref="RuleSetState"/> as <see cref="RuleStateJson"/> writes it.</summary>
     [Id(0)] public string? Rules { get; set; }
 
-    /// <summary>The bar interval the inputs' aggregators below were built for.</summary>
+    /// <summary>The bar interval the inputs' open bars below are of.</summary>
     [Id(1)] public string? Interval { get; set; }
 
     [Id(2)] public List<RuleInputProgress> Inputs { get; set; } = [];
@@ -25,12 +26,15 @@ public sealed class RuleGrainState
     [Id(3)] public DateTimeOffset InventoryReceivedThrough { get; set; }
 }
 
-/// <summary>One instrument's progress: the last stored tick index applied, and the rule-interval bar being built.</summary>
+/// <summary>
+/// One instrument's progress: the last stored tick index applied, and the bar of the rule's interval that tick is in
+/// (null before the first), the bar whose close comes next.
+/// </summary>
 [GenerateSerializer, Alias("Monitor.RuleInputProgress")]
 public sealed record RuleInputProgress(
     [property: Id(0)] InstrumentId Instrument,
     [property: Id(1)] long AppliedIndex,
-    [property: Id(2)] BarAggregatorState Aggregator);
+    [property: Id(3)] DateTimeOffset? OpenBar);
 
 public sealed class RuleGrainOptions
 {
@@ -46,10 +50,11 @@ public sealed class RuleGrainOptions
 }
 
 /// <summary>
-/// Runs one rule over several instruments. The instruments' grains feed it what they stored; it merges their ticks
-/// into event-time order (<see cref="TickMerge"/>), builds the bars of the rule's interval for each, and drives a
-/// <see cref="RuleSet"/> exactly as a backtest does. State is written behind every few seconds; on activation the
-/// grain resumes from it and reads the ticks stored since from the tick store, so a restart loses nothing.
+/// Runs one rule over several instruments. The instruments' grains feed it what their pipelines applied: the ticks and
+/// the bars they closed (<see cref="RuleGrainFeed"/>). It merges them into event-time order (<see cref="TickMerge"/>)
+/// and drives the rule through a <see cref="PipelineDriver"/>, as a backtest does; it builds no bars itself. State is
+/// written behind; after a restart, or a feed that went missing, it catches up from the stores: the ticks stored after
+/// its progress and the stored bars they closed, so nothing is lost.
 /// </summary>
 public sealed class RuleGrain(
     [PersistentState("rule", MonitorGrainStorage.Name)] IPersistentState<RuleGrainState> state,
@@ -62,24 +67,24 @@ public sealed class RuleGrain(
     TimeProvider clock,
     ILogger<RuleGrain> logger) : Grain, IRuleGrain
 {
-    private static readonly TimeSpan StateWriteInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly List<AlertTransition> _transitions = [];
-    private readonly List<(Tick Tick, long Index)> _released = [];
+    private readonly List<QueuedTick> _released = [];
     private readonly RuleEvaluationTimer _ruleTime = new("rule");
+    private WriteBehind _writeBehind = null!;
     private RuleSet? _rules;
+    private PipelineDriver? _driver;
     private RuleDefinition? _definition;
     private Dictionary<InstrumentId, Input> _inputs = [];
     private TickMerge? _merge;
-    private DateTimeOffset? _lastReleased;
     private DateTimeOffset _inventoryReceivedThrough;
-    private bool _dirty;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _writeBehind = new WriteBehind(WriteStateAsync);
         await LoadAsync(cancellationToken);
-        this.RegisterGrainTimer(WriteStateAsync, new GrainTimerCreationOptions(StateWriteInterval, StateWriteInterval));
+        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(ReleaseIdleAsync, new GrainTimerCreationOptions(IdleCheckInterval, IdleCheckInterval));
     }
 
@@ -87,13 +92,13 @@ public sealed class RuleGrain(
     {
         if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
-            await WriteStateAsync(cancellationToken);
+            await _writeBehind.FlushAsync(cancellationToken);
         }
     }
 
     public async Task FeedAsync(RuleFeed feed)
     {
-        if (_rules is null)
+        if (_rules is null || _definition is null)
         {
             return;
         }
@@ -101,21 +106,24 @@ public sealed class RuleGrain(
         long started = clock.GetTimestamp();
         if (feed.ThroughIndex > 0 && _inputs.TryGetValue(feed.Instrument, out var input))
         {
-            // A feed starting beyond what was queued means one went missing: the ticks in between come from the store.
+            // A feed starting beyond what was queued means one went missing: what lies between comes from the stores.
             if (feed.AfterIndex > input.QueuedIndex)
             {
-                await QueueStoredAsync(input, feed.AfterIndex);
+                await CatchUpAsync(input, feed.AfterIndex, CancellationToken.None);
             }
 
-            for (int i = 0; i < feed.Ticks.Length; i++)
+            if (input.QueuedIndex >= feed.AfterIndex)
             {
-                if (feed.Indexes[i] > input.QueuedIndex)
+                foreach (var fed in feed.Ticks)
                 {
-                    _merge!.Add(feed.Ticks[i], feed.Indexes[i], clock.GetTimestamp());
+                    if (fed.Index > input.QueuedIndex)
+                    {
+                        Queue(input, fed.Tick, fed.Index, ClosedBarOf(fed.Closed, _definition.Interval));
+                    }
                 }
-            }
 
-            input.QueuedIndex = Math.Max(input.QueuedIndex, feed.ThroughIndex);
+                input.QueuedIndex = Math.Max(input.QueuedIndex, feed.ThroughIndex);
+            }
         }
 
         await ReleaseAsync(IdleAfterTicks);
@@ -124,18 +132,18 @@ public sealed class RuleGrain(
 
     public async Task FeedInventoryAsync(InventoryBatch batch)
     {
-        if (_rules is null)
+        if (_driver is null)
         {
             return;
         }
 
         foreach (var value in batch.Values)
         {
-            _rules.OnInventory(value, _transitions);
+            _driver.Inventory(value, _transitions);
         }
 
         _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
-        _dirty = true;
+        _writeBehind.Changed();
         await alerts.PublishAsync(_transitions);
     }
 
@@ -149,7 +157,7 @@ public sealed class RuleGrain(
         }
 
         // The simplest exact way to take a changed definition over: save, then load as a fresh activation would.
-        await WriteStateAsync(force: true, CancellationToken.None);
+        await WriteNowAsync(CancellationToken.None);
         await LoadAsync(CancellationToken.None);
     }
 
@@ -157,6 +165,20 @@ public sealed class RuleGrain(
         Task.FromResult(_rules?.Find(this.GetPrimaryKeyString()) is { } evaluator ? RuleStatusView.From(evaluator) : null);
 
     private long IdleAfterTicks => (long)(options.Value.InputIdleAfter.TotalSeconds * clock.TimestampFrequency);
+
+    /// <summary>The bar of <paramref name="interval"/> among those a tick closed, if any.</summary>
+    private static Bar? ClosedBarOf(ClosedBar[]? closed, BarInterval interval)
+    {
+        foreach (var bar in closed ?? [])
+        {
+            if (bar.Interval == interval)
+            {
+                return bar.Bar;
+            }
+        }
+
+        return null;
+    }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -168,6 +190,7 @@ public sealed class RuleGrain(
         }
 
         var rules = new RuleSet();
+        var driver = new PipelineDriver(rules, AdvancePolicy.PerBatch);
         if (definition is not null)
         {
             rules.Put(definition, _transitions);
@@ -180,7 +203,7 @@ public sealed class RuleGrain(
             _inventoryReceivedThrough = state.State.InventoryReceivedThrough;
             foreach (var instrument in definition?.Instruments().Select(InstrumentId.Parse).Where(definition.ReadsInventoryOf) ?? [])
             {
-                var through = await InventoryReplay.FeedAsync(inventoryStore, instrument, state.State.InventoryReceivedThrough, rules, _transitions, cancellationToken);
+                var through = await InventoryReplay.FeedAsync(inventoryStore, instrument, state.State.InventoryReceivedThrough, driver, _transitions, cancellationToken);
                 _inventoryReceivedThrough = through > _inventoryReceivedThrough ? through : _inventoryReceivedThrough;
             }
         }
@@ -191,7 +214,7 @@ public sealed class RuleGrain(
         }
 
         _definition = definition;
-        _rules = definition is null ? null : rules;
+        (_rules, _driver) = definition is null ? (null, null) : (rules, driver);
         _inputs = [];
         _merge = null;
         if (definition is not null)
@@ -208,7 +231,7 @@ public sealed class RuleGrain(
         else
         {
             // Written at once: where a new rule (or a new interval) starts reading must survive a crash.
-            await WriteStateAsync(force: true, cancellationToken);
+            await WriteNowAsync(cancellationToken);
         }
     }
 
@@ -219,27 +242,25 @@ public sealed class RuleGrain(
         var instruments = definition.Instruments().Select(InstrumentId.Parse).Where(definition.ReadsTicksOf).ToList();
         foreach (var instrument in instruments)
         {
-            // Without saved progress the rule starts at what is stored now; the bar being built then is taken whole
-            // from the bar store when it closes.
+            // Without saved progress the rule starts at what is stored now; the bar open then is taken whole when it closes.
             var saved = sameInterval ? state.State.Inputs.Find(p => p.Instrument == instrument) : null;
             _inputs[instrument] = saved is null
-                ? new Input(instrument, new BarAggregator(interval), (await tickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, resumed: false)
-                : new Input(instrument, new BarAggregator(interval, saved.Aggregator), saved.AppliedIndex, resumed: true);
+                ? new Input(instrument, (await tickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, openBar: null)
+                : new Input(instrument, saved.AppliedIndex, saved.OpenBar);
         }
 
         _merge = new TickMerge(instruments, clock.GetTimestamp());
 
-        // Indicators are rebuilt from stored bars; then the ticks stored after the saved progress are replayed.
+        // Indicators are rebuilt from stored bars; then what was stored after the saved progress is caught up on.
         foreach (var input in _inputs.Values)
         {
             var range = _rules!.WarmUpRange(input.Instrument, interval);
-            var before = input.Aggregator.State.ClosedBefore;
-            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, before, range.Limit, cancellationToken))
+            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, input.OpenBar ?? DateTimeOffset.MaxValue, range.Limit, cancellationToken))
             {
                 _rules.WarmUp(input.Instrument, interval, bar);
             }
 
-            await QueueStoredAsync(input, long.MaxValue, cancellationToken);
+            await CatchUpAsync(input, long.MaxValue, cancellationToken);
         }
 
         // Not a flush: the instruments' grains may each have stored a different share of the latest ticks, so what one
@@ -247,9 +268,14 @@ public sealed class RuleGrain(
         await ReleaseAsync(IdleAfterTicks);
     }
 
-    /// <summary>Queues the applied ticks stored after what was queued, through <paramref name="throughIndex"/>.</summary>
-    private async Task QueueStoredAsync(Input input, long throughIndex, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues the applied ticks stored after what was queued, through <paramref name="throughIndex"/>, each with the
+    /// stored bar it closed. A bar not stored yet (its instrument's grain is still recovering) stops the catch-up there:
+    /// the next feed shows the gap again.
+    /// </summary>
+    private async Task CatchUpAsync(Input input, long throughIndex, CancellationToken cancellationToken)
     {
+        var ticks = new List<StoredTick>();
         await foreach (var stored in tickStore.ReadAfterAsync(input.Instrument, input.QueuedIndex, cancellationToken))
         {
             if (stored.Index > throughIndex)
@@ -257,13 +283,48 @@ public sealed class RuleGrain(
                 break;
             }
 
+            ticks.Add(stored);
+        }
+
+        var interval = _definition!.Interval;
+        var bars = new Dictionary<DateTimeOffset, Bar>();
+        if (input.QueuedBar is { } from && ticks.Count > 0)
+        {
+            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, from, ticks.Max(t => t.Time), int.MaxValue, cancellationToken))
+            {
+                bars[bar.Time] = bar;
+            }
+        }
+
+        foreach (var stored in ticks)
+        {
             if (!stored.Late)
             {
-                _merge!.Add(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, clock.GetTimestamp());
+                Bar? closed = null;
+                if (input.QueuedBar is { } open && interval.BarStart(stored.Time) > open)
+                {
+                    if (!bars.TryGetValue(open, out var bar))
+                    {
+                        logger.LogInformation("Rule {Rule} waits for the {Interval} bar of {Instrument} at {Bar} to be stored", _definition.Id, interval, input.Instrument, open);
+                        return;
+                    }
+
+                    closed = bar;
+                }
+
+                Queue(input, new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, closed);
             }
 
             input.QueuedIndex = stored.Index;
         }
+    }
+
+    /// <summary>Queues a tick with the bar it closed; a bar the rule saw no tick of (it started inside it) is not fed.</summary>
+    private void Queue(Input input, in Tick tick, long index, Bar? closed)
+    {
+        var bar = _definition!.Interval.BarStart(tick.Time);
+        _merge!.Add(new QueuedTick(tick, index, closed is { } c && c.Time == input.QueuedBar ? c : null), clock.GetTimestamp());
+        input.QueuedBar = input.QueuedBar is { } open && open > bar ? open : bar;
     }
 
     private async Task ReleaseIdleAsync(CancellationToken cancellationToken)
@@ -277,73 +338,61 @@ public sealed class RuleGrain(
     /// <summary>Feeds the rule every tick the merge can release, then stores and announces the alerts that raised.</summary>
     private async Task ReleaseAsync(long idleAfter)
     {
-        if (_merge is null || _rules is null)
+        if (_merge is null || _driver is null || _definition is null)
         {
             return;
         }
 
+        var interval = _definition.Interval;
         _released.Clear();
-        _merge.Release(clock.GetTimestamp(), idleAfter, (tick, index) => _released.Add((tick, index)));
-        foreach (var (tick, index) in _released)
+        _merge.Release(clock.GetTimestamp(), idleAfter, _released.Add);
+        long started = RuleEvaluationTimer.Start(_driver.Rules);
+        foreach (var queued in _released)
         {
-            var input = _inputs[tick.Instrument];
-            long started;
-            if (input.Aggregator.Add(tick, out var bar) == BarUpdate.Closed)
+            if (queued.Closed is { } bar)
             {
-                var closed = await CompleteAsync(input, bar);
-                started = RuleEvaluationTimer.Start(_rules);
-                _rules.OnBarClosed(input.Instrument, input.Aggregator.Interval, closed, _transitions);
-                _ruleTime.Stop(started, 1);
+                var closed = new ClosedBar(interval, bar);
+                _driver.Tick(queued.Tick, new ReadOnlySpan<ClosedBar>(in closed), _transitions);
+            }
+            else
+            {
+                _driver.Tick(queued.Tick, [], _transitions);
             }
 
-            started = RuleEvaluationTimer.Start(_rules);
-            _rules.OnTick(tick, _transitions);
-            _ruleTime.Stop(started, 1);
-            input.AppliedIndex = index;
-            _lastReleased = tick.Time;
+            var input = _inputs[queued.Tick.Instrument];
+            input.AppliedIndex = queued.Index;
+            var open = interval.BarStart(queued.Tick.Time);
+            input.OpenBar = input.OpenBar is { } current && current > open ? current : open;
         }
 
         if (_released.Count > 0)
         {
-            _dirty = true;
-            long started = RuleEvaluationTimer.Start(_rules);
-            if (_merge.Queued == 0 && _lastReleased is { } last)
+            _writeBehind.Changed();
+            if (_merge.Queued == 0)
             {
-                _rules.AdvanceTo(last, _transitions);
+                _driver.Advance(_transitions);
             }
             else
             {
-                _rules.Flush(_transitions);
+                _driver.Flush(_transitions);
             }
 
-            _ruleTime.Stop(started, 0);
+            _ruleTime.Stop(started, _released.Count);
             _ruleTime.Record();
         }
 
         await alerts.PublishAsync(_transitions);
     }
 
-    /// <summary>
-    /// The first bar an input closes after the rule started without saved progress began before the rule saw it:
-    /// the instrument's grain stored the whole bar, so that one is used.
-    /// </summary>
-    private async Task<Bar> CompleteAsync(Input input, Bar bar)
+    private async Task WriteNowAsync(CancellationToken cancellationToken)
     {
-        if (input.SawWholeBar)
-        {
-            return bar;
-        }
-
-        input.SawWholeBar = true;
-        var stored = await barStore.ReadAsync(input.Instrument, input.Aggregator.Interval, bar.Time, bar.Time.AddTicks(1), 1);
-        return stored.Count == 1 ? stored[0] : bar;
+        _writeBehind.Changed();
+        await _writeBehind.FlushAsync(cancellationToken);
     }
 
-    private Task WriteStateAsync(CancellationToken cancellationToken) => WriteStateAsync(force: false, cancellationToken);
-
-    private async Task WriteStateAsync(bool force, CancellationToken cancellationToken)
+    private async Task WriteStateAsync(CancellationToken cancellationToken)
     {
-        if ((!_dirty && !force) || _rules is null || _definition is null)
+        if (_rules is null || _definition is null)
         {
             return;
         }
@@ -352,26 +401,26 @@ public sealed class RuleGrain(
         {
             Rules = RuleStateJson.Serialize(_rules.SaveState()),
             Interval = _definition.Interval.Name,
-            Inputs = [.. _inputs.Values.Select(i => new RuleInputProgress(i.Instrument, i.AppliedIndex, i.Aggregator.State))],
+            Inputs = [.. _inputs.Values.Select(i => new RuleInputProgress(i.Instrument, i.AppliedIndex, i.OpenBar))],
             InventoryReceivedThrough = _inventoryReceivedThrough,
         };
         await state.WriteStateAsync(cancellationToken);
-        _dirty = false;
     }
 
-    private sealed class Input(InstrumentId instrument, BarAggregator aggregator, long appliedIndex, bool resumed)
+    private sealed class Input(InstrumentId instrument, long appliedIndex, DateTimeOffset? openBar)
     {
         public InstrumentId Instrument { get; } = instrument;
-
-        public BarAggregator Aggregator { get; } = aggregator;
 
         /// <summary>The last stored tick index applied to the rule.</summary>
         public long AppliedIndex { get; set; } = appliedIndex;
 
+        /// <summary>The bar of the rule's interval the last applied tick is in.</summary>
+        public DateTimeOffset? OpenBar { get; set; } = openBar;
+
         /// <summary>The last stored tick index queued in the merge or known to be late.</summary>
         public long QueuedIndex { get; set; } = appliedIndex;
 
-        /// <summary>Whether the aggregator saw its open bar from the bar's first tick (true when resumed from saved state).</summary>
-        public bool SawWholeBar { get; set; } = resumed;
+        /// <summary>The bar of the rule's interval the last queued tick is in.</summary>
+        public DateTimeOffset? QueuedBar { get; set; } = openBar;
     }
 }

@@ -35,6 +35,7 @@ public static class MonitorOptions
 
     public static IServiceCollection AddMonitorOptions(this IServiceCollection services, bool demoFeed)
     {
+        DurationConverter.Register();
         services.AddValidated<StorageOptions>("Monitor:Storage", StorageProblems)
             .PostConfigure<IConfiguration>((storage, configuration) => storage.ConnectionString = configuration.GetConnectionString("Monitor"));
         services.AddValidated<ClusterOptions>(ClusterOptions.Section, ClusterProblems)

@@ -17,11 +17,11 @@ namespace Monitor.Server.Webhooks;
 /// <see cref="WebhookOptions.MaxConcurrencyPerWebhook"/> at once, so a slow or dead endpoint delays only itself.</para>
 /// </summary>
 public sealed class WebhookDispatcher(
-    IWebhookStore store, WebhookSender sender, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IWebhookStore store, WebhookSender sender, WebhookRetryPolicy policy, WebhookOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-    private readonly WebhookRetryPolicy _policy = new(options.ParsedRetrySchedule, Random.Shared.NextDouble);
-    private readonly TimeSpan _poll = options.ParsedPollInterval;
+    private readonly TimeSpan _poll = options.PollInterval;
     private readonly TimeSpan _lease = options.Lease;
     private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _workerFinished = new(0);
@@ -39,7 +39,7 @@ public sealed class WebhookDispatcher(
                     _workers.Remove(finished);
                 }
 
-                var backlog = await store.ListBacklogAsync(_policy.FirstAttemptDelay, stoppingToken).ConfigureAwait(false);
+                var backlog = await store.ListBacklogAsync(policy.FirstAttemptDelay, stoppingToken).ConfigureAwait(false);
                 MonitorMetrics.SetWebhookBacklog(backlog.Sum(webhook => (long)webhook.Pending));
                 var now = clock.GetUtcNow();
                 foreach (var webhook in backlog)
@@ -71,21 +71,23 @@ public sealed class WebhookDispatcher(
         base.Dispose();
     }
 
-    /// <summary>Until a delivery is stored, a worker finishes (its webhook's next retry is then known), or <paramref name="wait"/> passes.</summary>
+    /// <summary>Until a delivery is stored, a worker finishes (its webhook's next retry is then known), or <paramref name="wait"/>
+    /// passes on the dispatcher's clock.</summary>
     private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
         using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var stored = store.WaitForDeliveriesAsync(wait, woken.Token);
-        var finished = _workerFinished.WaitAsync(wait, woken.Token);
-        await Task.WhenAny(stored, finished).ConfigureAwait(false);
+        var stored = store.WaitForDeliveriesAsync(Timeout.InfiniteTimeSpan, woken.Token);
+        var finished = _workerFinished.WaitAsync(woken.Token);
+        var due = Task.Delay(wait, clock, woken.Token);
+        await Task.WhenAny(stored, finished, due).ConfigureAwait(false);
         await woken.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(stored, finished).ConfigureAwait(false);
+            await Task.WhenAll(stored, finished, due).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The other wait, cancelled once one had ended; or the host stopping, which the loop sees.
+            // The other waits, cancelled once one had ended; or the host stopping, which the loop sees.
         }
     }
 
@@ -104,7 +106,7 @@ public sealed class WebhookDispatcher(
 
                 var now = clock.GetUtcNow();
                 var claimed = await store.ClaimAsync(
-                    webhookId, _owner, now, _policy.FirstAttemptDelay, now + _lease, options.MaxConcurrencyPerWebhook, stoppingToken).ConfigureAwait(false);
+                    webhookId, _owner, now, policy.FirstAttemptDelay, now + _lease, options.MaxConcurrencyPerWebhook, stoppingToken).ConfigureAwait(false);
                 if (claimed.Count == 0)
                 {
                     return;
@@ -136,7 +138,7 @@ public sealed class WebhookDispatcher(
     private async Task<DeliveryOutcome> AttemptAsync(Webhook webhook, ClaimedDelivery delivery, CancellationToken stoppingToken)
     {
         var result = await sender.SendAsync(webhook, delivery, stoppingToken).ConfigureAwait(false);
-        var outcome = _policy.Decide(delivery, result);
+        var outcome = policy.Decide(delivery, result);
         MonitorMetrics.RecordWebhookAttempt(outcome.State, result.Duration);
         if (result.Error is not null)
         {

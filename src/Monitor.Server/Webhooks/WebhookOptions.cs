@@ -1,25 +1,24 @@
 using System.Globalization;
-using Monitor.Core.Ports;
 
 namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// <c>Monitor:Webhooks</c> (docs/api.md, Configuration). Durations are written <c>500ms</c>, <c>5s</c>, <c>5m</c>, <c>2h</c>,
-/// <c>1d</c> or as a .NET time span (<c>00:00:15</c>); the retry schedule is a comma-separated list of them.
+/// <c>1d</c> or as a .NET time span (<c>00:00:15</c>), see <see cref="DurationConverter"/>; the retry schedule is a
+/// comma-separated list of them.
 /// </summary>
 public sealed class WebhookOptions
 {
     public const string Section = "Monitor:Webhooks";
-    public const string DefaultRetrySchedule = "0s,5s,5m,30m,2h,5h,10h,14h,20h,24h";
 
     /// <summary>After a rotation, how long the old secret keeps signing beside the new one.</summary>
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
 
     /// <summary>The delays before attempts 1..n; a delivery whose last attempt fails is failed, and its webhook disabled.</summary>
-    public string RetrySchedule { get; set; } = DefaultRetrySchedule;
+    public RetrySchedule RetrySchedule { get; set; } = RetrySchedule.Default;
 
     /// <summary>Per attempt: connecting, sending and the answer.</summary>
-    public string Timeout { get; set; } = "15s";
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether targets on loopback, private, link-local and other internal addresses are allowed (local setups, tests).</summary>
     public bool AllowPrivateNetworks { get; set; }
@@ -29,36 +28,28 @@ public sealed class WebhookOptions
 
     /// <summary>How often the outbox is read when nothing wakes the dispatcher (extension): deliveries stored by another
     /// silo, leases that ran out. Deliveries stored by this process and retries falling due wake it at once.</summary>
-    public string PollInterval { get; set; } = "2s";
-
-    public IReadOnlyList<TimeSpan> ParsedRetrySchedule =>
-        [.. RetrySchedule.Split(',').Select(item => WebhookDuration.TryParse(item, out var delay) ? delay : throw Invalid(nameof(RetrySchedule), RetrySchedule))];
-
-    public TimeSpan ParsedTimeout => Parse(nameof(Timeout), Timeout);
-
-    public TimeSpan ParsedPollInterval => Parse(nameof(PollInterval), PollInterval);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a dispatcher holds a delivery it sends: long enough for the attempt and recording it, short
     /// enough that a killed process's deliveries go out again soon.</summary>
-    public TimeSpan Lease => (ParsedTimeout * 2) + TimeSpan.FromSeconds(1);
+    public TimeSpan Lease => (Timeout * 2) + TimeSpan.FromSeconds(1);
 
     /// <summary>Every problem, each naming its key.</summary>
     public IEnumerable<string> Validate()
     {
-        var items = (RetrySchedule ?? "").Split(',');
-        var bad = items.Where(item => !WebhookDuration.TryParse(item, out var delay) || delay < TimeSpan.Zero).ToList();
-        if (RetrySchedule is null || bad.Count > 0)
+        if (RetrySchedule is null || RetrySchedule.Invalid.Count > 0 || RetrySchedule.Count == 0 || RetrySchedule.Any(delay => delay < TimeSpan.Zero))
         {
-            yield return $"{Section}:RetrySchedule '{RetrySchedule}' must be a comma-separated list of durations such as {DefaultRetrySchedule}" +
-                (bad.Count > 0 ? $" ('{string.Join("', '", bad.Select(b => b.Trim()))}' is not one)" : "");
+            var bad = RetrySchedule?.Invalid ?? [];
+            yield return $"{Section}:RetrySchedule '{RetrySchedule}' must be a comma-separated list of durations such as {RetrySchedule.DefaultText}" +
+                (bad.Count > 0 ? $" ('{string.Join("', '", bad)}' is not one)" : "");
         }
 
-        if (!WebhookDuration.TryParse(Timeout, out var timeout) || timeout <= TimeSpan.Zero)
+        if (Timeout <= TimeSpan.Zero)
         {
             yield return $"{Section}:Timeout '{Timeout}' must be a duration above zero, such as 15s";
         }
 
-        if (!WebhookDuration.TryParse(PollInterval, out var poll) || poll <= TimeSpan.Zero)
+        if (PollInterval <= TimeSpan.Zero)
         {
             yield return $"{Section}:PollInterval '{PollInterval}' must be a duration above zero, such as 2s";
         }
@@ -68,10 +59,6 @@ public sealed class WebhookOptions
             yield return $"{Section}:MaxConcurrencyPerWebhook must be from 1 to 256";
         }
     }
-
-    private static TimeSpan Parse(string key, string text) => WebhookDuration.TryParse(text, out var value) ? value : throw Invalid(key, text);
-
-    private static InvalidOperationException Invalid(string key, string text) => new($"{Section}:{key} '{text}' is not a valid duration");
 }
 
 /// <summary>Durations in configuration: a number and a unit (<c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>, <c>d</c>), or a .NET time span.</summary>

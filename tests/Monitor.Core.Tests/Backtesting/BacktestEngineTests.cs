@@ -118,7 +118,7 @@ public sealed class BacktestEngineTests
     }
 
     [Fact]
-    public async Task Engine_EqualsAFullSortFedThroughTheRuleFeed()
+    public async Task Engine_EqualsAFullSortFedThroughThePipelineDriver()
     {
         var random = new Random(17);
         var ticks = new List<Tick>();
@@ -188,7 +188,7 @@ public sealed class BacktestEngineTests
         Assert.Equal("2025-01-06T00:00:00+00:00", root.GetProperty("parameters").GetProperty("from").GetString());
     }
 
-    /// <summary>Every event sorted by the canonical key at once, and fed through a <see cref="RuleFeed"/>: the final alerts.</summary>
+    /// <summary>Every event sorted by the canonical key at once, and fed through a <see cref="PipelineDriver"/>: the final alerts.</summary>
     private static IEnumerable<string> Reference(RuleDefinition[] rules, List<Tick> ticks, List<InventoryValue> inventory)
     {
         var set = new RuleSet();
@@ -198,7 +198,7 @@ public sealed class BacktestEngineTests
             set.Put(rule, output);
         }
 
-        var feed = new RuleFeed(set);
+        var feed = new PipelineDriver(set, AdvancePolicy.PerInstant);
         var pipelines = new Dictionary<InstrumentId, InstrumentPipeline>();
         var events = ticks.Select((t, i) => (Time: t.Time, Rank: 1, Instrument: t.Instrument.Value, Order: (long)i, Tick: (Tick?)t, Value: (InventoryValue?)null))
             .Concat(inventory.Select((v, i) => (Time: v.PublishedAt, Rank: 0, Instrument: v.Instrument.Value, Order: (long)i, Tick: (Tick?)null, Value: (InventoryValue?)v)))
@@ -220,7 +220,7 @@ public sealed class BacktestEngineTests
             }
         }
 
-        feed.Finish(null, output);
+        feed.Advance(output);
         var alerts = new List<Alert>();
         foreach (var transition in output)
         {

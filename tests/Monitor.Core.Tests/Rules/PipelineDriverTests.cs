@@ -69,7 +69,7 @@ public sealed class PipelineDriverTests
         return output;
     }
 
-    /// <summary>Per instrument: a pipeline and the rules over that instrument, fed a batch at a time.</summary>
+    /// <summary>Per instrument: a pipeline and the rules over that instrument, fed a batch at a time as its grain does.</summary>
     private static List<AlertTransition> Grains(List<Tick> ticks, int batch, int restartEvery)
     {
         var output = new List<AlertTransition>();
@@ -79,7 +79,7 @@ public sealed class PipelineDriverTests
             var pipeline = new InstrumentPipeline(id, [BarInterval.OneDay], []);
             var rules = Rules().Where(r => r.Instruments().SequenceEqual([instrument])).ToList();
             var set = NewSet(rules, output);
-            var closed = new List<ClosedBar>();
+            var driver = new PipelineDriver(set, AdvancePolicy.PerBatch);
             var stored = new List<Bar>();
             var mine = ticks.Where(t => t.Instrument == id).ToList();
             for (int start = 0, batches = 0; start < mine.Count; start += batch, batches++)
@@ -88,6 +88,7 @@ public sealed class PipelineDriverTests
                 {
                     var saved = set.SaveState();
                     set = NewSet(rules, output);
+                    driver = new PipelineDriver(set, AdvancePolicy.PerBatch);
                     set.RestoreState(saved, output);
                     foreach (var bar in stored)
                     {
@@ -97,18 +98,11 @@ public sealed class PipelineDriverTests
 
                 foreach (var tick in mine.Skip(start).Take(batch))
                 {
-                    closed.Clear();
-                    pipeline.Apply(tick, closed);
-                    foreach (var bar in closed)
-                    {
-                        set.OnBarClosed(id, bar, output);
-                        stored.Add(bar.Bar);
-                    }
-
-                    set.OnTick(tick, output);
+                    driver.Tick(pipeline, tick, output);
+                    stored.AddRange(driver.LastClosed.Select(c => c.Bar));
                 }
 
-                set.AdvanceTo(mine[Math.Min(start + batch, mine.Count) - 1].Time, output);
+                driver.Advance(output);
             }
         }
 

@@ -18,13 +18,14 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     private readonly bool _ownsStore;
     private readonly WebhookSender _sender;
 
-    private DispatcherHarness(MonitorStore store, WebhookOptions options, string? directory, bool ownsStore)
+    private DispatcherHarness(MonitorStore store, WebhookOptions options, TimeProvider clock, Func<double> jitter, string? directory, bool ownsStore)
     {
         Store = store;
         _directory = directory;
         _ownsStore = ownsStore;
-        _sender = new WebhookSender(new WebhookAddressGuard(options.AllowPrivateNetworks), options.ParsedTimeout, TimeProvider.System);
-        Dispatcher = new WebhookDispatcher(store.Webhooks, _sender, options, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
+        _sender = new WebhookSender(new WebhookAddressGuard(options.AllowPrivateNetworks), options.Timeout, clock);
+        Dispatcher = new WebhookDispatcher(
+            store.Webhooks, _sender, new WebhookRetryPolicy(options.RetrySchedule, jitter), options, clock, NullLogger<WebhookDispatcher>.Instance);
     }
 
     public MonitorStore Store { get; }
@@ -36,16 +37,27 @@ internal sealed class DispatcherHarness : IAsyncDisposable
     /// <summary>Options for tests: loopback allowed, a fast schedule and poll, unless <paramref name="configure"/> says otherwise.</summary>
     public static WebhookOptions Options(Action<WebhookOptions>? configure = null)
     {
-        var options = new WebhookOptions { AllowPrivateNetworks = true, RetrySchedule = "0s,100ms,100ms", Timeout = "5s", PollInterval = "200ms" };
+        var options = new WebhookOptions
+        {
+            AllowPrivateNetworks = true,
+            RetrySchedule = RetrySchedule.Parse("0s,100ms,100ms"),
+            Timeout = TimeSpan.FromSeconds(5),
+            PollInterval = TimeSpan.FromMilliseconds(200),
+        };
         configure?.Invoke(options);
         Assert.Empty(options.Validate());
         return options;
     }
 
-    public static async Task<DispatcherHarness> StartAsync(WebhookOptions options, MonitorStore? store = null)
+    /// <summary>Starts a dispatcher on <paramref name="clock"/> (the system's unless given; a store of its own then runs on
+    /// it too) with <paramref name="jitter"/> as its retry policy's random numbers (random unless given).</summary>
+    public static async Task<DispatcherHarness> StartAsync(
+        WebhookOptions options, MonitorStore? store = null, TimeProvider? clock = null, Func<double>? jitter = null)
     {
+        clock ??= TimeProvider.System;
         string? directory = store is null ? Directory.CreateTempSubdirectory("monitor-webhooks-").FullName : null;
-        var harness = new DispatcherHarness(store ?? MonitorStore.OpenSqlite(Path.Combine(directory!, "monitor.db")), options, directory, store is null);
+        var harness = new DispatcherHarness(
+            store ?? MonitorStore.OpenSqlite(Path.Combine(directory!, "monitor.db"), clock), options, clock, jitter ?? Random.Shared.NextDouble, directory, store is null);
         await harness.Dispatcher.StartAsync(CancellationToken.None);
         return harness;
     }

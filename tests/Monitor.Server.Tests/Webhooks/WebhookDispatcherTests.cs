@@ -36,7 +36,7 @@ public sealed class WebhookDispatcherTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = (_, n) => Task.FromResult(n < 3 ? Results.StatusCode(500) : Results.NoContent());
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = "0s,300ms,600ms,1s"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = RetrySchedule.Parse("0s,300ms,600ms,1s")));
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
 
@@ -69,7 +69,7 @@ public sealed class WebhookDispatcherTests
 
             return Task.FromResult<IResult>(new RetryAfterResult(asDate ? DateTimeOffset.UtcNow.AddSeconds(3).ToString("R", CultureInfo.InvariantCulture) : "2"));
         };
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = "0s,10ms,10ms,1h"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = RetrySchedule.Parse("0s,10ms,10ms,1h")));
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
 
@@ -108,7 +108,7 @@ public sealed class WebhookDispatcherTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = (_, _) => Task.FromResult(Results.StatusCode(502));
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = "0s,50ms,50ms"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = RetrySchedule.Parse("0s,50ms,50ms")));
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
 
@@ -135,7 +135,7 @@ public sealed class WebhookDispatcherTests
 
             return Results.Ok();
         };
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.Timeout = "500ms"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.Timeout = TimeSpan.FromMilliseconds(500)));
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
 
@@ -152,7 +152,7 @@ public sealed class WebhookDispatcherTests
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = (r, _) => Task.FromResult(r.Path == "/hook" ? Results.Redirect("/elsewhere", permanent: false, preserveMethod: true) : Results.Ok());
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = "0s"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.RetrySchedule = RetrySchedule.Parse("0s")));
         string ruleId = TestAlerts.NewRuleId();
         var webhook = await harness.AddWebhookAsync(receiver.Url, ruleId);
 
@@ -175,7 +175,7 @@ public sealed class WebhookDispatcherTests
             return Results.Ok();
         };
         await using var healthy = await WebhookReceiver.StartAsync();
-        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.Timeout = "60s"));
+        await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o => o.Timeout = TimeSpan.FromSeconds(60)));
         string ruleId = TestAlerts.NewRuleId();
         var stuck = await harness.AddWebhookAsync(hanging.Url, ruleId);
         var fine = await harness.AddWebhookAsync(healthy.Url, ruleId);
@@ -234,7 +234,7 @@ public sealed class WebhookDispatcherTests
         await using var harness = await DispatcherHarness.StartAsync(DispatcherHarness.Options(o =>
         {
             o.AllowPrivateNetworks = false;
-            o.RetrySchedule = "0s";
+            o.RetrySchedule = RetrySchedule.Parse("0s");
         }));
         string ruleId = TestAlerts.NewRuleId();
         // Stored directly, as if the name had resolved to a public address when the webhook was created (DNS rebinding).

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Monitor.Core.Ports;
 using Monitor.Server.Webhooks;
 
@@ -59,7 +60,7 @@ public sealed class WebhookSignatureTests
     [InlineData("0s,,5s", "Monitor:Webhooks:RetrySchedule")]
     public void Options_RetrySchedule_ValidatedNamingTheKey(string schedule, string? problemKey)
     {
-        var problems = new WebhookOptions { RetrySchedule = schedule }.Validate().ToList();
+        var problems = new WebhookOptions { RetrySchedule = RetrySchedule.Parse(schedule) }.Validate().ToList();
 
         if (problemKey is null)
         {
@@ -76,11 +77,29 @@ public sealed class WebhookSignatureTests
     {
         var defaults = new WebhookOptions();
 
-        Assert.Equal([0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400], defaults.ParsedRetrySchedule.Select(d => d.TotalSeconds));
-        Assert.Equal(TimeSpan.FromSeconds(15), defaults.ParsedTimeout);
+        Assert.Equal([0, 5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400], defaults.RetrySchedule.Select(d => d.TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(15), defaults.Timeout);
         Assert.False(defaults.AllowPrivateNetworks);
-        Assert.Contains(new WebhookOptions { Timeout = "0s" }.Validate(), p => p.StartsWith("Monitor:Webhooks:Timeout", StringComparison.Ordinal));
-        Assert.Contains(new WebhookOptions { Timeout = "soon" }.Validate(), p => p.StartsWith("Monitor:Webhooks:Timeout", StringComparison.Ordinal));
+        Assert.Contains(new WebhookOptions { Timeout = TimeSpan.Zero }.Validate(), p => p.StartsWith("Monitor:Webhooks:Timeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Options_BoundFromConfiguration_ReadTheDocumentedDurationForms()
+    {
+        var options = Bind(new() { ["RetrySchedule"] = "0s, 5s,5m", ["Timeout"] = "15s", ["PollInterval"] = "00:00:02" });
+
+        Assert.Equal([0, 5, 300], options.RetrySchedule.Select(d => d.TotalSeconds));
+        Assert.Equal(TimeSpan.FromSeconds(15), options.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.PollInterval);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Options_BadScheduleOrTimeout_NamesTheKey()
+    {
+        Assert.Contains(Bind(new() { ["RetrySchedule"] = "0s,5x" }).Validate(), p => p.StartsWith("Monitor:Webhooks:RetrySchedule '0s,5x'", StringComparison.Ordinal));
+        var refused = Assert.Throws<InvalidOperationException>(() => Bind(new() { ["Timeout"] = "soon" }));
+        Assert.Contains("Monitor:Webhooks:Timeout", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,5 +121,14 @@ public sealed class WebhookSignatureTests
         var last = policy.Decide(first with { AttemptCount = 2 }, Result(null));
         Assert.Equal((DeliveryState.Failed, (DateTimeOffset?)null), (last.State, last.NextAttemptAt));
         Assert.Contains("all 3 attempts", last.DisableWebhook, StringComparison.Ordinal);
+    }
+
+    private static WebhookOptions Bind(Dictionary<string, string?> settings)
+    {
+        DurationConverter.Register();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create($"{WebhookOptions.Section}:{s.Key}", s.Value)))
+            .Build();
+        return configuration.GetSection(WebhookOptions.Section).Get<WebhookOptions>() ?? new WebhookOptions();
     }
 }
