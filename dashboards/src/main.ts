@@ -14,6 +14,7 @@ import { boardPage } from "./views/board";
 import { instrumentPage } from "./views/instrument";
 import { ruleFormPage, rulesPage } from "./views/rules";
 import { settingsPage } from "./views/settings";
+import { sourcesPage } from "./views/sources";
 import { webhooksPage } from "./views/webhooks";
 
 const title = "Monitor";
@@ -96,6 +97,8 @@ function pageFor(hash: string): Page {
       return rulesPage;
     case "webhooks":
       return webhooksPage;
+    case "sources":
+      return sourcesPage;
     case "backtests":
       return (context, root) => backtestsPage(context, root, argument);
     case "settings":
@@ -136,6 +139,7 @@ function header(context: Context): HTMLElement {
         ["#/", "Board"],
         ["#/rules", "Rules"],
         ["#/webhooks", "Webhooks"],
+        ["#/sources", "Sources"],
         ["#/backtests", "Backtests"],
         ["#/settings", "Settings"],
       ].map(([href, label]) => h("a", { href, text: label })),

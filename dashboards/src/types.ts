@@ -143,3 +143,24 @@ export interface Backtest {
   alerts?: Alert[];
   rules?: Record<string, RuleStats>;
 }
+
+export interface SourceStatus {
+  lastFetchAt: string | null;
+  lastResult: "new" | "unchanged" | "restated" | "rejected" | "failed" | null;
+  lastError: string | null;
+  lastActivityDate: string | null;
+  nextFetchAt: string | null;
+  late: boolean;
+}
+
+export interface Source {
+  id: string;
+  kind: string;
+  url: string;
+  schedule: string;
+  timeZone: string;
+  lateAfter: string | null;
+  calendar: string;
+  enabled: boolean;
+  status: SourceStatus;
+}

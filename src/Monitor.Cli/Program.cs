@@ -10,5 +10,6 @@ var root = new RootCommand("monitor: the command-line tool of Monitor, the real-
     ImportCommand.Create(),
     BacktestCommand.Create(),
     DbCommand.Create(),
+    SourcesCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -5,7 +5,7 @@ using Monitor.Storage.Sqlite;
 namespace Monitor.Storage;
 
 /// <summary>
-/// The opened store of the configured provider with its stores (market data; rules, alerts and silences; webhooks and their outbox). Dispose it last: disposing stores the
+/// The opened store of the configured provider with its stores (market data; rules, alerts and silences; webhooks and their outbox; data sources and their archive). Dispose it last: disposing stores the
 /// ticks still queued for the group commit, then closes the database.
 /// </summary>
 public sealed class MonitorStore : IAsyncDisposable, IDisposable
@@ -25,6 +25,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         IAlertStore alerts,
         ISilenceStore silences,
         IWebhookStore webhooks,
+        ISourceStore sources,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> prepare)
@@ -37,6 +38,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Alerts = alerts;
         Silences = silences;
         Webhooks = webhooks;
+        Sources = sources;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -59,6 +61,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public ISilenceStore Silences { get; }
 
     public IWebhookStore Webhooks { get; }
+
+    public ISourceStore Sources { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -125,6 +129,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteAlertStore(database, outbox),
             new SqliteSilenceStore(database),
             new SqliteWebhookStore(database, outbox),
+            new SqliteSourceStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -154,6 +159,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresAlertStore(database, outbox),
             new PostgresSilenceStore(database),
             new PostgresWebhookStore(database, outbox),
+            new PostgresSourceStore(database),
             database,
             async cancellationToken =>
             {

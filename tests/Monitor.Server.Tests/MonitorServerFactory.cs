@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Monitor.Server.Tests;
 
@@ -15,14 +17,18 @@ public sealed class MonitorServerFactory : WebApplicationFactory<Program>
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "monitor-server-tests-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public MonitorServerFactory()
         : this(new Dictionary<string, string>())
     {
     }
 
-    internal MonitorServerFactory(Dictionary<string, string> overrides)
+    /// <param name="overrides">Settings on top of the defaults.</param>
+    /// <param name="services">Replaces services after the server registered its own (a fake clock, say).</param>
+    internal MonitorServerFactory(Dictionary<string, string> overrides, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Directory.CreateDirectory(_directory);
         _settings = new Dictionary<string, string>
         {
@@ -63,6 +69,11 @@ public sealed class MonitorServerFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

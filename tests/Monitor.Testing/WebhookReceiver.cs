@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Monitor.Testing;
 
@@ -42,16 +37,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app);
-        app.MapPost("/{**path}", receiver.HandleAsync);
-        await app.StartAsync();
-        receiver.BaseAddress = new Uri(app.Services.GetService(typeof(IServer)) is IServer server
-            ? server.Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            : throw new InvalidOperationException("no server"));
+        WebhookReceiver? receiver = null;
+        var (app, address) = await LoopbackHttp.StartAsync(app => app.MapPost("/{**path}", (HttpRequest request) => receiver!.HandleAsync(request)));
+        receiver = new WebhookReceiver(app) { BaseAddress = address };
         return receiver;
     }
 

@@ -273,6 +273,12 @@ public static class RuleJson
         string? id = CheckId(r, r.String(root, "", "id", required: true));
         string? name = CheckName(r, r.String(root, "", "name", required: false));
         var type = r.Choice<RuleType>(root, "", "type", required: true);
+        if (type == RuleType.SourceLate)
+        {
+            r.Add("type", "sourceLate alerts are raised by data sources (/api/v1/sources), not by rules");
+            type = null;
+        }
+
         var severity = r.Choice<AlertSeverity>(root, "", "severity", required: false) ?? AlertSeverity.Warning;
         var interval = ParseInterval(r, root);
         int pendingBars = r.Integer(root, "", "pendingBars", required: false, 0, MaxBars) ?? 0;

@@ -13,6 +13,9 @@ public enum RuleType
     Spread,
     StockToUse,
     RsiDivergence,
+
+    /// <summary>Not a rule: the alert a data source raises when its newest report is late (rule id <c>source:&lt;id&gt;</c>).</summary>
+    SourceLate,
 }
 
 public enum AlertSeverity

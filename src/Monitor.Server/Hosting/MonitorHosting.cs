@@ -9,6 +9,7 @@ using Monitor.Grains.Rules;
 using Monitor.Server.Api;
 using Monitor.Server.Ingest;
 using Monitor.Server.Live;
+using Monitor.Server.Sources;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 using Orleans.Configuration;
@@ -68,6 +69,7 @@ public static class MonitorHosting
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
+        builder.Services.AddMonitorSources();
         if (demoFeed)
         {
             builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<SimulatorOptions>>().Value);
@@ -96,6 +98,7 @@ public static class MonitorHosting
         app.MapWebhooksApi();
         app.MapSessionApi();
         app.MapClusterApi();
+        app.MapSourcesApi();
         if (app.Services.GetRequiredService<IOptions<DashboardHostingOptions>>().Value.Enabled)
         {
             app.MapMonitorDashboard();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Monitor.Core.Simulation;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
+using Monitor.Server.Sources;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
 using Monitor.Server.Webhooks;
@@ -46,6 +47,7 @@ public static class MonitorOptions
         services.AddValidated<BacktestOptions>("Monitor:Backtests", BacktestProblems);
         services.AddValidated<WebhookOptions>(WebhookOptions.Section, webhooks => webhooks.Validate());
         services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
+        services.AddValidated<SourceOptions>(SourceOptions.Section, sources => sources.Validate());
         services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());
         services.AddValidated<MarketHubOptions>(MarketHubOptions.Section, hub => hub.Validate());
         services.AddOptions<RuleGrainOptions>().BindConfiguration("Monitor:Rules")

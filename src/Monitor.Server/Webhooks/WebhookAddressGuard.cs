@@ -15,9 +15,10 @@ public sealed class WebhookAddressRefusedException(string message) : Exception(m
 /// documentation, IETF protocol or discard-only, it is refused. Sending connects to the addresses that were checked
 /// (<see cref="ConnectAsync"/> is the HTTP handler's connect callback), so a name that resolves differently a moment
 /// later (DNS rebinding) cannot redirect the request. With <c>Monitor:Webhooks:AllowPrivateNetworks</c> every address
-/// is allowed but the cloud metadata ones, which hand out credentials.
+/// is allowed but the cloud metadata ones, which hand out credentials. Data sources fetch through a guard of their own
+/// with <c>Monitor:Sources:AllowPrivateNetworks</c> (<paramref name="setting"/> names the one refusals mention).
 /// </summary>
-public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
+public sealed class WebhookAddressGuard(bool allowPrivateNetworks, string setting = "Monitor:Webhooks:AllowPrivateNetworks")
 {
     private static readonly IPAddress AwsMetadataIPv6 = IPAddress.Parse("fd00:ec2::254");
     private static readonly IPAddress MetadataIPv4 = IPAddress.Parse("169.254.169.254");
@@ -120,7 +121,7 @@ public sealed class WebhookAddressGuard(bool allowPrivateNetworks)
             if (!allowPrivateNetworks && Refusal(address) is { } reason)
             {
                 throw new WebhookAddressRefusedException(
-                    $"{bare} resolves to {address}, {reason}: refused (Monitor:Webhooks:AllowPrivateNetworks is false)");
+                    $"{bare} resolves to {address}, {reason}: refused ({setting} is false)");
             }
         }
 

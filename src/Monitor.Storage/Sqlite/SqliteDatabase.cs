@@ -24,8 +24,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 3: rules, alerts, alert_transitions and silences (created by <see cref="Schema"/>'s IF NOT EXISTS on a version 2 file).
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
-    /// 6: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
-    public const int SchemaVersion = 6;
+    /// 6: sources and source_files (created by IF NOT EXISTS).
+    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
+    public const int SchemaVersion = 7;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -74,7 +75,7 @@ internal sealed class SqliteDatabase : IDisposable
 
         CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
 
-        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql;
+        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql;
 
     // location: as the publisher wrote it, NULL for the total; location_key: its upper-case form ('' for the total),
     // which the key uses so locations match without regard to case.
@@ -209,6 +210,23 @@ internal sealed class SqliteDatabase : IDisposable
         return id;
     }
 
+    /// <summary>Runs <paramref name="write"/> in one transaction on the writer, holding <see cref="WriteLock"/>.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = Writer.BeginTransaction();
+            var result = write(Writer, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            WriteLock.Release();
+        }
+    }
+
     public void Dispose()
     {
         _stopCheckpoints.Cancel();
@@ -313,7 +331,7 @@ internal sealed class SqliteDatabase : IDisposable
                 $"{path} has schema version {version}, newer than this build's {SchemaVersion}: run a newer Monitor");
         }
 
-        if (version is > 0 and < 6 && HasInventoryWithoutLocations(writer, transaction))
+        if (version is > 0 and < 7 && HasInventoryWithoutLocations(writer, transaction))
         {
             UpgradeInventoryToLocations(writer, transaction);
         }
@@ -361,7 +379,7 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Before version 6 inventory was keyed by (instrument, series, asOf, version) without a location. SQLite cannot
+    /// Before version 7 inventory was keyed by (instrument, series, asOf, version) without a location. SQLite cannot
     /// change a table's constraints, so the table is rebuilt: every stored value becomes its series' total, with its
     /// arrival (the order rules saw it in), version and times as they were.
     /// </summary>

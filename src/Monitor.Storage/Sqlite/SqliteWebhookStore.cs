@@ -18,7 +18,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     public async Task<Webhook> CreateAsync(WebhookRequest request, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var webhook = WebhookRules.NewWebhook(request, at);
-        return await WriteAsync(
+        return await database.WriteAsync(
             (connection, transaction) =>
             {
                 Write(connection, transaction, webhook, insert: true);
@@ -46,7 +46,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(change);
-        return WriteAsync(
+        return database.WriteAsync(
             (connection, transaction) =>
             {
                 if (Find(connection, transaction, id) is not { } webhook)
@@ -65,7 +65,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return WriteAsync(
+        return database.WriteAsync(
             (connection, transaction) =>
             {
                 if (Find(connection, transaction, id) is not { } webhook)
@@ -83,7 +83,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return WriteAsync(
+        return database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, """
@@ -130,7 +130,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     {
         ArgumentNullException.ThrowIfNull(webhookId);
         ArgumentNullException.ThrowIfNull(deliveryId);
-        var delivery = await WriteAsync(
+        var delivery = await database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, $"{Redeliver} WHERE webhook_id = $webhook AND id = $id");
@@ -148,7 +148,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     public async Task<int> RedeliverFailedAsync(string webhookId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(webhookId);
-        int count = await WriteAsync(
+        int count = await database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(
@@ -189,7 +189,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     {
         ArgumentNullException.ThrowIfNull(webhookId);
         ArgumentNullException.ThrowIfNull(owner);
-        return WriteAsync<IReadOnlyList<ClaimedDelivery>>(
+        return database.WriteAsync<IReadOnlyList<ClaimedDelivery>>(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, $"""
@@ -223,7 +223,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
     {
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(outcomes);
-        return WriteAsync(
+        return database.WriteAsync(
             (connection, transaction) =>
             {
                 // Not for a delivery deleted (with its webhook) while it was being sent.
@@ -308,21 +308,6 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
 
     private static long Micros(TimeSpan duration) => duration.Ticks / (TimeSpan.TicksPerMillisecond / 1000);
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
-    {
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = database.Writer.BeginTransaction();
-            var result = write(database.Writer, transaction);
-            transaction.Commit();
-            return result;
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
-    }
 
     private static void Write(SqliteConnection connection, SqliteTransaction transaction, Webhook webhook, bool insert)
     {
