@@ -10,9 +10,10 @@ public interface IInstrumentGrain : IGrainWithStringKey
     [Alias("Ingest")]
     Task<IngestCounts> IngestAsync(TickBatch batch);
 
-    /// <summary>Stores one request's inventory values for this instrument (quantities in base units), then publishes them.</summary>
+    /// <summary>Stores what one batch of inventory values for this instrument changes (quantities in base units: new
+    /// values and restatements, not repeats), then publishes that. Returns when it is durable.</summary>
     [Alias("IngestInventory")]
-    Task IngestInventoryAsync(InventoryBatch batch);
+    Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch);
 
     /// <summary>Rebuilds the pipeline from the instrument's current definition (after its intervals changed).</summary>
     [Alias("Reload")]
@@ -43,6 +44,16 @@ public sealed record TickBatch([property: Id(0)] Tick[] Ticks);
 
 [GenerateSerializer, Immutable, Alias("Monitor.InventoryBatch")]
 public sealed record InventoryBatch([property: Id(0)] InventoryValue[] Values, [property: Id(1)] DateTimeOffset ReceivedAt);
+
+/// <summary>What an inventory batch held: values new to the store, repeats of the latest version, restatements.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.InventoryIngestCounts")]
+public sealed record InventoryIngestCounts([property: Id(0)] int New, [property: Id(1)] int Unchanged, [property: Id(2)] int Restated)
+{
+    public static InventoryIngestCounts None { get; } = new(0, 0, 0);
+
+    public InventoryIngestCounts Add(InventoryIngestCounts other) =>
+        new(New + other.New, Unchanged + other.Unchanged, Restated + other.Restated);
+}
 
 [GenerateSerializer, Immutable, Alias("Monitor.IngestCounts")]
 public sealed record IngestCounts([property: Id(0)] int Accepted, [property: Id(1)] int Duplicates, [property: Id(2)] int Late)

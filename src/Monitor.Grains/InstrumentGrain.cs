@@ -120,11 +120,21 @@ public sealed class InstrumentGrain(
         return new IngestCounts(accepted, duplicates, late);
     }
 
-    public async Task IngestInventoryAsync(InventoryBatch batch)
+    public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
-        await inventoryStore.AppendAsync(batch.Values, batch.ReceivedAt);
-        MonitorMetrics.InventoryAccepted.Add(batch.Values.Length);
-        foreach (var value in batch.Values)
+        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
+        var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
+        var counts = new InventoryIngestCounts(
+            changes.Count(r => r.Change == InventoryChange.New), revisions.Count - changes.Length, changes.Count(r => r.Change == InventoryChange.Restated));
+        if (changes.Length == 0)
+        {
+            return counts;
+        }
+
+        var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
+        MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
+        foreach (var value in changed.Values)
         {
             _run.Inventory(value);
         }
@@ -134,8 +144,9 @@ public sealed class InstrumentGrain(
         await alerts.PublishAsync(_run.Transitions);
 
         // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
-        await _feed.FeedInventoryAsync(batch);
-        await _quotes.InventoryAsync(batch.Values);
+        await _feed.FeedInventoryAsync(changed);
+        await _quotes.InventoryAsync(changes);
+        return counts;
     }
 
     public async Task SyncRuleAsync(string ruleId)

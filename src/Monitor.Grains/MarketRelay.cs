@@ -58,7 +58,8 @@ public sealed record QuoteMessage(
     [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
     [property: Id(6)] long Seq);
 
-/// <summary>The <c>Inventory</c> hub message.</summary>
+/// <summary>The <c>Inventory</c> hub message: a new value, or with <paramref name="Restated"/> a new version of one
+/// (<paramref name="Location"/> null for the series' total).</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.InventoryMessage")]
 public sealed record InventoryMessage(
     [property: Id(0)] string Instrument,
@@ -66,7 +67,9 @@ public sealed record InventoryMessage(
     [property: Id(2)] string AsOf,
     [property: Id(3)] double Quantity,
     [property: Id(4)] string Unit,
-    [property: Id(5)] long Seq);
+    [property: Id(5)] long Seq,
+    [property: Id(6)] string? Location,
+    [property: Id(7)] bool Restated);
 
 public sealed class RelayDirectoryGrain(TimeProvider clock) : Grain, IRelayDirectoryGrain
 {

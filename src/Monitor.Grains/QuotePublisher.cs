@@ -63,13 +63,14 @@ public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relay
         MonitorMetrics.HubPushLag.Record(clock.GetElapsedTime(_dueSince).TotalMilliseconds);
     }
 
-    public async Task InventoryAsync(IEnumerable<InventoryValue> values)
+    /// <summary>Sends an <c>Inventory</c> message per new value or restatement (repeats are not passed here).</summary>
+    public async Task InventoryAsync(IEnumerable<InventoryRevision> changes)
     {
-        foreach (var value in values)
+        foreach (var (value, change, _) in changes)
         {
             var message = new InventoryMessage(
                 pipeline.Instrument.Value, value.Series, value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                value.Quantity, value.Unit.Symbol(), ++Seq);
+                value.Quantity, value.Unit.Symbol(), ++Seq, value.Location, change == InventoryChange.Restated);
             await relays.SendAsync(relay => relay.OnInventoryAsync(message));
         }
     }

@@ -120,17 +120,18 @@ public struct InventoryValueSurrogate
     [Id(3)] public DateTimeOffset PublishedAt;
     [Id(4)] public double Quantity;
     [Id(5)] public QuantityUnit Unit;
+    [Id(6)] public string? Location;
 }
 
 [RegisterConverter]
 public sealed class InventoryValueConverter : IConverter<InventoryValue, InventoryValueSurrogate>
 {
     public InventoryValue ConvertFromSurrogate(in InventoryValueSurrogate s) =>
-        new(s.Instrument, s.Series, s.AsOf, s.PublishedAt, s.Quantity, s.Unit);
+        new(s.Instrument, s.Series, s.AsOf, s.PublishedAt, s.Quantity, s.Unit) { Location = s.Location };
 
     public InventoryValueSurrogate ConvertToSurrogate(in InventoryValue v) => new()
     {
-        Instrument = v.Instrument, Series = v.Series, AsOf = v.AsOf, PublishedAt = v.PublishedAt, Quantity = v.Quantity, Unit = v.Unit,
+        Instrument = v.Instrument, Series = v.Series, AsOf = v.AsOf, PublishedAt = v.PublishedAt, Quantity = v.Quantity, Unit = v.Unit, Location = v.Location,
     };
 }
 

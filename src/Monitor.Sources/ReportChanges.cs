@@ -20,9 +20,10 @@ public sealed record ReportChanges(SourceResult Result, IReadOnlyList<InventoryV
         ArgumentNullException.ThrowIfNull(bars);
         bool restated = false;
         var changedValues = new List<InventoryValue>();
-        foreach (var group in report.Inventory.GroupBy(v => (v.Instrument, v.Series, v.AsOf)))
+        foreach (var group in report.Inventory.GroupBy(v => (v.Instrument, v.Series, Location: InventoryLocation.Key(v.Location), v.AsOf)))
         {
-            var stored = await inventory.ReadAsync(group.Key.Instrument, group.Key.Series, group.Key.AsOf, group.Key.AsOf, allVersions: true, cancellationToken)
+            var stored = await inventory.ReadAsync(
+                    group.Key.Instrument, group.Key.Series, group.First().Location, group.Key.AsOf, group.Key.AsOf, allVersions: true, cancellationToken)
                 .ConfigureAwait(false);
             foreach (var value in group)
             {

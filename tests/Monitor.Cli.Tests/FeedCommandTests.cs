@@ -59,9 +59,14 @@ public sealed class FeedCommandTests
         var catalog = InstrumentCatalog.BuiltIn();
         var values = receiver.Requests.Where(r => r.Path == "/api/v1/inventory").SelectMany(r => Items(r.Body)).ToList();
         Assert.Equal(17, values.Select(v => (v.GetProperty("instrument").GetString(), v.GetProperty("series").GetString())).Distinct().Count());
+        Assert.Contains(values, v => v.TryGetProperty("location", out var location) && location.GetString() == "JP MORGAN CHASE BANK NA");
         Assert.All(values, v =>
         {
-            Assert.Equal(["asOf", "instrument", "publishedAt", "quantity", "series", "unit"], v.EnumerateObject().Select(p => p.Name).Order());
+            // Totals have no location; the COMEX and LME stocks come by location too.
+            string[] fields = v.TryGetProperty("location", out _)
+                ? ["asOf", "instrument", "location", "publishedAt", "quantity", "series", "unit"]
+                : ["asOf", "instrument", "publishedAt", "quantity", "series", "unit"];
+            Assert.Equal(fields, v.EnumerateObject().Select(p => p.Name).Order());
             Assert.True(catalog.TryGet(InstrumentId.Parse(v.GetProperty("instrument").GetString()!), out var definition));
             Assert.True(QuantityUnits.TryParse(v.GetProperty("unit").GetString(), out var unit));
             Assert.Equal(InventorySeries.BaseUnit(v.GetProperty("series").GetString()!, definition.PreciousMetal), unit);

@@ -148,7 +148,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
             });
 
         Assert.StartsWith("GLD.csv:3: skipped: 'quantity' holds the text 'HOLIDAY'", result.Errors, StringComparison.Ordinal);
-        var values = await _store.Inventory.ReadAsync(InstrumentId.Parse("ETF:GLD"), "holdings", DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var values = await _store.Inventory.ReadAsync(InstrumentId.Parse("ETF:GLD"), "holdings", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
         Assert.Equal(2, values.Count);
         Assert.Equal(260_000_000, values[0].Value.Quantity, 6);
         Assert.Equal(1_250_000_500, values[1].Value.Quantity, 6);
@@ -171,7 +171,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.StartsWith("inventory.csv:3: skipped: unknown series 'warehouse'", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:4: skipped: unknown unit 'bushels'", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:5: skipped: 'mmNet' is kept in contracts;", lines[2], StringComparison.Ordinal);
-        var values = await _store.Inventory.ReadAsync(Silver, "registered", DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var values = await _store.Inventory.ReadAsync(Silver, "registered", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
         Assert.Equal([1, 2], values.Select(v => v.Version));   // the second is a restatement
     }
 

@@ -89,7 +89,7 @@ public sealed class ImportReportsCommandTests : IAsyncLifetime
         Assert.Equal(1, exitCode);
         Assert.Contains("page.csv: line 1: the file is an HTML page", errors.ToString(), StringComparison.Ordinal);
         Assert.Contains("good.csv: imported 9 inventory value(s)", output.ToString(), StringComparison.Ordinal);
-        var stored = await _store.Inventory.ReadAsync(InstrumentId.Parse("LME:CA"), "stocks", new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), allVersions: true);
+        var stored = await _store.Inventory.ReadAsync(InstrumentId.Parse("LME:CA"), "stocks", null, new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), allVersions: true);
         Assert.Contains(stored, v => v.Value.Location is null && v.Value.Quantity == 88950);
     }
 

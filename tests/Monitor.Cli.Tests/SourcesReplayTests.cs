@@ -44,7 +44,7 @@ public sealed class SourcesReplayTests : IAsyncLifetime
         Assert.Equal([true, true, true], lines.Select(l => l["changed"]!.GetValue<bool>()));
         Assert.Contains("0 read differently", summary, StringComparison.Ordinal);
         await using var reopened = MonitorStore.OpenSqlite(DatabasePath);
-        var versions = await reopened.Inventory.ReadAsync(Gld, InventorySeries.Holdings, new DateOnly(2026, 1, 13), new DateOnly(2026, 1, 13), allVersions: true);
+        var versions = await reopened.Inventory.ReadAsync(Gld, InventorySeries.Holdings, null, new DateOnly(2026, 1, 13), new DateOnly(2026, 1, 13), allVersions: true);
         Assert.Equal([(28_000_000, FirstFetch), (28_100_000, FirstFetch.AddDays(1))], versions.Select(v => (v.Value.Quantity, v.Value.PublishedAt)));
     }
 

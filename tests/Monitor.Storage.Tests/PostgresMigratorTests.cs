@@ -51,6 +51,38 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Migrate_InventoryStoredBeforeLocations_BecomesTotalsAndLocationsVersionApart()
+    {
+        var before = PostgresMigrator.EmbeddedScripts.Where(s => string.CompareOrdinal(s.Name, "004_inventory_locations.sql") < 0).ToList();
+        await new PostgresMigrator(_connectionString, before).MigrateAsync();
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand(
+                """
+                INSERT INTO instruments (id, name) VALUES (1, 'COMEX:SI');
+                INSERT INTO inventory (instrument_id, series, as_of, version, published_at, quantity, unit, received_at)
+                VALUES (1, 'registered', '2026-01-14', 1, '2026-01-15T01:00:00Z', 100, 'oz', '2026-01-15T01:00:00Z'),
+                       (1, 'registered', '2026-01-14', 2, '2026-01-16T01:00:00Z', 101, 'oz', '2026-01-16T01:00:00Z');
+                """,
+                connection);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await new PostgresMigrator(_connectionString).MigrateAsync();
+        await using var store = await MonitorStore.OpenPostgresAsync(_connectionString);
+        var silver = Core.Market.InstrumentId.Parse("COMEX:SI");
+        var day = new DateOnly(2026, 1, 14);
+        var located = new Core.Market.InventoryValue(silver, "registered", day, TestData.T0, 60, Core.Market.QuantityUnit.TroyOunce) { Location = "Brinks" };
+        await store.Inventory.AppendAsync([located], TestData.T0);
+
+        var totals = await store.Inventory.ReadAsync(silver, "registered", null, day, day, allVersions: true);
+        Assert.Equal([1, 2], totals.Select(v => v.Version));
+        Assert.All(totals, v => Assert.Null(v.Value.Location));
+        Assert.Equal(1, Assert.Single(await store.Inventory.ReadAsync(silver, "registered", "BRINKS", day, day, allVersions: true)).Version);
+    }
+
+    [Fact]
     public async Task Migrate_ScriptsGivenOutOfOrder_AppliedInNameOrderAndNewOnesOnly()
     {
         MigrationScript[] scripts =

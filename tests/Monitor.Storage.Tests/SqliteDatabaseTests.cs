@@ -86,6 +86,47 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Version4File_InventoryBecomesTotalsWithVersionsAndOrderKept()
+    {
+        string path = Path.Combine(_directory, "v4.db");
+        var instrument = TestData.NewInstrument();
+        var day = new DateOnly(2026, 1, 14);
+        var value = new Core.Market.InventoryValue(instrument, "registered", day, TestData.T0, 100, Core.Market.QuantityUnit.TroyOunce);
+        await using (var store = MonitorStore.OpenSqlite(path))
+        {
+            await store.Inventory.AppendAsync([value, value with { Quantity = 101 }], TestData.T0);
+        }
+
+        // Make the inventory table as version 4 left it: no location, keyed by (instrument, series, asOf, version).
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Scalar(connection, """
+                CREATE TABLE old_inventory (
+                    arrival INTEGER PRIMARY KEY AUTOINCREMENT, instrument_id INTEGER NOT NULL, series TEXT NOT NULL, as_of TEXT NOT NULL,
+                    version INTEGER NOT NULL, published_at INTEGER NOT NULL, quantity REAL NOT NULL, unit TEXT NOT NULL,
+                    received_at INTEGER NOT NULL, UNIQUE (instrument_id, series, as_of, version));
+                INSERT INTO old_inventory SELECT arrival, instrument_id, series, as_of, version, published_at, quantity, unit, received_at FROM inventory;
+                DROP TABLE inventory;
+                ALTER TABLE old_inventory RENAME TO inventory;
+                CREATE INDEX inventory_published ON inventory (instrument_id, published_at, arrival);
+                UPDATE schema_version SET version = 4;
+                """);
+        }
+
+        await using var upgraded = MonitorStore.OpenSqlite(path);
+        await upgraded.Inventory.AppendAsync([value with { Location = "Brinks", Quantity = 60 }], TestData.T0);
+
+        var totals = await upgraded.Inventory.ReadAsync(instrument, "registered", null, day, day, allVersions: true);
+        Assert.Equal([(1, 100.0), (2, 101.0)], totals.Select(v => (v.Version, v.Value.Quantity)));
+        Assert.All(totals, v => Assert.Null(v.Value.Location));
+        Assert.Equal(60, Assert.Single(await upgraded.Inventory.ReadAsync(instrument, "registered", "brinks", day, day, allVersions: true)).Value.Quantity);
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        Assert.Equal((long)Sqlite.SqliteDatabase.SchemaVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+    }
+
+    [Fact]
     public async Task Append_WhileOpen_CheckpointedIntoDatabaseFileInTheBackground()
     {
         string path = Path.Combine(_directory, "checkpoint.db");

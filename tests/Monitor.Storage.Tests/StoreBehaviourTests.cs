@@ -219,7 +219,7 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
         Assert.Equal(Ticks(1, 3), await reopened.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
         Assert.Equal(new TickMark(3, 30), await reopened.Ticks.GetMarkAsync(instrument));
         Assert.Equal([bar], await reopened.Bars.ReadAsync(instrument, BarInterval.OneMinute, T0, T0.AddDays(1), 10));
-        var stored = Assert.Single(await reopened.Inventory.ReadAsync(instrument, InventorySeries.Holdings, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
+        var stored = Assert.Single(await reopened.Inventory.ReadAsync(instrument, InventorySeries.Holdings, null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
         Assert.Equal(new StoredInventory(value, T0.AddHours(1), 1), stored);
     }
 
@@ -276,9 +276,9 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
         await Inventory.AppendAsync([v1, other, otherSeries], T0.AddMinutes(1));
         await Inventory.AppendAsync([v2, v3], T0.AddDays(2).AddMinutes(1));
 
-        var all = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day.AddDays(1), allVersions: true);
-        var latest = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day.AddDays(1), allVersions: false);
-        var firstDayOnly = await Inventory.ReadAsync(instrument, InventorySeries.Registered, day, day, allVersions: false);
+        var all = await Inventory.ReadAsync(instrument, InventorySeries.Registered, null, day, day.AddDays(1), allVersions: true);
+        var latest = await Inventory.ReadAsync(instrument, InventorySeries.Registered, null, day, day.AddDays(1), allVersions: false);
+        var firstDayOnly = await Inventory.ReadAsync(instrument, InventorySeries.Registered, null, day, day, allVersions: false);
 
         Assert.Equal(
             [
@@ -319,11 +319,78 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task InventoryLocations_VersionedApartFromTheTotalAndMatchedWithoutRegardToCase()
+    {
+        var instrument = NewInstrument();
+        var day = new DateOnly(2026, 1, 14);
+        var total = new InventoryValue(instrument, InventorySeries.Registered, day, T0, 300, QuantityUnit.TroyOunce);
+        var brinks = total with { Location = "Brinks Inc", Quantity = 100 };
+        var loomis = total with { Location = "LOOMIS", Quantity = 200 };
+        var brinksAgain = total with { Location = "BRINKS INC", PublishedAt = T0.AddDays(1), Quantity = 110 };
+        await Inventory.AppendAsync([total, brinks, loomis], T0);
+        await Inventory.AppendAsync([brinksAgain], T0.AddDays(1));
+
+        Assert.Equal([new StoredInventory(total, T0, 1)], await Inventory.ReadAsync(instrument, InventorySeries.Registered, null, day, day, allVersions: true));
+        Assert.Equal(
+            [new StoredInventory(brinks, T0, 1), new StoredInventory(brinksAgain, T0.AddDays(1), 2)],
+            await Inventory.ReadAsync(instrument, InventorySeries.Registered, "brinks inc", day, day, allVersions: true));
+        var latest = Assert.Single(await Inventory.ReadAsync(instrument, InventorySeries.Registered, "Brinks Inc", day, day, allVersions: false));
+        Assert.Equal("BRINKS INC", latest.Value.Location);
+        Assert.Empty(await Inventory.ReadAsync(instrument, InventorySeries.Registered, "Nowhere", day, day, allVersions: true));
+    }
+
+    [Fact]
+    public async Task InventoryReadNewest_LatestAsOfAndVersionPerSeriesAndLocation_TotalFirst()
+    {
+        var instrument = NewInstrument();
+        var day = new DateOnly(2026, 1, 14);
+        var total = new InventoryValue(instrument, InventorySeries.Registered, day, T0, 300, QuantityUnit.TroyOunce);
+        var zurich = total with { Location = "Zurich", Quantity = 100 };
+        var amsterdam = total with { Location = "Amsterdam", Quantity = 200 };
+        var nextTotal = total with { AsOf = day.AddDays(1), PublishedAt = T0.AddDays(1), Quantity = 290 };
+        var restatedZurich = zurich with { PublishedAt = T0.AddDays(2), Quantity = 90 };
+        var eligible = total with { Series = InventorySeries.Eligible, Quantity = 7 };
+        await Inventory.AppendAsync([total, zurich, amsterdam, eligible], T0);
+        await Inventory.AppendAsync([nextTotal], T0.AddDays(1));
+        await Inventory.AppendAsync([restatedZurich], T0.AddDays(2));
+
+        Assert.Equal(
+            [
+                new StoredInventory(eligible, T0, 1),
+                new StoredInventory(nextTotal, T0.AddDays(1), 1),
+                new StoredInventory(amsterdam, T0, 1),
+                new StoredInventory(restatedZurich, T0.AddDays(2), 2),
+            ],
+            await Inventory.ReadNewestAsync(instrument, series: null));
+        Assert.Equal(
+            [new StoredInventory(nextTotal, T0.AddDays(1), 1), new StoredInventory(amsterdam, T0, 1), new StoredInventory(restatedZurich, T0.AddDays(2), 2)],
+            await Inventory.ReadNewestAsync(instrument, InventorySeries.Registered));
+    }
+
+    [Fact]
+    public async Task InventoryAppendChanges_RepeatStoresNothing_OtherNumbersRestate()
+    {
+        var instrument = NewInstrument();
+        var day = new DateOnly(2026, 1, 14);
+        var brinks = new InventoryValue(instrument, InventorySeries.Registered, day, T0, 100, QuantityUnit.TroyOunce) { Location = "Brinks" };
+        var total = brinks with { Location = null, Quantity = 150 };
+        await Inventory.AppendChangesAsync([brinks, total], T0);
+
+        var revisions = await Inventory.AppendChangesAsync(
+            [brinks with { Location = "BRINKS", PublishedAt = T0.AddDays(1) }, total with { PublishedAt = T0.AddDays(1), Quantity = 151 }], T0.AddDays(1));
+
+        Assert.Equal([InventoryChange.Unchanged, InventoryChange.Restated], revisions.Select(r => r.Change));
+        Assert.Equal(150, revisions[1].Previous);
+        Assert.Single(await Inventory.ReadAsync(instrument, InventorySeries.Registered, "Brinks", day, day, allVersions: true));
+        Assert.Equal([1, 2], (await Inventory.ReadAsync(instrument, InventorySeries.Registered, null, day, day, allVersions: true)).Select(v => v.Version));
+    }
+
+    [Fact]
     public async Task InventoryRead_UnknownInstrument_IsEmpty()
     {
         var instrument = NewInstrument();
 
-        Assert.Empty(await Inventory.ReadAsync(instrument, InventorySeries.Vault, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
+        Assert.Empty(await Inventory.ReadAsync(instrument, InventorySeries.Vault, null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true));
         Assert.Empty(await Inventory.ReadPublishedAsync(instrument, DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync());
     }
 }

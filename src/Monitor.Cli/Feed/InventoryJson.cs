@@ -23,6 +23,11 @@ internal static class InventoryJson
                 writer.WriteString("publishedAt", value.PublishedAt);
                 writer.WriteNumber("quantity", value.Quantity);
                 writer.WriteString("unit", value.Unit.Symbol());
+                if (value.Location is not null)
+                {
+                    writer.WriteString("location", value.Location);
+                }
+
                 writer.WriteEndObject();
             }
 

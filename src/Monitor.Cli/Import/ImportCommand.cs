@@ -23,7 +23,7 @@ internal static class ImportCommand
         var command = new Command("import", "Loads ticks, bars or inventory from CSV (header row) or NDJSON into the configured store; rows that cannot be read are listed and skipped");
         command.Subcommands.Add(Create(Kind.Ticks, "ticks", "instrument,ts,price[,volume][,seq]"));
         command.Subcommands.Add(Create(Kind.Bars, "bars", "date,open,high,low,close[,volume], with --instrument and --interval"));
-        command.Subcommands.Add(Create(Kind.Inventory, "inventory", "instrument,series,asOf[,publishedAt],quantity,unit"));
+        command.Subcommands.Add(Create(Kind.Inventory, "inventory", "instrument,series,asOf[,publishedAt],quantity,unit[,location]"));
         return command;
     }
 

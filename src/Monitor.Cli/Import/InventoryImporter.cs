@@ -5,8 +5,9 @@ using Monitor.Sources.Tables;
 namespace Monitor.Cli.Import;
 
 /// <summary>
-/// Imports inventory values as <c>POST /api/v1/inventory</c> takes them: each converted to its series' base unit, a second
-/// value for the same asOf stored as a restatement. Rows without publishedAt count from <see cref="ImportOptions.PublishedAfter"/>
+/// Imports inventory values as <c>POST /api/v1/inventory</c> takes them: checked by <see cref="InventoryValidation"/>
+/// (converted to the series' base unit), an optional <c>location</c> column (blank: the total), a value for an asOf
+/// already stored with other numbers stored as a restatement, with the same numbers not stored again. Rows without publishedAt count from <see cref="ImportOptions.PublishedAfter"/>
 /// after the start of their asOf day, or from now (then a backtest sees them only from now on, and says so).
 /// </summary>
 internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog catalog, TimeProvider clock)
@@ -16,6 +17,7 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
     private readonly List<InventoryValue> _pending = new(BatchSize);
     private readonly HashSet<InstrumentId> _instruments = [];
     private long _imported;
+    private long _unchanged;
     private long _publishedNow;
 
     public async Task<int> RunAsync(ImportRecords records, ImportOptions options, ImportLog log, CancellationToken cancellationToken)
@@ -26,6 +28,7 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
         var publishedAt = ImportField.Find(records, options.Columns, "publishedAt", []);
         var quantity = ImportField.Find(records, options.Columns, "quantity", []);
         var unit = ImportField.Find(records, options.Columns, "unit", [], options.Unit);
+        var location = ImportField.Find(records, options.Columns, "location", []);
         string[] missing = [.. new[] { instrument, series, asOf, quantity, unit }.Where(f => !f.Present).Select(f => f.Name)];
         if (missing.Length > 0)
         {
@@ -37,7 +40,7 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
         {
             cancellationToken.ThrowIfCancellationRequested();
             string? error = malformed;
-            if (error is null && TryParse(records, instrument, series, asOf, publishedAt, quantity, unit, options.PublishedAfter, now, out var value, out error))
+            if (error is null && TryParse(records, new Fields(instrument, series, asOf, publishedAt, quantity, unit, location), options.PublishedAfter, now, out var value, out error))
             {
                 _pending.Add(value);
                 _instruments.Add(value.Instrument);
@@ -58,29 +61,21 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
             log.Warn($"{_publishedNow:#,0} value(s) had no publishedAt and count from now ({now:O}); give --published-after (such as P1D) to date them from their asOf");
         }
 
-        return log.Done($"imported {_imported:#,0} inventory value(s) of {_instruments.Count} instrument(s)");
+        string unchanged = _unchanged > 0 ? $", {_unchanged:#,0} already stored with the same numbers" : "";
+        return log.Done($"imported {_imported:#,0} inventory value(s) of {_instruments.Count} instrument(s){unchanged}");
     }
 
-    private bool TryParse(
-        ImportRecords records, ImportField instrument, ImportField series, ImportField asOf, ImportField publishedAt, ImportField quantity, ImportField unit,
-        TimeSpan? publishedAfter, DateTimeOffset now, out InventoryValue value, out string error)
+    private bool TryParse(ImportRecords records, Fields fields, TimeSpan? publishedAfter, DateTimeOffset now, out InventoryValue value, out string error)
     {
         value = default;
-        if (!ImportValues.TryParseInstrument(instrument.Text(records), catalog, out var definition, out error)
-            || !ImportValues.TryParseDate(asOf.Text(records), "asOf", out var date, out error)
-            || !ImportValues.TryParseNumber(quantity.Text(records), "quantity", out double amount, out error))
+        if (!ImportValues.TryParseInstrument(fields.Instrument.Text(records), catalog, out var definition, out error)
+            || !ImportValues.TryParseDate(fields.AsOf.Text(records), "asOf", out var date, out error)
+            || !ImportValues.TryParseNumber(fields.Quantity.Text(records), "quantity", out double amount, out error))
         {
             return false;
         }
 
-        string? seriesText = series.Text(records);
-        if (!InventorySeries.TryNormalize(seriesText, out string name))
-        {
-            error = $"unknown series '{ImportValues.Shorten(seriesText ?? "")}'; series are {string.Join(", ", InventorySeries.All)}";
-            return false;
-        }
-
-        string? unitText = unit.Text(records);
+        string? unitText = fields.Unit.Text(records);
         if (!QuantityUnits.TryParse(unitText, out var inputUnit))
         {
             error = $"unknown unit '{ImportValues.Shorten(unitText ?? "")}'; units are {string.Join(", ", QuantityUnits.Symbols)}";
@@ -88,7 +83,7 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
         }
 
         DateTimeOffset published;
-        if (publishedAt.Text(records) is { } publishedText)
+        if (fields.PublishedAt.Text(records) is { } publishedText)
         {
             if (!ImportValues.TryParseTime(publishedText, "publishedAt", out published, out error))
             {
@@ -105,24 +100,24 @@ internal sealed class InventoryImporter(IInventoryStore store, InstrumentCatalog
             _publishedNow++;
         }
 
-        var baseUnit = InventorySeries.BaseUnit(name, definition.PreciousMetal);
-        if (!QuantityUnits.TryConvert(amount, inputUnit, baseUnit, out double converted))
+        var read = new InventoryValue(
+            definition.Id, fields.Series.Text(records) ?? "", date, new DateTimeOffset(published.UtcTicks - (published.UtcTicks % 10), TimeSpan.Zero), amount, inputUnit)
         {
-            error = $"'{name}' is kept in {baseUnit.Symbol()}; {inputUnit.Symbol()} cannot be converted to it";
-            return false;
-        }
-
-        error = converted < 0 && name != InventorySeries.ManagedMoneyNet ? $"'quantity' must not be negative for {name}, got {amount}"
-            : date < new DateOnly(1970, 1, 1) || date > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)) ? $"'asOf' {date:yyyy-MM-dd} is not from 1970 to tomorrow"
-            : "";
-        value = new InventoryValue(definition.Id, name, date, new DateTimeOffset(published.UtcTicks - (published.UtcTicks % 10), TimeSpan.Zero), converted, baseUnit);
+            Location = fields.Location.Text(records),
+        };
+        error = InventoryValidation.Check(read, catalog, now, out value) ?? "";
         return error.Length == 0;
     }
 
     private async Task FlushAsync(DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        await store.AppendAsync(_pending, receivedAt, cancellationToken).ConfigureAwait(false);
-        _imported += _pending.Count;
+        var revisions = await store.AppendChangesAsync(_pending, receivedAt, cancellationToken).ConfigureAwait(false);
+        int unchanged = revisions.Count(r => r.Change == InventoryChange.Unchanged);
+        _imported += _pending.Count - unchanged;
+        _unchanged += unchanged;
         _pending.Clear();
     }
+
+    private readonly record struct Fields(
+        ImportField Instrument, ImportField Series, ImportField AsOf, ImportField PublishedAt, ImportField Quantity, ImportField Unit, ImportField Location);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Sources;
 using Monitor.Storage;
 
@@ -120,7 +121,8 @@ internal sealed class ReportImport(IReportParser parser, ReportMapping? mapping,
     {
         if (values.Count > 0)
         {
-            await Store!.Inventory.AppendAsync(values, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // A file read again stores nothing again; other numbers for a stored activity date are restatements.
+            await Store!.Inventory.AppendChangesAsync(values, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var group in bars.GroupBy(b => (b.Instrument, b.Interval)))

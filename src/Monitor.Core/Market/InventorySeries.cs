@@ -39,6 +39,9 @@ public static class InventorySeries
         return false;
     }
 
+    /// <summary>Whether a series is a net position (long minus short), which may be negative.</summary>
+    public static bool IsNet(string series) => series is ManagedMoneyNet or NonCommercialNet;
+
     /// <summary>
     /// The base unit a series is kept in: contracts for positioning, tonnes for LME stocks, and for exchange
     /// warehouse stocks tonnes or troy ounces depending on whether the metal is base or precious.
@@ -69,6 +72,18 @@ public readonly record struct InventoryValue(
 {
     /// <summary>The location, trimmed, or null for the total. Compared without regard to case.</summary>
     public string? Location { get; init; }
+
+    /// <summary>Whether two values are of the same series at the same location (the key a store versions by, with <see cref="AsOf"/>).</summary>
+    public bool SameSeries(in InventoryValue other) =>
+        Instrument == other.Instrument && string.Equals(Series, other.Series, StringComparison.Ordinal)
+        && InventoryLocation.Same(Location, other.Location);
+
+    public bool Equals(InventoryValue other) =>
+        SameSeries(other) && AsOf == other.AsOf && PublishedAt == other.PublishedAt
+        && Quantity.Equals(other.Quantity) && Unit == other.Unit;
+
+    public override int GetHashCode() =>
+        HashCode.Combine(Instrument, Series, Location is null ? 0 : InventoryLocation.Comparer.GetHashCode(Location), AsOf, PublishedAt, Quantity, Unit);
 
     public InventoryValue ConvertTo(QuantityUnit unit) =>
         this with { Quantity = QuantityUnits.Convert(Quantity, Unit, unit), Unit = unit };

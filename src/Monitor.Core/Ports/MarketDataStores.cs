@@ -55,16 +55,30 @@ public interface IBarStore
 /// <summary>An inventory value as stored: quantity in the series' base unit, with its restatement version (1, 2...).</summary>
 public readonly record struct StoredInventory(InventoryValue Value, DateTimeOffset ReceivedAt, int Version);
 
+/// <summary>
+/// Inventory values keyed by (instrument, series, location, asOf), each key versioned by restatement. Locations are
+/// matched without regard to case (<see cref="InventoryLocation.Key"/>); a null location is the series' total.
+/// </summary>
 public interface IInventoryStore
 {
-    /// <summary>Appends values; a value for an (instrument, series, asOf) already stored becomes its next version.</summary>
+    /// <summary>Appends values; a value for a key already stored becomes its next version. Deciding whether a value is worth
+    /// storing (<see cref="InventoryRevisions"/>) is the caller's: <see cref="InventoryStoreExtensions.AppendChangesAsync"/>.</summary>
     ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>One series by asOf (inclusive bounds), oldest first; the latest version of each asOf unless <paramref name="allVersions"/>.</summary>
-    Task<IReadOnlyList<StoredInventory>> ReadAsync(InstrumentId instrument, string series, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default);
+    /// <summary>One series at one location (null: the total) by asOf (inclusive bounds), oldest first; the latest version
+    /// of each asOf unless <paramref name="allVersions"/>.</summary>
+    Task<IReadOnlyList<StoredInventory>> ReadAsync(
+        InstrumentId instrument, string series, string? location, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default);
 
-    /// <summary>Every stored value of an instrument (all series, all versions) with <paramref name="from"/> &lt;= publishedAt &lt; <paramref name="to"/>,
-    /// ordered by publishedAt, series (ordinal), asOf and version: the order in which rules and backtests see them
+    /// <summary>The latest version of every key of an instrument with <paramref name="from"/> &lt;= asOf &lt;= <paramref name="to"/>, in no set order.</summary>
+    Task<IReadOnlyList<StoredInventory>> ReadLatestVersionsAsync(InstrumentId instrument, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest value (latest asOf, latest version) of each series and location of an instrument, or of one
+    /// series when <paramref name="series"/> is given; ordered by series, then the total before the locations by name.</summary>
+    Task<IReadOnlyList<StoredInventory>> ReadNewestAsync(InstrumentId instrument, string? series, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored value of an instrument (all series and locations, all versions) with <paramref name="from"/> &lt;= publishedAt &lt; <paramref name="to"/>,
+    /// ordered by publishedAt, series (ordinal), location key, asOf and version: the order in which rules and backtests see them
     /// (<see cref="Core.Pipeline.EventOrder"/>).</summary>
     IAsyncEnumerable<StoredInventory> ReadPublishedAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }

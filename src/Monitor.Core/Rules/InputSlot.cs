@@ -143,8 +143,7 @@ internal sealed class InputSlot
         KnownAt = end;
     }
 
-    public bool Matches(in InventoryValue value) =>
-        Kind == RuleInputKind.Series && value.Instrument == Instrument && string.Equals(value.Series, Input.Series, StringComparison.Ordinal);
+    public bool Matches(in InventoryValue value) => Input.Reads(value);
 
     public void ApplyInventory(in InventoryValue value, bool patchSnapshot)
     {

@@ -37,12 +37,16 @@ public sealed record RuleEvaluatorState(
 }
 
 /// <summary>An inventory value waiting for event time to reach its <c>publishedAt</c>.</summary>
-public sealed record ScheduledInventoryState(string Instrument, string Series, DateOnly AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit)
+public sealed record ScheduledInventoryState(
+    string Instrument, string Series, DateOnly AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit, string? Location = null)
 {
     public static ScheduledInventoryState From(in InventoryValue value) =>
-        new(value.Instrument.Value, value.Series, value.AsOf, value.PublishedAt, value.Quantity, value.Unit.Symbol());
+        new(value.Instrument.Value, value.Series, value.AsOf, value.PublishedAt, value.Quantity, value.Unit.Symbol(), value.Location);
 
     public InventoryValue ToValue() =>
         new(InstrumentId.Parse(Instrument), Series, AsOf, PublishedAt, Quantity,
-            QuantityUnits.TryParse(Unit, out var unit) ? unit : throw new FormatException($"unknown unit '{Unit}'"));
+            QuantityUnits.TryParse(Unit, out var unit) ? unit : throw new FormatException($"unknown unit '{Unit}'"))
+        {
+            Location = Location,
+        };
 }

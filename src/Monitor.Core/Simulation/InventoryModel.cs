@@ -97,9 +97,10 @@ internal sealed class SeriesModel
 /// <summary>
 /// One publication of one source (a CME stocks report, an ETF's holdings, the COT report...): its series are
 /// stepped and printed together, at the same <c>publishedAt</c>. An LME report prints stocks, and splits them into
-/// on-warrant and cancelled tonnes by a hidden cancelled share.
+/// on-warrant and cancelled tonnes by a hidden cancelled share. A report with <paramref name="locations"/> prints each
+/// total and then its split over those locations (depositories, warehouse locations), adding up to the total.
 /// </summary>
-internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancelledShare = null)
+internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancelledShare = null, SimulatedLocations? locations = null)
 {
     private const double MaxCancelledShare = 0.95;
 
@@ -126,7 +127,9 @@ internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancell
             {
                 if (model.Published)
                 {
-                    output.Add(new InventoryValue(model.Instrument, model.Series, asOf, publishedAt, Math.Round(model.ValueAt(progress)), model.Unit));
+                    var value = new InventoryValue(model.Instrument, model.Series, asOf, publishedAt, Math.Round(model.ValueAt(progress)), model.Unit);
+                    output.Add(value);
+                    locations?.Split(value, output);
                 }
             }
 
@@ -141,28 +144,38 @@ internal sealed class InventoryReport(SeriesModel[] series, SeriesModel? cancell
 
         double total = Math.Round(stocks.ValueAt(progress));
         double cancelled = Math.Round(total * Math.Clamp(cancelledShare.ValueAt(progress), 0, MaxCancelledShare));
-        output.Add(new InventoryValue(stocks.Instrument, InventorySeries.Stocks, asOf, publishedAt, total, QuantityUnit.Tonne));
-        output.Add(new InventoryValue(stocks.Instrument, InventorySeries.OnWarrant, asOf, publishedAt, total - cancelled, QuantityUnit.Tonne));
-        output.Add(new InventoryValue(stocks.Instrument, InventorySeries.Cancelled, asOf, publishedAt, cancelled, QuantityUnit.Tonne));
+        var stocksTotal = new InventoryValue(stocks.Instrument, InventorySeries.Stocks, asOf, publishedAt, total, QuantityUnit.Tonne);
+        var cancelledTotal = stocksTotal with { Series = InventorySeries.Cancelled, Quantity = cancelled };
+        output.Add(stocksTotal);
+        output.Add(stocksTotal with { Series = InventorySeries.OnWarrant, Quantity = total - cancelled });
+        output.Add(cancelledTotal);
+        locations?.SplitWarrants(stocksTotal, cancelledTotal, output);
     }
 
-    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, in the series' base units.</summary>
+    /// <summary>The reports the simulator publishes: 17 series on 8 instruments, in the series' base units; the
+    /// COMEX and LME stocks by location too.</summary>
     public static InventoryReport[] BuiltIn() =>
     [
-        new([
-            SeriesModel.Stock("COMEX:SI", InventorySeries.Registered, QuantityUnit.TroyOunce, MarketCalibration.ComexSilverRegisteredOz, MarketCalibration.ComexRegisteredDailyChange, 0),
-            SeriesModel.Stock("COMEX:SI", InventorySeries.Eligible, QuantityUnit.TroyOunce, MarketCalibration.ComexSilverEligibleOz, MarketCalibration.ComexEligibleDailyChange, 0),
-        ]),
-        new([
-            SeriesModel.Stock("COMEX:GC", InventorySeries.Registered, QuantityUnit.TroyOunce, MarketCalibration.ComexGoldRegisteredOz, MarketCalibration.ComexRegisteredDailyChange, 0),
-            SeriesModel.Stock("COMEX:GC", InventorySeries.Eligible, QuantityUnit.TroyOunce, MarketCalibration.ComexGoldEligibleOz, MarketCalibration.ComexEligibleDailyChange, 0),
-        ]),
+        new(
+            [
+                SeriesModel.Stock("COMEX:SI", InventorySeries.Registered, QuantityUnit.TroyOunce, MarketCalibration.ComexSilverRegisteredOz, MarketCalibration.ComexRegisteredDailyChange, 0),
+                SeriesModel.Stock("COMEX:SI", InventorySeries.Eligible, QuantityUnit.TroyOunce, MarketCalibration.ComexSilverEligibleOz, MarketCalibration.ComexEligibleDailyChange, 0),
+            ],
+            locations: SimulatedLocations.ComexSilver()),
+        new(
+            [
+                SeriesModel.Stock("COMEX:GC", InventorySeries.Registered, QuantityUnit.TroyOunce, MarketCalibration.ComexGoldRegisteredOz, MarketCalibration.ComexRegisteredDailyChange, 0),
+                SeriesModel.Stock("COMEX:GC", InventorySeries.Eligible, QuantityUnit.TroyOunce, MarketCalibration.ComexGoldEligibleOz, MarketCalibration.ComexEligibleDailyChange, 0),
+            ],
+            locations: SimulatedLocations.ComexGold()),
         new(
             [SeriesModel.Stock("LME:CA", InventorySeries.Stocks, QuantityUnit.Tonne, MarketCalibration.LmeCopperStocksTonnes, MarketCalibration.LmeDailyChange, MarketCalibration.LmeNoChangeProbability)],
-            SeriesModel.Share("LME:CA", MarketCalibration.LmeCopperCancelledShare, MarketCalibration.LmeCancelledShareAutocorrelation, MarketCalibration.LmeCancelledShareNoise)),
+            SeriesModel.Share("LME:CA", MarketCalibration.LmeCopperCancelledShare, MarketCalibration.LmeCancelledShareAutocorrelation, MarketCalibration.LmeCancelledShareNoise),
+            SimulatedLocations.LmeCopper()),
         new(
             [SeriesModel.Stock("LME:AH", InventorySeries.Stocks, QuantityUnit.Tonne, MarketCalibration.LmeAluminiumStocksTonnes, MarketCalibration.LmeDailyChange, MarketCalibration.LmeNoChangeProbability)],
-            SeriesModel.Share("LME:AH", MarketCalibration.LmeAluminiumCancelledShare, MarketCalibration.LmeCancelledShareAutocorrelation, MarketCalibration.LmeCancelledShareNoise)),
+            SeriesModel.Share("LME:AH", MarketCalibration.LmeAluminiumCancelledShare, MarketCalibration.LmeCancelledShareAutocorrelation, MarketCalibration.LmeCancelledShareNoise),
+            SimulatedLocations.LmeAluminium()),
         new([SeriesModel.Stock("ETF:SLV", InventorySeries.Holdings, QuantityUnit.TroyOunce, MarketCalibration.SlvHoldingsOz, MarketCalibration.SlvDailyChange, MarketCalibration.SlvNoChangeProbability)]),
         new([SeriesModel.Stock("ETF:GLD", InventorySeries.Holdings, QuantityUnit.TroyOunce, MarketCalibration.GldHoldingsOz, MarketCalibration.GldDailyChange, MarketCalibration.GldNoChangeProbability)]),
         new([

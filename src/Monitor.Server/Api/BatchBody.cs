@@ -32,12 +32,12 @@ internal sealed class BatchBody : IDisposable
     }
 
     /// <summary>
-    /// Reads every item with <paramref name="read"/> (null, or the reason it is rejected) and groups the valid ones
-    /// by instrument, in their order, so each instrument's grain is called once.
+    /// Reads every item with <paramref name="read"/> (null, or the reason it is rejected): the valid values in their
+    /// order, each with its index in the body, and the rejected items.
     /// </summary>
-    public (Dictionary<InstrumentId, List<T>> ByInstrument, List<RejectedItem> Rejected) Split<T>(ItemReader<T> read, Func<T, InstrumentId> instrumentOf)
+    public (List<(int Index, T Value)> Valid, List<RejectedItem> Rejected) Read<T>(ItemReader<T> read)
     {
-        var byInstrument = new Dictionary<InstrumentId, List<T>>();
+        var valid = new List<(int, T)>();
         var rejected = new List<RejectedItem>();
         for (int index = 0; index < Items.Count; index++)
         {
@@ -50,6 +50,22 @@ internal sealed class BatchBody : IDisposable
                 continue;
             }
 
+            valid.Add((index, value));
+        }
+
+        return (valid, rejected);
+    }
+
+    /// <summary>
+    /// Reads every item with <paramref name="read"/> and groups the valid ones by instrument, in their order, so each
+    /// instrument's grain is called once.
+    /// </summary>
+    public (Dictionary<InstrumentId, List<T>> ByInstrument, List<RejectedItem> Rejected) Split<T>(ItemReader<T> read, Func<T, InstrumentId> instrumentOf)
+    {
+        var (valid, rejected) = Read(read);
+        var byInstrument = new Dictionary<InstrumentId, List<T>>();
+        foreach (var (_, value) in valid)
+        {
             var instrument = instrumentOf(value);
             if (!byInstrument.TryGetValue(instrument, out var values))
             {

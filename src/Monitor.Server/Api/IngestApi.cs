@@ -18,7 +18,7 @@ public static class IngestApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        api.MapPost("/inventory", InventoryIngest.IngestAsync)
+        api.MapPost("/inventory", InventoryIngestApi.IngestAsync)
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -30,6 +30,9 @@ public static class InstrumentsApi
             .Produces<InventoryView[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/inventory/{series}/locations", GetLocationsAsync)
+            .Produces<InventoryView[]>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -47,17 +50,12 @@ public static class InstrumentsApi
         }
 
         var view = await ViewAsync(definition, grains, cancellationToken);
-        var latest = new Dictionary<string, InventoryView>(StringComparer.Ordinal);
-        foreach (string series in InventorySeries.All)
-        {
-            var values = await inventory.ReadAsync(definition.Id, series, DateOnly.MinValue, DateOnly.MaxValue, allVersions: false, cancellationToken);
-            if (values.Count > 0)
-            {
-                latest[series] = InventoryView.From(values[^1]);
-            }
-        }
-
-        return TypedResults.Ok(view with { Inventory = latest });
+        var newest = await inventory.ReadNewestAsync(definition.Id, series: null, cancellationToken);
+        var totals = newest.Where(v => v.Value.Location is null).ToDictionary(v => v.Value.Series, InventoryView.From, StringComparer.Ordinal);
+        var locations = newest.Where(v => v.Value.Location is not null)
+            .GroupBy(v => v.Value.Series, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<InventoryView>)[.. g.Select(InventoryView.From)], StringComparer.Ordinal);
+        return TypedResults.Ok(view with { Inventory = totals, InventoryLocations = locations });
     }
 
     /// <summary>Bars oldest first; with <c>indicator=spec</c> (repeatable) each closed bar also carries those indicators' values.</summary>
@@ -130,9 +128,10 @@ public static class InstrumentsApi
         return TypedResults.Ok(new IndicatorsView(snapshot?.Time, snapshot?.Values ?? new Dictionary<string, double>()));
     }
 
-    /// <summary>One series by asOf; the latest version of each asOf, or every restatement with <c>versions=all</c>.</summary>
+    /// <summary>One series (its total, or one location's with <c>location=</c>) by asOf; the latest version of each asOf,
+    /// or every restatement with <c>versions=all</c>.</summary>
     internal static async Task<IResult> GetInventoryAsync(
-        string id, string series, string? from, string? to, string? versions,
+        string id, string series, string? from, string? to, string? versions, string? location,
         InstrumentCatalog catalog, IInventoryStore inventory, CancellationToken cancellationToken)
     {
         if (Find(id, catalog) is not { } definition)
@@ -155,8 +154,31 @@ public static class InstrumentsApi
             return BadRequest($"'versions' is 'latest' (the default) or 'all', not '{UntrustedText.Printable(versions)}'.");
         }
 
-        var values = await inventory.ReadAsync(definition.Id, canonical, start, end, allVersions: versions == "all", cancellationToken);
+        if (!InventoryLocation.TryNormalize(location, out string? place, out string locationError))
+        {
+            return BadRequest(locationError + ".");
+        }
+
+        var values = await inventory.ReadAsync(definition.Id, canonical, place, start, end, allVersions: versions == "all", cancellationToken);
         return TypedResults.Ok(values.Select(InventoryView.From));
+    }
+
+    /// <summary>The locations of one series, each with its newest value (the latest version of its latest asOf), by name.</summary>
+    internal static async Task<IResult> GetLocationsAsync(
+        string id, string series, InstrumentCatalog catalog, IInventoryStore inventory, CancellationToken cancellationToken)
+    {
+        if (Find(id, catalog) is not { } definition)
+        {
+            return UnknownInstrument(id);
+        }
+
+        if (!InventorySeries.TryNormalize(series, out string canonical))
+        {
+            return NotFound($"There is no inventory series '{UntrustedText.Printable(series)}'; series are {string.Join(", ", InventorySeries.All)}.");
+        }
+
+        var newest = await inventory.ReadNewestAsync(definition.Id, canonical, cancellationToken);
+        return TypedResults.Ok(newest.Where(v => v.Value.Location is not null).Select(InventoryView.From));
     }
 
     private static async Task<InstrumentView> ViewAsync(InstrumentDefinition definition, GrainCalls grains, CancellationToken cancellationToken)
@@ -172,6 +194,7 @@ public static class InstrumentsApi
             snapshot.ChangePct,
             snapshot.Indicators,
             snapshot.Seq,
+            null,
             null)
         {
             Intervals = [.. definition.Intervals.Select(i => i.Name)],
@@ -246,7 +269,9 @@ public static class InstrumentsApi
     /// <summary>An instrument's snapshot; <c>Seq</c> is the last hub message seq it reflects (a client resumes from it).</summary>
     public sealed record InstrumentView(
         string Id, string Name, string Kind, string Unit, string Currency, LastView? Last, double? ChangePct,
-        IReadOnlyDictionary<string, double> Indicators, long Seq, IReadOnlyDictionary<string, InventoryView>? Inventory)
+        IReadOnlyDictionary<string, double> Indicators, long Seq, IReadOnlyDictionary<string, InventoryView>? Inventory,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyDictionary<string, IReadOnlyList<InventoryView>>? InventoryLocations)
     {
         /// <summary>The bar intervals kept, finest first (the <c>interval</c> values the bars route takes).</summary>
         public required IReadOnlyList<string> Intervals { get; init; }
@@ -265,13 +290,15 @@ public static class InstrumentsApi
         public static BarView From(Bar bar) => new(bar.Time, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume);
     }
 
-    public sealed record InventoryView(string AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit, int Version)
+    /// <summary>A stored inventory value; <paramref name="Location"/> null for the series' total.</summary>
+    public sealed record InventoryView(string AsOf, DateTimeOffset PublishedAt, double Quantity, string Unit, int Version, string? Location)
     {
         public static InventoryView From(StoredInventory stored) => new(
             stored.Value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             stored.Value.PublishedAt,
             stored.Value.Quantity,
             stored.Value.Unit.Symbol(),
-            stored.Version);
+            stored.Version,
+            stored.Value.Location);
     }
 }

@@ -7,6 +7,7 @@ using Monitor.Grains;
 using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Server.Api;
+using Monitor.Server.Ingest;
 using Monitor.Server.Live;
 using Monitor.Server.Sources;
 using Monitor.Server.Webhooks;
@@ -43,6 +44,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<InventoryIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

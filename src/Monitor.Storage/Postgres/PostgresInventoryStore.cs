@@ -12,7 +12,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
     /// max(version) + 1 never races and arrival follows commit order. Inventory arrives a few values at a time.</summary>
     private const long AppendLockKey = 0x4D6F6E5F496E7601; // "Mon_Inv" + 1
 
-    private const string Columns = "series, as_of, published_at, quantity, unit, received_at, version";
+    private const string Columns = "series, as_of, published_at, quantity, unit, received_at, version, location";
 
     public async ValueTask AppendAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
@@ -43,9 +43,9 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
         {
             var value = values[i];
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                INSERT INTO inventory (instrument_id, series, as_of, version, published_at, quantity, unit, received_at)
-                SELECT $1, $2, $3, coalesce(max(version), 0) + 1, $4, $5, $6, $7
-                FROM inventory WHERE instrument_id = $1 AND series = $2 AND as_of = $3
+                INSERT INTO inventory (instrument_id, series, location, location_key, as_of, version, published_at, quantity, unit, received_at)
+                SELECT $1, $2, $8, $9, $3, coalesce(max(version), 0) + 1, $4, $5, $6, $7
+                FROM inventory WHERE instrument_id = $1 AND series = $2 AND location_key = $9 AND as_of = $3
                 """)
             {
                 Parameters =
@@ -57,6 +57,8 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
                     new NpgsqlParameter<double> { TypedValue = value.Quantity },
                     new NpgsqlParameter<string> { TypedValue = value.Unit.Symbol() },
                     new NpgsqlParameter<DateTime> { TypedValue = received, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                    new NpgsqlParameter { Value = (object?)value.Location ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                    new NpgsqlParameter<string> { TypedValue = InventoryLocation.Key(value.Location) },
                 },
             });
         }
@@ -65,45 +67,50 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<StoredInventory>> ReadAsync(
-        InstrumentId instrument, string series, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default)
-    {
-        var values = new List<StoredInventory>();
-        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (await database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
-        {
-            return values;
-        }
-
-        string sql = allVersions
-            ? $"""
-               SELECT {Columns} FROM inventory
-               WHERE instrument_id = $1 AND series = $2 AND as_of >= $3 AND as_of <= $4
-               ORDER BY as_of, version
-               """
-            : $"""
-               SELECT DISTINCT ON (as_of) {Columns} FROM inventory
-               WHERE instrument_id = $1 AND series = $2 AND as_of >= $3 AND as_of <= $4
-               ORDER BY as_of, version DESC
-               """;
-        await using var command = new NpgsqlCommand(sql, connection)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<int> { TypedValue = id },
+    public Task<IReadOnlyList<StoredInventory>> ReadAsync(
+        InstrumentId instrument, string series, string? location, DateOnly from, DateOnly to, bool allVersions, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            allVersions
+                ? $"""
+                   SELECT {Columns} FROM inventory
+                   WHERE instrument_id = $1 AND series = $2 AND location_key = $3 AND as_of >= $4 AND as_of <= $5
+                   ORDER BY as_of, version
+                   """
+                : $"""
+                   SELECT DISTINCT ON (as_of) {Columns} FROM inventory
+                   WHERE instrument_id = $1 AND series = $2 AND location_key = $3 AND as_of >= $4 AND as_of <= $5
+                   ORDER BY as_of, version DESC
+                   """,
+            [
                 new NpgsqlParameter<string> { TypedValue = series },
+                new NpgsqlParameter<string> { TypedValue = InventoryLocation.Key(location) },
                 new NpgsqlParameter<DateOnly> { TypedValue = from },
                 new NpgsqlParameter<DateOnly> { TypedValue = to },
-            },
-        };
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            values.Add(ReadValue(reader, instrument));
-        }
+            ],
+            cancellationToken);
 
-        return values;
-    }
+    public Task<IReadOnlyList<StoredInventory>> ReadLatestVersionsAsync(InstrumentId instrument, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            $"""
+             SELECT DISTINCT ON (series, location_key, as_of) {Columns} FROM inventory
+             WHERE instrument_id = $1 AND as_of >= $2 AND as_of <= $3
+             ORDER BY series, location_key, as_of, version DESC
+             """,
+            [new NpgsqlParameter<DateOnly> { TypedValue = from }, new NpgsqlParameter<DateOnly> { TypedValue = to }],
+            cancellationToken);
+
+    public Task<IReadOnlyList<StoredInventory>> ReadNewestAsync(InstrumentId instrument, string? series, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            $"""
+             SELECT DISTINCT ON (series COLLATE "C", location_key COLLATE "C") {Columns} FROM inventory
+             WHERE instrument_id = $1 AND ($2::text IS NULL OR series = $2)
+             ORDER BY series COLLATE "C", location_key COLLATE "C", as_of DESC, version DESC
+             """,
+            [new NpgsqlParameter { Value = (object?)series ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text }],
+            cancellationToken);
 
     public async IAsyncEnumerable<StoredInventory> ReadPublishedAsync(
         InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -118,7 +125,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
             $"""
             SELECT {Columns} FROM inventory
             WHERE instrument_id = $1 AND published_at >= $2 AND published_at < $3
-            ORDER BY published_at, series COLLATE "C", as_of, version
+            ORDER BY published_at, series COLLATE "C", location_key COLLATE "C", as_of, version
             """,
             connection)
         {
@@ -136,6 +143,28 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
         }
     }
 
+    /// <summary>Runs a query over one instrument's rows (<c>$1</c>, then <paramref name="parameters"/> as $2...) and reads every row.</summary>
+    private async Task<IReadOnlyList<StoredInventory>> ReadAsync(
+        InstrumentId instrument, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        var values = new List<StoredInventory>();
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return values;
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter<int> { TypedValue = id } } };
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            values.Add(ReadValue(reader, instrument));
+        }
+
+        return values;
+    }
+
     private static StoredInventory ReadValue(NpgsqlDataReader reader, InstrumentId instrument)
     {
         var value = new InventoryValue(
@@ -144,7 +173,10 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
             reader.GetFieldValue<DateOnly>(1),
             new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
             reader.GetDouble(3),
-            StoredUnits.Parse(reader.GetString(4)));
+            StoredUnits.Parse(reader.GetString(4)))
+        {
+            Location = reader.IsDBNull(7) ? null : reader.GetString(7),
+        };
         return new StoredInventory(value, new DateTimeOffset(reader.GetFieldValue<DateTime>(5)), reader.GetInt32(6));
     }
 }

@@ -24,8 +24,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 3: rules, alerts, alert_transitions and silences (created by <see cref="Schema"/>'s IF NOT EXISTS on a version 2 file).
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
-    /// 6: sources and source_files (created by IF NOT EXISTS).</summary>
-    public const int SchemaVersion = 6;
+    /// 6: sources and source_files (created by IF NOT EXISTS).
+    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
+    public const int SchemaVersion = 7;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -70,20 +71,29 @@ internal sealed class SqliteDatabase : IDisposable
             volume REAL NOT NULL,
             PRIMARY KEY (instrument_id, bar_interval, time)) WITHOUT ROWID;
 
+        """ + InventoryTable + """
+
+        CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
+
+        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql;
+
+    // location: as the publisher wrote it, NULL for the total; location_key: its upper-case form ('' for the total),
+    // which the key uses so locations match without regard to case.
+    private const string InventoryTable = """
         CREATE TABLE IF NOT EXISTS inventory (
             arrival INTEGER PRIMARY KEY AUTOINCREMENT,
             instrument_id INTEGER NOT NULL,
             series TEXT NOT NULL,
+            location TEXT,
+            location_key TEXT NOT NULL DEFAULT '',
             as_of TEXT NOT NULL,            -- yyyy-MM-dd
             version INTEGER NOT NULL,
             published_at INTEGER NOT NULL,  -- Unix microseconds
             quantity REAL NOT NULL,
             unit TEXT NOT NULL,
             received_at INTEGER NOT NULL,   -- Unix microseconds
-            UNIQUE (instrument_id, series, as_of, version));
-        CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
-
-        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql;
+            UNIQUE (instrument_id, series, location_key, as_of, version));
+        """;
 
 
 
@@ -306,7 +316,7 @@ internal sealed class SqliteDatabase : IDisposable
     private static void ApplySchema(SqliteConnection writer, string path)
     {
         using var transaction = writer.BeginTransaction();
-        Execute(writer, Schema, transaction);
+        Execute(writer, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL);", transaction);
         long version;
         using (var command = writer.CreateCommand())
         {
@@ -320,6 +330,13 @@ internal sealed class SqliteDatabase : IDisposable
             throw new InvalidOperationException(
                 $"{path} has schema version {version}, newer than this build's {SchemaVersion}: run a newer Monitor");
         }
+
+        if (version is > 0 and < 7 && HasInventoryWithoutLocations(writer, transaction))
+        {
+            UpgradeInventoryToLocations(writer, transaction);
+        }
+
+        Execute(writer, Schema, transaction);
 
         if (version == 1)
         {
@@ -359,6 +376,36 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Before version 7 inventory was keyed by (instrument, series, asOf, version) without a location. SQLite cannot
+    /// change a table's constraints, so the table is rebuilt: every stored value becomes its series' total, with its
+    /// arrival (the order rules saw it in), version and times as they were.
+    /// </summary>
+    private static void UpgradeInventoryToLocations(SqliteConnection writer, SqliteTransaction transaction)
+    {
+        Execute(writer, "ALTER TABLE inventory RENAME TO inventory_v4; DROP INDEX IF EXISTS inventory_published;", transaction);
+        Execute(writer, InventoryTable, transaction);
+        Execute(
+            writer,
+            """
+            INSERT INTO inventory (arrival, instrument_id, series, location, location_key, as_of, version, published_at, quantity, unit, received_at)
+            SELECT arrival, instrument_id, series, NULL, '', as_of, version, published_at, quantity, unit, received_at FROM inventory_v4;
+            DROP TABLE inventory_v4;
+            """,
+            transaction);
+    }
+
+    private static bool HasInventoryWithoutLocations(SqliteConnection writer, SqliteTransaction transaction)
+    {
+        using var command = writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inventory')
+               AND NOT EXISTS (SELECT 1 FROM pragma_table_info('inventory') WHERE name = 'location_key')
+            """;
+        return (long)command.ExecuteScalar()! == 1;
     }
 
     private static bool HasColumn(SqliteConnection connection, SqliteTransaction transaction, string table, string column)

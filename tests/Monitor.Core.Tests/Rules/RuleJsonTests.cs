@@ -114,7 +114,7 @@ public sealed class RuleJsonTests
     [InlineData("""{"input":"COMEX:SI","window":true,"minPct":5}""", "params.window: must be an ISO-8601 duration or a bar count (\"P15D\", \"20\"), got true")]
     [InlineData("""{"input":"COMEX:SI","window":"P5D"}""", "params.minPct: is required")]
     [InlineData("""{"window":"P5D","minPct":5}""", "params.input: is required")]
-    [InlineData("""{"input":"","window":"P5D","minPct":5}""", "params.input: is empty; write INSTRUMENT, INSTRUMENT/series or INSTRUMENT@indicator (COMEX:SI, ETF:SLV/holdings, COMEX:SI@rsi(14))")]
+    [InlineData("""{"input":"","window":"P5D","minPct":5}""", "params.input: is empty; write INSTRUMENT, INSTRUMENT/series, INSTRUMENT/series@LOCATION or INSTRUMENT@indicator (COMEX:SI, ETF:SLV/holdings, COMEX:SI/registered@JP MORGAN CHASE BANK NA, COMEX:SI@rsi(14))")]
     [InlineData("""{"input":"ETF:SLV/holding","window":"P5D","minPct":5}""", "params.input: 'ETF:SLV/holding': unknown series 'holding'; known: registered, eligible, stocks, onWarrant, cancelled, holdings, vault, mmNet, pledged, openInterest, mmLong, mmShort, ncLong, ncShort, ncNet")]
     [InlineData("""{"input":"COMEX:SI@rsi(0)","window":"P5D","minPct":5}""", "params.input: 'COMEX:SI@rsi(0)': 'rsi(0)': period must be a whole number from 1 to 100000, got 0")]
     [InlineData("""{"input":"COMEX:SI@macd(12,26,9).foo","window":"P5D","minPct":5}""", "params.input: 'COMEX:SI@macd(12,26,9).foo': 'macd(12,26,9).foo': macd(12,26,9) has no output 'foo'; its outputs are macd, signal, histogram, fastEma, slowEma")]

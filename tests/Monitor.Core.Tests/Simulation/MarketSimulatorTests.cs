@@ -33,7 +33,7 @@ public class MarketSimulatorTests
 
         Assert.Equal(MarketCalibration.Instruments.Select(p => (p.Instrument, p.StartPrice)), ticks.Select(t => (t.Instrument, t.Price)));
         Assert.All(ticks, t => Assert.Equal(SimulationRun.Start, t.Time));
-        Assert.Equal(17, inventory.Select(v => (v.Instrument, v.Series)).Distinct().Count());
+        Assert.Equal(17, inventory.Where(v => v.Location is null).Select(v => (v.Instrument, v.Series)).Distinct().Count());
         Assert.All(inventory, v => Assert.Equal(SimulationRun.Start, v.PublishedAt));
     }
 
@@ -183,7 +183,7 @@ public class MarketSimulatorTests
                 ("LME:CA", "cancelled"), ("LME:CA", "onWarrant"), ("LME:CA", "stocks"),
             ],
             run.Inventory.Select(v => (v.Instrument.Value, v.Series)).Distinct().Order());
-        foreach (var series in run.Inventory.GroupBy(v => (v.Instrument, v.Series)))
+        foreach (var series in run.Inventory.Where(v => v.Location is null).GroupBy(v => (v.Instrument, v.Series)))
         {
             var times = series.Select(v => v.PublishedAt).ToList();
             Assert.All(times.Zip(times.Skip(1)), p => Assert.InRange(p.Second - p.First, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(60)));
@@ -196,12 +196,49 @@ public class MarketSimulatorTests
     {
         var run = SimulationRun.Record(new SimulatorOptions { TicksPerSecond = 10 }, seed: 13, TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(5));
 
-        foreach (var report in run.Inventory.Where(v => v.Instrument.Venue == "LME").GroupBy(v => (v.Instrument, v.PublishedAt)))
+        foreach (var report in run.Inventory.Where(v => v.Instrument.Venue == "LME").GroupBy(v => (v.Instrument, v.PublishedAt, v.Location)))
         {
             var values = report.ToDictionary(v => v.Series, v => v.Quantity);
             Assert.Equal(values[InventorySeries.Stocks], values[InventorySeries.OnWarrant] + values[InventorySeries.Cancelled]);
             Assert.InRange(values[InventorySeries.Cancelled], 0, values[InventorySeries.Stocks]);
         }
+    }
+
+    [Fact]
+    public void ComexAndLmeStocks_ByLocationAddingUpToEachTotal()
+    {
+        var run = SimulationRun.Record(new SimulatorOptions { TicksPerSecond = 10 }, seed: 21, TimeSpan.FromMinutes(20), TimeSpan.FromSeconds(5));
+
+        var located = run.Inventory.Where(v => v.Location is not null).ToList();
+        Assert.Equal(
+            [("COMEX:GC", "eligible"), ("COMEX:GC", "registered"), ("COMEX:SI", "eligible"), ("COMEX:SI", "registered"),
+             ("LME:AH", "cancelled"), ("LME:AH", "onWarrant"), ("LME:AH", "stocks"), ("LME:CA", "cancelled"), ("LME:CA", "onWarrant"), ("LME:CA", "stocks")],
+            located.Select(v => (v.Instrument.Value, v.Series)).Distinct().Order());
+        Assert.Contains(located, v => v.Location == "JP MORGAN CHASE BANK NA");
+        Assert.Contains(located, v => v.Location == "Port Klang");
+        foreach (var total in run.Inventory.Where(v => v.Location is null && located.Exists(l => l.Instrument == v.Instrument && l.Series == v.Series)))
+        {
+            var parts = located.Where(v => v.Instrument == total.Instrument && v.Series == total.Series && v.PublishedAt == total.PublishedAt).ToList();
+            Assert.True(parts.Count > 3, $"{total.Instrument}/{total.Series} at {total.PublishedAt:O} has {parts.Count} locations");
+            Assert.Equal(total.Quantity, parts.Sum(v => v.Quantity));
+            Assert.All(parts, v => Assert.True(v.Quantity >= 0 && v.Quantity == Math.Floor(v.Quantity), $"{v.Location} {v.Quantity}"));
+        }
+    }
+
+    [Fact]
+    public void LocationShares_DriftWithTheActivityDateWhileAddingUp()
+    {
+        var locations = SimulatedLocations.ComexSilver();
+        var total = new InventoryValue(InstrumentId.Parse("COMEX:SI"), "registered", new DateOnly(2026, 1, 14), SimulationRun.Start, 100_000_001, QuantityUnit.TroyOunce);
+        List<InventoryValue> first = [], later = [];
+
+        locations.Split(total, first);
+        locations.Split(total with { AsOf = total.AsOf.AddDays(9) }, later);
+
+        Assert.Equal(locations.Names, first.Select(v => v.Location));
+        Assert.Equal(total.Quantity, first.Sum(v => v.Quantity));
+        Assert.Equal(total.Quantity, later.Sum(v => v.Quantity));
+        Assert.NotEqual(first.Select(v => v.Quantity), later.Select(v => v.Quantity));
     }
 
     [Fact]

@@ -39,9 +39,9 @@ public sealed record SimulationRun(List<Tick> Ticks, List<InventoryValue> Invent
 
     /// <summary>The last published value of a series at or before <paramref name="time"/>.</summary>
     public double QuantityAtOrBefore(InstrumentId instrument, string series, DateTimeOffset time) =>
-        Inventory.Last(v => v.Instrument == instrument && v.Series == series && v.PublishedAt <= time).Quantity;
+        Inventory.Last(v => v.Instrument == instrument && v.Series == series && v.Location is null && v.PublishedAt <= time).Quantity;
 
     /// <summary>The first published value of a series at or after <paramref name="time"/>.</summary>
     public double QuantityAtOrAfter(InstrumentId instrument, string series, DateTimeOffset time) =>
-        Inventory.First(v => v.Instrument == instrument && v.Series == series && v.PublishedAt >= time).Quantity;
+        Inventory.First(v => v.Instrument == instrument && v.Series == series && v.Location is null && v.PublishedAt >= time).Quantity;
 }
