@@ -7,25 +7,10 @@ using Monitor.Storage;
 namespace Monitor.Cli.Tests;
 
 /// <summary><c>monitor import</c> into a real SQLite store: what is stored, and every skipped row with its line and reason.</summary>
-public sealed class ImportCommandTests : IAsyncLifetime
+public sealed class ImportCommandTests() : SqliteStoreTest("monitor-import-tests-")
 {
     private static readonly InstrumentId Silver = InstrumentId.Parse("COMEX:SI");
     private static readonly InstrumentId Gold = InstrumentId.Parse("COMEX:GC");
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("monitor-import-tests-");
-    private MonitorStore _store = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = MonitorStore.OpenSqlite(Path.Combine(_directory.FullName, "monitor.db"));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _directory.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task Ticks_CsvWithBomAnyOrderAndCase_StoredWithIndicesSeqDuplicatesAndLateFlags()
     {
@@ -46,7 +31,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(2026, 1, 14, 15, 30, 0, TimeSpan.Zero).AddTicks(1_234_560), silver[0].Time);   // whole microseconds
         Assert.Equal((82.6, 1200.0), (silver[1].Price, silver[1].Volume));
         Assert.Equal(new DateTimeOffset(2026, 1, 14, 15, 32, 0, TimeSpan.Zero), (await ReadAsync(Gold)).Single().Time);
-        Assert.Equal(new TickMark(3, 3), await _store.Ticks.GetMarkAsync(Silver));
+        Assert.Equal(new TickMark(3, 3), await Store.Ticks.GetMarkAsync(Silver));
     }
 
     [Fact]
@@ -127,7 +112,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.StartsWith("HG=F.csv:5: skipped: repeats line 3's open, high and low with no new volume: a holiday row", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("HG=F.csv:7: skipped: its date 2019-03-12 00:00 is not after line 6's (2019-03-13 00:00)", lines[2], StringComparison.Ordinal);
         Assert.StartsWith("HG=F.csv:8: skipped: 'open' holds the text 'AWAITED'", lines[3], StringComparison.Ordinal);
-        var bars = await _store.Bars.ReadRangeAsync(InstrumentId.Parse("COMEX:HG"), BarInterval.OneDay, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue).ToListAsync();
+        var bars = await Store.Bars.ReadRangeAsync(InstrumentId.Parse("COMEX:HG"), BarInterval.OneDay, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue).ToListAsync();
         Assert.Equal(["2019-03-08", "2019-03-11", "2019-03-13", "2019-03-15", "2019-03-18"], bars.Select(b => b.Time.ToString("yyyy-MM-dd", null)));
         Assert.All(bars, b => Assert.Equal(TimeSpan.Zero, b.Time.TimeOfDay));
     }
@@ -148,7 +133,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
             });
 
         Assert.StartsWith("GLD.csv:3: skipped: 'quantity' holds the text 'HOLIDAY'", result.Errors, StringComparison.Ordinal);
-        var values = await _store.Inventory.ReadAsync(InstrumentId.Parse("ETF:GLD"), "holdings", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var values = await Store.Inventory.ReadAsync(InstrumentId.Parse("ETF:GLD"), "holdings", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
         Assert.Equal(2, values.Count);
         Assert.Equal(260_000_000, values[0].Value.Quantity, 6);
         Assert.Equal(1_250_000_500, values[1].Value.Quantity, 6);
@@ -171,7 +156,7 @@ public sealed class ImportCommandTests : IAsyncLifetime
         Assert.StartsWith("inventory.csv:3: skipped: unknown series 'warehouse'", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:4: skipped: unknown unit 'bushels'", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:5: skipped: 'mmNet' is kept in contracts;", lines[2], StringComparison.Ordinal);
-        var values = await _store.Inventory.ReadAsync(Silver, "registered", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var values = await Store.Inventory.ReadAsync(Silver, "registered", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
         Assert.Equal([1, 2], values.Select(v => v.Version));   // the second is a restatement
     }
 
@@ -182,18 +167,18 @@ public sealed class ImportCommandTests : IAsyncLifetime
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("error: ticks.csv: no column for price (found the columns instrument, time, last)", result.Errors, StringComparison.Ordinal);
-        Assert.Equal(default, await _store.Ticks.GetMarkAsync(Silver));
+        Assert.Equal(default, await Store.Ticks.GetMarkAsync(Silver));
     }
 
-    private async Task<List<StoredTick>> ReadAsync(InstrumentId instrument) => await _store.Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
+    private async Task<List<StoredTick>> ReadAsync(InstrumentId instrument) => await Store.Ticks.ReadAfterAsync(instrument, 0).ToListAsync();
 
     private async Task<(int ExitCode, string Output, string Errors)> ImportAsync(ImportCommand.Kind kind, string content, string? name = null, ImportOptions? options = null)
     {
-        var file = new FileInfo(Path.Combine(_directory.FullName, name ?? (kind == ImportCommand.Kind.Ticks ? "ticks.csv" : kind == ImportCommand.Kind.Bars ? "bars.csv" : "inventory.csv")));
+        var file = new FileInfo(Path.Combine(Folder.FullName, name ?? (kind == ImportCommand.Kind.Ticks ? "ticks.csv" : kind == ImportCommand.Kind.Bars ? "bars.csv" : "inventory.csv")));
         await File.WriteAllTextAsync(file.FullName, content, new UTF8Encoding(false));
         using var output = new StringWriter();
         using var errors = new StringWriter();
-        int exit = await ImportCommand.RunAsync(kind, file, options ?? new ImportOptions(), _store, InstrumentCatalog.BuiltIn(), output, errors, CancellationToken.None);
+        int exit = await ImportCommand.RunAsync(kind, file, options ?? new ImportOptions(), Store, InstrumentCatalog.BuiltIn(), output, errors, CancellationToken.None);
         return (exit, output.ToString(), errors.ToString().Replace("\r", "", StringComparison.Ordinal));
     }
 }

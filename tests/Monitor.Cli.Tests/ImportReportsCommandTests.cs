@@ -9,7 +9,7 @@ using Monitor.Storage;
 namespace Monitor.Cli.Tests;
 
 /// <summary><c>monitor import inventory --format KIND FILE...</c>: JSON lines out, problems naming file and line, all or nothing per file.</summary>
-public sealed class ImportReportsCommandTests : IAsyncLifetime
+public sealed class ImportReportsCommandTests() : SqliteStoreTest("monitor-import-reports-")
 {
     private const string LmeCsv = """
         ,Copper,,,,,,
@@ -20,21 +20,6 @@ public sealed class ImportReportsCommandTests : IAsyncLifetime
         Total,,89750,0,800,88950,69750,19200
         +/-,,0,,,-800,,
         """;
-
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("monitor-import-reports-");
-    private MonitorStore _store = null!;
-
-    public Task InitializeAsync()
-    {
-        _store = MonitorStore.OpenSqlite(Path.Combine(_directory.FullName, "monitor.db"));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _directory.Delete(recursive: true);
-    }
 
     [Fact]
     public async Task DryRunJson_PrintsEveryValueAsAJsonLine()
@@ -79,7 +64,7 @@ public sealed class ImportReportsCommandTests : IAsyncLifetime
         var import = new ReportImport(ReportParsers.Get("lme-stocks"), null, InstrumentCatalog.BuiltIn(), TimeProvider.System)
         {
             AsOf = new DateOnly(2026, 2, 2),
-            Store = _store,
+            Store = Store,
         };
         var output = new StringWriter();
         var errors = new StringWriter();
@@ -89,7 +74,7 @@ public sealed class ImportReportsCommandTests : IAsyncLifetime
         Assert.Equal(1, exitCode);
         Assert.Contains("page.csv: line 1: the file is an HTML page", errors.ToString(), StringComparison.Ordinal);
         Assert.Contains("good.csv: imported 9 inventory value(s)", output.ToString(), StringComparison.Ordinal);
-        var stored = await _store.Inventory.ReadAsync(InstrumentId.Parse("LME:CA"), "stocks", null, new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), allVersions: true);
+        var stored = await Store.Inventory.ReadAsync(InstrumentId.Parse("LME:CA"), "stocks", null, new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 2), allVersions: true);
         Assert.Contains(stored, v => v.Value.Location is null && v.Value.Quantity == 88950);
     }
 
@@ -106,7 +91,7 @@ public sealed class ImportReportsCommandTests : IAsyncLifetime
 
     private string Write(string name, string text)
     {
-        string path = Path.Combine(_directory.FullName, name);
+        string path = Path.Combine(Folder.FullName, name);
         File.WriteAllText(path, text.ReplaceLineEndings("\n"), Encoding.UTF8);
         return path;
     }
