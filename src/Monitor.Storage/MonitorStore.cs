@@ -64,6 +64,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 
     public ISourceStore Sources { get; }
 
+    /// <summary>The notification outbox (set by the provider's factory beside the constructor's stores).</summary>
+    public INotificationStore Notifications { get; private init; } = null!;
+
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
 
@@ -120,6 +123,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     {
         var database = SqliteDatabase.Open(path);
         var outbox = new WebhookOutbox(clock ?? TimeProvider.System);
+        var notifications = new SqliteNotificationStore(database, new WebhookOutbox(clock ?? TimeProvider.System));
         return new MonitorStore(
             StorageOptions.SqliteProvider,
             new SqliteTickStore(database),
@@ -139,7 +143,10 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 command.ExecuteScalar();
                 return Task.CompletedTask;
             },
-            _ => Task.CompletedTask);
+            _ => Task.CompletedTask)
+        {
+            Notifications = notifications,
+        };
     }
 
     /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/> and prepares it.</summary>
@@ -150,6 +157,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     {
         var database = new PostgresDatabase(connectionString);
         var outbox = new WebhookOutbox(TimeProvider.System);
+        var notifications = new PostgresNotificationStore(database, new WebhookOutbox(TimeProvider.System));
         return new MonitorStore(
             StorageOptions.PostgresProvider,
             new PostgresTickStore(database),
@@ -172,7 +180,10 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 {
                     await new PostgresMigrator(connectionString).MigrateAsync(cancellationToken).ConfigureAwait(false);
                 }
-            });
+            })
+        {
+            Notifications = notifications,
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -171,7 +171,7 @@ public static class AlertsApi
             ? TypedResults.NoContent()
             : ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found", $"There is no silence '{UntrustedText.Printable(id)}'.");
 
-    private static DateTimeOffset? ParseTime(string? text, string name, List<string> problems)
+    internal static DateTimeOffset? ParseTime(string? text, string name, List<string> problems)
     {
         if (string.IsNullOrEmpty(text))
         {

@@ -20,24 +20,40 @@ public sealed class WebhookRetryPolicy(IReadOnlyList<TimeSpan> schedule, Func<do
     public DeliveryOutcome Decide(ClaimedDelivery delivery, AttemptResult result)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        var decision = Decide(delivery.Id, delivery.AttemptCount, result);
+        return new DeliveryOutcome(delivery, decision.Attempt, decision.State, decision.NextAttemptAt, decision.Failure);
+    }
+
+    /// <summary>
+    /// What attempt <paramref name="attemptCount"/> + 1 of message <paramref name="id"/> means; <see cref="RetryDecision.Failure"/>
+    /// says why it failed for good (410 Gone, an attempt the sender marked <see cref="AttemptResult.Permanent"/>, or the
+    /// schedule's last attempt).
+    /// </summary>
+    public RetryDecision Decide(string id, int attemptCount, AttemptResult result)
+    {
         ArgumentNullException.ThrowIfNull(result);
         var attempt = new DeliveryAttempt(result.At, result.Status, result.Duration.TotalMilliseconds, result.Error);
         if (result.Succeeded)
         {
-            return new DeliveryOutcome(delivery, attempt, DeliveryState.Delivered, null, null);
+            return new RetryDecision(attempt, DeliveryState.Delivered, null, null);
+        }
+
+        if (result.Permanent)
+        {
+            return new RetryDecision(attempt, DeliveryState.Failed, null, $"{id} failed at {result.At:O} and is not retried: {result.Error}");
         }
 
         if (result.Status == 410)
         {
-            return new DeliveryOutcome(
-                delivery, attempt, DeliveryState.Failed, null, $"the endpoint answered 410 Gone to delivery {delivery.Id} at {result.At:O}: it wants no more deliveries");
+            return new RetryDecision(
+                attempt, DeliveryState.Failed, null, $"the endpoint answered 410 Gone to delivery {id} at {result.At:O}: it wants no more deliveries");
         }
 
-        int made = delivery.AttemptCount + 1;
+        int made = attemptCount + 1;
         if (made >= schedule.Count)
         {
-            return new DeliveryOutcome(
-                delivery, attempt, DeliveryState.Failed, null, $"delivery {delivery.Id} failed all {made} attempts of the retry schedule (the last at {result.At:O}: {result.Error})");
+            return new RetryDecision(
+                attempt, DeliveryState.Failed, null, $"delivery {id} failed all {made} attempts of the retry schedule (the last at {result.At:O}: {result.Error})");
         }
 
         var delay = schedule[made] * (1 - Jitter + (2 * Jitter * random()));
@@ -46,6 +62,9 @@ public sealed class WebhookRetryPolicy(IReadOnlyList<TimeSpan> schedule, Func<do
             delay = asked < _longest ? asked : _longest;
         }
 
-        return new DeliveryOutcome(delivery, attempt, DeliveryState.Pending, result.At + result.Duration + delay, null);
+        return new RetryDecision(attempt, DeliveryState.Pending, result.At + result.Duration + delay, null);
     }
 }
+
+/// <summary>What an attempt means for its message: its new state, when to try again, and why it failed for good.</summary>
+public sealed record RetryDecision(DeliveryAttempt Attempt, DeliveryState State, DateTimeOffset? NextAttemptAt, string? Failure);
