@@ -13,6 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
 
+# The notification tests send email to a real SMTP server: Debian's aiosmtpd, run by /usr/bin/python3.
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  echo "installing python3-aiosmtpd from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq python3-aiosmtpd >/dev/null
+fi
+
 work=$(mktemp -d /tmp/monitor-test.XXXXXX)
 chmod 755 "$work"
 cleanup() {

@@ -3,8 +3,8 @@ using Monitor.Core.Notifications;
 namespace Monitor.Notifications;
 
 /// <summary>
-/// Checks the policy's <c>templates</c>: each names a receiver of the policy and passes
-/// <see cref="NotificationTemplates.Check"/>; problems are at <c>templates.&lt;receiver&gt;</c> and name the receiver.
+/// Checks the policy's <c>templates</c> with <see cref="NotificationTemplates.Check"/>; problems are at
+/// <c>templates.&lt;receiver&gt;</c> and name the receiver (the policy's reader refuses a template of no receiver).
 /// </summary>
 public sealed class TemplateCheck : IPolicyCheck
 {
@@ -13,11 +13,7 @@ public sealed class TemplateCheck : IPolicyCheck
         ArgumentNullException.ThrowIfNull(policy);
         foreach (var (receiver, template) in policy.Templates)
         {
-            if (policy.FindReceiver(receiver) is null)
-            {
-                yield return new PolicyProblem($"templates.{receiver}", $"there is no receiver '{receiver}' for this template");
-            }
-            else if (NotificationTemplates.Check(template) is { } problem)
+            if (NotificationTemplates.Check(template) is { } problem)
             {
                 yield return new PolicyProblem($"templates.{receiver}", $"the template of receiver '{receiver}' {problem}");
             }

@@ -24,7 +24,7 @@ public interface IReceiverSecrets
 /// </summary>
 public sealed class ReceiverSecretMask : IReceiverSecrets
 {
-    public const string Masked = "<secret>";
+    public const string Masked = "********";
 
     /// <summary>The secret settings of each kind, as paths of property names inside the kind's object.</summary>
     private static readonly Dictionary<string, string[][]> Paths = new(StringComparer.Ordinal)

@@ -8,7 +8,7 @@ namespace Monitor.Server.Notifications;
 /// Posts a JSON body to a chat service (Slack, Teams, Telegram) through <see cref="GuardedHttp"/>, the webhooks'
 /// address guard included. A refusal that sending again cannot mend (4xx other than 408 and 429: a wrong or removed
 /// URL, a rejected token) fails the notification at once; anything else is retried on the schedule. Error messages
-/// name the service, add what it answered and a hint, and have every secret replaced by <c>&lt;secret&gt;</c>.
+/// name the service, add what it answered and a hint, and have every secret replaced by <c>********</c>.
 /// </summary>
 public sealed class HttpNotificationPoster(GuardedHttp http) : IDisposable
 {
@@ -36,7 +36,7 @@ public sealed class HttpNotificationPoster(GuardedHttp http) : IDisposable
         return result with { Error = Scrub(error, secrets), Permanent = permanent };
     }
 
-    /// <summary><paramref name="text"/> with each secret (and its URL-encoded form) replaced by <c>&lt;secret&gt;</c>.</summary>
+    /// <summary><paramref name="text"/> with each secret (and its URL-encoded form) replaced by <c>********</c>.</summary>
     public static string Scrub(string text, IEnumerable<string> secrets)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -25,6 +25,10 @@ public abstract class OutboxDispatcher(TimeProvider clock, TimeSpan poll, ILogge
 
     protected TimeProvider Clock => clock;
 
+    /// <summary>While the loop sleeps, the time on its clock it wakes at unless woken earlier; null while it works.
+    /// Tests on a fake clock wait for it before moving the clock, so a wake-up is never missed.</summary>
+    public DateTimeOffset? SleepingUntil { get; private set; }
+
     /// <summary>What the outbox holds, for log messages (<c>webhook deliveries</c>).</summary>
     protected abstract string What { get; }
 
@@ -88,7 +92,9 @@ public abstract class OutboxDispatcher(TimeProvider clock, TimeSpan poll, ILogge
         var stored = WaitForStoredAsync(woken.Token);
         var finished = _workerFinished.WaitAsync(woken.Token);
         var due = Task.Delay(wait, clock, woken.Token);
+        SleepingUntil = clock.GetUtcNow() + wait;
         await Task.WhenAny(stored, finished, due).ConfigureAwait(false);
+        SleepingUntil = null;
         await woken.CancelAsync().ConfigureAwait(false);
         try
         {
