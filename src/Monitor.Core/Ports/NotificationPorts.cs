@@ -1,5 +1,4 @@
 using Monitor.Core.Notifications;
-using Monitor.Core.Rules;
 
 namespace Monitor.Core.Ports;
 
@@ -16,18 +15,12 @@ public interface INotificationOutbox
 /// <summary>The policy as stored: the document as sent, when and by whom.</summary>
 public sealed record StoredNotificationPolicy(string Document, DateTimeOffset UpdatedAt, string? UpdatedBy);
 
-/// <summary>What the policy runner is told about an alert: a transition stored, or an acknowledgement.</summary>
-public enum NotificationInboxKind
-{
-    Transition,
-    Acknowledged,
-}
-
 /// <summary>
-/// One entry of the policy's inbox, written in the transaction that stored the transition or acknowledgement, while a
-/// policy is in force; <see cref="Sequence"/> orders them.
+/// One entry of the policy's inbox: the alert changed (a transition was stored, or it was acknowledged) at
+/// <paramref name="At"/>. Written in the transaction that stored the change, while a policy is in force; the runner
+/// reads the alert as stored when it takes the entry.
 /// </summary>
-public sealed record NotificationInboxEntry(long Sequence, string AlertId, NotificationInboxKind Kind, AlertState? To, DateTimeOffset At, bool Silenced);
+public sealed record NotificationInboxEntry(long Sequence, string AlertId, DateTimeOffset At);
 
 /// <summary>
 /// The notification policy, and the state of the one runner that applies it (docs/api.md, Notification policy). The
@@ -39,7 +32,7 @@ public interface INotificationPolicyStore
     /// <summary>The policy in force, or null when there is none (webhooks then get every transition their filters match).</summary>
     Task<StoredNotificationPolicy?> GetAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the policy (null removes it), as of <paramref name="at"/>.</summary>
+    /// <summary>Replaces the policy, as of <paramref name="at"/>; null removes it, with the runner's state and inbox.</summary>
     Task SaveAsync(string? document, string? by, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Takes or renews the runner's lease for <paramref name="owner"/> until <paramref name="until"/>; false while another owner's lease lasts.</summary>
@@ -53,7 +46,8 @@ public interface INotificationPolicyStore
 
     /// <summary>
     /// In one transaction, if <paramref name="owner"/> still holds the lease: stores <paramref name="state"/> and removes
-    /// the inbox entries up to <paramref name="processedThrough"/>. False (and nothing changed) if the lease was lost.
+    /// the <paramref name="processed"/> inbox entries (by sequence: an entry committed late, with a lower sequence, stays
+    /// for the next step). False (and nothing changed) if the lease was lost.
     /// </summary>
-    Task<bool> CommitAsync(string owner, string state, long processedThrough, CancellationToken cancellationToken = default);
+    Task<bool> CommitAsync(string owner, string state, IReadOnlyList<long> processed, CancellationToken cancellationToken = default);
 }

@@ -26,6 +26,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
     /// 6: sources and source_files (created by IF NOT EXISTS).
     /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
+    /// 8: notification_policy, notification_inbox and notification_runner (created by IF NOT EXISTS).
     /// 9: notification_outbox and notification_attempts (created by IF NOT EXISTS).</summary>
     public const int SchemaVersion = 9;
 
@@ -76,7 +77,7 @@ internal sealed class SqliteDatabase : IDisposable
 
         CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
 
-        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql + SqliteNotificationOutboxSchema.Sql;
+        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql + SqliteNotificationSchema.Sql + SqliteNotificationOutboxSchema.Sql;
 
     // location: as the publisher wrote it, NULL for the total; location_key: its upper-case form ('' for the total),
     // which the key uses so locations match without regard to case.
