@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
@@ -138,6 +139,8 @@ public sealed class InstrumentGrain(
             return counts;
         }
 
+        // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
+        await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
         foreach (var value in changed.Values)
