@@ -52,31 +52,9 @@ internal sealed class ExpressionParser
 
     private ExpressionToken Current => _tokens[_index];
 
-    private ExpressionSyntax Or()
-    {
-        var left = And();
-        while (Current.Kind == TokenKind.Or)
-        {
-            var op = Take();
-            var right = And();
-            left = new BinarySyntax(TokenKind.Or, left, right, op.Start, left.Start, right.End);
-        }
+    private ExpressionSyntax Or() => LeftAssociative(And, TokenKind.Or, TokenKind.Or);
 
-        return left;
-    }
-
-    private ExpressionSyntax And()
-    {
-        var left = Not();
-        while (Current.Kind == TokenKind.And)
-        {
-            var op = Take();
-            var right = Not();
-            left = new BinarySyntax(TokenKind.And, left, right, op.Start, left.Start, right.End);
-        }
-
-        return left;
-    }
+    private ExpressionSyntax And() => LeftAssociative(Not, TokenKind.And, TokenKind.And);
 
     private ExpressionSyntax Not()
     {
@@ -110,26 +88,18 @@ internal sealed class ExpressionParser
         return new BinarySyntax(op.Kind, left, right, op.Start, left.Start, right.End);
     }
 
-    private ExpressionSyntax Additive()
+    private ExpressionSyntax Additive() => LeftAssociative(Multiplicative, TokenKind.Plus, TokenKind.Minus);
+
+    private ExpressionSyntax Multiplicative() => LeftAssociative(Unary, TokenKind.Star, TokenKind.Slash);
+
+    /// <summary>Operands joined by either operator, grouped from the left (<c>a - b - c</c> is <c>(a - b) - c</c>).</summary>
+    private ExpressionSyntax LeftAssociative(Func<ExpressionSyntax> operand, TokenKind one, TokenKind other)
     {
-        var left = Multiplicative();
-        while (Current.Kind is TokenKind.Plus or TokenKind.Minus)
+        var left = operand();
+        while (Current.Kind == one || Current.Kind == other)
         {
             var op = Take();
-            var right = Multiplicative();
-            left = new BinarySyntax(op.Kind, left, right, op.Start, left.Start, right.End);
-        }
-
-        return left;
-    }
-
-    private ExpressionSyntax Multiplicative()
-    {
-        var left = Unary();
-        while (Current.Kind is TokenKind.Star or TokenKind.Slash)
-        {
-            var op = Take();
-            var right = Unary();
+            var right = operand();
             left = new BinarySyntax(op.Kind, left, right, op.Start, left.Start, right.End);
         }
 
