@@ -45,8 +45,8 @@ internal static class DbCommand
 
         // The server keeps a week of tick partitions ahead too; making them here lets ingest start on a fresh database
         // whose server has not run yet.
-        await using var store = await MonitorStore.OpenPostgresAsync(storage.ConnectionString, applyMigrations: false, cancellationToken);
-        var maintained = await store.TickRetention.MaintainAsync(DateTimeOffset.UtcNow, retention: null, cancellationToken);
+        await using var postgres = await MonitorStore.OpenPostgresAsync(storage.ConnectionString, applyMigrations: false, cancellationToken);
+        var maintained = await postgres.TickRetention.MaintainAsync(DateTimeOffset.UtcNow, retention: null, cancellationToken);
         output.WriteLine($"{maintained.PartitionsCreated} tick partition(s) created ahead");
         return 0;
     }
