@@ -27,6 +27,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         IWebhookStore webhooks,
         ISourceStore sources,
         ITickRetention tickRetention,
+        INotificationPolicyStore notificationPolicy,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> prepare)
@@ -41,6 +42,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Webhooks = webhooks;
         Sources = sources;
         TickRetention = tickRetention;
+        NotificationPolicy = notificationPolicy;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -67,6 +69,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public ISourceStore Sources { get; }
 
     public ITickRetention TickRetention { get; }
+    public INotificationPolicyStore NotificationPolicy { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -135,6 +138,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteWebhookStore(database, outbox),
             new SqliteSourceStore(database),
             new SqliteTickRetention(database),
+            new SqliteNotificationPolicyStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -166,6 +170,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresWebhookStore(database, outbox),
             new PostgresSourceStore(database),
             new PostgresTickRetention(database),
+            new PostgresNotificationPolicyStore(database),
             database,
             async cancellationToken =>
             {
