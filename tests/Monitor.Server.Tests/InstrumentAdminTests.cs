@@ -71,11 +71,14 @@ public sealed class InstrumentAdminTests(MonitorServerFactory server) : IClassFi
 
         Assert.Equal((1000, 0), (created["created"]!.GetValue<int>(), created["changed"]!.GetValue<int>()));
         Assert.Equal((0, 1000), (changed["created"]!.GetValue<int>(), changed["changed"]!.GetValue<int>()));
-        var listed = (await _server.CreateClient((string?)null).GetJsonAsync("/api/v1/instruments")).AsArray()
-            .Where(i => i!["id"]!.GetValue<string>().StartsWith("BULK:", StringComparison.Ordinal))
-            .ToList();
-        Assert.Equal(1000, listed.Count);
-        Assert.All(listed, i => Assert.Equal("USD/sh", i!["unit"]!.GetValue<string>()));
+        var instruments = changed["instruments"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"BULK:B{i}"), instruments.Select(i => i!["id"]!.GetValue<string>()));
+        foreach (string id in new[] { "BULK:B0", "BULK:B517", "BULK:B999" })
+        {
+            var instrument = await _server.CreateClient((string?)null).GetJsonAsync($"/api/v1/instruments/{id}");
+            Assert.Equal("USD/sh", instrument["unit"]!.GetValue<string>());
+        }
+
         var ticks = await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"BULK:B999","ts":"2026-05-05T10:00:00Z","price":12.5}]""")).OkJsonAsync();
         Assert.Equal(1, ticks["accepted"]!.GetValue<int>());
     }
