@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the live service with `monitor feed` against a real server process (Release build):
 #   1. sustained ingest: 4 concurrent posters of 1,000-tick batches, as fast as the server takes them;
-#   2. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
+#   2. the same over the tick stream (GET /api/v1/ticks/stream): 4 WebSocket connections of 5,000-tick batches;
+#   3. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
 # Phases the default leaves out (name them in PHASES), each at 10,000 ticks/s:
 #   hub-clients:  10 hub clients measured;          hub-stalled: the same beside 20 clients that never read
 #   hub-fanout:   500 hub clients measured (FANOUT_CLIENTS to change), each on every instrument
@@ -11,7 +12,7 @@
 #   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
 #   PHASES="hub-clients hub-stalled" tests/Monitor.Benchmarks/service-benchmark.sh 60s
-# Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
+# Environment: PHASES (default "ingest stream latency"); RULES, a file with a JSON array of rules each server gets before
 # the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled);
 # TRACE, a directory: each phase's server is profiled with dotnet-trace (cpu-sampling, 20 s from 15 s in; the tool
 # from `dotnet tool install dotnet-trace`, or DOTNET_TRACE=path) into PHASE.nettrace, and its top methods by exclusive
@@ -97,9 +98,10 @@ PY
 }
 
 server_settings=("$@")
-for phase in ${PHASES:-ingest latency}; do
+for phase in ${PHASES:-ingest stream latency}; do
   case $phase in
     ingest) run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 ;;
+    stream) run_phase "ingest over the tick stream, as fast as it goes (4 connections x 5,000-tick batches)" --rate 0 --concurrency 4 --batch 5000 --stream ;;
     latency) run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency ;;
     hub-clients) run_phase "10 hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
     hub-stalled) STALLED=20 run_phase "10 hub clients at 10,000 ticks/s beside 20 that never read" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;

@@ -44,7 +44,7 @@ internal static class FeedCommand
         var batch = new Option<int>("--batch") { Description = $"ticks per request, at most (1-{MaxBatch})", DefaultValueFactory = _ => 1000 };
         var concurrency = new Option<int>("--concurrency")
         {
-            Description = "concurrent requests (1-256); an instrument always goes through the same one, so its ticks arrive in order",
+            Description = "concurrent requests, or stream connections with --stream (1-256); an instrument always goes through the same one, so its ticks arrive in order",
             DefaultValueFactory = _ => 4,
         };
         var seed = new Option<int?>("--seed") { Description = "seed of the simulated market (random and printed when absent)" };
@@ -62,6 +62,10 @@ internal static class FeedCommand
             Description = "leave the latencies of the run's first this-long (JIT and connection warm-up) out of the totals (10s, PT10S)",
             CustomParser = ParseDuration,
         };
+        var stream = new Option<bool>("--stream")
+        {
+            Description = $"send ticks over the tick stream (URL/{TickStreamClient.StreamPath}, a WebSocket per --concurrency) instead of POST requests: batches acknowledged as stored, resent after a reconnect",
+        };
         var json = new Option<bool>("--json") { Description = "print the final summary as one JSON object; progress and warnings go to standard error" };
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
@@ -71,7 +75,7 @@ internal static class FeedCommand
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, warmup, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, warmup, stream, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -88,6 +92,7 @@ internal static class FeedCommand
                 MeasureLatency = result.GetValue(measureLatency),
                 HubClients = result.GetValue(hubClients),
                 Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
+                Stream = result.GetValue(stream),
                 Json = result.GetValue(json),
             };
             var configuration = result.InvocationConfiguration;

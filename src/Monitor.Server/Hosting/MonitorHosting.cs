@@ -45,6 +45,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<InventoryIngest>();
+        builder.Services.AddSingleton<TickIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -84,6 +85,7 @@ public static class MonitorHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBoard();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
