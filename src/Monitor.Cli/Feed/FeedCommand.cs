@@ -50,7 +50,7 @@ internal static class FeedCommand
         var seed = new Option<int?>("--seed") { Description = "seed of the simulated market (random and printed when absent)" };
         var measureLatency = new Option<bool>("--measure-latency")
         {
-            Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed and report tick-to-client latency of their quotes",
+            Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed (taking quote batches) and report, for every tick, the time from sending it to the first quote that carries it or a later tick",
         };
         var hubClients = new Option<int>("--hub-clients")
         {

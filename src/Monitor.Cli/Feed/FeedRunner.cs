@@ -192,7 +192,7 @@ internal sealed class FeedRunner : IDisposable
     }
 
     /// <summary>
-    /// The server quotes an instrument's newest tick within about 100 ms of taking it (quotes are coalesced); this
+    /// The server quotes an instrument's newest tick within a few tens of milliseconds of taking it; this
     /// waits for those quotes, at most <see cref="FeedSettings.QuoteWait"/>.
     /// </summary>
     private async Task WaitForLastQuotesAsync(HubLatencyTracker tracker, CancellationToken cancellationToken)

@@ -57,7 +57,8 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
-        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>, MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>>(s => s.GetRequiredService<MarketHubLifetimeManager>());
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();
@@ -69,6 +70,7 @@ public static class MonitorHosting
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
+        builder.Services.AddHostedService<QuotePushService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
         builder.Services.AddMonitorSources();
         if (demoFeed)

@@ -124,20 +124,32 @@ internal sealed class TickStream : IDisposable
 
             _replies.Writer.TryComplete();
             await writing;
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
+            await CloseAsync(WebSocketCloseStatus.NormalClosure, null, aborted);
         }
         catch (OperationCanceledException) when (_failed.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             // A store failed: the errors already queued go out, then the connection closes.
             _replies.Writer.TryComplete();
             await writing;
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, "storing a batch failed; resend the unacknowledged batches", aborted);
+            await CloseAsync(WebSocketCloseStatus.InternalServerError, "storing a batch failed; resend the unacknowledged batches", aborted);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {
             // The client went away; what it sent and got no acknowledgement for, it sends again.
             _replies.Writer.TryComplete();
             await writing;
+        }
+    }
+
+    private async Task CloseAsync(WebSocketCloseStatus status, string? description, CancellationToken aborted)
+    {
+        try
+        {
+            await _socket.CloseOutputAsync(status, description, aborted);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            // The client is gone already.
         }
     }
 
