@@ -98,6 +98,19 @@ public sealed class FeedHubLatencyTrackerTests
     }
 
     [Fact]
+    public void TicksOfInstrumentsNotWatched_AreNotMeasured()
+    {
+        var tracker = new HubLatencyTracker([Silver]);
+        tracker.RecordSent(1, T0, At(0), ticks: 5); // the second instrument fed, not watched
+        tracker.RecordSent(0, T0, At(0), ticks: 2);
+
+        tracker.RecordQuote(Silver, T0, seq: 1, arrivedAt: At(3));
+
+        Assert.Equal(2, tracker.Latency.Total.Count);
+        Assert.True(tracker.AllAnswered);
+    }
+
+    [Fact]
     public void SeqJumps_CountedAsGapsPerInstrumentWithInventorySeqInBetween()
     {
         var tracker = new HubLatencyTracker([Silver, Slv]);

@@ -71,6 +71,24 @@ public sealed class FeedMeasureLatencyTests
     }
 
     [Fact]
+    public async Task MeasureLatencyWithHubInstruments_SubscribesToTheFirstOnesAndMeasuresOnlyTheirTicks()
+    {
+        await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());
+
+        var run = await FeedInvocation.InvokeAsync(receiver, CancellationToken.None,
+            "--rate", "1000", "--duration", "1.5s", "--batch", "100", "--seed", "5", "--measure-latency", "--hub-instruments", "2", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, receiver.Subscribed.Count);
+        using var summary = JsonDocument.Parse(run.Output);
+        var hub = summary.RootElement.GetProperty("hub");
+        Assert.Equal(2, hub.GetProperty("instruments").EnumerateObject().Count());
+        long measured = hub.GetProperty("latencyMs").GetProperty("count").GetInt64();
+        Assert.InRange(measured, 1, summary.RootElement.GetProperty("ticks").GetProperty("sent").GetInt64() - 1);
+        Assert.Equal(0, hub.GetProperty("unknown").GetInt64());
+    }
+
+    [Fact]
     public async Task MeasureLatency_RunningLongerThanTheReportInterval_PrintsHubLatencyInProgressAndSummary()
     {
         await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());

@@ -57,6 +57,10 @@ internal static class FeedCommand
             Description = "with --measure-latency: hub connections to open, each subscribed to every instrument fed (1-10000); the summary gives the worst one's p99 too",
             DefaultValueFactory = _ => 1,
         };
+        var hubInstruments = new Option<int?>("--hub-instruments")
+        {
+            Description = "with --measure-latency: the hub connections subscribe to the first N instruments fed only (1-1000), and only their ticks are measured",
+        };
         var warmup = new Option<TimeSpan?>("--warmup")
         {
             Description = "leave the latencies of the run's first this-long (JIT and connection warm-up) out of the totals (10s, PT10S)",
@@ -71,11 +75,12 @@ internal static class FeedCommand
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
         batch.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxBatch, $"--batch must be from 1 to {MaxBatch}"));
         hubClients.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 10_000, "--hub-clients must be from 1 to 10000"));
+        hubInstruments.Validators.Add(result => Require(result, result.GetValueOrDefault<int?>() is null or (>= 1 and <= 1000), "--hub-instruments must be from 1 to 1000"));
         concurrency.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 256, "--concurrency must be from 1 to 256"));
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, warmup, stream, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, hubInstruments, warmup, stream, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -91,6 +96,7 @@ internal static class FeedCommand
             {
                 MeasureLatency = result.GetValue(measureLatency),
                 HubClients = result.GetValue(hubClients),
+                HubInstruments = result.GetValue(hubInstruments),
                 Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
                 Stream = result.GetValue(stream),
                 Json = result.GetValue(json),

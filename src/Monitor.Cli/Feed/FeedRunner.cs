@@ -82,7 +82,9 @@ internal sealed class FeedRunner : IDisposable
         MarketHubListener? hub = null;
         if (settings.MeasureLatency)
         {
-            hub = await ConnectHubAsync(settings, [.. simulator.Instruments.Select(id => id.Value)], lines, errors, cancellationToken);
+            // The first instruments, in the simulator's order: their indexes are the same in the batches and the tracker.
+            string[] watched = [.. simulator.Instruments.Select(id => id.Value).Take(settings.HubInstruments ?? int.MaxValue)];
+            hub = await ConnectHubAsync(settings, watched, lines, errors, cancellationToken);
             if (hub is null)
             {
                 return 1;
@@ -146,7 +148,7 @@ internal sealed class FeedRunner : IDisposable
             $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
         if (_hub is not null)
         {
-            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to {Math.Min(routes.Count, _settings.HubInstruments ?? int.MaxValue)} of the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
         }
 
         if (_settings.Stream && !await ConnectStreamsAsync(cancellationToken))

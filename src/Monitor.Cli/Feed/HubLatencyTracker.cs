@@ -36,7 +36,8 @@ internal sealed class HubLatencyTracker
     private readonly LatencyRecorder[] _clientLatency;
     private long _unknown;
 
-    /// <param name="instruments">The instrument ids fed; batches name them by their index here.</param>
+    /// <param name="instruments">The instrument ids watched: the first ones fed, so batches name them by their index here;
+    /// ticks of instruments past these are not measured.</param>
     /// <param name="clients">Hub connections that each receive every instrument's quotes; each is tracked on its own.</param>
     public HubLatencyTracker(IReadOnlyList<string> instruments, int clients = 1)
     {
@@ -95,6 +96,11 @@ internal sealed class HubLatencyTracker
     /// at <paramref name="ts"/>, were sent at <paramref name="sentAt"/>.</summary>
     public void RecordSent(int instrument, DateTimeOffset ts, long sentAt, int ticks = 1)
     {
+        if (instrument >= _instruments.Count)
+        {
+            return;
+        }
+
         foreach (var client in _tracks)
         {
             client[instrument].Sent(Key(ts), ticks, sentAt);

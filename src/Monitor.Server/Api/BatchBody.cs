@@ -158,10 +158,11 @@ internal sealed class BatchBody : IDisposable
                 body._documents.Add(document);
                 if (ItemsOf(document.RootElement, itemsProperty) is not { } items)
                 {
-                    body.Dispose();
-                    return (null, new BatchProblem(StatusCodes.Status400BadRequest, "Bad request", itemsProperty is null
+                    string detail = itemsProperty is null
                         ? $"The body must be a JSON array of items, not {JsonItems.Describe(document.RootElement)}."
-                        : $"The message must be a JSON object whose '{itemsProperty}' is an array of items."));
+                        : $"The message must be a JSON object whose '{itemsProperty}' is an array of items.";
+                    body.Dispose();
+                    return (null, new BatchProblem(StatusCodes.Status400BadRequest, "Bad request", detail));
                 }
 
                 foreach (var item in items.EnumerateArray())
