@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
@@ -27,6 +28,7 @@ public sealed class InstrumentGrain(
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
+    IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     /// <summary>How often rule grains are fed what is due (and a waiting quote is flushed, should its own flush have been missed).</summary>
@@ -41,6 +43,7 @@ public sealed class InstrumentGrain(
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
+    private long _lastIngest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +59,8 @@ public sealed class InstrumentGrain(
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
         await RecoverAsync(cancellationToken);
-        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
+        _lastIngest = clock.GetTimestamp();
+        this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Housekeeping, Housekeeping));
     }
 
@@ -77,6 +81,7 @@ public sealed class InstrumentGrain(
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         int accepted = 0, duplicates = 0, late = 0;
         _toStore.Clear();
         foreach (var tick in batch.Ticks)
@@ -130,6 +135,7 @@ public sealed class InstrumentGrain(
 
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
         var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
@@ -161,6 +167,7 @@ public sealed class InstrumentGrain(
 
     public async Task SyncRuleAsync(string ruleId)
     {
+        _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
         if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
         {
@@ -180,6 +187,16 @@ public sealed class InstrumentGrain(
     public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_run.OpenBar(interval));
 
     public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_run.Indicators(interval));
+
+    /// <summary>Writes state behind; an instrument idle for <see cref="InstrumentGrainOptions.IdleAfter"/> then deactivates (and writes again if needed).</summary>
+    private async Task OnWriteTimerAsync(CancellationToken cancellationToken)
+    {
+        await _writeBehind.FlushAsync(cancellationToken);
+        if (clock.GetElapsedTime(_lastIngest) >= options.Value.IdleAfter)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private Task OnTimerAsync(CancellationToken cancellationToken)
     {
