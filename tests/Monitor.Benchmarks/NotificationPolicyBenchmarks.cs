@@ -74,7 +74,7 @@ public class NotificationPolicyBenchmarks
         json.Append("""{"receivers":[{"name":"root","webhook":{"id":"w"}}""");
         for (int r = 0; r < 10; r++)
         {
-            json.Append($$""",{"name":"desk-{{r}}","webhook":{"id":"w{{r}}"}}""");
+            json.Append($$$""",{"name":"desk-{{{r}}}","webhook":{"id":"w{{{r}}}"}}""");
         }
 
         json.Append("""],"route":{"receiver":"root","groupBy":["ruleId"],"groupWait":"30s","groupInterval":"5m","repeatInterval":"4h","routes":[""");

@@ -95,6 +95,7 @@ public static class MonitorHosting
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
+        app.MapRuleBatchApi();
         app.MapAlertsApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
