@@ -40,14 +40,8 @@ public sealed class InstrumentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
-        var definition = await FindDefinitionAsync();
-        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
-        _run = new InstrumentRun(pipeline);
-        var relays = new RelayFanOut(GrainFactory, clock);
-        _quotes = new QuotePublisher(pipeline, relays, clock);
-        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
-        await RecoverAsync(cancellationToken);
+        await StartAsync(cancellationToken);
         this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
     }
@@ -65,6 +59,24 @@ public sealed class InstrumentGrain(
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public async Task<TickDeletion> DeleteTicksAsync(DateTimeOffset from, DateTimeOffset to, string by)
+    {
+        var deletion = await tickStore.DeleteRangeAsync(new TickDeletion(_id, from, to, by, clock.GetUtcNow(), Count: 0), _run.Intervals);
+        logger.LogWarning(
+            "{By} deleted {Count} ticks of {Instrument} from {From:O} to {To:O}; the grain rebuilds from the ticks that remain",
+            by, deletion.Count, _id, from, to);
+
+        // What the pipeline, the rules and the saved state hold came partly from the removed ticks: start again from
+        // everything that remains, as for an instrument without saved state. Cleared first, so a crash midway does the same.
+        await state.ClearStateAsync();
+        await StartAsync(CancellationToken.None);
+        // A removed tick dated ahead closed the bars open at the time: they are open again, not stored.
+        await _run.DeleteBarsFromOpenAsync(barStore, CancellationToken.None);
+        await _writeBehind.FlushAsync(CancellationToken.None);
+        await _quotes.ChangedAsync();
+        return deletion;
     }
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
@@ -199,6 +211,17 @@ public sealed class InstrumentGrain(
     /// Resumes from saved state and replays what was stored after it; without usable saved state (none yet, or the
     /// intervals changed) every stored tick and inventory value is replayed: bars, indicators and rules come out as they were.
     /// </summary>
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var definition = await FindDefinitionAsync();
+        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
+        _run = new InstrumentRun(pipeline);
+        // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
+        _quotes = new QuotePublisher(pipeline, new RelayFanOut(GrainFactory, clock), clock, after: _quotes?.Seq ?? 0);
+        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
+        await RecoverAsync(cancellationToken);
+    }
+
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         foreach (var definition in await StoredRules.LoadAsync(ruleStore, logger, cancellationToken))
@@ -212,6 +235,8 @@ public sealed class InstrumentGrain(
         _inventoryReceivedThrough = await _run.ReplayInventoryAsync(inventoryStore, inventoryReceivedAfter, cancellationToken);
         long watermark = _lastIndex;
         _lastIndex = await _run.ReplayTicksAsync(tickStore, watermark, cancellationToken);
+        // Indices are never reused, not even those of deleted ticks: rule grains read by index.
+        _lastIndex = Math.Max(_lastIndex, (await tickStore.GetMarkAsync(_id, cancellationToken)).LastIndex);
         _feed.UpdateReaders(_lastIndex);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);

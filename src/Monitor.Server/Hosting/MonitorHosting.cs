@@ -92,6 +92,7 @@ public static class MonitorHosting
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
+        app.MapTickDeletionApi();
         app.MapRulesApi();
         app.MapAlertsApi();
         app.MapBacktestsApi();

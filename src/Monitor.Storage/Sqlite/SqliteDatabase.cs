@@ -25,8 +25,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
     /// 6: sources and source_files (created by IF NOT EXISTS).
-    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
-    public const int SchemaVersion = 7;
+    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
+    /// 8: tick_deletions, the record of ticks an admin removed (created by IF NOT EXISTS).</summary>
+    public const int SchemaVersion = 8;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -70,6 +71,16 @@ internal sealed class SqliteDatabase : IDisposable
             close REAL NOT NULL,
             volume REAL NOT NULL,
             PRIMARY KEY (instrument_id, bar_interval, time)) WITHOUT ROWID;
+
+        -- Who removed which of an instrument's ticks (from_time <= time < to_time), when, and how many.
+        CREATE TABLE IF NOT EXISTS tick_deletions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            instrument TEXT NOT NULL,
+            from_time INTEGER NOT NULL,     -- Unix microseconds
+            to_time INTEGER NOT NULL,
+            deleted_by TEXT NOT NULL,       -- the API key's name
+            deleted_at INTEGER NOT NULL,
+            tick_count INTEGER NOT NULL);
 
         """ + InventoryTable + """
 
