@@ -6,6 +6,7 @@ using Monitor.Core.Rules;
 using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
+using Monitor.Storage;
 using Orleans.Runtime;
 
 namespace Monitor.Grains;
@@ -26,6 +27,7 @@ public sealed class InstrumentGrain(
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
+    StoreWriteFailures storeFailures,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     private readonly List<StoredTick> _toStore = [];
@@ -41,7 +43,15 @@ public sealed class InstrumentGrain(
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
         _writeBehind = new WriteBehind(WriteStateAsync);
-        await StartAsync(cancellationToken);
+        try
+        {
+            await StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            throw storeFailures.Unavailable(e, $"activating {_id}");
+        }
+
         this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
     }
@@ -110,9 +120,14 @@ public sealed class InstrumentGrain(
         {
             // The pipeline has moved past what is stored: start again from the store on the next call, and feed no rule
             // grain what may not be stored.
-            logger.LogError(e, "Storing ticks of {Instrument} failed; the grain recovers from the store", _id);
             _feed.Restart(_lastIndex);
             DeactivateOnIdle();
+            if (StoreFailures.IsUnavailable(e))
+            {
+                throw storeFailures.Unavailable(e, $"storing ticks of {_id}");
+            }
+
+            logger.LogError(e, "Storing ticks of {Instrument} failed; the grain recovers from the store", _id);
             throw;
         }
 
@@ -135,7 +150,16 @@ public sealed class InstrumentGrain(
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
-        var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        IReadOnlyList<InventoryRevision> revisions;
+        try
+        {
+            revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            throw storeFailures.Unavailable(e, $"storing inventory of {_id}");
+        }
+
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
         var counts = new InventoryIngestCounts(
             changes.Count(r => r.Change == InventoryChange.New), revisions.Count - changes.Length, changes.Count(r => r.Change == InventoryChange.Restated));

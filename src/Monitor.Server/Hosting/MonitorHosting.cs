@@ -49,6 +49,8 @@ public static class MonitorHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
+        builder.Services.AddSingleton<StoreWriteFailures>();
 
         // Framework-refused requests reach BadRequestExceptionHandler, which says why.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -81,6 +83,7 @@ public static class MonitorHosting
 
     public static WebApplication UseMonitor(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBoard();

@@ -5,8 +5,9 @@ using Monitor.Storage;
 namespace Monitor.Server.Hosting;
 
 /// <summary>
-/// <c>/health/ready</c>: this silo is an active member of the cluster and the database answers. A load balancer sends
-/// traffic only then: not while the silo joins, not once it starts shutting down, not while the database is gone.
+/// <c>/health/ready</c>: this silo is an active member of the cluster and the database answers and takes writes. A load
+/// balancer sends traffic only then: not while the silo joins, not once it starts shutting down, not while the database
+/// is gone, read-only, full or locked.
 /// </summary>
 public sealed class ReadinessCheck(ISiloStatusOracle silo, MonitorStore store) : IHealthCheck
 {
@@ -30,6 +31,15 @@ public sealed class ReadinessCheck(ISiloStatusOracle silo, MonitorStore store) :
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return HealthCheckResult.Unhealthy($"the {store.Provider} database does not answer: {e.Message}");
+        }
+
+        try
+        {
+            await store.ProbeWriteAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy($"the {store.Provider} database cannot take writes: {e.Message}");
         }
 
         return HealthCheckResult.Healthy();

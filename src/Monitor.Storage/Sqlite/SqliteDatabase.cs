@@ -26,7 +26,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
     /// 6: sources and source_files (created by IF NOT EXISTS).
     /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
-    /// 8: tick_deletions, the record of ticks an admin removed (created by IF NOT EXISTS).</summary>
+    /// 8: tick_deletions, the record of ticks an admin removed, and store_probe, the row readiness writes (created by IF NOT EXISTS).</summary>
     public const int SchemaVersion = 8;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
@@ -81,6 +81,11 @@ internal sealed class SqliteDatabase : IDisposable
             deleted_by TEXT NOT NULL,       -- the API key's name
             deleted_at INTEGER NOT NULL,
             tick_count INTEGER NOT NULL);
+
+        -- One row that /health/ready writes, to know the database takes writes.
+        CREATE TABLE IF NOT EXISTS store_probe (
+            id INTEGER NOT NULL PRIMARY KEY,
+            written_at INTEGER NOT NULL);   -- Unix milliseconds
 
         """ + InventoryTable + """
 
