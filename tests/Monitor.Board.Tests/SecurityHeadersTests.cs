@@ -17,7 +17,7 @@ public sealed partial class SecurityHeadersTests(BoardServer board)
         var (page, violations) = await OpenAsync();
         var response = await page.GotoAsync($"/?key={Uri.EscapeDataString(TestApiKeys.Read)}");
 
-        AssertHeaders(response!, "style-src 'self';");
+        AssertHeaders(response!, "style-src 'self' 'sha256-");
         await BoardBrowser.ExpectLiveAsync(page);
         await page.Locator("tr[data-instrument='COMEX:SI'] a.id").ClickAsync();
         await Expect(page.Locator(".chart canvas").First).ToBeVisibleAsync();

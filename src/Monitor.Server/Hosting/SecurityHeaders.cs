@@ -8,9 +8,14 @@ namespace Monitor.Server.Hosting;
 /// </summary>
 public static class SecurityHeaders
 {
-    /// <summary>The board (and the API's responses): everything from this origin; the icon is a data: URL.</summary>
+    /// <summary>
+    /// The board (and the API's responses): everything from this origin; the icon is a data: URL. The one inline style
+    /// allowed, by its hash, is the &lt;style&gt; lightweight-charts 5.2.1 adds for its attribution logo (a browser test
+    /// fails when an upgrade changes it).
+    /// </summary>
     public const string BoardPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+        "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-3pRED1tOXas1FXFoPb9TGCjmYe9XQsmO9OV23khV2nY='; " +
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>The Orleans Dashboard (<see cref="DashboardHosting.Path"/>): as the board, plus the inline style attributes of its pages.</summary>

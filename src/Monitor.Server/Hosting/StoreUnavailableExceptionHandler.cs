@@ -28,11 +28,8 @@ internal sealed class StoreUnavailableExceptionHandler(ProblemDetailsWriter prob
             return false;
         }
 
-        httpContext.Response.Headers.RetryAfter = "5";
-        await problems.WriteAsync(
+        await problems.WriteUnavailableAsync(
             httpContext,
-            StatusCodes.Status503ServiceUnavailable,
-            "Service Unavailable",
             $"The database cannot take writes now, so this request was not acknowledged: send it again in a few seconds (ticks with a seq are not stored twice). {reason}");
         return true;
     }
