@@ -30,6 +30,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ISilenceStore silences,
         IWebhookStore webhooks,
         ISourceStore sources,
+        INotificationPolicyStore notificationPolicy,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> probeWrite,
@@ -44,6 +45,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Silences = silences;
         Webhooks = webhooks;
         Sources = sources;
+        NotificationPolicy = notificationPolicy;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -69,6 +71,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public IWebhookStore Webhooks { get; }
 
     public ISourceStore Sources { get; }
+
+    public INotificationPolicyStore NotificationPolicy { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -140,6 +144,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteSilenceStore(database),
             new SqliteWebhookStore(database, outbox),
             new SqliteSourceStore(database),
+            new SqliteNotificationPolicyStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -178,6 +183,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresSilenceStore(database),
             new PostgresWebhookStore(database, outbox),
             new PostgresSourceStore(database),
+            new PostgresNotificationPolicyStore(database),
             database,
             async cancellationToken =>
             {

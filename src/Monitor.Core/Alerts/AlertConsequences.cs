@@ -45,6 +45,13 @@ public static class AlertConsequences
     public static bool IsSent(AlertTransition transition, bool silenced) => !silenced && WebhookEvents.For(transition) is not null;
 
     /// <summary>
+    /// Whether a stored transition goes to the notification policy (when one is in force, instead of to webhooks):
+    /// firing, or resolved after firing. Silenced ones go too: the policy counts what silences removed.
+    /// </summary>
+    public static bool IsNotified(AlertTransition transition) =>
+        WebhookEvents.For(transition) is WebhookEvents.Firing or WebhookEvents.Resolved;
+
+    /// <summary>
     /// The deliveries a newly stored <paramref name="transition"/> adds: none unless <see cref="IsSent"/>, else one per
     /// enabled webhook whose filter matches, all with the same body (the alert with its <paramref name="acknowledgement"/>).
     /// </summary>
