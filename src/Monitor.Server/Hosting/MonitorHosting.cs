@@ -93,7 +93,7 @@ public static class MonitorHosting
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready");
+        app.MapHealthChecks("/health/ready", new() { ResponseWriter = ReadinessCheck.WriteAsync });
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();

@@ -15,6 +15,14 @@ public sealed class ReadinessCheck(ISiloStatusOracle silo, MonitorStore store) :
 
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>The status as plain text and, when not healthy, why: an operator reading the probe learns the cause.</summary>
+    public static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        string reasons = string.Join("; ", report.Entries.Values.Select(e => e.Description).OfType<string>());
+        return context.Response.WriteAsync(reasons.Length == 0 ? report.Status.ToString() : $"{report.Status}: {reasons}");
+    }
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (silo.CurrentStatus != SiloStatus.Active)
