@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
@@ -28,6 +30,7 @@ public sealed class InstrumentGrain(
     InstrumentCatalog catalog,
     TimeProvider clock,
     StoreWriteFailures storeFailures,
+    IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     private readonly List<StoredTick> _toStore = [];
@@ -38,6 +41,7 @@ public sealed class InstrumentGrain(
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
+    private long _lastIngest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +56,8 @@ public sealed class InstrumentGrain(
             throw storeFailures.Unavailable(e, $"activating {_id}");
         }
 
-        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
+        _lastIngest = clock.GetTimestamp();
+        this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
     }
 
@@ -91,6 +96,7 @@ public sealed class InstrumentGrain(
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         int accepted = 0, duplicates = 0, late = 0;
         _toStore.Clear();
         foreach (var tick in batch.Ticks)
@@ -149,6 +155,7 @@ public sealed class InstrumentGrain(
 
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
         IReadOnlyList<InventoryRevision> revisions;
         try
@@ -168,6 +175,8 @@ public sealed class InstrumentGrain(
             return counts;
         }
 
+        // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
+        await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
         foreach (var value in changed.Values)
@@ -187,6 +196,7 @@ public sealed class InstrumentGrain(
 
     public async Task SyncRuleAsync(string ruleId)
     {
+        _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
         if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
         {
@@ -206,6 +216,16 @@ public sealed class InstrumentGrain(
     public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_run.OpenBar(interval));
 
     public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_run.Indicators(interval));
+
+    /// <summary>Writes state behind; an instrument idle for <see cref="InstrumentGrainOptions.IdleAfter"/> then deactivates (and writes again if needed).</summary>
+    private async Task OnWriteTimerAsync(CancellationToken cancellationToken)
+    {
+        await _writeBehind.FlushAsync(cancellationToken);
+        if (clock.GetElapsedTime(_lastIngest) >= options.Value.IdleAfter)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private Task OnQuoteTimerAsync(CancellationToken cancellationToken)
     {

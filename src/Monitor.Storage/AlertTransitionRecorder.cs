@@ -103,4 +103,35 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
 
         return [.. recorded.OfType<RecordedAlertTransition>()];
     }
+
+    /// <summary><see cref="IAlertStore.AppendRestatementsAsync"/>: the deliveries <see cref="AlertConsequences"/> decides, in one transaction.</summary>
+    public async Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(restatements);
+        if (restatements.Count == 0)
+        {
+            return 0;
+        }
+
+        int deliveries = 0;
+        await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
+        {
+            var webhooks = await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
+            var newDeliveries = restatements.SelectMany(r => AlertConsequences.Deliveries(r, webhooks)).ToList();
+            if (newDeliveries.Count == 0)
+            {
+                return 0;
+            }
+
+            deliveries = await writer.AddDeliveriesAsync(newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (deliveries > 0)
+        {
+            outbox.Notify();
+        }
+
+        return deliveries;
+    }
 }

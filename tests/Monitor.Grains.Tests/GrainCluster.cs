@@ -81,6 +81,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton<AlertPublisher>();
             silo.Services.AddSingleton<StoreWriteFailures>();
             silo.Services.AddOptions<RuleGrainOptions>();
+            silo.Services.AddOptions<InstrumentGrainOptions>();
         }
     }
 }

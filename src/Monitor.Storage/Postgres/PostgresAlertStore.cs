@@ -46,6 +46,9 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
+    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
+        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+
     public async Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -31,6 +31,9 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
+    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
+        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+
     public Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
