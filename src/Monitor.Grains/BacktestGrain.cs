@@ -21,9 +21,11 @@ public interface IBacktestGrain : IGrainWithStringKey
     Task<string?> GetAsync();
 }
 
-/// <summary>What to run: rule definitions as a JSON array (as <see cref="RuleJson.Serialize(IEnumerable{RuleDefinition})"/> writes them) and the range.</summary>
+/// <summary>What to run: rule definitions as a JSON array (as <see cref="RuleJson.Serialize(IEnumerable{RuleDefinition})"/> writes them), the
+/// range, and the notification policy to replay over its transitions (a checked policy document), if any.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.BacktestRequest")]
-public sealed record BacktestRequest([property: Id(0)] string RulesJson, [property: Id(1)] DateTimeOffset? From, [property: Id(2)] DateTimeOffset? To);
+public sealed record BacktestRequest(
+    [property: Id(0)] string RulesJson, [property: Id(1)] DateTimeOffset? From, [property: Id(2)] DateTimeOffset? To, [property: Id(3)] string? PolicyJson = null);
 
 [GenerateSerializer, Alias("Monitor.BacktestGrainState")]
 public sealed class BacktestGrainState
@@ -105,7 +107,7 @@ public sealed class BacktestGrain(
     private void Launch()
     {
         var request = state.State.Request!;
-        _job = runner.RunAsync(Rules(), request.From, request.To, _progress, _stopping.Token);
+        _job = runner.RunAsync(Rules(), request.From, request.To, request.PolicyJson, _progress, _stopping.Token);
         _watch = this.RegisterGrainTimer(FinishWhenDoneAsync, new GrainTimerCreationOptions(WatchInterval, WatchInterval) { KeepAlive = true });
     }
 
