@@ -99,6 +99,7 @@ public static class MonitorHosting
         app.MapInstrumentAdminApi();
         app.MapTickDeletionApi();
         app.MapRulesApi();
+        app.MapRuleBatchApi();
         app.MapAlertsApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
