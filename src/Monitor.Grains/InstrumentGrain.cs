@@ -33,11 +33,14 @@ public sealed class InstrumentGrain(
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
-    private readonly List<StoredTick> _toStore = [];
+    /// <summary>How often rule grains are fed what is due (and a waiting quote is flushed, should its own flush have been missed).</summary>
+    private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
+
     private InstrumentId _id;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
     private QuotePublisher _quotes = null!;
+    private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
@@ -46,6 +49,9 @@ public sealed class InstrumentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
+        // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
+        _quoteFlush = this.RegisterGrainTimer(
+            _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _writeBehind = new WriteBehind(WriteStateAsync);
         try
         {
@@ -58,7 +64,7 @@ public sealed class InstrumentGrain(
 
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
-        this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
+        this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Housekeeping, Housekeeping));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -98,7 +104,10 @@ public sealed class InstrumentGrain(
     {
         _lastIngest = clock.GetTimestamp();
         int accepted = 0, duplicates = 0, late = 0;
-        _toStore.Clear();
+        // Sized for the batch and not kept: a list kept between calls would hold its largest batch's capacity in
+        // every instrument for as long as it is active.
+        var toStore = new StoredTick[batch.Ticks.Length];
+        int stored = 0;
         foreach (var tick in batch.Ticks)
         {
             var disposition = _run.Apply(tick);
@@ -111,14 +120,14 @@ public sealed class InstrumentGrain(
             bool applied = disposition == TickDisposition.Applied;
             accepted += applied ? 1 : 0;
             late += applied ? 0 : 1;
-            _toStore.Add(new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied));
+            toStore[stored++] = new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied);
             _feed.Stored(tick, _lastIndex, applied, _run.LastClosed);
         }
 
         _run.EndBatch();
         try
         {
-            await tickStore.AppendAsync(_id, _toStore.ToArray());
+            await tickStore.AppendAsync(_id, stored == toStore.Length ? toStore : toStore[..stored]);
             await _run.StoreClosedBarsAsync(barStore, CancellationToken.None);
             await alerts.PublishAsync(_run.Transitions);
         }
@@ -137,7 +146,7 @@ public sealed class InstrumentGrain(
             throw;
         }
 
-        if (_toStore.Count > 0)
+        if (stored > 0)
         {
             _writeBehind.Changed();
         }
@@ -227,7 +236,7 @@ public sealed class InstrumentGrain(
         }
     }
 
-    private Task OnQuoteTimerAsync(CancellationToken cancellationToken)
+    private Task OnTimerAsync(CancellationToken cancellationToken)
     {
         _feed.FeedIfDue();
         return _quotes.FlushAsync();
@@ -261,7 +270,8 @@ public sealed class InstrumentGrain(
         var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _run = new InstrumentRun(pipeline);
         // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
-        _quotes = new QuotePublisher(pipeline, new RelayFanOut(GrainFactory, clock), clock, after: _quotes?.Seq ?? 0);
+        _quotes = new QuotePublisher(
+            pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         await RecoverAsync(cancellationToken);
     }

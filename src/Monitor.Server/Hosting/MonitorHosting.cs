@@ -46,6 +46,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<InventoryIngest>();
+        builder.Services.AddSingleton<TickIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -59,7 +60,8 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
-        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>, MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>>(s => s.GetRequiredService<MarketHubLifetimeManager>());
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();
@@ -72,6 +74,7 @@ public static class MonitorHosting
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
+        builder.Services.AddHostedService<QuotePushService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
         builder.Services.AddMonitorSources();
         if (demoFeed)
@@ -89,6 +92,7 @@ public static class MonitorHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBoard();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
