@@ -162,12 +162,6 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 command.ExecuteScalar();
                 return Task.CompletedTask;
             },
-<<<<<<< HEAD
-            _ => Task.CompletedTask)
-        {
-            Notifications = notifications,
-        };
-=======
             cancellationToken => database.WriteAsync((connection, transaction) =>
             {
                 using var command = connection.CreateCommand();
@@ -176,8 +170,10 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 return command.ExecuteNonQuery();
             }, cancellationToken),
-            _ => Task.CompletedTask);
->>>>>>> main
+            _ => Task.CompletedTask)
+        {
+            Notifications = notifications,
+        };
     }
 
     /// <summary>Opens the PostgreSQL database of <paramref name="connectionString"/> and prepares it.</summary>
