@@ -60,7 +60,7 @@ public sealed class BacktestParityTests : IDisposable
 
     /// <summary>The fields of an alert that both sides write (the live side adds acknowledgement and silencing).</summary>
     private static readonly string[] ComparedFields =
-        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values"];
+        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values", "ruleVersion", "labels", "inputs"];
 
     /// <summary>
     /// A rule over several instruments waits this long for an instrument whose ticks lag (the default is 2 s): parity

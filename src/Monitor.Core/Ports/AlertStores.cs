@@ -7,7 +7,12 @@ namespace Monitor.Core.Ports;
 /// (parse it with <see cref="RuleJson.Parse(string)"/>). <paramref name="Version"/> is 1 when created and counts each
 /// change of the definition; <paramref name="UpdatedAt"/> is when it last changed.
 /// </summary>
-public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);
+public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version)
+{
+    /// <summary>The definition with its <see cref="RuleDefinition.Version"/> (which its alerts record), or the problems if it no longer parses.</summary>
+    public RuleParseResult Parse() =>
+        RuleJson.Parse(Json) is { Rule: { } rule } parsed ? parsed with { Rule = rule with { Version = Version } } : RuleJson.Parse(Json);
+}
 
 /// <summary>What <see cref="IRuleStore.PutAsync"/> stored, and whether the rule was added, left as it was or replaced.</summary>
 public sealed record RulePutResult(StoredRule Rule, RuleChange Change);
@@ -71,6 +76,9 @@ public sealed record AlertQuery
     public DateTimeOffset? From { get; init; }
 
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Labels the alert must carry, each key with exactly this value (keys distinct).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>At most this many (at least 1).</summary>
     public int Limit { get; init; } = DefaultLimit;

@@ -222,6 +222,15 @@ internal sealed class InputSlot
         return Kind == RuleInputKind.Indicator && (!EvalHas || !_indicator!.IsConverged) ? InputCheck.NotReady : InputCheck.Ok;
     }
 
+    /// <summary>The evaluation view as an alert's input: the value, when it became known, and a series' day and unit.</summary>
+    public AlertInput ToAlertInput()
+    {
+        var at = new DateTimeOffset(EvalKnownAt, TimeSpan.Zero);
+        return Kind == RuleInputKind.Series
+            ? new AlertInput(Input.ToString(), EvalValue, Unit?.Symbol(), at, DateOnly.FromDayNumber(EvalAsOfDay), at)
+            : new AlertInput(Input.ToString(), EvalValue, null, at);
+    }
+
     public InputSlotState SaveState() => Kind == RuleInputKind.Indicator
         ? new InputSlotState(false, 0, null, 0, null, false, 0, null, 0)
         : new InputSlotState(

@@ -155,7 +155,7 @@ public static class BacktestsApi
             }
             else
             {
-                definitions.Add(RuleJson.Parse(rule.Json).Rule!);
+                definitions.Add(rule.Parse().Rule!);
             }
         }
 

@@ -23,7 +23,7 @@ public static class RulesApi
     {
         // Rules are answered as stored (the JSON RuleJson writes), so their body is declared as a JSON object.
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
-        api.MapGet("/", ListAsync).RequireRole(Policies.Read).Produces<JsonObject[]>();
+        api.MapGet("/", ListAsync).RequireRole(Policies.Read).Produces<JsonObject[]>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).RequireRole(Policies.Read).Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/status", GetStatusAsync).RequireRole(Policies.Read).CallsGrains()
             .Produces<RuleStatusView>()
@@ -46,10 +46,19 @@ public static class RulesApi
         return app;
     }
 
-    internal static async Task<IResult> ListAsync(IRuleStore rules, CancellationToken cancellationToken)
+    /// <summary>Every rule, or those carrying every label of <paramref name="label"/> (<c>key=value</c>, repeatable).</summary>
+    internal static async Task<IResult> ListAsync(string[]? label, IRuleStore rules, CancellationToken cancellationToken)
     {
+        if (LabelSelectors.Parse(label, out string? problem) is not { } selectors)
+        {
+            return ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", problem + ".");
+        }
+
         var stored = await rules.ListAsync(cancellationToken);
-        return Json("[" + string.Join(",", stored.Select(r => r.Json)) + "]");
+        var matching = selectors.Count == 0
+            ? stored
+            : stored.Where(r => r.Parse().Rule is { } rule && rule.Labels.MatchesAll(selectors)).ToList();
+        return Json("[" + string.Join(",", matching.Select(r => r.Json)) + "]");
     }
 
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
@@ -58,7 +67,7 @@ public static class RulesApi
     /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
     internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
     {
-        if (await rules.GetAsync(id, cancellationToken) is not { } stored || RuleJson.Parse(stored.Json).Rule is not { } rule)
+        if (await rules.GetAsync(id, cancellationToken) is not { } stored || stored.Parse().Rule is not { } rule)
         {
             return UnknownRule(id);
         }
