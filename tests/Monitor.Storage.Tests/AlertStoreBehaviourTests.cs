@@ -359,6 +359,30 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         Assert.Equal([episode[2]], replayed.Select(r => r.Transition));
     }
 
+    [Fact]
+    public async Task ListByLabel_UnicodeKeysAndValues_MatchExactlyAndAll()
+    {
+        string ruleId = NewRuleId();
+        string instrument = NewInstrument().Value;
+        var precious = RuleLabels.From([KeyValuePair.Create("desk", "métaux précieux"), KeyValuePair.Create("トレーダー", "田中")]);
+        var labelled = Episode(ruleId, [instrument], T0).Select(t => t with { Alert = t.Alert with { Labels = precious, RuleVersion = 3 } }).ToArray();
+        var other = Episode(ruleId, [instrument], T0.AddDays(10));
+        await Alerts.AppendTransitionsAsync([.. labelled, .. other]);
+        var query = new AlertQuery { RuleId = ruleId };
+
+        var both = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux précieux", ["トレーダー"] = "田中" } });
+        var wrongValue = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux" } });
+        var unknownKey = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux précieux", ["région"] = "EU" } });
+        var stored = await Alerts.GetAsync(labelled[0].Alert.Id);
+
+        Assert.Equal([labelled[0].Alert.Id], both);
+        Assert.Empty(wrongValue);
+        Assert.Empty(unknownKey);
+        Assert.Equal(2, (await ListIds(query)).Count);
+        Assert.Equal(precious, stored!.Alert.Labels);
+        Assert.Equal(3, stored.Alert.RuleVersion);
+    }
+
     // ---- helpers
 
     private async Task<List<string>> ListIds(AlertQuery query) => [.. (await Alerts.ListAsync(query)).Select(a => a.Alert.Id)];
@@ -404,8 +428,9 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     /// <summary>Record equality compares the lists by reference; this compares them by content.</summary>
     internal static void AssertSameAlert(Alert expected, Alert actual)
     {
-        Assert.Equal(expected with { Instruments = [], Values = Empty }, actual with { Instruments = [], Values = Empty });
+        Assert.Equal(expected with { Instruments = [], Values = Empty, Inputs = [] }, actual with { Instruments = [], Values = Empty, Inputs = [] });
         Assert.Equal(expected.Instruments, actual.Instruments);
+        Assert.Equal(expected.Inputs, actual.Inputs);
         Assert.Equal(expected.Values.OrderBy(pair => pair.Key, StringComparer.Ordinal), actual.Values.OrderBy(pair => pair.Key, StringComparer.Ordinal));
         Assert.Equal(TimeSpan.Zero, actual.StartedAt.Offset);
     }
