@@ -83,6 +83,64 @@ public sealed partial class LiveRulesTests
     public async Task BadLabelSelector_Is400(string url, string detail) =>
         await (await _server.CreateClient((string?)null).GetAsync(url)).AssertProblemAsync(400, detail);
 
+    [Fact]
+    public async Task EveryChange_IsAVersionWithWhoWhenAndTheFieldsThatChanged_KeptAfterTheRuleIsDeleted()
+    {
+        await CreateRuleAsync("""{"id":"gc-history","type":"threshold","interval":"1m","params":{"input":"COMEX:GC","op":"above","value":2000}}""");
+        await PutRuleAsync("gc-history", """{"type":"threshold","interval":"1m","labels":{"desk":"métaux"},"params":{"input":"COMEX:GC","op":"above","value":2050}}""");
+        await PutRuleAsync("gc-history", """{"type":"threshold","interval":"1m","labels":{"desk":"métaux"},"params":{"input":"COMEX:GC","op":"above","value":2050}}""");
+        Assert.True((await _admin.DeleteAsync("/api/v1/rules/gc-history")).IsSuccessStatusCode);
+
+        var versions = await ListAsync(_server.CreateClient((string?)null), "/api/v1/rules/gc-history/versions");
+
+        Assert.Equal([3, 2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
+        Assert.Equal(["deleted", "changed", "created"], versions.Select(v => v!["change"]!.GetValue<string>()));
+        Assert.All(versions, v => Assert.Equal("ops", v!["changedBy"]!.GetValue<string>()));
+        Assert.Null(versions[0]!["definition"]);
+        Assert.Equal(2050, versions[1]!["definition"]!["params"]!["value"]!.GetValue<double>());
+        var changes = versions[1]!["changes"]!.AsArray();
+        Assert.Equal(["labels", "params.value"], changes.Select(c => c!["field"]!.GetValue<string>()));
+        Assert.Null(changes[0]!["from"]);
+        Assert.Equal("métaux", changes[0]!["to"]!["desk"]!.GetValue<string>());
+        Assert.Equal(2000, changes[1]!["from"]!.GetValue<double>());
+        await (await _admin.GetAsync("/api/v1/rules/never-was/versions")).AssertProblemAsync(404, "never was");
+    }
+
+    [Fact]
+    public async Task BacktestOfAnEarlierVersion_RunsThatDefinitionAndItsAlertsRecordIt()
+    {
+        await CreateRuleAsync("""{"id":"pl-above","type":"threshold","interval":"1m","params":{"input":"NYMEX:PL","op":"above","value":1000}}""");
+        await PutRuleAsync("pl-above", """{"type":"threshold","interval":"1m","params":{"input":"NYMEX:PL","op":"above","value":5000}}""");
+        await PostAsync(("NYMEX:PL", 0, 990), ("NYMEX:PL", 1, 1010), ("NYMEX:PL", 2, 1010));
+        var live = await Eventually.GetAsync(
+            () => _server.CreateClient((string?)null).GetJsonAsync("/api/v1/rules/pl-above/status"),
+            s => s["evaluatedAt"]?.GetValue<DateTimeOffset>() == At(2),
+            because: "the live rule evaluated the close at 10:02");
+
+        var first = await BacktestAsync("""{"ruleIds":["pl-above"],"version":1}""");
+        var current = await BacktestAsync("""{"ruleIds":["pl-above"],"version":2}""");
+
+        Assert.Equal("conditionFalse", live["outcome"]!.GetValue<string>());
+        var alert = Assert.Single(first["alerts"]!.AsArray())!;
+        Assert.Equal(1, alert["ruleVersion"]!.GetValue<int>());
+        Assert.Equal(1010, alert["inputs"]![0]!["value"]!.GetValue<double>());
+        Assert.Empty(current["alerts"]!.AsArray());
+        await (await _admin.PostAsync("/api/v1/backtests", Json("""{"ruleIds":["pl-above"],"version":9}"""))).AssertProblemAsync(400, "has no version 9");
+        await (await _admin.PostAsync("/api/v1/backtests", Json("""{"ruleIds":["pl-above","gc-x"],"version":1}"""))).AssertProblemAsync(400, "exactly one id");
+    }
+
+    private async Task<JsonNode> BacktestAsync(string body)
+    {
+        var started = await (await _admin.PostAsync("/api/v1/backtests", Json(body))).OkJsonAsync();
+        string id = started["id"]!.GetValue<string>();
+        var report = await Eventually.GetAsync(
+            () => _admin.GetJsonAsync($"/api/v1/backtests/{id}"),
+            r => r["state"]!.GetValue<string>() != "running",
+            because: $"backtest {body} ends");
+        Assert.True(report["state"]!.GetValue<string>() == "completed", report.ToJsonString());
+        return report;
+    }
+
     private async Task PutRuleAsync(string id, string json)
     {
         var response = await _admin.PutAsync($"/api/v1/rules/{id}", Json(json));

@@ -25,8 +25,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 4: webhooks, webhook_deliveries and webhook_attempts (likewise).
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
     /// 6: sources and source_files (created by IF NOT EXISTS).
-    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).</summary>
-    public const int SchemaVersion = 7;
+    /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
+    /// 8: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).</summary>
+    public const int SchemaVersion = 8;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -363,6 +364,11 @@ internal sealed class SqliteDatabase : IDisposable
             }
 
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
+        }
+
+        if (version is > 0 and < 8)
+        {
+            Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
         }
 
         if (!HasColumn(writer, transaction, "alerts", "ack_key"))
