@@ -33,6 +33,10 @@ read_files cme-stocks cme "$sources"/cme_stocks/*.xls
 read_files lme-stocks lme "$sources"/lme_stocks/lme_stocks_report_*.csv --as-of 2026-02-02
 read_files spdr-gld gld "$gld"/*.csv
 read_files cftc-cot cot "$cot"/*.csv
+# The CFTC's current-week files (newcot/f_disagg.txt, deafut.txt) are these files' rows without the header row.
+mkdir "$out/headerless"
+for f in "$cot"/*.csv; do tail -n +2 "$f" >"$out/headerless/$(basename "$f")"; done
+read_files cftc-cot cot-headerless "$out"/headerless/*.csv
 
 if "$monitor" import inventory --format lme-stocks --dry-run --json "$sources"/lme_stocks/warrant_*.csv >"$out/warrant.jsonl" 2>"$out/warrant.err"; then
   echo "FAIL: the scraper's mislabelled LME month was read; its labels must not be trusted" >&2
@@ -125,6 +129,11 @@ expect("COT palladium managed money net", value(disagg, series="mmNet", **pa), 2
 gc = dict(instrument="COMEX:GC", asOf="2025-03-11")
 expect("COT gold non-commercial long", value(legacy, series="ncLong", **gc), 296172)
 expect("COT gold non-commercial short", value(legacy, series="ncShort", **gc), 60072)
+
+def without_file(rows):
+    return sorted(json.dumps({k: v for k, v in r.items() if k != "file"}, sort_keys=True) for r in rows)
+if without_file(load("cot-headerless")) != without_file(cot):
+    failures.append("COT: the files without their header row (as the current week's files come) read differently")
 
 if failures:
     print("FAIL: " + "\nFAIL: ".join(failures), file=sys.stderr)

@@ -92,6 +92,11 @@ export class Market {
     }
     this.checkGap(state, message.seq);
     state.seq = message.seq;
+    if (message.location) {
+      // The watchlist shows totals; a location's value only tells the instrument's page to refresh its pane.
+      this.changes.emit({ id: state.id, kind: "inventory" });
+      return;
+    }
     const level = state.series.get(message.series);
     if (!level || message.asOf > level.asOf) {
       state.series.set(message.series, {

@@ -10,6 +10,10 @@ export interface InventoryPoint {
   publishedAt?: string;
   quantity: number;
   unit: string;
+  /** 1, then one more per restatement of the same asOf. */
+  version?: number;
+  /** A depository, warehouse location or vault; null (or absent) for the series' total. */
+  location?: string | null;
 }
 
 export interface Instrument {
@@ -24,6 +28,8 @@ export interface Instrument {
   seq: number;
   intervals?: string[];
   inventory?: Record<string, InventoryPoint> | null;
+  /** Each series' locations with their latest values, by name (only on the single-instrument route). */
+  inventoryLocations?: Record<string, InventoryPoint[]> | null;
 }
 
 export interface Bar {
@@ -53,6 +59,10 @@ export interface InventoryMessage {
   quantity: number;
   unit: string;
   seq: number;
+  /** Null for the series' total. */
+  location: string | null;
+  /** A new version of a value already stored. */
+  restated: boolean;
 }
 
 export type AlertState = "pending" | "firing" | "resolved";

@@ -40,8 +40,8 @@ const point = (asOf: string, quantity: number): InventoryPoint => ({ asOf, quant
 const quote = (instrument: string, seq: number, price: number) => ({
   instrument, seq, price, ts: "2026-01-15T10:00:01Z", changePct: 1, bar: null, indicators: {},
 });
-const inventory = (asOf: string, quantity: number, seq: number) => ({
-  instrument: "ETF:SLV", series: "holdings", asOf, quantity, unit: "oz", seq,
+const inventory = (asOf: string, quantity: number, seq: number, location: string | null = null) => ({
+  instrument: "ETF:SLV", series: "holdings", asOf, quantity, unit: "oz", seq, location, restated: false,
 });
 
 describe("Market", () => {
@@ -133,5 +133,16 @@ describe("Market", () => {
 
     expect(market.instruments.get("ETF:SLV")?.series.get("holdings")).toMatchObject({ asOf: "2026-01-15", quantity: 95, change: -5 });
     expect(market.instruments.get("ETF:SLV")?.seq).toBe(5);
+  });
+
+  it("LocationsValue_LeavesTheTotalLevelAloneAndSignalsTheInstrument", () => {
+    const changes: string[] = [];
+    market.changes.on((change) => changes.push(`${change.id}:${change.kind}`));
+
+    market.onInventory(inventory("2026-01-15", 40, 4, "London"));
+
+    expect(market.instruments.get("ETF:SLV")?.series.get("holdings")).toMatchObject({ asOf: "2026-01-14", quantity: 100 });
+    expect(market.instruments.get("ETF:SLV")?.seq).toBe(4);
+    expect(changes).toEqual(["ETF:SLV:inventory"]);
   });
 });

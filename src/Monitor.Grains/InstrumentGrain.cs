@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
@@ -132,6 +133,8 @@ public sealed class InstrumentGrain(
             return counts;
         }
 
+        // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
+        await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
         foreach (var value in changed.Values)

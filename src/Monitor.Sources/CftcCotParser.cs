@@ -5,8 +5,9 @@ using Monitor.Sources.Tables;
 namespace Monitor.Sources;
 
 /// <summary>
-/// <c>cftc-cot</c>: the CFTC's Commitments of Traders files (comma-separated text with a header row), disaggregated or
-/// legacy, futures only or combined. The metals' contracts are found by CFTC contract market code, never by their names
+/// <c>cftc-cot</c>: the CFTC's Commitments of Traders files (comma-separated text), disaggregated or legacy, futures only
+/// or combined: the yearly files with their header row, and the current week's files (<c>newcot/f_disagg.txt</c>,
+/// <c>deafut.txt</c>), which have none and are read by the column order of the yearly files. The metals' contracts are found by CFTC contract market code, never by their names
 /// (which drift). Disaggregated reports give <c>openInterest</c> and managed money <c>mmLong</c>, <c>mmShort</c>,
 /// <c>mmNet</c>; legacy reports give <c>openInterest</c> and non-commercial <c>ncLong</c>, <c>ncShort</c>, <c>ncNet</c>.
 /// <c>asOf</c> is the report's Tuesday; <c>publishedAt</c> the following Friday at 15:30 New York time, or when the file
@@ -14,7 +15,7 @@ namespace Monitor.Sources;
 /// </summary>
 public sealed class CftcCotParser : IReportParser
 {
-    private const string Expected = "a CFTC Commitments of Traders file (disaggregated or legacy, with its header row)";
+    private const string Expected = "a CFTC Commitments of Traders file (disaggregated or legacy, with its header row or in the current week's headerless form)";
 
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
     private static readonly TimeOnly ReleaseTime = new(15, 30);
@@ -39,17 +40,17 @@ public sealed class CftcCotParser : IReportParser
 
         var report = new ReportBuilder(context);
         var sheet = sheets[0];
-        var columns = Columns.Find(sheet);
+        var columns = Columns.Find(sheet) ?? Columns.ByPosition(sheet);
         if (columns is null)
         {
-            report.Refuse("line 1", $"no header with the contract market code, the report date, open interest and managed-money or non-commercial positions; expected {Expected}");
+            report.Refuse("line 1", $"no header with the contract market code, the report date, open interest and managed-money or non-commercial positions, nor a headerless row in the CFTC's disaggregated (187 or more columns) or legacy (129) order; expected {Expected}");
             return report.Finish(null);
         }
 
         DateOnly? latest = null;
         string latestWhere = "";
         var seen = new Dictionary<(string, DateOnly), int>();
-        for (int row = 1; row < sheet.RowCount; row++)
+        for (int row = columns.FirstRow; row < sheet.RowCount; row++)
         {
             if (sheet.IsBlank(row))
             {
@@ -127,8 +128,31 @@ public sealed class CftcCotParser : IReportParser
 
     /// <summary>Where a report's fields are. Headers are matched on their letters and digits only, so the underscores
     /// of the disaggregated files and the spaces and brackets of the legacy ones read alike.</summary>
-    private sealed record Columns(int Code, int Date, int OpenInterest, int LongColumn, int ShortColumn, string Long, string Short, string Net)
+    private sealed record Columns(int Code, int Date, int OpenInterest, int LongColumn, int ShortColumn, string Long, string Short, string Net, int FirstRow = 1)
     {
+        /// <summary>The yearly files' column order, which the headerless current-week files keep: the report date 3rd, the
+        /// contract market code 4th, open interest 8th; managed money long and short 14th and 15th of the disaggregated
+        /// layout (187 columns, 191 since the concentration columns were added), non-commercial long and short 9th and
+        /// 10th of the legacy one (129).</summary>
+        private const int DateColumn = 2, CodeColumn = 3, OpenInterestColumn = 7;
+
+        public static Columns? ByPosition(Grid sheet)
+        {
+            if (sheet.RowCount == 0 || sheet.ColumnCount(0) <= OpenInterestColumn
+                || sheet.Text(0, CodeColumn) is not { Length: 6 } code || !code.All(char.IsAsciiLetterOrDigit)
+                || !ImportValues.TryParseDate(sheet.Text(0, DateColumn), "report date", out _, out _))
+            {
+                return null;
+            }
+
+            return sheet.ColumnCount(0) switch
+            {
+                >= 187 => new(CodeColumn, DateColumn, OpenInterestColumn, 13, 14, InventorySeries.ManagedMoneyLong, InventorySeries.ManagedMoneyShort, InventorySeries.ManagedMoneyNet, FirstRow: 0),
+                129 => new(CodeColumn, DateColumn, OpenInterestColumn, 8, 9, InventorySeries.NonCommercialLong, InventorySeries.NonCommercialShort, InventorySeries.NonCommercialNet, FirstRow: 0),
+                _ => null,
+            };
+        }
+
         public static Columns? Find(Grid sheet)
         {
             var byKey = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -25,6 +25,12 @@ internal interface IAlertTransitionWriter : IAsyncDisposable
     /// <summary>The alert as stored now, without its transitions.</summary>
     Task<StoredAlert> ReadAlertAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Whether a notification policy is in force: then transitions go to its inbox, not to webhooks directly.</summary>
+    Task<bool> ReadPolicyInForceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds an entry for the transition's alert to the notification policy's inbox.</summary>
+    Task AddToNotificationInboxAsync(AlertTransition transition, CancellationToken cancellationToken);
+
     /// <summary>Adds deliveries to the outbox, due at <paramref name="now"/>; returns how many were new.</summary>
     Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -34,7 +40,8 @@ internal interface IAlertTransitionWriter : IAsyncDisposable
 /// <summary>
 /// <see cref="IAlertStore.AppendTransitionsAsync"/> for every provider: one transaction in which the
 /// <see cref="AlertConsequences"/> of each new transition are written (its row, its alert's view, its webhook
-/// deliveries), so a stored alert always has its deliveries. The provider supplies the transaction.
+/// deliveries or, while a notification policy is in force, its entry in the policy's inbox), so a stored alert always
+/// has its deliveries. The provider supplies the transaction.
 /// </summary>
 internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAlertTransitionWriter>> begin, WebhookOutbox outbox)
 {
@@ -52,6 +59,7 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
         {
             var silences = await writer.ReadSilencesAsync(transitions.Min(t => t.At), transitions.Max(t => t.At), cancellationToken).ConfigureAwait(false);
             IReadOnlyList<Webhook>? webhooks = null;
+            bool? policyInForce = null;
             foreach (int index in AlertConsequences.WriteOrder(transitions))
             {
                 var transition = transitions[index];
@@ -66,7 +74,15 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
                 await writer.UpsertAlertAsync(transition, silenced, cancellationToken).ConfigureAwait(false);
                 var stored = await writer.ReadAlertAsync(transition.Alert.Id, cancellationToken).ConfigureAwait(false);
                 recorded[index] = new RecordedAlertTransition(transition, silenced, stored);
-                if (AlertConsequences.IsSent(transition, silenced))
+                policyInForce ??= await writer.ReadPolicyInForceAsync(cancellationToken).ConfigureAwait(false);
+                if (policyInForce.Value)
+                {
+                    if (AlertConsequences.IsNotified(transition))
+                    {
+                        await writer.AddToNotificationInboxAsync(transition, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                else if (AlertConsequences.IsSent(transition, silenced))
                 {
                     webhooks ??= await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
                     var newDeliveries = AlertConsequences.Deliveries(transition, silenced, webhooks, stored.Acknowledgement);
@@ -86,5 +102,36 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
         }
 
         return [.. recorded.OfType<RecordedAlertTransition>()];
+    }
+
+    /// <summary><see cref="IAlertStore.AppendRestatementsAsync"/>: the deliveries <see cref="AlertConsequences"/> decides, in one transaction.</summary>
+    public async Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(restatements);
+        if (restatements.Count == 0)
+        {
+            return 0;
+        }
+
+        int deliveries = 0;
+        await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
+        {
+            var webhooks = await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
+            var newDeliveries = restatements.SelectMany(r => AlertConsequences.Deliveries(r, webhooks)).ToList();
+            if (newDeliveries.Count == 0)
+            {
+                return 0;
+            }
+
+            deliveries = await writer.AddDeliveriesAsync(newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (deliveries > 0)
+        {
+            outbox.Notify();
+        }
+
+        return deliveries;
     }
 }

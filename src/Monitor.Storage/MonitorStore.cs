@@ -26,6 +26,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ISilenceStore silences,
         IWebhookStore webhooks,
         ISourceStore sources,
+        INotificationPolicyStore notificationPolicy,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> prepare)
@@ -39,6 +40,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Silences = silences;
         Webhooks = webhooks;
         Sources = sources;
+        NotificationPolicy = notificationPolicy;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -63,6 +65,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     public IWebhookStore Webhooks { get; }
 
     public ISourceStore Sources { get; }
+
+    public INotificationPolicyStore NotificationPolicy { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -130,6 +134,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteSilenceStore(database),
             new SqliteWebhookStore(database, outbox),
             new SqliteSourceStore(database),
+            new SqliteNotificationPolicyStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -160,6 +165,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresSilenceStore(database),
             new PostgresWebhookStore(database, outbox),
             new PostgresSourceStore(database),
+            new PostgresNotificationPolicyStore(database),
             database,
             async cancellationToken =>
             {

@@ -13,7 +13,9 @@
 #   PHASES="hub-clients hub-stalled" tests/Monitor.Benchmarks/service-benchmark.sh 60s
 # Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
 # the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled);
-# TRACE, a directory: each phase's server is profiled with dotnet-trace (cpu-sampling, 20 s from 15 s in; the tool
+# FEED_ARGS, more options for every phase's `monitor feed` (e.g. "--instruments LME:CA,COMEX:SI" to compare builds
+# whose catalogs differ over the same instruments);
+# TRACE, a directory: each phase's server is profiled with dotnet-trace (sampled thread time, 20 s from 15 s in; the tool
 # from `dotnet tool install dotnet-trace`, or DOTNET_TRACE=path) into PHASE.nettrace, and its top methods by exclusive
 # and inclusive time are written beside it.
 set -euo pipefail
@@ -74,13 +76,15 @@ PY
   if [ -n "${TRACE:-}" ]; then
     mkdir -p "$TRACE"
     (sleep 15
-     "${DOTNET_TRACE:-dotnet-trace}" collect -p "$(pgrep -P "$pid" | head -1)" --profile cpu-sampling --duration 00:00:00:20 -o "$TRACE/$phase.nettrace" >/dev/null 2>&1
+     local traced
+     traced=$(pgrep -P "$pid" | head -1)
+     "${DOTNET_TRACE:-dotnet-trace}" collect -p "${traced:-$pid}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE/$phase.nettrace" >/dev/null 2>&1
      "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 40 >"$TRACE/$phase.exclusive.txt" 2>&1
      "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 60 --inclusive >"$TRACE/$phase.inclusive.txt" 2>&1) &
     tracer=$!
   fi
   cpu_before=$(server_cpu "$pid")
-  result=$(/usr/bin/time -f "%U %S" -o "$work/feed.cpu" $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" 2>/dev/null || true)
+  result=$(/usr/bin/time -f "%U %S" -o "$work/feed.cpu" $cli feed --url "http://127.0.0.1:$port" --api-key $key --duration "$duration" --warmup 10s --json "$@" ${FEED_ARGS:-} 2>/dev/null || true)
   echo "$result"
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); n=r["ticks"]["accepted"]; print(f"server CPU {(int(sys.argv[3])-int(sys.argv[2]))*10_000/max(n,1):.2f} us per accepted tick ({n} ticks)")' \
     "$result" "$cpu_before" "$(server_cpu "$pid")" >&2 || true

@@ -161,6 +161,28 @@ public sealed class ImportCommandTests() : SqliteStoreTest("monitor-import-tests
     }
 
     [Fact]
+    public async Task Inventory_LocationColumn_TotalAndLocationsStoredApart_MatchedWithoutCase_BadNameRefused()
+    {
+        var result = await ImportAsync(ImportCommand.Kind.Inventory,
+            "Instrument,Series,AsOf,PublishedAt,Quantity,Unit,Location\n" +
+            "COMEX:SI,registered,2026-01-14,2026-01-15T01:00:00Z,100,moz,\n" +                 // blank: the total
+            "COMEX:SI,registered,2026-01-14,2026-01-15T01:00:00Z,60,moz,\" Brink's \"\n" +    // trimmed
+            "COMEX:SI,registered,2026-01-14,2026-01-15T01:00:00Z,40,moz,JP Morgan\n" +
+            "COMEX:SI,registered,2026-01-14,2026-01-16T01:00:00Z,41,moz,JP MORGAN\n" +         // the same location, restated
+            "COMEX:SI,registered,2026-01-14,2026-01-15T01:00:00Z,1,moz,\"Vault\u0007\"\n");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.StartsWith("inventory.csv:6: skipped: 'location' 'Vault", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("U+0007", result.Errors, StringComparison.Ordinal);
+        var total = await Store.Inventory.ReadAsync(Silver, "registered", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var brinks = await Store.Inventory.ReadAsync(Silver, "registered", "BRINK'S", DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        var jpMorgan = await Store.Inventory.ReadAsync(Silver, "registered", "jp morgan", DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
+        Assert.Equal([(100_000_000d, (string?)null, 1)], total.Select(v => (v.Value.Quantity, v.Value.Location, v.Version)));
+        Assert.Equal([(60_000_000d, "Brink's", 1)], brinks.Select(v => (v.Value.Quantity, v.Value.Location!, v.Version)));
+        Assert.Equal([(40_000_000d, 1), (41_000_000d, 2)], jpMorgan.Select(v => (v.Value.Quantity, v.Version)));
+    }
+
+    [Fact]
     public async Task MissingColumns_ExitCode2_NothingStored()
     {
         var result = await ImportAsync(ImportCommand.Kind.Ticks, "instrument,time,last\nCOMEX:SI,2026-01-14T15:30:00Z,82.5\n");

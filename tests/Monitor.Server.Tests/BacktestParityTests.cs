@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Market;
@@ -58,10 +57,6 @@ public sealed class BacktestParityTests : IDisposable
         ]
         """;
 
-    /// <summary>The fields of an alert that both sides write (the live side adds acknowledgement and silencing).</summary>
-    private static readonly string[] ComparedFields =
-        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values", "ruleVersion", "labels", "inputs"];
-
     /// <summary>
     /// A rule over several instruments waits this long for an instrument whose ticks lag (the default is 2 s): parity
     /// needs every instrument's ticks to reach the rule grain before it gives up waiting, and a machine busy with other
@@ -90,7 +85,8 @@ public sealed class BacktestParityTests : IDisposable
 
         await using var restarted = await ServerProcess.StartAsync(_directory, Settings);
         await PostAsync(restarted.CreateClient(TestApiKeys.Ingest), steps.Skip(half));
-        var expected = await BacktestAlertsAsync(restarted.CreateClient(TestApiKeys.Admin));
+        var ruleIds = JsonNode.Parse(Rules)!.AsArray().Select(r => r!["id"]!.GetValue<string>());
+        var expected = await AlertParity.BacktestAlertsAsync(restarted.CreateClient(TestApiKeys.Admin), ruleIds);
 
         foreach (var type in JsonNode.Parse(Rules)!.AsArray().Select(r => r!["type"]!.GetValue<string>()).Distinct())
         {
@@ -101,7 +97,7 @@ public sealed class BacktestParityTests : IDisposable
         var read = restarted.CreateClient(TestApiKeys.Read);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         List<string> differences;
-        while ((differences = Differences(expected, await LiveAlertsAsync(read))).Count > 0 && DateTime.UtcNow < deadline)
+        while ((differences = AlertParity.Differences(expected, await AlertParity.LiveAlertsAsync(read, "limit=1000"))).Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
@@ -178,44 +174,4 @@ public sealed class BacktestParityTests : IDisposable
             Assert.Equal(ticks.Length, accepted["accepted"]!.GetValue<int>());
         }
     }
-
-    private static async Task<List<JsonObject>> BacktestAlertsAsync(HttpClient admin)
-    {
-        var ids = new JsonArray([.. JsonNode.Parse(Rules)!.AsArray().Select(r => (JsonNode)r!["id"]!.GetValue<string>())]);
-        var started = await admin.PostJsonAsync("/api/v1/backtests", new JsonObject { ["ruleIds"] = ids }.ToJsonString());
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        string id = (await started.OkJsonAsync())["id"]!.GetValue<string>();
-        var report = await Eventually.GetAsync(
-            () => admin.GetJsonAsync($"/api/v1/backtests/{id}"),
-            r => r["state"]!.GetValue<string>() != "running",
-            TimeSpan.FromSeconds(60),
-            "the backtest finished");
-        Assert.Equal("completed", report["state"]!.GetValue<string>());
-        return Comparable(report["alerts"]!.AsArray());
-    }
-
-    private static async Task<List<JsonObject>> LiveAlertsAsync(HttpClient read) =>
-        Comparable((await read.GetJsonAsync("/api/v1/alerts?limit=1000")).AsArray());
-
-    /// <summary>Each alert that is not the same on both sides, as the backtest and the live service have it.</summary>
-    private static List<string> Differences(List<JsonObject> backtest, List<JsonObject> live)
-    {
-        var liveById = live.ToDictionary(a => a["id"]!.GetValue<string>());
-        var differences = new List<string>();
-        foreach (var alert in backtest)
-        {
-            if (!liveById.Remove(alert["id"]!.GetValue<string>(), out var other) || !JsonNode.DeepEquals(alert, other))
-            {
-                differences.Add($"backtest {alert.ToJsonString()}\n    live {other?.ToJsonString() ?? "none"}");
-            }
-        }
-
-        differences.AddRange(liveById.Values.Select(a => $"backtest none\n    live {a.ToJsonString()}"));
-        return differences;
-    }
-
-    /// <summary>The compared fields of each alert, ordered by id.</summary>
-    private static List<JsonObject> Comparable(JsonArray alerts) =>
-        [.. alerts.Select(a => new JsonObject(ComparedFields.Select(f => KeyValuePair.Create(f, a![f]?.DeepClone()))))
-            .OrderBy(a => a["id"]!.GetValue<string>(), StringComparer.Ordinal)];
 }

@@ -43,6 +43,37 @@ public class CftcCotParserTests
     }
 
     [Fact]
+    public void CurrentWeeksHeaderlessFiles_ReadByTheYearlyFilesColumnOrder()
+    {
+        // f_disagg.txt (191 columns) and deafut.txt (129) as the CFTC serves them: no header, padded fields.
+        byte[] disaggregated = ReportFixtures.Csv(
+            Headerless(191, "PALLADIUM - NEW YORK MERCANTILE EXCHANGE", "2021-03-16", "075651", (7, "    9709"), (13, "    4342"), (14, "    2101")));
+        byte[] legacy = ReportFixtures.Csv(
+            Headerless(129, "GOLD - COMMODITY EXCHANGE INC.", "2025-03-11", "088691", (7, "  511276"), (8, "  296172"), (9, "   60072")));
+
+        var palladium = _parser.Parse(disaggregated, ReportFixtures.Context());
+        var gold = _parser.Parse(legacy, ReportFixtures.Context());
+
+        Assert.False(palladium.Rejected, string.Join("; ", palladium.Problems));
+        Assert.Equal(
+            new Dictionary<string, double> { ["openInterest"] = 9709, ["mmLong"] = 4342, ["mmShort"] = 2101, ["mmNet"] = 2241 },
+            palladium.Inventory.ToDictionary(v => v.Series, v => v.Quantity));
+        Assert.Equal(
+            new Dictionary<string, double> { ["openInterest"] = 511276, ["ncLong"] = 296172, ["ncShort"] = 60072, ["ncNet"] = 236100 },
+            gold.Inventory.ToDictionary(v => v.Series, v => v.Quantity));
+        Assert.Equal((new DateOnly(2021, 3, 16), new DateOnly(2025, 3, 11)), (palladium.ActivityDate, gold.ActivityDate));
+    }
+
+    [Fact]
+    public void HeaderlessRowOfAnotherWidth_IsRejected()
+    {
+        var result = _parser.Parse(ReportFixtures.Csv(Headerless(150, "GOLD - COMMODITY EXCHANGE INC.", "2025-03-11", "088691")), ReportFixtures.Context());
+
+        Assert.True(result.Rejected);
+        Assert.Contains("129", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PublishedAt_IsTheFollowingFridayAtHalfPastThreeInNewYork()
     {
         var summer = CftcCotParser.PublishedAt(new DateOnly(2025, 7, 1), new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
@@ -67,5 +98,21 @@ public class CftcCotParserTests
 
         Assert.True(result.Rejected);
         Assert.Contains("contract market code", Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>One headerless row of <paramref name="width"/> columns: name, yymmdd, report date, code, then zeros except <paramref name="values"/>.</summary>
+    private static string Headerless(int width, string market, string date, string code, params (int Column, string Value)[] values)
+    {
+        var cells = Enumerable.Repeat("0", width).ToArray();
+        cells[0] = $"\"{market}\"";
+        cells[1] = date[2..].Replace("-", "", StringComparison.Ordinal);
+        cells[2] = date;
+        cells[3] = code;
+        foreach (var (column, value) in values)
+        {
+            cells[column] = value;
+        }
+
+        return string.Join(",", cells) + "\n";
     }
 }

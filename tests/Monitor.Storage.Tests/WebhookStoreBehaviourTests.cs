@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Monitor.Core.Alerts;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage.Tests.Infrastructure;
@@ -277,6 +278,35 @@ public abstract class WebhookStoreBehaviourTests<TFixture>(TFixture fixture)
         await Alerts.AppendTransitionsAsync([Firing(ruleId)]);
 
         await wait.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task AppendRestatements_WebhooksThatNameTheEventForItsInstrument_OneDeliveryEachWithTheContractBodyOnce()
+    {
+        var instrument = InstrumentId.Parse($"T:R{Guid.NewGuid():N}"[..18].ToUpperInvariant());
+        var asked = await NewWebhookAsync(NewRuleId(), [instrument.Value], events: [WebhookEvents.Firing, WebhookEvents.InventoryRestated]);
+        var byDefault = await NewWebhookAsync(NewRuleId(), [instrument.Value]);
+        var otherInstrument = await NewWebhookAsync(NewRuleId(), ["COMEX:SI"], events: [WebhookEvents.InventoryRestated]);
+        var value = new InventoryValue(instrument, "registered", new DateOnly(2026, 1, 13), T0, 900, QuantityUnit.TroyOunce) { Location = "Brink's" };
+        var restatement = new InventoryRestatement(value, 1000);
+
+        int added = await Alerts.AppendRestatementsAsync([restatement]);
+        int again = await Alerts.AppendRestatementsAsync([restatement]);
+
+        Assert.Equal((1, 0), (added, again));
+        Assert.Empty(await Webhooks.ListDeliveriesAsync(byDefault.Id, null, 10));
+        Assert.Empty(await Webhooks.ListDeliveriesAsync(otherInstrument.Id, null, 10));
+        var delivery = Assert.Single(await Webhooks.ListDeliveriesAsync(asked.Id, null, 10));
+        Assert.Equal(
+            (AlertConsequences.DeliveryId(asked.Id, restatement.Subject, WebhookEvents.InventoryRestated), WebhookEvents.InventoryRestated, restatement.Subject, DeliveryState.Pending),
+            (delivery.Id, delivery.Event, delivery.AlertId, delivery.State));
+        var body = JsonNode.Parse(delivery.Payload)!;
+        Assert.Equal(("inventory.restated", T0), (body["type"]!.GetValue<string>(), body["timestamp"]!.GetValue<DateTimeOffset>()));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse($$"""
+                {"instrument":"{{instrument}}","series":"registered","location":"Brink's","asOf":"2026-01-13","previous":1000,"quantity":900,"unit":"oz"}
+                """),
+            body["data"]), body["data"]!.ToJsonString());
     }
 
     internal static string NewRuleId() => AlertStoreBehaviourTests<TFixture>.NewRuleId();

@@ -1,6 +1,6 @@
 // One instrument: candles for a chosen interval from the bars API, updated live from quotes; SMA, EMA and
 // Bollinger overlays, RSI and MACD panes (values from the server's own indicators, the numbers rules see),
-// an inventory series plotted under the price, and alert markers.
+// an inventory series plotted under the price, alert markers, and beside them the inventory by location.
 import {
   CandlestickSeries,
   ColorType,
@@ -25,6 +25,7 @@ import * as format from "../format";
 import { schedule } from "../frame";
 import type { Alert, Bar, InventoryPoint, QuoteMessage } from "../types";
 import { alertFeed } from "./alertFeed";
+import { inventoryPane } from "./inventoryPane";
 
 const barLimit = 400;
 const overlays = {
@@ -75,9 +76,15 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   const chartHost = h("div", { class: "chart", data: { instrument: id } });
   const toolbar = h("div", { class: "toolbar" });
   const feed = alertFeed(context, { instrument: id });
+  const inventory = inventoryPane(context, id);
   replace(
     root,
-    h("div", { class: "instrument-page" }, h("section", { class: "panel chart-panel" }, h("header", { class: "instrument-head" }, h("a", { href: "#/", class: "back", text: "← Board" }), title, last, change), toolbar, status, chartHost), feed.element),
+    h(
+      "div",
+      { class: "instrument-page" },
+      h("section", { class: "panel chart-panel" }, h("header", { class: "instrument-head" }, h("a", { href: "#/", class: "back", text: "← Board" }), title, last, change), toolbar, status, chartHost),
+      h("div", { class: "instrument-side" }, inventory.element, feed.element),
+    ),
   );
 
   let state: ChartState | null = null;
@@ -181,6 +188,7 @@ export function instrumentPage(context: Context, root: HTMLElement, id: string):
   return () => {
     offs.forEach((off) => off());
     feed.dispose();
+    inventory.dispose();
     state?.chart.remove();
     state = null;
   };

@@ -190,7 +190,7 @@ internal static class FeedCommand
         return null;
     }
 
-    private static Uri ParseUrl(ArgumentResult result)
+    internal static Uri ParseUrl(ArgumentResult result)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")

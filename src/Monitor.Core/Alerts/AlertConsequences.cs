@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -12,7 +14,8 @@ public sealed record NewDelivery(string Id, string WebhookId, string Event, stri
 /// <summary>
 /// What storing an alert transition causes, decided here once for every storage provider (the providers only run
 /// the SQL): whether a silence covers it, the order rows are written in, and which webhooks get a delivery with which
-/// body. Pure: the store hands in what it holds (silences, enabled webhooks, the alert's acknowledgement).
+/// body. An inventory restatement's webhook deliveries are decided here too. Pure: the store hands in what it holds
+/// (silences, enabled webhooks, the alert's acknowledgement).
 /// </summary>
 public static class AlertConsequences
 {
@@ -45,6 +48,13 @@ public static class AlertConsequences
     public static bool IsSent(AlertTransition transition, bool silenced) => !silenced && WebhookEvents.For(transition) is not null;
 
     /// <summary>
+    /// Whether a stored transition goes to the notification policy (when one is in force, instead of to webhooks):
+    /// firing, or resolved after firing. Silenced ones go too: the policy counts what silences removed.
+    /// </summary>
+    public static bool IsNotified(AlertTransition transition) =>
+        WebhookEvents.For(transition) is WebhookEvents.Firing or WebhookEvents.Resolved;
+
+    /// <summary>
     /// The deliveries a newly stored <paramref name="transition"/> adds: none unless <see cref="IsSent"/>, else one per
     /// enabled webhook whose filter matches, all with the same body (the alert with its <paramref name="acknowledgement"/>).
     /// </summary>
@@ -70,6 +80,59 @@ public static class AlertConsequences
         }
 
         return deliveries;
+    }
+
+    /// <summary>
+    /// The deliveries a restatement just stored adds: one per enabled webhook whose filter asks for
+    /// <c>inventory.restated</c> (<see cref="WebhookFilter.Matches(string, InstrumentId)"/>), all with the same body.
+    /// Silences do not apply: they are about alerts.
+    /// </summary>
+    public static List<NewDelivery> Deliveries(InventoryRestatement restatement, IEnumerable<Webhook> webhooks)
+    {
+        ArgumentNullException.ThrowIfNull(restatement);
+        ArgumentNullException.ThrowIfNull(webhooks);
+        const string eventType = WebhookEvents.InventoryRestated;
+        var deliveries = new List<NewDelivery>();
+        string? payload = null;
+        foreach (var webhook in webhooks)
+        {
+            if (webhook.Enabled && webhook.Filter.Matches(eventType, restatement.Value.Instrument))
+            {
+                payload ??= Payload(restatement);
+                deliveries.Add(new NewDelivery(DeliveryId(webhook.Id, restatement.Subject, eventType), webhook.Id, eventType, restatement.Subject, payload));
+            }
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>
+    /// <c>{"type":"inventory.restated","timestamp","data":{"instrument","series","location","asOf","previous","quantity","unit"}}</c>:
+    /// quantities in the series' base unit, <c>location</c> null for the total, <c>timestamp</c> the new version's <c>publishedAt</c>.
+    /// </summary>
+    public static string Payload(InventoryRestatement restatement)
+    {
+        ArgumentNullException.ThrowIfNull(restatement);
+        var value = restatement.Value;
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", WebhookEvents.InventoryRestated);
+            w.WriteString("timestamp", value.PublishedAt.ToUniversalTime());
+            w.WriteStartObject("data");
+            w.WriteString("instrument", value.Instrument.Value);
+            w.WriteString("series", value.Series);
+            w.WriteString("location", value.Location);
+            w.WriteString("asOf", value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteNumber("previous", restatement.Previous);
+            w.WriteNumber("quantity", value.Quantity);
+            w.WriteString("unit", value.Unit.Symbol());
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     /// <summary>

@@ -119,6 +119,13 @@ public interface IAlertStore
     /// </summary>
     Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds the <c>inventory.restated</c> webhook deliveries of restatements just stored (which webhooks, with which
+    /// body: <see cref="Alerts.AlertConsequences"/>) to the outbox, in one transaction; returns how many were new. Delivery
+    /// ids are deterministic, so adding the same restatement again adds nothing.
+    /// </summary>
+    Task<int> AppendRestatementsAsync(IReadOnlyList<Alerts.InventoryRestatement> restatements, CancellationToken cancellationToken = default);
+
     /// <summary>The alert with its transitions, or null if unknown.</summary>
     Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default);
 

@@ -9,10 +9,14 @@ public static class WebhookEvents
     public const string Resolved = "alert.resolved";
     public const string Pending = "alert.pending";
 
+    /// <summary>A new version of an inventory value already stored (<see cref="Alerts.InventoryRestatement"/>); only
+    /// webhooks whose filter names it receive it.</summary>
+    public const string InventoryRestated = "inventory.restated";
+
     /// <summary>What a webhook created without an event filter receives.</summary>
     public static readonly IReadOnlyList<string> Default = [Firing, Resolved];
 
-    public static readonly IReadOnlyList<string> All = [Firing, Resolved, Pending];
+    public static readonly IReadOnlyList<string> All = [Firing, Resolved, Pending, InventoryRestated];
 
     /// <summary>The event a transition raises, or null: resolving is an event only for an alert that had fired.</summary>
     public static string? For(AlertTransition transition)
@@ -30,7 +34,9 @@ public static class WebhookEvents
 
 /// <summary>
 /// Which alerts a webhook receives: each list that is not empty must contain the alert's rule id, one of its
-/// instruments, its severity (contract spelling) and the event. Names compare ordinally.
+/// instruments, its severity (contract spelling) and the event. Names compare ordinally. Inventory events go only to
+/// webhooks whose events name them, and the instruments list (when not empty) applies to them; rule ids and
+/// severities describe alerts and do not.
 /// </summary>
 public sealed record WebhookFilter(IReadOnlyList<string> RuleIds, IReadOnlyList<string> Instruments, IReadOnlyList<string> Severities, IReadOnlyList<string> Events)
 {
@@ -42,6 +48,11 @@ public sealed record WebhookFilter(IReadOnlyList<string> RuleIds, IReadOnlyList<
             && (Severities.Count == 0 || Severities.Contains(alert.Severity.ToText(), StringComparer.Ordinal))
             && (Instruments.Count == 0 || alert.Instruments.Any(i => Instruments.Contains(i, StringComparer.Ordinal)));
     }
+
+    /// <summary>Whether an inventory event (<see cref="WebhookEvents.InventoryRestated"/>) about <paramref name="instrument"/> is sent here.</summary>
+    public bool Matches(string eventType, Market.InstrumentId instrument) =>
+        Events.Contains(eventType, StringComparer.Ordinal)
+        && (Instruments.Count == 0 || Instruments.Contains(instrument.Value, StringComparer.Ordinal));
 }
 
 /// <summary>What <c>POST /api/v1/webhooks</c> asks for, with the secret generated for it.</summary>

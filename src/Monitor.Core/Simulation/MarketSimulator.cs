@@ -44,7 +44,7 @@ public sealed class MarketSimulator
     private readonly InstrumentId[] _ids;
     private readonly double[] _loadings;
     private readonly double[] _idiosyncraticVolatility;
-    private readonly double[] _ticksPerUnit;
+    private readonly double[] _tickSize;
     private readonly double[] _logPrice;
     private readonly long[] _lastUpdate;
     private readonly double[] _factorAtLastUpdate;
@@ -109,7 +109,7 @@ public sealed class MarketSimulator
         _ids = new InstrumentId[count];
         _loadings = new double[count * FactorCount];
         _idiosyncraticVolatility = new double[count];
-        _ticksPerUnit = new double[count];
+        _tickSize = new double[count];
         _logPrice = new double[count];
         _lastUpdate = new long[count];
         _factorAtLastUpdate = new double[count * FactorCount];
@@ -127,7 +127,7 @@ public sealed class MarketSimulator
             }
 
             _idiosyncraticVolatility[i] = profile.AnnualVolatility * profile.IdiosyncraticShare;
-            _ticksPerUnit[i] = Math.Round(1 / profile.TickSize);
+            _tickSize[i] = profile.TickSize;
             _logPrice[i] = Math.Log(profile.StartPrice);
         }
 
@@ -330,13 +330,28 @@ public sealed class MarketSimulator
 
     private void AddTick(int i, long at, double logPrice, List<Tick> ticks)
     {
-        double perUnit = _ticksPerUnit[i];
-        double price = Math.Max(1, Math.Round(Math.Exp(logPrice) * perUnit)) / perUnit;
+        double price = OnTickGrid(Math.Exp(logPrice), _tickSize[i]);
         var profile = _profiles[i];
         double volume = profile.LotSize * Math.Max(1, Math.Round(_random.NextExponential() * profile.MeanLots));
         long seq = Math.Max(_seq[i] + 1, (at - UnixEpochTicks) / 10);
         _seq[i] = seq;
         ticks.Add(new Tick(_ids[i], new DateTimeOffset(at, TimeSpan.Zero), price, volume, seq));
+    }
+
+    /// <summary>
+    /// The nearest whole number of ticks, at least one. An increment below 1 divides by the whole ticks per unit and a
+    /// larger one multiplies, so prices are the doubles nearest their decimal values; ticks per unit rounded to a whole
+    /// number would be 0 for an increment above 1 (the LME's $5 for nickel and tin) and print an infinite price.
+    /// </summary>
+    internal static double OnTickGrid(double price, double tickSize)
+    {
+        if (tickSize >= 1)
+        {
+            return Math.Max(1, Math.Round(price / tickSize)) * tickSize;
+        }
+
+        double perUnit = Math.Round(1 / tickSize);
+        return Math.Max(1, Math.Round(price * perUnit)) / perUnit;
     }
 
     private void AdvanceFactors(long at)

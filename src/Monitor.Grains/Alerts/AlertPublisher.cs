@@ -1,3 +1,4 @@
+using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Telemetry;
@@ -34,6 +35,14 @@ public sealed class AlertPublisher(IAlertStore alerts, IGrainFactory grains, Tim
             MonitorMetrics.AlertTransitions.Add(1, new KeyValuePair<string, object?>("state", entry.Transition.To.ToText()));
             await PushAsync(new AlertMessage(entry.Transition.To.ToText(), AlertView.From(entry.Alert, withTransitions: false)));
         }
+    }
+
+    /// <summary>Tells the webhooks that ask for <c>inventory.restated</c> of restatements just stored, through the
+    /// outbox (<see cref="IAlertStore.AppendRestatementsAsync"/>); hub clients hear of them as <c>Inventory</c> messages.</summary>
+    public Task PublishRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements)
+    {
+        ArgumentNullException.ThrowIfNull(restatements);
+        return restatements.Count == 0 ? Task.CompletedTask : alerts.AppendRestatementsAsync(restatements);
     }
 
     /// <summary>Acknowledges the alert (<see cref="IAlertStore.AcknowledgeAsync"/>) and pushes it as an <c>acknowledged</c>

@@ -37,7 +37,35 @@ internal sealed class BatchBody : IDisposable
     /// </summary>
     public (List<(int Index, T Value)> Valid, List<RejectedItem> Rejected) Read<T>(ItemReader<T> read)
     {
-        var valid = new List<(int, T)>();
+        var valid = new List<(int, T)>(Items.Count);
+        var rejected = Visit(read, (index, value) => valid.Add((index, value)));
+        return (valid, rejected);
+    }
+
+    /// <summary>
+    /// Reads every item with <paramref name="read"/> and groups the valid ones by instrument, in their order, so each
+    /// instrument's grain is called once.
+    /// </summary>
+    public (Dictionary<InstrumentId, List<T>> ByInstrument, List<RejectedItem> Rejected) Split<T>(ItemReader<T> read, Func<T, InstrumentId> instrumentOf)
+    {
+        var byInstrument = new Dictionary<InstrumentId, List<T>>();
+        var rejected = Visit(read, (_, value) =>
+        {
+            var instrument = instrumentOf(value);
+            if (!byInstrument.TryGetValue(instrument, out var values))
+            {
+                byInstrument[instrument] = values = [];
+            }
+
+            values.Add(value);
+        });
+        return (byInstrument, rejected);
+    }
+
+    /// <summary>Hands each valid item to <paramref name="valid"/> with its index, in order (no list in between: ingest
+    /// runs this per tick); returns the rejected ones.</summary>
+    private List<RejectedItem> Visit<T>(ItemReader<T> read, Action<int, T> valid)
+    {
         var rejected = new List<RejectedItem>();
         for (int index = 0; index < Items.Count; index++)
         {
@@ -50,32 +78,10 @@ internal sealed class BatchBody : IDisposable
                 continue;
             }
 
-            valid.Add((index, value));
+            valid(index, value);
         }
 
-        return (valid, rejected);
-    }
-
-    /// <summary>
-    /// Reads every item with <paramref name="read"/> and groups the valid ones by instrument, in their order, so each
-    /// instrument's grain is called once.
-    /// </summary>
-    public (Dictionary<InstrumentId, List<T>> ByInstrument, List<RejectedItem> Rejected) Split<T>(ItemReader<T> read, Func<T, InstrumentId> instrumentOf)
-    {
-        var (valid, rejected) = Read(read);
-        var byInstrument = new Dictionary<InstrumentId, List<T>>();
-        foreach (var (_, value) in valid)
-        {
-            var instrument = instrumentOf(value);
-            if (!byInstrument.TryGetValue(instrument, out var values))
-            {
-                byInstrument[instrument] = values = [];
-            }
-
-            values.Add(value);
-        }
-
-        return (byInstrument, rejected);
+        return rejected;
     }
 
     /// <summary>

@@ -66,33 +66,36 @@ internal static class JsonHygiene
         }
     }
 
+    /// <remarks>
+    /// Ingest checks every item of a batch, so this runs per tick: without an escape in the object (the usual case) its
+    /// keys are compared as raw bytes, the first <see cref="PairwiseKeys"/> by their place in the object's text, with
+    /// no allocation and one pass over the keys. Escaped keys are compared as the text they stand for.
+    /// </remarks>
     private static (string Path, string Problem)? CheckObject(JsonElement element)
     {
-        HashSet<string>? names = null;
+        var text = JsonMarshal.GetRawUtf8Value(element);
+        bool escapes = text.Contains((byte)'\\');
+        Span<Range> earlier = stackalloc Range[PairwiseKeys];
+        HashSet<string>? names = escapes ? new HashSet<string>(StringComparer.Ordinal) : null;
         int count = 0;
         foreach (var property in element.EnumerateObject())
         {
             var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-            bool escaped = raw.Contains((byte)'\\');
-            if (escaped && !IsValidName(property))
+            if (escapes && raw.Contains((byte)'\\') && !IsValidName(property))
             {
                 return ("", "has a key that is not valid Unicode");
             }
 
-            bool duplicate;
-            if (count < PairwiseKeys)
+            bool duplicate = false;
+            if (names is null && count < PairwiseKeys)
             {
-                duplicate = false;
-                int earlier = 0;
-                foreach (var other in element.EnumerateObject())
+                text.Overlaps(raw, out int at);
+                for (int i = 0; i < count && !duplicate; i++)
                 {
-                    if (earlier++ == count)
-                    {
-                        break;
-                    }
-
-                    duplicate |= escaped ? other.NameEquals(property.Name) : other.NameEquals(raw);
+                    duplicate = text[earlier[i]].SequenceEqual(raw);
                 }
+
+                earlier[count] = new Range(at, at + raw.Length);
             }
             else
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Monitor.Core.Market;
 
@@ -61,6 +62,10 @@ internal static class JsonItems
 
             parsed = DateTimeOffset.UnixEpoch.AddTicks((long)(millis * TimeSpan.TicksPerMillisecond));
         }
+        else if (value.ValueKind == JsonValueKind.String && HasExplicitOffset(value) && value.TryGetDateTimeOffset(out parsed))
+        {
+            // The usual case, a round-trip time such as a feed sends, without the general parser's two passes.
+        }
         else if (value.ValueKind == JsonValueKind.String)
         {
             string text = value.GetString()!;
@@ -92,6 +97,19 @@ internal static class JsonItems
 
         time = new DateTimeOffset(parsed.UtcTicks - (parsed.UtcTicks % 10), TimeSpan.Zero);
         return true;
+    }
+
+    /// <summary>
+    /// Whether a JSON string is short enough for whole 100 ns ticks (at most 7 fraction digits) and ends in an offset
+    /// (<c>Z</c> or <c>+hh:mm</c>), so System.Text.Json's ISO-8601 reading gives what the general parser gives:
+    /// without an offset it would assume the server's own.
+    /// </summary>
+    private static bool HasExplicitOffset(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value).Trim((byte)'"');
+        return raw.Length <= "2026-01-14T15:30:00.1234567+00:00".Length
+            && raw.Length > 6
+            && (raw[^1] == (byte)'Z' || (raw[^6] is (byte)'+' or (byte)'-' && raw[^3] == (byte)':'));
     }
 
     public static bool TryGetNumber(JsonElement item, string name, bool required, out double? number, out string error)

@@ -10,6 +10,7 @@ using Monitor.Server.Api;
 using Monitor.Server.Ingest;
 using Monitor.Server.Live;
 using Monitor.Server.Sources;
+using Monitor.Server.Notifications;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 using Orleans.Configuration;
@@ -64,6 +65,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<BacktestOptions>>().Value);
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks();
+        builder.Services.AddMonitorNotifications();
         builder.UseOrleans(silo => ConfigureSilo(silo, cluster, storage.Provider, dashboard, configuration, postgres));
 
         // Registered after the silo: these start once it runs and stop before it does.
@@ -96,6 +98,7 @@ public static class MonitorHosting
         app.MapAlertsApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
+        app.MapNotificationsApi();
         app.MapSessionApi();
         app.MapClusterApi();
         app.MapSourcesApi();

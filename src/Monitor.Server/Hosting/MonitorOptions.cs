@@ -5,6 +5,7 @@ using Monitor.Grains.Rules;
 using Monitor.Server.Sources;
 using Monitor.Server.Api;
 using Monitor.Server.Live;
+using Monitor.Server.Notifications;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 
@@ -46,6 +47,7 @@ public static class MonitorOptions
         services.AddValidated<AuthOptions>(AuthOptions.Section, AuthProblems);
         services.AddValidated<BacktestOptions>("Monitor:Backtests", BacktestProblems);
         services.AddValidated<WebhookOptions>(WebhookOptions.Section, webhooks => webhooks.Validate());
+        services.AddValidated<NotificationOptions>(NotificationOptions.Section, notifications => notifications.Validate());
         services.AddValidated<DashboardHostingOptions>(DashboardHostingOptions.Section, _ => []);
         services.AddValidated<SourceOptions>(SourceOptions.Section, sources => sources.Validate());
         services.AddValidated<IngestOptions>(IngestOptions.Section, ingest => ingest.Validate());

@@ -19,11 +19,31 @@ public sealed record InventoryRejection(int Index, string Error);
 /// </summary>
 public sealed class InventoryIngest(InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock)
 {
-    /// <summary>Values with <see cref="InventoryValue.PublishedAt"/> already set (the caller's default is usually now).</summary>
+    /// <summary>Values with <see cref="InventoryValue.PublishedAt"/> already set (the caller's default is usually now);
+    /// each bad one is refused alone and the others are stored.</summary>
     public async Task<InventoryIngestResult> IngestAsync(IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(values);
         var now = clock.GetUtcNow();
+        var (byInstrument, rejected) = Check(values, now);
+        var counts = await StoreAsync(byInstrument, now, cancellationToken);
+        return new InventoryIngestResult(counts, rejected);
+    }
+
+    /// <summary>All or nothing, as a publisher's report is stored: when any value is refused, none is stored and the
+    /// result lists the refusals.</summary>
+    public async Task<InventoryIngestResult> IngestAllAsync(IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (byInstrument, rejected) = Check(values, now);
+        var counts = rejected.Count == 0 ? await StoreAsync(byInstrument, now, cancellationToken) : InventoryIngestCounts.None;
+        return new InventoryIngestResult(counts, rejected);
+    }
+
+    /// <summary>The values that pass <see cref="InventoryValidation"/>, normalized and grouped by instrument, and the refused ones.</summary>
+    private (Dictionary<InstrumentId, List<InventoryValue>> ByInstrument, List<InventoryRejection> Rejected) Check(
+        IReadOnlyList<InventoryValue> values, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(values);
         var rejected = new List<InventoryRejection>();
         var byInstrument = new Dictionary<InstrumentId, List<InventoryValue>>();
         for (int i = 0; i < values.Count; i++)
@@ -42,8 +62,7 @@ public sealed class InventoryIngest(InstrumentCatalog catalog, GrainCalls grains
             group.Add(value);
         }
 
-        var counts = await StoreAsync(byInstrument, now, cancellationToken);
-        return new InventoryIngestResult(counts, rejected);
+        return (byInstrument, rejected);
     }
 
     /// <summary>Hands values already checked, grouped by instrument, to their grains; all received at <paramref name="receivedAt"/>.</summary>

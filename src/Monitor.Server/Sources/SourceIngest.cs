@@ -1,30 +1,34 @@
-using Monitor.Core.Ports;
+using System.Globalization;
 using Monitor.Core.Market;
-using Monitor.Grains;
-using Monitor.Server.Hosting;
+using Monitor.Core.Ports;
+using Monitor.Server.Ingest;
 using Monitor.Sources;
-using Monitor.Storage;
 
 namespace Monitor.Server.Sources;
 
-/// <summary>Stores what a source's report changed: inventory values through their instruments' grains, as
-/// <c>POST /api/v1/inventory</c> does (stored, then rules and hub clients see them), bars into the bar store.</summary>
-public sealed class SourceIngest(GrainCalls grains, IBarStore bars)
+/// <summary>Stores what a source's report changed: inventory values through <see cref="InventoryIngest"/>, the one way
+/// values enter Monitor (checked, stored by their instruments' grains, then rules, the hub and webhooks see them), all
+/// or nothing; bars into the bar store.</summary>
+public sealed class SourceIngest(InventoryIngest inventory, IBarStore bars)
 {
-    public async Task StoreAsync(ReportChanges changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>Null when everything was stored, else why nothing was: each refused value with what is wrong with it.</summary>
+    public async Task<string?> StoreAsync(ReportChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        await Task.WhenAll(changes.Inventory.GroupBy(v => v.Instrument).Select(group => grains.CallAsync(
-            "inventory",
-            async g =>
-            {
-                await g.GetGrain<IInstrumentGrain>(group.Key.Value).IngestInventoryAsync(new InventoryBatch([.. group], receivedAt));
-                return true;
-            },
-            cancellationToken))).ConfigureAwait(false);
+        var result = await inventory.IngestAllAsync(changes.Inventory, cancellationToken).ConfigureAwait(false);
+        if (result.Rejected.Count > 0)
+        {
+            return string.Join("; ", result.Rejected.Select(r => $"{Describe(changes.Inventory[r.Index])}: {r.Error}"));
+        }
+
         foreach (var group in changes.Bars.GroupBy(b => (b.Instrument, b.Interval)))
         {
             await bars.UpsertAsync(group.Key.Instrument, group.Key.Interval, [.. group.Select(b => b.Bar)], cancellationToken).ConfigureAwait(false);
         }
+
+        return null;
     }
+
+    private static string Describe(InventoryValue value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{value.Instrument}/{value.Series}{(value.Location is { } location ? "@" + location : "")} of {value.AsOf:yyyy-MM-dd}");
 }

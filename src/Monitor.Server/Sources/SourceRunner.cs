@@ -107,8 +107,16 @@ public sealed class SourceRunner(
         else
         {
             var changes = await ReportChanges.FindAsync(report, inventory, bars, cancellationToken).ConfigureAwait(false);
-            await ingest.StoreAsync(changes, now, cancellationToken).ConfigureAwait(false);
-            result = changes.Result;
+            if (await ingest.StoreAsync(changes, cancellationToken).ConfigureAwait(false) is { } refused)
+            {
+                result = SourceResult.Rejected;
+                error = $"{fileName} rejected: {refused}";
+                logger.LogWarning("Source {Source}: {Error}", definition.Id, error);
+            }
+            else
+            {
+                result = changes.Result;
+            }
         }
 
         // Archived last: a file whose values could not be stored is not archived, so the next fetch handles it again.

@@ -47,6 +47,9 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
+    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
+        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+
     public async Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -132,12 +135,22 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
             Parameters = { Text(id), Text(by), Time(at), Text(comment), Text(keyName) },
         })
         {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+            {
+                await AddToInboxAsync(connection, transaction, id, at, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var alert = await FindAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return alert;
+    }
+
+    /// <summary>Tells the notification policy (if one is in force) that the alert changed.</summary>
+    private static async Task AddToInboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(PostgresNotificationPolicyStore.AddToInbox, connection, transaction) { Parameters = { Text(id), Time(at) } };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Order of states within one time: a view from a later-ranked transition replaces one from an earlier.</summary>
@@ -231,6 +244,15 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
 
         public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
             PostgresWebhookStore.AddDeliveriesAsync(connection, transaction, deliveries, now, cancellationToken);
+
+        public async Task<bool> ReadPolicyInForceAsync(CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM notification_policy)", connection, transaction);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        public Task AddToNotificationInboxAsync(AlertTransition transition, CancellationToken cancellationToken) =>
+            AddToInboxAsync(connection, transaction, transition.Alert.Id, transition.At, cancellationToken);
 
         public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 

@@ -32,6 +32,9 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
+    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
+        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+
     public Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -125,7 +128,10 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
                 command.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 command.Parameters.AddWithValue("$comment", (object?)comment ?? DBNull.Value);
                 command.Parameters.AddWithValue("$key", (object?)keyName ?? DBNull.Value);
-                command.ExecuteNonQuery();
+                if (command.ExecuteNonQuery() > 0)
+                {
+                    AddToInbox(connection, transaction, id, at);
+                }
             }
 
             var alert = Find(connection, transaction, id, withTransitions: true);
@@ -136,6 +142,17 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         {
             database.WriteLock.Release();
         }
+    }
+
+    /// <summary>Tells the notification policy (if one is in force) that the alert changed.</summary>
+    private static void AddToInbox(SqliteConnection connection, SqliteTransaction transaction, string id, DateTimeOffset at)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteNotificationSchema.AddToInbox;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", UnixMicros.From(at));
+        command.ExecuteNonQuery();
     }
 
     private static StoredAlert? Find(SqliteConnection connection, SqliteTransaction transaction, string id, bool withTransitions)
@@ -252,6 +269,18 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
 
         public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
             Task.FromResult(SqliteWebhookStore.AddDeliveries(_database.Writer, _transaction, deliveries, now));
+
+        public Task<bool> ReadPolicyInForceAsync(CancellationToken cancellationToken)
+        {
+            using var command = Command("SELECT EXISTS (SELECT 1 FROM notification_policy)");
+            return Task.FromResult((long)command.ExecuteScalar()! != 0);
+        }
+
+        public Task AddToNotificationInboxAsync(AlertTransition transition, CancellationToken cancellationToken)
+        {
+            AddToInbox(_database.Writer, _transaction, transition.Alert.Id, transition.At);
+            return Task.CompletedTask;
+        }
 
         public Task CommitAsync(CancellationToken cancellationToken)
         {

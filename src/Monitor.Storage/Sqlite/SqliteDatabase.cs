@@ -26,8 +26,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 5: alerts.ack_key, the name of the API key that acknowledged (added to an older file's alerts table).
     /// 6: sources and source_files (created by IF NOT EXISTS).
     /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
-    /// 8: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).</summary>
-    public const int SchemaVersion = 8;
+    /// 8: notification_policy, notification_inbox and notification_runner (created by IF NOT EXISTS).
+    /// 9: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).</summary>
+    public const int SchemaVersion = 9;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -76,7 +77,7 @@ internal sealed class SqliteDatabase : IDisposable
 
         CREATE INDEX IF NOT EXISTS inventory_published ON inventory (instrument_id, published_at, arrival);
 
-        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql;
+        """ + SqliteAlertSchema.Sql + SqliteWebhookSchema.Sql + SqliteSourceSchema.Sql + SqliteNotificationSchema.Sql;
 
     // location: as the publisher wrote it, NULL for the total; location_key: its upper-case form ('' for the total),
     // which the key uses so locations match without regard to case.
@@ -366,7 +367,7 @@ internal sealed class SqliteDatabase : IDisposable
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
         }
 
-        if (version is > 0 and < 8)
+        if (version is > 0 and < 9)
         {
             Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
         }

@@ -100,6 +100,30 @@ public class MarketSimulatorTests
         Assert.All(run.Inventory.Where(v => v.Series != InventorySeries.ManagedMoneyNet), v => Assert.True(v.Quantity >= 0, $"{v.Instrument}/{v.Series} = {v.Quantity}"));
     }
 
+    [Fact]
+    public void Ticks_AreWholeTicksOfEachInstrumentsIncrement_IncrementsAboveOneIncluded()
+    {
+        var increments = MarketCalibration.Instruments.ToDictionary(p => p.Instrument, p => p.TickSize);
+
+        var run = SimulationRun.Record(new SimulatorOptions { TicksPerSecond = 50, EpisodeInterval = null }, seed: 5, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1));
+
+        Assert.Contains(increments.Values, tick => tick > 1);
+        Assert.All(run.Ticks, t =>
+        {
+            double ticks = t.Price / increments[t.Instrument];
+            Assert.True(double.IsFinite(t.Price) && t.Price > 0 && Math.Abs(ticks - Math.Round(ticks)) < 1e-6, $"{t.Instrument} printed {t.Price}");
+        });
+    }
+
+    [Theory]
+    [InlineData(15_003.2, 5, 15_005)]
+    [InlineData(0.4, 5, 5)]
+    [InlineData(39.0071, 0.005, 39.005)]
+    [InlineData(4.44774, 0.0005, 4.4475)]
+    [InlineData(9_805.3, 0.5, 9_805.5)]
+    public void OnTickGrid_NearestWholeTickAtLeastOne(double price, double tick, double expected) =>
+        Assert.Equal(expected, MarketSimulator.OnTickGrid(price, tick));
+
     [Theory]
     [InlineData(1, 370)]
     [InlineData(200, 730)]

@@ -147,6 +147,29 @@ public sealed class HostileInputTests(MonitorServerFactory server) : IClassFixtu
     }
 
     [Fact]
+    public async Task KeysGivenTwice_AreFoundWhetherEscapedNestedOrPastSixteenKeys()
+    {
+        string id = await NewInstrumentAsync("KEYS");
+        string many = string.Join(",", Enumerable.Range(0, 18).Select(i => $"\"k{i}\":{i}"));
+        string[] items =
+        [
+            $$"""{"instrument":"{{id}}","ts":"{{Now()}}","price":10,"pr\u0069ce":11}""",
+            $$"""{"instrument":"{{id}}","ts":"{{Now()}}","price":10,"extra":{"a":1,"b":2,"a":3} }""",
+            $$"""{"instrument":"{{id}}","ts":"{{Now()}}","price":10,{{many}},"k3":0}""",
+            $$"""{"instrument":"{{id}}","ts":"{{Now()}}","price":10,{{many}}}""",
+            $$"""{"instrument":"{{id}}","ts":"{{Now()}}","price":10,"note":"caf\u00e9","notes":"x"}""",
+        ];
+
+        var body = await (await _ingest.PostJsonAsync("/api/v1/ticks", "[" + string.Join(",", items) + "]")).OkJsonAsync();
+
+        var errors = body["rejected"]!.AsArray().ToDictionary(r => r!["index"]!.GetValue<int>(), r => r!["error"]!.GetValue<string>());
+        Assert.Equal([0, 1, 2], errors.Keys);
+        Assert.Contains("has the key 'price' twice", errors[0]);
+        Assert.Contains("'extra' has the key 'a' twice", errors[1]);
+        Assert.Contains("has the key 'k3' twice", errors[2]);
+    }
+
+    [Fact]
     public async Task BadInventoryItems_AreRejectedOneByOne()
     {
         var body = await (await _ingest.PostJsonAsync("/api/v1/inventory", """

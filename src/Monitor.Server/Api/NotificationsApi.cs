@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Monitor.Core.Notifications;
+using Monitor.Core.Ports;
+using Monitor.Server.Hosting;
+using Monitor.Server.Notifications;
+
+namespace Monitor.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/notifications</c> (docs/api.md, Notification policy): the policy, admin only; <c>GET /groups</c> (read)
+/// lists the groups the policy holds now. Extensions: <c>?dryRun=true</c> on <c>PUT</c> checks without applying, and
+/// <c>DELETE</c> removes the policy (webhooks then get every transition their filters match again).
+/// </summary>
+public static class NotificationsApi
+{
+    private const int MaxPolicyBytes = 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/notifications").WithTags("Notifications");
+        api.MapGet("/", GetAsync).RequireRole(Policies.Admin).Produces<JsonElement>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/", PutAsync).RequireRole(Policies.Admin)
+            .Produces<PolicyApplied>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapDelete("/", DeleteAsync).RequireRole(Policies.Admin).Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/groups", GroupsAsync).RequireRole(Policies.Read).Produces<GroupView[]>();
+        return app;
+    }
+
+    /// <summary>A problem found in a policy that did not stop it: a warning.</summary>
+    public sealed record PolicyWarning(string Path, string Message);
+
+    /// <summary>What <c>PUT</c> answers: when the policy took effect (null on a dry run) and its warnings.</summary>
+    public sealed record PolicyApplied(bool Applied, DateTimeOffset? UpdatedAt, IReadOnlyList<PolicyWarning> Warnings);
+
+    /// <summary>A group of alerts the policy holds: its key, receiver, route and labels, its alerts, and its timings.</summary>
+    public sealed record GroupView(
+        string Key, string Receiver, string RouteId, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Alerts,
+        DateTimeOffset CreatedAt, DateTimeOffset? LastNotifiedAt, DateTimeOffset NextFlushAt);
+
+    internal static async Task<IResult> GetAsync(INotificationPolicyStore policies, CancellationToken cancellationToken) =>
+        await policies.GetAsync(cancellationToken) is { } stored
+            ? Results.Text(stored.Document, "application/json")
+            : NoPolicy();
+
+    internal static async Task<IResult> PutAsync(
+        HttpContext context, bool? dryRun, INotificationPolicyStore policies, IEnumerable<IPolicyCheck> checks, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxPolicyBytes, "A notification policy", cancellationToken);
+        if (document is null)
+        {
+            return problem!;
+        }
+
+        using (document)
+        {
+            var problems = Check(document.RootElement, checks);
+            var errors = problems.Where(p => p.Severity == PolicyProblemSeverity.Error).ToList();
+            var warnings = problems.Where(p => p.Severity == PolicyProblemSeverity.Warning).Select(p => new PolicyWarning(p.Path, p.Message)).ToList();
+            if (errors.Count > 0)
+            {
+                return JsonBody.Invalid("Invalid notification policy", $"The policy has {errors.Count} problem(s): ", errors.Select(p => (p.Path, p.Message)));
+            }
+
+            if (dryRun == true)
+            {
+                return TypedResults.Ok(new PolicyApplied(false, null, warnings));
+            }
+
+            var at = clock.GetUtcNow();
+            await policies.SaveAsync(document.RootElement.GetRawText(), context.User.Identity?.Name, at, cancellationToken);
+            return TypedResults.Ok(new PolicyApplied(true, at, warnings));
+        }
+    }
+
+    internal static async Task<IResult> DeleteAsync(INotificationPolicyStore policies, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await policies.SaveAsync(null, null, clock.GetUtcNow(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<IResult> GroupsAsync(INotificationPolicyStore policies, CancellationToken cancellationToken)
+    {
+        if (await policies.GetAsync(cancellationToken) is null || await policies.ReadStateAsync(cancellationToken) is not { } json)
+        {
+            return TypedResults.Ok(Array.Empty<GroupView>());
+        }
+
+        return TypedResults.Ok(NotificationRunnerState.Parse(json).Engine.Groups.Select(g => new GroupView(
+            g.Key, g.Receiver, g.RouteId, g.Labels, [.. g.Alerts.Keys], g.CreatedAt, g.LastSent?.At, g.NextFlushAt)));
+    }
+
+    /// <summary>
+    /// Every problem of the policy: its structure (<see cref="NotificationPolicyReader"/>, with a warning for labels
+    /// alerts do not have), then the registered checks (receiver settings, templates).
+    /// </summary>
+    internal static List<PolicyProblem> Check(JsonElement root, IEnumerable<IPolicyCheck> checks)
+    {
+        var known = AlertLabels.BuiltIn.ToHashSet(StringComparer.Ordinal);
+        var read = NotificationPolicyReader.Read(root, known);
+        var problems = read.Problems.ToList();
+        if (read.Policy is { } policy)
+        {
+            problems.AddRange(checks.SelectMany(check => check.Check(policy)));
+        }
+
+        return problems;
+    }
+
+    private static IResult NoPolicy() => ProblemDetailsWriter.Result(
+        StatusCodes.Status404NotFound, "No notification policy",
+        "No notification policy is in force: each webhook gets each transition its filter matches. Set one with PUT /api/v1/notifications.");
+}
