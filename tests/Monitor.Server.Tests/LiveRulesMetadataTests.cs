@@ -21,7 +21,7 @@ public sealed partial class LiveRulesTests
         var input = Assert.Single(alert["inputs"]!.AsArray())!;
         Assert.Equal("COMEX:SI", input["series"]!.GetValue<string>());
         Assert.Equal(31, input["value"]!.GetValue<double>());
-        Assert.Equal(At(2), input["at"]!.GetValue<DateTimeOffset>()); // the close of the 10:01 bar it read
+        Assert.Equal(At(1), input["at"]!.GetValue<DateTimeOffset>()); // the 10:01 bar, whose close it read
         Assert.Null(input["asOf"]);
 
         var pushed = await WaitForPushesAsync(alert["id"]!.GetValue<string>(), 1);

@@ -164,7 +164,7 @@ internal abstract class RuleCondition : IAlertDetails
         {
             if (slot.EvalHas)
             {
-                inputs.Add(slot.ToAlertInput());
+                inputs.Add(slot.ToAlertInput(Rule.Interval));
             }
         }
     }

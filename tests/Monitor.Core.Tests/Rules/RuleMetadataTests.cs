@@ -204,11 +204,23 @@ public sealed class RuleMetadataTests
     {
         var transitions = Run(Move(), Events());
 
+        // Fired at the close of bar 5 (open Day(5), closing Day(6)), on that bar's close.
         var input = Assert.Single(transitions[0].Alert.Inputs);
-        Assert.Equal(new AlertInput("COMEX:SI", 112, null, Day(6)), input);
+        Assert.Equal(new AlertInput("COMEX:SI", 112, null, Day(5)), input);
 
         // A resolved alert keeps what made it fire.
         Assert.Equal(transitions[0].Alert.Inputs, transitions[1].Alert.Inputs);
+    }
+
+    [Fact]
+    public void TickRuleInput_NamesTheBarOfTheTickItRead()
+    {
+        var rule = Rule("threshold", """{"input":"COMEX:SI","op":"above","value":100}""", evaluate: "tick");
+        var events = new MarketScript().Tick("COMEX:SI", Day(0.5), 99).Tick("COMEX:SI", Day(1.25), 101).Events();
+
+        var input = Assert.Single(Run(rule, events)[0].Alert.Inputs);
+
+        Assert.Equal(new AlertInput("COMEX:SI", 101, null, Day(1)), input);
     }
 
     [Fact]
