@@ -5,7 +5,9 @@ using Monitor.Cli.Csv;
 using Monitor.Cli.Feed;
 using Monitor.Cli.Import;
 using Monitor.Core.Backtesting;
+using Monitor.Cli.Notify;
 using Monitor.Core.Market;
+using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Sources.Tables;
@@ -20,8 +22,11 @@ namespace Monitor.Cli;
 /// </summary>
 internal static class BacktestCommand
 {
-    /// <summary>The files to read instead of the store (both null: the store).</summary>
-    internal sealed record Inputs(FileInfo? Ticks, FileInfo? Inventory, TimeSpan? PublishedAfter);
+    /// <summary>The files to read instead of the store (both null: the store), and the notification policy to replay.</summary>
+    internal sealed record Inputs(FileInfo? Ticks, FileInfo? Inventory, TimeSpan? PublishedAfter)
+    {
+        public FileInfo? Policy { get; init; }
+    }
 
     public static Command Create()
     {
@@ -35,14 +40,18 @@ internal static class BacktestCommand
             Description = "with --inventory: rows without publishedAt were published this long after the start of their asOf day (P1D, 20h)",
             CustomParser = result => FeedCommand.TryParseDuration(result.Tokens.Count > 0 ? result.Tokens[0].Value : "", out var d) ? d : Error<TimeSpan>(result, "--published-after is not a duration above zero; write P1D or 20h"),
         };
+        var policy = new Option<FileInfo>("--policy")
+        {
+            Description = "a notification policy (YAML or JSON) to replay over the alerts: the report's notifications say what it would have sent",
+        };
         var output = new Option<FileInfo>("--out") { Description = "where to write the report (JSON)", Required = true };
         var command = new Command("backtest", "Runs alert rules over stored (or given) ticks and inventory as the live service would have, and reports the alerts and per-rule statistics")
         {
-            rules, from, to, ticks, inventory, publishedAfter, output,
+            rules, from, to, ticks, inventory, publishedAfter, policy, output,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var inputs = new Inputs(result.GetValue(ticks), result.GetValue(inventory), result.GetValue(publishedAfter));
+            var inputs = new Inputs(result.GetValue(ticks), result.GetValue(inventory), result.GetValue(publishedAfter)) { Policy = result.GetValue(policy) };
             var configuration = result.InvocationConfiguration;
             return await RunAsync(
                 result.GetValue(rules)!, result.GetValue(from), result.GetValue(to), inputs, result.GetValue(output)!,
@@ -67,6 +76,12 @@ internal static class BacktestCommand
             return 2;
         }
 
+        var policy = inputs.Policy is { } policyFile ? ReadPolicy(policyFile.FullName, errors) : null;
+        if (inputs.Policy is not null && policy is null)
+        {
+            return 2;
+        }
+
         if (outFile.Directory is { Exists: false } directory)
         {
             errors.WriteLine($"error: the folder {directory.FullName} for --out does not exist");
@@ -86,7 +101,8 @@ internal static class BacktestCommand
                 return failed;
             }
 
-            var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog));
+            var notifications = policy is null ? null : new NotificationReplay(policy, await store.Silences.ListAsync(cancellationToken: cancellationToken));
+            var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { Notifications = notifications };
             var report = await engine.RunAsync(new StoreBacktestSource(store), from, to, new ProgressPrinter(errors), cancellationToken);
             await File.WriteAllTextAsync(outFile.FullName, BacktestReportJson.Serialize(report), new UTF8Encoding(false), cancellationToken);
             var counts = report.Counts;
@@ -120,6 +136,25 @@ internal static class BacktestCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The policy in the file, or null after printing why it cannot be used.</summary>
+    private static NotificationPolicy? ReadPolicy(string path, TextWriter errors)
+    {
+        var (json, error) = PolicyFile.Read(path);
+        if (json is null)
+        {
+            errors.WriteLine($"error: {error}");
+            return null;
+        }
+
+        var read = NotificationPolicyReader.Read(json);
+        foreach (var problem in read.Problems.Where(p => p.Severity == PolicyProblemSeverity.Error))
+        {
+            errors.WriteLine($"error: {Path.GetFileName(path)}: {problem.Path}: {problem.Message}");
+        }
+
+        return read.Policy;
     }
 
     private static IReadOnlyList<RuleDefinition>? ReadRules(FileInfo file, TextWriter errors)

@@ -21,17 +21,20 @@ public interface IBacktestGrain : IGrainWithStringKey
     Task<string?> GetAsync();
 }
 
-/// <summary>What a backtest runs: the rules (as <see cref="RuleJson"/> writes a list), the range, and the stored version of
-/// each rule that has one (by id), which the alerts record as live ones do.</summary>
+/// <summary>What a backtest runs: the rules (as <see cref="RuleJson.Serialize(IEnumerable{RuleDefinition})"/> writes a list), the
+/// range, the notification policy to replay over its transitions (a checked policy document), if any, and the stored
+/// version of each rule that has one (by id), which the alerts record as live ones do.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.BacktestRequest")]
 public sealed record BacktestRequest(
     [property: Id(0)] string RulesJson,
     [property: Id(1)] DateTimeOffset? From,
     [property: Id(2)] DateTimeOffset? To,
-    [property: Id(3)] IReadOnlyDictionary<string, int>? Versions = null)
+    [property: Id(3)] string? PolicyJson = null,
+    [property: Id(4)] IReadOnlyDictionary<string, int>? Versions = null)
 {
-    public static BacktestRequest For(IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to) =>
-        new(RuleJson.Serialize(rules), from, to, rules.Where(r => r.Version > 0).ToDictionary(r => r.Id, r => r.Version, StringComparer.Ordinal));
+    public static BacktestRequest For(IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to, string? policyJson) =>
+        new(RuleJson.Serialize(rules), from, to, policyJson,
+            rules.Where(r => r.Version > 0).ToDictionary(r => r.Id, r => r.Version, StringComparer.Ordinal));
 
     public IReadOnlyList<RuleDefinition> Rules() =>
         [.. RuleJson.ParseList(RulesJson).Rules.Select(r => Versions is not null && Versions.TryGetValue(r.Id, out int v) ? r with { Version = v } : r)];
@@ -117,7 +120,7 @@ public sealed class BacktestGrain(
     private void Launch()
     {
         var request = state.State.Request!;
-        _job = runner.RunAsync(Rules(), request.From, request.To, _progress, _stopping.Token);
+        _job = runner.RunAsync(Rules(), request.From, request.To, request.PolicyJson, _progress, _stopping.Token);
         _watch = this.RegisterGrainTimer(FinishWhenDoneAsync, new GrainTimerCreationOptions(WatchInterval, WatchInterval) { KeepAlive = true });
     }
 

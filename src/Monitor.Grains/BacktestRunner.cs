@@ -1,5 +1,6 @@
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
+using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Storage;
@@ -16,20 +17,27 @@ public sealed class BacktestOptions
     public int MaxAlerts { get; set; } = 100_000;
 }
 
-/// <summary>Runs backtests over the store on the thread pool, at most <see cref="BacktestOptions.MaxConcurrent"/> at a time per silo.</summary>
-public sealed class BacktestRunner(ITickStore ticks, IBarStore bars, IInventoryStore inventory, InstrumentCatalog catalog, BacktestOptions options) : IDisposable
+/// <summary>
+/// Runs backtests over the store on the thread pool, at most <see cref="BacktestOptions.MaxConcurrent"/> at a time per
+/// silo; with a notification policy, replays it over the transitions with the stored silences.
+/// </summary>
+public sealed class BacktestRunner(
+    ITickStore ticks, IBarStore bars, IInventoryStore inventory, ISilenceStore silences, InstrumentCatalog catalog, BacktestOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(1, options.MaxConcurrent));
 
     public Task<BacktestReport> RunAsync(
-        IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to, IProgress<double> progress, CancellationToken cancellationToken) =>
+        IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to, string? policyJson, IProgress<double> progress, CancellationToken cancellationToken) =>
         Task.Run(
             async () =>
             {
                 await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts };
+                    var notifications = policyJson is null ? null : new NotificationReplay(
+                        NotificationPolicyReader.Read(policyJson).Policy ?? throw new InvalidOperationException("the backtest's notification policy has errors"),
+                        await silences.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false));
+                    var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts, Notifications = notifications };
                     return await engine.RunAsync(new StoreBacktestSource(ticks, bars, inventory), from, to, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
@@ -27,6 +28,7 @@ public sealed class InstrumentGrain(
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
+    IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     private readonly List<StoredTick> _toStore = [];
@@ -37,6 +39,7 @@ public sealed class InstrumentGrain(
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
+    private long _lastIngest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +52,8 @@ public sealed class InstrumentGrain(
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
         await RecoverAsync(cancellationToken);
-        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
+        _lastIngest = clock.GetTimestamp();
+        this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
     }
 
@@ -70,6 +74,7 @@ public sealed class InstrumentGrain(
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         int accepted = 0, duplicates = 0, late = 0;
         _toStore.Clear();
         foreach (var tick in batch.Ticks)
@@ -123,6 +128,7 @@ public sealed class InstrumentGrain(
 
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
+        _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
         var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
@@ -154,6 +160,7 @@ public sealed class InstrumentGrain(
 
     public async Task SyncRuleAsync(string ruleId)
     {
+        _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
         if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
         {
@@ -173,6 +180,16 @@ public sealed class InstrumentGrain(
     public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_run.OpenBar(interval));
 
     public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_run.Indicators(interval));
+
+    /// <summary>Writes state behind; an instrument idle for <see cref="InstrumentGrainOptions.IdleAfter"/> then deactivates (and writes again if needed).</summary>
+    private async Task OnWriteTimerAsync(CancellationToken cancellationToken)
+    {
+        await _writeBehind.FlushAsync(cancellationToken);
+        if (clock.GetElapsedTime(_lastIngest) >= options.Value.IdleAfter)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private Task OnQuoteTimerAsync(CancellationToken cancellationToken)
     {

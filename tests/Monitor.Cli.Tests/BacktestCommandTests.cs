@@ -75,6 +75,57 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Policy_ReportSaysWhatItWouldHaveSentAndWhatEachStepRemoved()
+    {
+        var (ticks, inventory, rules) = WriteInputs();
+        var policy = new FileInfo(Path.Combine(_directory.FullName, "policy.yaml"));
+        await File.WriteAllTextAsync(policy.FullName, """
+            receivers: [{name: desk, webhook: {id: wh}}, {name: quiet, sendResolved: false, webhook: {id: wh2}}]
+            route:
+              receiver: desk
+              groupBy: [ruleId]
+              groupWait: 1h
+              groupInterval: 1d
+              repeatInterval: 1w
+              routes:
+                - matchers: [ruleId=silver-move]
+                  receiver: quiet
+                  continue: true
+            """);
+        var output = new FileInfo(Path.Combine(_directory.FullName, "policy.json"));
+        using var writer = new StringWriter();
+
+        int exit = await BacktestCommand.RunAsync(
+            rules, null, null, new BacktestCommand.Inputs(ticks, inventory, null) { Policy = policy }, output, Sqlite("p.db"), writer, writer, CancellationToken.None);
+
+        Assert.True(exit == 0, writer.ToString());
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(output.FullName));
+        var notifications = report.RootElement.GetProperty("notifications");
+        foreach (var receiver in notifications.GetProperty("receivers").EnumerateObject())
+        {
+            var counts = receiver.Value;
+            int Count(string name) => counts.GetProperty(name).GetInt32();
+            int Removed(string name) => counts.GetProperty("removed").GetProperty(name).GetInt32();
+            Assert.Equal(Count("notifications"), Count("first") + Count("updates") + Count("repeats") + Count("resolved"));
+            Assert.True(
+                Count("transitions") == Count("first") + Count("updates") + Count("resolved") + Removed("grouping") + Removed("sendResolved"),
+                counts.GetRawText());
+        }
+
+        // silver-move's alerts go to quiet only (its route matches and nothing after it does), grouped by rule.
+        var quiet = notifications.GetProperty("receivers").GetProperty("quiet");
+        Assert.Equal(0, quiet.GetProperty("resolved").GetInt32());
+        Assert.True(quiet.GetProperty("removed").GetProperty("sendResolved").GetInt32() > 0, quiet.GetRawText());
+        Assert.True(quiet.GetProperty("removed").GetProperty("grouping").GetInt32() > 0, quiet.GetRawText());
+        Assert.True(quiet.GetProperty("notifications").GetInt32() < quiet.GetProperty("transitions").GetInt32(), quiet.GetRawText());
+        foreach (string ruleId in new[] { "silver-high", "silver-move" })
+        {
+            int fired = report.RootElement.GetProperty("rules").GetProperty(ruleId).GetProperty("fired").GetInt32();
+            Assert.Equal(fired, notifications.GetProperty("rules").GetProperty(ruleId).GetProperty("alertsFired").GetInt32());
+        }
+    }
+
+    [Fact]
     public async Task InvalidRules_ExitCode2_EveryProblemByField()
     {
         var rules = new FileInfo(Path.Combine(_directory.FullName, "rules.json"));

@@ -80,6 +80,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(store.Alerts);
             silo.Services.AddSingleton<AlertPublisher>();
             silo.Services.AddOptions<RuleGrainOptions>();
+            silo.Services.AddOptions<InstrumentGrainOptions>();
         }
     }
 }

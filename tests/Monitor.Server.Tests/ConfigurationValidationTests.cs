@@ -14,6 +14,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Monitor:Backtests:MaxConcurrent", "0", "Monitor:Backtests:MaxConcurrent and MaxAlerts must be at least 1")]
     [InlineData("Monitor:Hub:ClientQueueLimit", "0", "Monitor:Hub:ClientQueueLimit must be from 1 to 1000000")]
     [InlineData("Monitor:Webhooks:Timeout", "soon", "Monitor:Webhooks:Timeout")]
+    [InlineData("Monitor:Instruments:IdleAfter", "00:00:01", "Monitor:Instruments:IdleAfter must be at least 00:00:05")]
     public void InvalidSetting_StopsTheServerAtStartNamingTheKey(string key, string value, string message)
     {
         using var server = new MonitorServerFactory(new() { [key] = value });

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Notifications;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Rules;
 
@@ -37,6 +38,9 @@ public sealed class BacktestEngine
     /// <summary>A run that raises more alerts fails: its report would be too large to keep (null: no limit).</summary>
     public int? MaxAlerts { get; init; }
 
+    /// <summary>A notification policy to replay over the run's transitions (the report's <see cref="BacktestReport.Notifications"/>).</summary>
+    public NotificationReplay? Notifications { get; init; }
+
     /// <summary>Hears the order of every event fed (tests check the merge with it).</summary>
     internal Action<EventOrder>? Trace { get; init; }
 
@@ -66,7 +70,7 @@ public sealed class BacktestEngine
         var instruments = EventOrder.SortInstruments(rules.Instruments);
         var start = from ?? DateTimeOffset.UnixEpoch;
         var end = to ?? DateTimeOffset.MaxValue;
-        var run = new BacktestRun(rules, instruments, MaxAlerts ?? int.MaxValue);
+        var run = new BacktestRun(rules, instruments, MaxAlerts ?? int.MaxValue, Notifications);
         var heap = new StreamHeap();
         var streams = new List<EventStream>();
         try
@@ -121,7 +125,10 @@ public sealed class BacktestEngine
         var counts = new BacktestCounts(
             run.Ticks, run.Duplicates, run.Late, run.Bars, run.InventoryValues, run.TransitionCount, instruments.Length, first, last,
             _clock.GetElapsedTime(started));
-        return new BacktestReport([.. _rules], from, to, counts, [.. run.Alerts], run.Statistics(covered));
+        return new BacktestReport([.. _rules], from, to, counts, [.. run.Alerts], run.Statistics(covered))
+        {
+            Notifications = Notifications?.Finish(to ?? last ?? start),
+        };
     }
 
     /// <summary>Opens the streams of every instrument the rules read; returns the span of their ticks (for progress).</summary>

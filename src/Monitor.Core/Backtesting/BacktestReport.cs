@@ -1,3 +1,4 @@
+using Monitor.Core.Notifications;
 using Monitor.Core.Rules;
 
 namespace Monitor.Core.Backtesting;
@@ -13,7 +14,11 @@ public sealed record BacktestReport(
     DateTimeOffset? To,
     BacktestCounts Counts,
     IReadOnlyList<Alert> Alerts,
-    IReadOnlyDictionary<string, RuleStatistics> RuleStatistics);
+    IReadOnlyDictionary<string, RuleStatistics> RuleStatistics)
+{
+    /// <summary>What the notification policy would have sent, when the run replayed one (<see cref="BacktestEngine.Notifications"/>).</summary>
+    public NotificationReplayReport? Notifications { get; init; }
+}
 
 /// <summary>
 /// What a run read and did. <see cref="Ticks"/> counts every tick read; <see cref="DuplicateTicks"/> and

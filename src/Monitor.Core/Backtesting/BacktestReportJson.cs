@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Monitor.Core.Notifications;
 using Monitor.Core.Rules;
 
 namespace Monitor.Core.Backtesting;
@@ -39,6 +40,10 @@ public static class BacktestReportJson
             }
 
             writer.WriteEndObject();
+            if (report.Notifications is { } notifications)
+            {
+                WriteNotifications(writer, notifications);
+            }
         });
     }
 
@@ -115,6 +120,47 @@ public static class BacktestReportJson
         foreach (var (horizon, value) in statistics.ForwardReturnPct)
         {
             WriteNumber(writer, horizon, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>notifications</c>: per receiver, the transitions routed to it, the notifications by reason and what each step
+    /// removed; per rule, the alerts that fired and the notifications that carried them.
+    /// </summary>
+    private static void WriteNotifications(Utf8JsonWriter writer, NotificationReplayReport report)
+    {
+        writer.WriteStartObject("notifications");
+        writer.WriteStartObject("receivers");
+        foreach (var (name, counts) in report.Counts.Receivers)
+        {
+            writer.WriteStartObject(name);
+            writer.WriteNumber("transitions", counts.Transitions);
+            writer.WriteNumber("notifications", counts.Notifications);
+            writer.WriteNumber("first", counts.First);
+            writer.WriteNumber("updates", counts.Updates);
+            writer.WriteNumber("repeats", counts.Repeats);
+            writer.WriteNumber("resolved", counts.Resolved);
+            writer.WriteStartObject("removed");
+            writer.WriteNumber("grouping", counts.RemovedByGrouping);
+            writer.WriteNumber("silences", counts.RemovedBySilences);
+            writer.WriteNumber("inhibition", counts.RemovedByInhibition);
+            writer.WriteNumber("muteTimings", counts.RemovedByMuteTimings);
+            writer.WriteNumber("sendResolved", counts.RemovedBySendResolved);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("rules");
+        foreach (string ruleId in report.AlertsFiredByRule.Keys.Union(report.Counts.NotificationsByRule.Keys).Order(StringComparer.Ordinal))
+        {
+            writer.WriteStartObject(ruleId);
+            writer.WriteNumber("alertsFired", report.AlertsFiredByRule.GetValueOrDefault(ruleId));
+            writer.WriteNumber("notifications", report.Counts.NotificationsByRule.GetValueOrDefault(ruleId));
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Notifications;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Rules;
 
@@ -18,11 +19,13 @@ internal sealed class BacktestRun
     private readonly double[] _lastPrice;
     private readonly PriorityQueue<PendingReturn, long> _pendingReturns = new();
     private readonly int _maxAlerts;
+    private readonly NotificationReplay? _notifications;
     private long _nextReturnDue = long.MaxValue;
 
-    public BacktestRun(RuleSet rules, InstrumentId[] instruments, int maxAlerts)
+    public BacktestRun(RuleSet rules, InstrumentId[] instruments, int maxAlerts, NotificationReplay? notifications = null)
     {
         _maxAlerts = maxAlerts;
+        _notifications = notifications;
         _driver = new PipelineDriver(rules, AdvancePolicy.PerInstant);
         _lastPrice = new double[instruments.Length];
         Array.Fill(_lastPrice, double.NaN);
@@ -133,6 +136,7 @@ internal sealed class BacktestRun
         foreach (var transition in _transitions)
         {
             TransitionCount++;
+            _notifications?.Observe(transition);
             var alert = transition.Alert;
             if (_alertIndex.TryGetValue(alert.Id, out int index))
             {

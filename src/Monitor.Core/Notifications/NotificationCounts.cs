@@ -3,7 +3,9 @@ namespace Monitor.Core.Notifications;
 /// <summary>
 /// What the policy did for one receiver (a backtest's replay reports it): the alert transitions routed to it (what it
 /// would have got, one each, without a policy), the notifications sent by reason, and how many transitions each step
-/// kept from being sent. Each transition is counted once, at the first flush that looks at it.
+/// kept from being sent. Each transition is counted once, at the first flush that looks at it; what no other step
+/// explains was folded into another notification (grouping), so the transitions are the notifications that carried
+/// news (first, updates, resolved) plus every removal.
 /// </summary>
 public sealed class ReceiverCounts
 {
@@ -20,9 +22,6 @@ public sealed class ReceiverCounts
 
     public int Resolved { get; set; }
 
-    /// <summary>Transitions sent in a notification (several may share one).</summary>
-    public int Delivered { get; set; }
-
     public int RemovedBySilences { get; set; }
 
     public int RemovedByInhibition { get; set; }
@@ -32,8 +31,13 @@ public sealed class ReceiverCounts
     /// <summary>Resolved transitions of a receiver with <c>sendResolved: false</c>.</summary>
     public int RemovedBySendResolved { get; set; }
 
-    /// <summary>Transitions that went out together with others: delivered minus the notifications that carried news.</summary>
-    public int RemovedByGrouping => Math.Max(0, Delivered - (First + Updates + Resolved));
+    /// <summary>
+    /// Transitions that did not make a notification of their own: sent together with others, or (an alert that fired
+    /// and resolved between two flushes) never sent. A transition muted and sent after the mute counts in both places,
+    /// hence the floor at zero.
+    /// </summary>
+    public int RemovedByGrouping =>
+        Math.Max(0, Transitions - (First + Updates + Resolved) - RemovedBySilences - RemovedByInhibition - RemovedByMuteTimings - RemovedBySendResolved);
 }
 
 /// <summary>The policy's counts per receiver and, per rule, the notifications that carried one of its alerts.</summary>

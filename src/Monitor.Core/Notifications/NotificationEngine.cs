@@ -116,7 +116,7 @@ public sealed class NotificationEngine
             }
 
             bool changed = !known || before!.Alert.Alert.State != alert.Alert.State;
-            group.Alerts[alert.Alert.Id] = new GroupAlert(alert, changed || before!.News);
+            group.Alerts[alert.Alert.Id] = new GroupAlert(alert, (before?.News ?? 0) + (changed ? 1 : 0));
             if (changed)
             {
                 Counts.For(group.Receiver).Transitions++;
@@ -160,7 +160,6 @@ public sealed class NotificationEngine
         bool muted = route.IsMutedAt(now);
         var firing = new List<StoredAlert>();
         var resolved = new List<StoredAlert>();
-        var news = new List<string>();
         bool anyFiring = false;
         foreach (var (id, entry) in group.Alerts.ToList())
         {
@@ -169,28 +168,25 @@ public sealed class NotificationEngine
             anyFiring |= isFiring;
             bool silenced = alert.Silenced || Silence.AnyMatches(Silences, alert.Alert, now);
             bool inhibited = isFiring && !silenced && IsInhibited(alert.Alert.Id, LabelsOf(alert.Alert));
-            if (entry.News)
+            if (entry.News > 0)
             {
-                group.Alerts[id] = entry with { News = false };
+                group.Alerts[id] = entry with { News = 0 };
                 if (silenced)
                 {
-                    counts.RemovedBySilences++;
+                    counts.RemovedBySilences += entry.News;
                 }
                 else if (inhibited)
                 {
-                    counts.RemovedByInhibition++;
+                    counts.RemovedByInhibition += entry.News;
                 }
                 else if (muted)
                 {
-                    counts.RemovedByMuteTimings++;
+                    counts.RemovedByMuteTimings += entry.News;
                 }
                 else if (!isFiring && !receiver.SendResolved)
                 {
+                    // The resolution is what this receiver does not want; a firing before it in the same flush was folded away.
                     counts.RemovedBySendResolved++;
-                }
-                else
-                {
-                    news.Add(id);
                 }
             }
 
@@ -213,7 +209,6 @@ public sealed class NotificationEngine
         }
 
         group.Sequence++;
-        counts.Delivered += news.Count;
         switch (reason)
         {
             case NotificationReason.First: counts.First++; break;

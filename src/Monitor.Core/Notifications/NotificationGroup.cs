@@ -27,15 +27,15 @@ public sealed class NotificationGroup
     /// <summary>How many notifications it has sent; the next one's number is this plus one.</summary>
     public int Sequence { get; set; }
 
-    /// <summary>Its alerts by id, as last observed; <see cref="GroupAlert.News"/> until a flush has looked at the change.</summary>
+    /// <summary>Its alerts by id, as last observed; <see cref="GroupAlert.News"/> counts its changes no flush has looked at.</summary>
     [JsonObjectCreationHandling(JsonObjectCreationHandling.Populate)]
     public SortedDictionary<string, GroupAlert> Alerts { get; } = new(StringComparer.Ordinal);
 
     public SentNotification? LastSent { get; set; }
 }
 
-/// <summary>An alert of a group and whether its latest change is still to be looked at by a flush.</summary>
-public sealed record GroupAlert(StoredAlert Alert, bool News);
+/// <summary>An alert of a group and how many of its transitions no flush has looked at yet.</summary>
+public sealed record GroupAlert(StoredAlert Alert, int News);
 
 /// <summary>What a group last sent: when, and the ids of the firing and resolved alerts in it.</summary>
 public sealed record SentNotification(DateTimeOffset At, IReadOnlyList<string> Firing, IReadOnlyList<string> Resolved);

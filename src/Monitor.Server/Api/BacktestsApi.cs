@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Monitor.Core.Market;
+using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains;
@@ -16,7 +17,7 @@ public static class BacktestsApi
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private const int MaxRules = 1000;
-    private static readonly string[] Fields = ["rules", "ruleIds", "version", "from", "to"];
+    private static readonly string[] Fields = ["rules", "ruleIds", "version", "from", "to", "policy"];
 
     public static IEndpointRouteBuilder MapBacktestsApi(this IEndpointRouteBuilder app)
     {
@@ -36,7 +37,8 @@ public static class BacktestsApi
     public sealed record BacktestAccepted(string Id);
 
     internal static async Task<IResult> StartAsync(
-        HttpRequest request, IRuleStore store, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, IRuleStore store, INotificationPolicyStore policies, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, MaxBodyBytes, "A backtest", cancellationToken);
         if (document is null)
@@ -76,13 +78,14 @@ public static class BacktestsApi
                 problems.Add(("to", $"must be after 'from' ({from:O})"));
             }
 
+            string? policy = await ReadPolicyAsync(root, policies, problems, cancellationToken);
             if (problems.Count > 0)
             {
                 return JsonBody.Invalid("Invalid backtest", "The backtest cannot run: ", problems);
             }
 
             string id = Guid.NewGuid().ToString("N");
-            var start = BacktestRequest.For(rules, from, to);
+            var start = BacktestRequest.For(rules, from, to, policy);
             await grains.CallAsync("backtest", async g =>
             {
                 await g.GetGrain<IBacktestGrain>(id).StartAsync(start);
@@ -100,6 +103,23 @@ public static class BacktestsApi
         return json is null
             ? ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found", $"There is no backtest '{UntrustedText.Printable(id)}'; POST /api/v1/backtests starts one.")
             : new RawJsonResult(json, StatusCodes.Status200OK, null);
+    }
+
+    /// <summary>
+    /// The notification policy the backtest replays: <c>policy</c> inline (errors by path under <c>policy.</c>), else the
+    /// policy in force, else none.
+    /// </summary>
+    private static async Task<string?> ReadPolicyAsync(
+        JsonElement root, INotificationPolicyStore policies, List<(string Field, string Message)> problems, CancellationToken cancellationToken)
+    {
+        if (!root.TryGetProperty("policy", out var inline))
+        {
+            return (await policies.GetAsync(cancellationToken))?.Document;
+        }
+
+        var read = NotificationPolicyReader.Read(inline);
+        problems.AddRange(read.Problems.Where(p => p.Severity == PolicyProblemSeverity.Error).Select(p => ($"policy.{p.Path}", p.Message)));
+        return inline.GetRawText();
     }
 
     /// <summary>The rules inline (<c>rules</c>, validated by the rules domain) or stored (<c>ruleIds</c>); problems by field.</summary>

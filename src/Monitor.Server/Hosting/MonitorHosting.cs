@@ -117,6 +117,10 @@ public static class MonitorHosting
         // Orleans' own membership timing (ProbeTimeout, NumMissedProbesLimit, ...), its defaults unless set: tests
         // and small clusters declare a killed silo dead in about a second instead of several.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Monitor:Cluster:Membership"));
+        // An instrument deactivates itself after Monitor:Instruments:IdleAfter without ingest; Orleans' own collector,
+        // which counts any call, must not take it earlier.
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<InstrumentGrainOptions>>((o, instruments) =>
+            o.ClassSpecificCollectionAge[typeof(InstrumentGrain).FullName!] = instruments.Value.IdleAfter + o.CollectionQuantum);
         if (cluster.Mode == ClusterOptions.AdoNet)
         {
             silo.UseAdoNetClustering(o =>

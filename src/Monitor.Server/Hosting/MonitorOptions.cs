@@ -57,6 +57,11 @@ public static class MonitorOptions
                 o => o.InputIdleAfter >= RuleGrainOptions.FeedInterval,
                 $"Monitor:Rules:InputIdleAfter must be at least {RuleGrainOptions.FeedInterval} (how often instruments feed the rule grains)")
             .ValidateOnStart();
+        services.AddOptions<InstrumentGrainOptions>().BindConfiguration(InstrumentGrainOptions.Section)
+            .Validate(
+                o => o.IdleAfter >= WriteBehind.Interval,
+                $"{InstrumentGrainOptions.Section}:IdleAfter must be at least {WriteBehind.Interval} (how often an instrument checks whether it is idle)")
+            .ValidateOnStart();
         services.AddValidated<DemoFeedOptions>(DemoFeedOptions.Section, _ => []);
         if (demoFeed)
         {
