@@ -1,6 +1,7 @@
 // The SignalR connection to /hubs/market (docs/api.md, Hub). It reconnects on its own, forever; after every
 // (re)connection it subscribes again (groups belong to a connection) and then asks for a snapshot reload,
-// because pushes are at most once and anything sent while it was away is gone.
+// because pushes are at most once and anything sent while it was away is gone. It asks for quote batches
+// (?quotes=batched): one "Quotes" message per push carries every quote that arrived for it, in order.
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import { Emitter } from "./events";
 import { getKey } from "./keys";
@@ -56,6 +57,7 @@ export class Live {
   private listen(): void {
     const connection = this.connection;
     connection.on("Quote", (message: QuoteMessage) => this.quotes.emit(message));
+    connection.on("Quotes", (messages: QuoteMessage[]) => messages.forEach((message) => this.quotes.emit(message)));
     connection.on("Inventory", (message: InventoryMessage) => this.inventory.emit(message));
     connection.on("Alert", (message: AlertMessage) => this.alerts.emit(message));
     connection.onreconnecting(() => {
@@ -108,7 +110,7 @@ export class Live {
 
 function hubConnection(): HubConnection {
   return new HubConnectionBuilder()
-    .withUrl("/hubs/market", { accessTokenFactory: () => getKey() ?? "" })
+    .withUrl("/hubs/market?quotes=batched", { accessTokenFactory: () => getKey() ?? "" })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => retryDelay(context.previousRetryCount) })
     .configureLogging(LogLevel.None)
     .build();

@@ -35,6 +35,10 @@ export const ruleTypes: Record<string, ParamField[]> = {
   spread: [req("near", "input", "LME:CA"), req("far", "input", "COMEX:HG"), req("op", "choice", undefined, ["backwardation", "contango", "above", "below"]), opt("value", "number", "0", undefined, "for above/below")],
   stockToUse: [req("input", "series", "LME:CA/stocks"), req("annualUse", "number", "26000000"), req("maxDays", "number", "5"), opt("unit", "text", "t")],
   rsiDivergence: [req("input", "input", "COMEX:SI"), opt("period", "integer", "14"), req("lookback", "integer", "20")],
+  expression: [
+    req("condition", "text", "pctChange(COMEX:SI, P10D) >= 8 and pctChange(ETF:SLV/holdings, P10D) <= -1", undefined, "the rule language: docs/api.md, Rules"),
+    opt("message", "text", "SLV {pctChange(ETF:SLV/holdings, P10D)}%"),
+  ],
 };
 
 export const ageFields: ParamField[] = [

@@ -30,7 +30,16 @@ class FakeLink implements HubLink {
     return undefined as T;
   }
 
-  on(): void {}
+  readonly handlers = new Map<string, (...args: never[]) => void>();
+
+  on(method: string, handler: (...args: never[]) => void): void {
+    this.handlers.set(method, handler);
+  }
+
+  /** The server sends a message. */
+  receive(method: string, ...args: unknown[]): void {
+    (this.handlers.get(method) as (...args: unknown[]) => void)(...args);
+  }
 
   onreconnecting(callback: () => void): void {
     this.reconnecting = callback;
@@ -76,6 +85,17 @@ async function connected(link = new FakeLink()): Promise<{ link: FakeLink; live:
 describe("Live", () => {
   afterEach(() => {
     vi.useRealTimers();
+  });
+
+  it("hands on each quote of a Quotes batch in order, as it does a single Quote", async () => {
+    const { link, live } = await connected();
+    const seen: [string, number][] = [];
+    live.quotes.on((quote) => seen.push([quote.instrument, quote.seq]));
+
+    link.receive("Quotes", [{ instrument: "COMEX:SI", seq: 7 }, { instrument: "ETF:SLV", seq: 3 }, { instrument: "COMEX:SI", seq: 8 }]);
+    link.receive("Quote", { instrument: "COMEX:GC", seq: 1 });
+
+    expect(seen).toEqual([["COMEX:SI", 7], ["ETF:SLV", 3], ["COMEX:SI", 8], ["COMEX:GC", 1]]);
   });
 
   it("Start_SubscribesTheWantedInstrumentsAndAlertsThenAsksForASnapshot", async () => {

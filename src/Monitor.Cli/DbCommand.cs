@@ -42,6 +42,12 @@ internal static class DbCommand
         }
 
         output.WriteLine(result.Applied.Count == 0 ? "the schema was already up to date" : $"{result.Applied.Count} script(s) applied");
+
+        // The server keeps a week of tick partitions ahead too; making them here lets ingest start on a fresh database
+        // whose server has not run yet.
+        await using var postgres = await MonitorStore.OpenPostgresAsync(storage.ConnectionString, applyMigrations: false, cancellationToken);
+        var maintained = await postgres.TickRetention.MaintainAsync(DateTimeOffset.UtcNow, retention: null, cancellationToken);
+        output.WriteLine($"{maintained.PartitionsCreated} tick partition(s) created ahead");
         return 0;
     }
 }

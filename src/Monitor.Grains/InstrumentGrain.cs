@@ -31,11 +31,15 @@ public sealed class InstrumentGrain(
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
+    /// <summary>How often rule grains are fed what is due (and a waiting quote is flushed, should its own flush have been missed).</summary>
+    private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
+
     private readonly List<StoredTick> _toStore = [];
     private InstrumentId _id;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
     private QuotePublisher _quotes = null!;
+    private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
     private DateTimeOffset _inventoryReceivedThrough;
     private long _lastIndex;
@@ -48,13 +52,16 @@ public sealed class InstrumentGrain(
         var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _run = new InstrumentRun(pipeline);
         var relays = new RelayFanOut(GrainFactory, clock);
-        _quotes = new QuotePublisher(pipeline, relays, clock);
+        // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
+        _quoteFlush = this.RegisterGrainTimer(
+            _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _quotes = new QuotePublisher(pipeline, relays, clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan));
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
         await RecoverAsync(cancellationToken);
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
-        this.RegisterGrainTimer(OnQuoteTimerAsync, new GrainTimerCreationOptions(QuotePublisher.Interval, QuotePublisher.Interval));
+        this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Housekeeping, Housekeeping));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -191,7 +198,7 @@ public sealed class InstrumentGrain(
         }
     }
 
-    private Task OnQuoteTimerAsync(CancellationToken cancellationToken)
+    private Task OnTimerAsync(CancellationToken cancellationToken)
     {
         _feed.FeedIfDue();
         return _quotes.FlushAsync();

@@ -13,6 +13,10 @@ public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
     [Alias("Put")]
     Task PutAsync(InstrumentRecord instrument);
 
+    /// <summary>Adds or changes many at once, in one write of the registry.</summary>
+    [Alias("PutMany")]
+    Task PutManyAsync(InstrumentRecord[] instruments);
+
     [Alias("GetAll")]
     Task<InstrumentRecord[]> GetAllAsync();
 }
@@ -49,6 +53,16 @@ public sealed class InstrumentRegistryGrain(
     public async Task PutAsync(InstrumentRecord instrument)
     {
         state.State.Instruments[instrument.Id] = instrument;
+        await state.WriteStateAsync();
+    }
+
+    public async Task PutManyAsync(InstrumentRecord[] instruments)
+    {
+        foreach (var instrument in instruments)
+        {
+            state.State.Instruments[instrument.Id] = instrument;
+        }
+
         await state.WriteStateAsync();
     }
 

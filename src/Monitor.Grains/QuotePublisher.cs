@@ -14,24 +14,28 @@ public interface IRelaySink
 /// <summary>
 /// An instrument's live messages to the hub relays: its quotes, coalesced, its inventory, and the <c>seq</c> they carry.
 /// A quote goes out at most once per <see cref="Interval"/> with the latest state: the first change after a quiet
-/// interval at once, changes within an interval with the grain's timer (<see cref="FlushAsync"/>) at its end.
+/// interval at once, changes within an interval at its end, by a flush the grain schedules when asked
+/// (<paramref name="scheduleFlush"/>, the time from now), so a tick waits at most one short interval and an idle
+/// instrument costs no timer.
 /// </summary>
 /// <remarks>
 /// The seq is consecutive within an activation and starts above any earlier activation's (activation time in ms x 1000),
 /// so a client sees a gap, and reloads, whenever it may have missed something.
 /// </remarks>
-public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relays, TimeProvider clock)
+public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relays, TimeProvider clock, Action<TimeSpan> scheduleFlush)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    /// <summary>Short, so a tick reaches the hub within it; the hub batches quotes per connection besides.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
 
     private bool _due;
+    private bool _flushScheduled;
     private long _dueSince;
     private long _lastPush;
 
     /// <summary>The seq of the last message sent (or the activation's starting point).</summary>
     public long Seq { get; private set; } = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
 
-    /// <summary>Ticks were applied: pushes now unless a quote went out within the interval (then the timer sends it).</summary>
+    /// <summary>Ticks were applied: pushes now unless a quote went out within the interval (then a flush at its end sends it).</summary>
     public Task ChangedAsync()
     {
         if (!_due)
@@ -40,12 +44,25 @@ public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relay
             _dueSince = clock.GetTimestamp();
         }
 
-        return clock.GetElapsedTime(_lastPush) >= Interval ? FlushAsync() : Task.CompletedTask;
+        var since = clock.GetElapsedTime(_lastPush);
+        if (since >= Interval)
+        {
+            return FlushAsync();
+        }
+
+        if (!_flushScheduled)
+        {
+            _flushScheduled = true;
+            scheduleFlush(Interval - since);
+        }
+
+        return Task.CompletedTask;
     }
 
-    /// <summary>Pushes the quote waiting, if any (the grain's timer calls this every <see cref="Interval"/>).</summary>
+    /// <summary>Pushes the quote waiting, if any (the scheduled flush, and the grain's periodic timer as a backstop).</summary>
     public async Task FlushAsync()
     {
+        _flushScheduled = false;
         if (!_due || pipeline.LastTick is not { } last)
         {
             return;

@@ -26,6 +26,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ISilenceStore silences,
         IWebhookStore webhooks,
         ISourceStore sources,
+        ITickRetention tickRetention,
         INotificationPolicyStore notificationPolicy,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
@@ -40,6 +41,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Silences = silences;
         Webhooks = webhooks;
         Sources = sources;
+        TickRetention = tickRetention;
         NotificationPolicy = notificationPolicy;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
@@ -66,6 +68,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 
     public ISourceStore Sources { get; }
 
+    public ITickRetention TickRetention { get; }
     public INotificationPolicyStore NotificationPolicy { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
@@ -134,6 +137,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteSilenceStore(database),
             new SqliteWebhookStore(database, outbox),
             new SqliteSourceStore(database),
+            new SqliteTickRetention(database),
             new SqliteNotificationPolicyStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
@@ -165,6 +169,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresSilenceStore(database),
             new PostgresWebhookStore(database, outbox),
             new PostgresSourceStore(database),
+            new PostgresTickRetention(database),
             new PostgresNotificationPolicyStore(database),
             database,
             async cancellationToken =>

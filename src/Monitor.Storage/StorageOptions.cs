@@ -20,6 +20,12 @@ public sealed class StorageOptions
 
     /// <summary>Whether opening a PostgreSQL store applies pending schema scripts first (see <see cref="Postgres.PostgresMigrator"/>).</summary>
     public bool ApplyMigrations { get; set; } = true;
+
+    /// <summary>
+    /// How long ticks are kept (<c>Monitor:Storage:TickRetention</c>, such as <c>90d</c>); unset keeps them forever.
+    /// Bars, alerts, inventory and each instrument's tick numbering are kept whatever it is.
+    /// </summary>
+    public TimeSpan? TickRetention { get; set; }
 }
 
 public sealed class SqliteStorageOptions

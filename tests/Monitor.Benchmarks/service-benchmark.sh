@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Measures the live service with `monitor feed` against a real server process (Release build):
 #   1. sustained ingest: 4 concurrent posters of 1,000-tick batches, as fast as the server takes them;
-#   2. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
-# Phases the default leaves out (name them in PHASES), each at 10,000 ticks/s:
+#   2. the same over the tick stream (GET /api/v1/ticks/stream): 4 WebSocket connections of 5,000-tick batches;
+#   3. tick-to-client latency through the SignalR hub at a steady 10,000 ticks/s.
+# Latency is measured for every tick: from sending it to the first quote that carries it or a later tick of its
+# instrument (quotes come as one batch per push, ?quotes=batched).
+# Phases the default leaves out (name them in PHASES), each at 10,000 ticks/s unless named otherwise:
+#   latency-18:   tick-to-client latency at 1,000, 10,000 and 100,000 ticks/s over 18 instruments (the first catalog and LME:ZS)
 #   hub-clients:  10 hub clients measured;          hub-stalled: the same beside 20 clients that never read
-#   hub-fanout:   500 hub clients measured (FANOUT_CLIENTS to change), each on every instrument
+#   hub-stalled-memory: 10 hub clients beside one batching client that never reads, the server's memory sampled every
+#                 5 s (run it for at least 70s: the stalled client connects after the warm-up's start)
+#   hub-fanout:   1,000 hub clients measured (FANOUT_CLIENTS to change), each on every instrument
 # For the hub phases the server's and the feed's CPU seconds are printed too (they share the machine).
 # Latencies of each phase's first 10 seconds (JIT and connection warm-up) stay out of the totals.
 # Each phase gets a fresh server and an empty store. Usage:
 #   tests/Monitor.Benchmarks/service-benchmark.sh [DURATION] [extra server settings...]
 #   e.g. ... 60s --Monitor:Storage:Provider=postgres --ConnectionStrings:Monitor='Host=...'
 #   PHASES="hub-clients hub-stalled" tests/Monitor.Benchmarks/service-benchmark.sh 60s
-# Environment: PHASES (default "ingest latency"); RULES, a file with a JSON array of rules each server gets before
+# Environment: PHASES (default "ingest stream latency"); RULES, a file with a JSON array of rules each server gets before
 # the feed starts (see rules-benchmark.sh); STALLED, clients that never read during a phase (set by hub-stalled);
 # FEED_ARGS, more options for every phase's `monitor feed` (e.g. "--instruments LME:CA,COMEX:SI" to compare builds
 # whose catalogs differ over the same instruments);
@@ -30,7 +36,7 @@ dotnet build src/Monitor.Cli -c Release -v quiet -nologo >/dev/null
 server_bin=$PWD/src/Monitor.Server/bin/Release/net10.0/Monitor.Server
 cli="dotnet $PWD/src/Monitor.Cli/bin/Release/net10.0/monitor.dll"
 tools="dotnet $PWD/tests/Monitor.Board.Tools/bin/Release/net10.0/Monitor.Board.Tools.dll"
-case " ${PHASES:-} " in *" hub-stalled "*) dotnet build tests/Monitor.Board.Tools -c Release -v quiet -nologo >/dev/null ;; esac
+case " ${PHASES:-} " in *" hub-stalled"*) dotnet build tests/Monitor.Board.Tools -c Release -v quiet -nologo >/dev/null ;; esac
 
 # utime + stime of the server process and its threads, in clock ticks (1/100 s).
 server_cpu() {
@@ -66,11 +72,14 @@ PY
   fi
   echo "== $name" >&2
   # The server's CPU time over the feed, per accepted tick: a figure other load on the machine barely moves.
-  local cpu_before result stall_pid=""
+  local cpu_before result stall_pid="" sampler=""
   if [ "${STALLED:-0}" -gt 0 ]; then
-    $tools stall "http://127.0.0.1:$port" "$STALLED" 100000 >"$work/stall.log" 2>&1 &
+    $tools stall "http://127.0.0.1:$port" "$STALLED" 100000 ${STALL_BATCHED:+batched} >"$work/stall.log" 2>&1 &
     stall_pid=$!
     until grep -q "^stall:" "$work/stall.log" 2>/dev/null; do sleep 0.2; done
+    # The server's resident memory every 5 s while clients stall: it must level off, not grow with the backlog.
+    (while sleep 5; do awk '/VmRSS/ {print $2}' "/proc/$(pgrep -P "$pid" | head -1)/status" 2>/dev/null; done >"$work/rss.log") &
+    sampler=$!
   fi
   local tracer=""
   if [ -n "${TRACE:-}" ]; then
@@ -94,19 +103,29 @@ PY
   fi
   if [ -n "$stall_pid" ]; then
     kill "$stall_pid" 2>/dev/null; wait "$stall_pid" 2>/dev/null || true
+    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
     echo "stalled clients: $(grep -c 'stopped reading' "$work/server.log") disconnected by the server" >&2
+    awk 'NR==1 {first=$1} {if ($1>max) max=$1; last=$1} END {if (NR) printf "server memory (RSS) while stalled, every 5 s: first %.0f MB, max %.0f MB, last %.0f MB (%d samples)\n", first/1024, max/1024, last/1024, NR}' "$work/rss.log" >&2
   fi
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   rm -rf "$work"
 }
 
 server_settings=("$@")
-for phase in ${PHASES:-ingest latency}; do
+# 18 instruments: the first catalog (17, before the LME report's metals joined it) and LME zinc.
+first18=LME:CA,LME:AH,LME:ZS,COMEX:HG,COMEX:SI,COMEX:GC,NYMEX:PL,NYMEX:PA,ETF:SLV,ETF:GLD,ETF:SIL,ETF:GDX,ETF:COPX,ETF:REMX,ETF:SMH,ETF:LIT,ETF:URA,ETF:XME
+for phase in ${PHASES:-ingest stream latency}; do
   case $phase in
     ingest) run_phase "ingest, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 ;;
+    stream) run_phase "ingest over the tick stream, as fast as it goes (4 connections x 5,000-tick batches)" --rate 0 --concurrency 4 --batch 5000 --stream ;;
     latency) run_phase "tick-to-client latency at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency ;;
     hub-clients) run_phase "10 hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
     hub-stalled) STALLED=20 run_phase "10 hub clients at 10,000 ticks/s beside 20 that never read" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
-    hub-fanout) run_phase "${FANOUT_CLIENTS:-500} hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients "${FANOUT_CLIENTS:-500}" ;;
+    latency-18)
+      for rate in 1000 10000 100000; do
+        run_phase "tick-to-client latency at $rate ticks/s over 18 instruments" --rate "$rate" --concurrency 4 --batch 1000 --measure-latency --instruments "$first18"
+      done ;;
+    hub-stalled-memory) STALLED=1 STALL_BATCHED=1 run_phase "10 hub clients at 10,000 ticks/s beside one batching client that never reads" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
+    hub-fanout) run_phase "${FANOUT_CLIENTS:-1000} hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients "${FANOUT_CLIENTS:-1000}" ;;
   esac
 done

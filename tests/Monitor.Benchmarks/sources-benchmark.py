@@ -5,7 +5,9 @@ Starts a publisher (a local HTTP server serving SPDR-layout CSV files, answering
 receiver, and one Monitor server process (Release build). Creates N spdr-gld sources polling every minute
 ("* * * * *"), each first fetched with a report two weeks old, so each raises its sourceLate alert. Then, at random
 moments over a minute, publishes a fresh report for each source and measures the time from the file appearing on the
-publisher to the alert.resolved webhook of that source arriving. The target: under the poll interval (60 s) plus 1 s.
+publisher to the alert.resolved webhook of that source arriving (latencyS), and the part of it after the scheduled poll
+that first could see the file (afterPollS: fetch, parse, store, alert, webhook). The target: latencyS under the poll
+interval (60 s) plus 1 s, that is afterPollS under 1 s.
 
 Usage: tests/Monitor.Benchmarks/sources-benchmark.py [--sources 20] [--seed 1] [extra server settings...]
 """
@@ -131,14 +133,21 @@ def main():
         deadline = time.time() + 120
         while len(resolved) < len(ids) and time.time() < deadline:
             time.sleep(0.1)
-        latencies = sorted(resolved[f"source:{s}"] - published[s] for s in ids if f"source:{s}" in resolved)
-        if len(latencies) < len(ids):
-            print(f"{len(ids) - len(latencies)} of {len(ids)} alerts never arrived", file=sys.stderr)
-        pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]
+        arrived = [s for s in ids if f"source:{s}" in resolved]
+        if len(arrived) < len(ids):
+            print(f"{len(ids) - len(arrived)} of {len(ids)} alerts never arrived", file=sys.stderr)
+        latencies = sorted(resolved[f"source:{s}"] - published[s] for s in arrived)
+        # The part that is Monitor's own: from the scheduled poll after the file appeared (the next whole minute,
+        # the schedule being "* * * * *" in UTC) to the alert's webhook.
+        after_poll = sorted(resolved[f"source:{s}"] - (published[s] // 60 + 1) * 60 for s in arrived)
+
+        def stats(values):
+            pct = lambda q: values[min(len(values) - 1, int(q * len(values)))]
+            return {"min": round(values[0], 3), "p50": round(pct(0.5), 3), "p90": round(pct(0.9), 3), "max": round(values[-1], 3)}
+
         print(json.dumps({"sources": len(ids), "measured": len(latencies), "pollIntervalS": 60,
-                          "latencyS": {"min": round(latencies[0], 3), "p50": round(pct(0.5), 3), "p90": round(pct(0.9), 3),
-                                       "max": round(latencies[-1], 3)},
-                          "targetS": 61, "withinTarget": latencies[-1] < 61}))
+                          "latencyS": stats(latencies), "afterPollS": stats(after_poll),
+                          "targetS": 61, "withinTarget": len(latencies) == len(ids) and latencies[-1] < 61}))
     finally:
         server.terminate()
         server.wait(30)

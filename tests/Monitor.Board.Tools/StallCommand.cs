@@ -15,22 +15,23 @@ internal static class StallCommand
 {
     private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>stall URL [clients, default 20] [seconds, default 60]</c></summary>
+    /// <summary><c>stall URL [clients, default 20] [seconds, default 60] [batched]</c>: with <c>batched</c> the clients ask for quote batches, as the board does.</summary>
     public static async Task RunAsync(string[] args)
     {
         var server = new Uri(args[0]);
         int count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         int seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
+        bool batched = args.Length > 3 && args[3] == "batched";
         using var http = new HttpClient { BaseAddress = server };
         string[] instruments = [.. (await http.GetFromJsonAsync<JsonElement[]>("/api/v1/instruments"))!.Select(i => i.GetProperty("id").GetString()!)];
 
         var clients = new StalledHubClient[count];
         for (int i = 0; i < count; i++)
         {
-            clients[i] = await StalledHubClient.ConnectAsync(server, instruments);
+            clients[i] = await StalledHubClient.ConnectAsync(server, instruments, batched);
         }
 
-        Console.WriteLine($"stall: {count} clients subscribed to {instruments.Length} instruments at {server}, reading nothing, for {seconds} s");
+        Console.WriteLine($"stall: {count} clients subscribed to {instruments.Length} instruments at {server}, reading nothing, for {seconds} s{(batched ? ", quotes batched" : "")}");
         int disconnected = 0;
         var end = DateTime.UtcNow.AddSeconds(seconds);
         using var timer = new PeriodicTimer(PingInterval);
@@ -42,7 +43,7 @@ internal static class StallCommand
                 {
                     disconnected++;
                     clients[i].Dispose();
-                    clients[i] = await StalledHubClient.ConnectAsync(server, instruments);
+                    clients[i] = await StalledHubClient.ConnectAsync(server, instruments, batched);
                 }
             }
         }

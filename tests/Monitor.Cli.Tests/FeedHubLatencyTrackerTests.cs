@@ -41,10 +41,10 @@ public sealed class FeedHubLatencyTrackerTests
     }
 
     [Fact]
-    public void CoalescedBatches_QuoteOfTheNewestIsMeasuredFromItsOwnSendAndSupersedesTheOlder()
+    public void CoalescedBatches_EveryTickIsMeasuredUntilTheQuoteThatCarriesIt()
     {
         var tracker = new HubLatencyTracker([Silver]);
-        tracker.RecordSent(0, T0.AddMilliseconds(100), At(0));
+        tracker.RecordSent(0, T0.AddMilliseconds(100), At(0), ticks: 2);
         tracker.RecordSent(0, T0.AddMilliseconds(200), At(10));
         tracker.RecordSent(0, T0.AddMilliseconds(300), At(20));
         Assert.False(tracker.AllAnswered);
@@ -52,26 +52,31 @@ public sealed class FeedHubLatencyTrackerTests
         tracker.RecordQuote(Silver, T0.AddMilliseconds(300), seq: 1, arrivedAt: At(25));
         tracker.RecordQuote(Silver, T0.AddMilliseconds(100), seq: 2, arrivedAt: At(30));
 
-        Assert.Equal(1, tracker.Latency.Total.Count);
-        Assert.Equal(TimeSpan.FromMilliseconds(5), tracker.Latency.Total.Max);
+        // The quote of the newest batch shows the older ones' ticks too: each waited from its own send until then.
+        var latency = tracker.Latency.Total;
+        Assert.Equal(4, latency.Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(25), latency.Max);
+        AssertNear(5, latency.Percentile(0.25));
+        AssertNear(15, latency.Percentile(0.50));
+        AssertNear(25, latency.Percentile(0.75));
         Assert.Equal(1, tracker.Unknown);
         Assert.True(tracker.AllAnswered);
     }
 
     [Fact]
-    public void UnknownTs_IgnoredCountedAndKeepsWhatIsPending()
+    public void QuoteOfNoTickSent_IgnoredAndCounted_ALaterOneCarriesTheTicksBeforeIt()
     {
         var tracker = new HubLatencyTracker([Silver, Slv]);
         tracker.RecordSent(0, T0, At(0));
 
         tracker.RecordQuote(Silver, T0.AddHours(-1), seq: 1, arrivedAt: At(1));
-        tracker.RecordQuote(Silver, T0.AddHours(1), seq: 2, arrivedAt: At(2));
         tracker.RecordQuote(Slv, T0, seq: 1, arrivedAt: At(3));
         tracker.RecordQuote("COMEX:GC", T0, seq: 1, arrivedAt: At(4));
         Assert.Equal(0, tracker.Latency.Total.Count);
         Assert.False(tracker.AllAnswered);
 
-        tracker.RecordQuote(Silver, T0, seq: 3, arrivedAt: At(8));
+        tracker.RecordQuote(Silver, T0.AddHours(1), seq: 2, arrivedAt: At(8));
+        tracker.RecordQuote(Silver, T0, seq: 3, arrivedAt: At(9));
 
         Assert.Equal(1, tracker.Latency.Total.Count);
         Assert.Equal(TimeSpan.FromMilliseconds(8), tracker.Latency.Total.Max);
@@ -81,15 +86,28 @@ public sealed class FeedHubLatencyTrackerTests
     }
 
     [Fact]
-    public void TsWithSubMillisecondDigits_MatchesAQuoteThatCarriesItToTheMillisecond()
+    public void TsWithSubMicrosecondDigits_MatchesAQuoteThatCarriesItToTheMicrosecond()
     {
         var tracker = new HubLatencyTracker([Silver]);
         tracker.RecordSent(0, T0.AddTicks(1_234_567), At(0));
 
-        tracker.RecordQuote(Silver, T0.AddMilliseconds(123), seq: 1, arrivedAt: At(2));
+        tracker.RecordQuote(Silver, T0.AddTicks(1_234_560), seq: 1, arrivedAt: At(2));
 
         Assert.Equal(1, tracker.Latency.Total.Count);
         Assert.Equal(0, tracker.Unknown);
+    }
+
+    [Fact]
+    public void TicksOfInstrumentsNotWatched_AreNotMeasured()
+    {
+        var tracker = new HubLatencyTracker([Silver]);
+        tracker.RecordSent(1, T0, At(0), ticks: 5); // the second instrument fed, not watched
+        tracker.RecordSent(0, T0, At(0), ticks: 2);
+
+        tracker.RecordQuote(Silver, T0, seq: 1, arrivedAt: At(3));
+
+        Assert.Equal(2, tracker.Latency.Total.Count);
+        Assert.True(tracker.AllAnswered);
     }
 
     [Fact]
@@ -118,7 +136,7 @@ public sealed class FeedHubLatencyTrackerTests
     }
 
     [Fact]
-    public void Batch_EachInstrumentsNewestTickIsRememberedAndAReusedBatchForgetsThePrevious()
+    public void Batch_EachInstrumentsNewestTickAndTickCountAreRememberedAndAReusedBatchForgetsThePrevious()
     {
         var tracker = new HubLatencyTracker([Silver, Slv]);
         using var batch = new TickBatchWriter(instruments: 2);
@@ -135,13 +153,13 @@ public sealed class FeedHubLatencyTrackerTests
         batch.Complete();
         tracker.RecordSent(batch, At(1));
 
-        Assert.Equal(new[] { new NewestTick(1, T0.AddMilliseconds(20)) }, batch.NewestTicks);
+        Assert.Equal(new[] { new NewestTick(1, T0.AddMilliseconds(20), 1) }, batch.NewestTicks);
         tracker.RecordQuote(Silver, T0, 1, At(3));
         tracker.RecordQuote(Silver, T0.AddMilliseconds(10), 2, At(4));
         tracker.RecordQuote(Slv, T0.AddMilliseconds(5), 1, At(5));
         tracker.RecordQuote(Slv, T0.AddMilliseconds(20), 2, At(7));
 
-        Assert.Equal(3, tracker.Latency.Total.Count);
+        Assert.Equal(4, tracker.Latency.Total.Count); // Silver's two ticks of the first batch, and one of SLV's in each
         Assert.Equal(1, tracker.Unknown);
         Assert.Equal(TimeSpan.FromMilliseconds(6), tracker.Latency.Total.Max);
         Assert.True(tracker.AllAnswered);

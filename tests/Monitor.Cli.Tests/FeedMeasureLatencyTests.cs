@@ -10,7 +10,7 @@ public sealed class FeedMeasureLatencyTests
     private static readonly int Instruments = MarketCalibration.Instruments.Count;
 
     [Fact]
-    public async Task MeasureLatencyWithJson_HubEchoesEveryBatch_OneSamplePerBatchAndInstrumentUnknownAndGapsCounted()
+    public async Task MeasureLatencyWithJson_HubEchoesEveryBatch_OneSamplePerTickUnknownAndGapsCounted()
     {
         await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho(ForeignQuotes: true, SkipSeqOnce: true));
 
@@ -22,7 +22,8 @@ public sealed class FeedMeasureLatencyTests
         using var summary = JsonDocument.Parse(run.Output);
         var hub = summary.RootElement.GetProperty("hub");
         var latency = hub.GetProperty("latencyMs");
-        Assert.Equal(receiver.EchoedQuotes, latency.GetProperty("count").GetInt64());
+        var ticks = summary.RootElement.GetProperty("ticks");
+        Assert.Equal(ticks.GetProperty("sent").GetInt64(), latency.GetProperty("count").GetInt64());
         Assert.Equal(receiver.ForeignQuotes, hub.GetProperty("unknown").GetInt64());
         Assert.Equal(Instruments, receiver.ForeignQuotes);
         Assert.Equal(receiver.EchoedQuotes + receiver.ForeignQuotes, hub.GetProperty("quotes").GetInt64());
@@ -37,7 +38,6 @@ public sealed class FeedMeasureLatencyTests
         Assert.Equal(receiver.EchoedQuotes + receiver.ForeignQuotes, perInstrument.Sum(i => i.Value.GetProperty("quotes").GetInt64()));
         Assert.Equal(receiver.SkippedSeqs, perInstrument.Sum(i => i.Value.GetProperty("gaps").GetInt64()));
 
-        var ticks = summary.RootElement.GetProperty("ticks");
         Assert.Equal(25 + 1500, ticks.GetProperty("sent").GetInt64());
         Assert.Equal(ticks.GetProperty("sent").GetInt64(), ticks.GetProperty("accepted").GetInt64());
         Assert.Equal(receiver.Requests.Count(r => r.Path == "/api/v1/ticks"), summary.RootElement.GetProperty("requests").GetProperty("count").GetInt64());
@@ -61,12 +61,31 @@ public sealed class FeedMeasureLatencyTests
         Assert.Equal(0, hub.GetProperty("connectionsLost").GetInt32());
         Assert.Equal(0, hub.GetProperty("unknown").GetInt64());
 
-        // Every connection is in the echo's group, so each receives each echoed quote and matches it on its own.
-        Assert.Equal(3 * receiver.EchoedQuotes, hub.GetProperty("latencyMs").GetProperty("count").GetInt64());
+        // Every connection is in the echo's group, so each receives each echoed quote and measures every tick on its own.
+        long sent = summary.RootElement.GetProperty("ticks").GetProperty("sent").GetInt64();
+        Assert.Equal(3 * sent, hub.GetProperty("latencyMs").GetProperty("count").GetInt64());
         var worst = hub.GetProperty("worstClient");
-        Assert.Equal(receiver.EchoedQuotes, worst.GetProperty("count").GetInt64());
+        Assert.Equal(sent, worst.GetProperty("count").GetInt64());
         Assert.True(worst.GetProperty("p99").GetDouble() >= hub.GetProperty("latencyMs").GetProperty("p50").GetDouble());
         Assert.Contains(run.ErrorLines, line => line.StartsWith("hub clients: 3, 0 without a quote after the warm-up | the worst client's ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MeasureLatencyWithHubInstruments_SubscribesToTheFirstOnesAndMeasuresOnlyTheirTicks()
+    {
+        await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());
+
+        var run = await FeedInvocation.InvokeAsync(receiver, CancellationToken.None,
+            "--rate", "1000", "--duration", "1.5s", "--batch", "100", "--seed", "5", "--measure-latency", "--hub-instruments", "2", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, receiver.Subscribed.Count);
+        using var summary = JsonDocument.Parse(run.Output);
+        var hub = summary.RootElement.GetProperty("hub");
+        Assert.Equal(2, hub.GetProperty("instruments").EnumerateObject().Count());
+        long measured = hub.GetProperty("latencyMs").GetProperty("count").GetInt64();
+        Assert.InRange(measured, 1, summary.RootElement.GetProperty("ticks").GetProperty("sent").GetInt64() - 1);
+        Assert.Equal(0, hub.GetProperty("unknown").GetInt64());
     }
 
     [Fact]

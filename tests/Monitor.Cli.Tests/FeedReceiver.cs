@@ -13,7 +13,8 @@ namespace Monitor.Cli.Tests;
 public sealed record ReceivedRequest(string Path, string? ApiKey, string? ContentType, byte[] Body);
 
 /// <summary>
-/// How the receiver's stand-in for <c>/hubs/market</c> answers: a <c>Quote</c> per instrument of every tick batch,
+/// How the receiver's stand-in for <c>/hubs/market</c> answers: a quote per instrument of every tick batch (in a
+/// <c>Quotes</c> message of its own, as to a connection that asks for quote batches),
 /// carrying the ts of that instrument's newest tick in it, sent before the POST is answered. Optionally also one
 /// quote per instrument with a ts no feed posted (before its first echo), and a seq that skips a number once per
 /// instrument (at its second echo).
@@ -139,7 +140,7 @@ public sealed class FeedReceiver : IAsyncDisposable
             var state = _hub.Instruments.GetOrAdd(newest.Instrument, _ => new EchoedInstrument());
             if (_echo!.ForeignQuotes && state.Quotes == 0)
             {
-                await group.SendAsync("Quote", Quote(newest.Instrument, QuoteEcho.ForeignTs, newest.Price, ++state.Seq));
+                await group.SendAsync("Quotes", new[] { Quote(newest.Instrument, QuoteEcho.ForeignTs, newest.Price, ++state.Seq) });
                 Interlocked.Increment(ref _hub.Foreign);
             }
 
@@ -149,7 +150,7 @@ public sealed class FeedReceiver : IAsyncDisposable
                 Interlocked.Increment(ref _hub.Skipped);
             }
 
-            await group.SendAsync("Quote", Quote(newest.Instrument, newest.Ts, newest.Price, ++state.Seq));
+            await group.SendAsync("Quotes", new[] { Quote(newest.Instrument, newest.Ts, newest.Price, ++state.Seq) });
             state.Quotes++;
             Interlocked.Increment(ref _hub.Echoed);
         }

@@ -3,7 +3,7 @@ using Monitor.Grains;
 
 namespace Monitor.Grains.Tests;
 
-/// <summary>An instrument grain pushes at most one quote per 100 ms, with the latest state, on fake time.</summary>
+/// <summary>An instrument grain pushes at most one quote per <see cref="QuotePublisher.Interval"/>, with the latest state, on fake time.</summary>
 public sealed class QuoteCoalescingTests : IAsyncLifetime
 {
     private readonly GrainCluster _cluster = new();

@@ -11,7 +11,8 @@ namespace Monitor.Server.Tests;
 /// A backtest over what the live service stored gives, field for field, the alerts the live
 /// service raised. Five hours of simulated market (ticks of seven instruments and their inventory reports) go through
 /// a real server process, which is killed with -9 halfway and restarted; then a backtest of the same stored rules runs
-/// over its store. Every rule type is in the set, in instrument grains and in rule grains, on bar closes and on ticks.
+/// over its store. Every rule type is in the set, in instrument grains and in rule grains, on bar closes and on ticks;
+/// expression rules too, with window functions, crosses, bar fields and a message template.
 /// </summary>
 public sealed class BacktestParityTests : IDisposable
 {
@@ -53,7 +54,14 @@ public sealed class BacktestParityTests : IDisposable
           {"id":"gold-silver-z","type":"ratioZScore","interval":"1m","params":{"numerator":"COMEX:GC","denominator":"COMEX:SI","window":"20","z":2}},
           {"id":"hg-rsi-divergence","type":"rsiDivergence","interval":"1m","params":{"input":"COMEX:HG","period":14,"lookback":30}},
           {"id":"si-tick-cross","type":"threshold","interval":"1m","evaluate":"tick","params":{"input":"COMEX:SI","op":"crossesAbove","value":40}},
-          {"id":"ca-tick-spread","type":"spread","interval":"1m","evaluate":"tick","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"above","value":20}}
+          {"id":"ca-tick-spread","type":"spread","interval":"1m","evaluate":"tick","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"above","value":20}},
+          {"id":"si-slv-expression","type":"expression","interval":"1m","keepFiringBars":2,
+           "params":{"condition":"pctChange(COMEX:SI, PT5M) >= 3 and pctChange(ETF:SLV/holdings, PT5M) <= -1.5 or perDay(ETF:SLV/holdings, PT5M) < -1 moz"}},
+          {"id":"gc-expression","type":"expression","interval":"1m",
+           "params":{"condition":"crossesAbove(COMEX:GC@ema(5), COMEX:GC@ema(20)) or zscore(COMEX:GC / COMEX:SI, 20) >= 2 or max(COMEX:GC, 10) - min(COMEX:GC, 10) > 3 * stddev(COMEX:GC, 30)",
+                     "message":"GC/SI z {zscore(COMEX:GC / COMEX:SI, 20)}"}},
+          {"id":"hg-tick-expression","type":"expression","interval":"1m","evaluate":"tick",
+           "params":{"condition":"crossesBelow(COMEX:HG, mean(COMEX:HG, 5)) and high(COMEX:HG) - low(COMEX:HG) > 0"}}
         ]
         """;
 

@@ -6,6 +6,7 @@ public sealed class ConfigurationValidationTests
     [Theory]
     [InlineData("Monitor:Storage:Provider", "mysql", "Monitor:Storage:Provider is 'mysql'; use sqlite or postgres")]
     [InlineData("Monitor:Storage:Provider", "postgres", "Monitor:Storage:Provider=postgres needs ConnectionStrings:Monitor")]
+    [InlineData("Monitor:Storage:TickRetention", "12h", "Monitor:Storage:TickRetention is 12:00:00; keep ticks at least 1d")]
     [InlineData("Monitor:Cluster:Mode", "mesh", "Monitor:Cluster:Mode is 'mesh'; use localhost or adonet")]
     [InlineData("Monitor:Cluster:Mode", "adonet", "Monitor:Cluster:Mode=adonet keeps membership in PostgreSQL: set Monitor:Storage:Provider=postgres")]
     [InlineData("Monitor:Cluster:GatewayPort", "70000", "Monitor:Cluster:SiloPort and GatewayPort must be TCP ports (1-65535)")]

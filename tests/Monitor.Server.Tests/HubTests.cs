@@ -46,6 +46,53 @@ public sealed class HubTests(MonitorServerFactory server)
     }
 
     [Fact]
+    public async Task ClientAskingForQuoteBatches_GetsQuotesMessagesAndNoQuote_BesideAClientThatGetsQuote()
+    {
+        await using var batching = Connect("?quotes=batched");
+        await using var single = Connect();
+        var batches = new List<JsonElement>();
+        var singles = new List<JsonElement>();
+        batching.On<JsonElement>("Quotes", q => Add(batches, q));
+        batching.On<JsonElement>("Quote", q => Add(batches, q));
+        single.On<JsonElement>("Quote", q => Add(singles, q));
+        foreach (var connection in new[] { batching, single })
+        {
+            await connection.StartAsync();
+            await connection.InvokeAsync("SubscribeInstruments", new[] { "ETF:URA" });
+        }
+
+        var ingest = server.CreateClient(MonitorServerFactory.IngestKey);
+        await Eventually.GetAsync(
+            async () =>
+            {
+                await ingest.PostItemsAsync("/api/v1/ticks", TestApi.Tick("ETF:URA", DateTimeOffset.UtcNow.ToString("O"), 31.25));
+                lock (batches)
+                {
+                    lock (singles)
+                    {
+                        return batches.Count > 0 && singles.Count > 0;
+                    }
+                }
+            },
+            received => received,
+            because: "quotes for ETF:URA on both connections");
+
+        lock (batches)
+        {
+            Assert.All(batches, message => Assert.Equal(JsonValueKind.Array, message.ValueKind));
+            var quote = batches.SelectMany(message => message.EnumerateArray()).First();
+            Assert.Equal("ETF:URA", quote.GetProperty("instrument").GetString());
+            Assert.Equal(31.25, quote.GetProperty("price").GetDouble());
+            Assert.True(quote.GetProperty("seq").GetInt64() > 0);
+        }
+
+        lock (singles)
+        {
+            Assert.Equal("ETF:URA", singles[0].GetProperty("instrument").GetString());
+        }
+    }
+
+    [Fact]
     public async Task SubscribingToAnUnknownInstrument_FailsWithAClearMessage()
     {
         await using var connection = Connect();
@@ -54,8 +101,16 @@ public sealed class HubTests(MonitorServerFactory server)
         Assert.Contains("unknown instrument 'XX:NOPE'", error.Message);
     }
 
-    private HubConnection Connect() => new HubConnectionBuilder()
-        .WithUrl(new Uri(server.Server.BaseAddress, "/hubs/market"), options =>
+    private static void Add(List<JsonElement> messages, JsonElement message)
+    {
+        lock (messages)
+        {
+            messages.Add(message);
+        }
+    }
+
+    private HubConnection Connect(string query = "") => new HubConnectionBuilder()
+        .WithUrl(new Uri(server.Server.BaseAddress, "/hubs/market" + query), options =>
         {
             options.HttpMessageHandlerFactory = _ => server.Server.CreateHandler();
             options.Transports = HttpTransportType.LongPolling;

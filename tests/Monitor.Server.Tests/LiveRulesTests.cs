@@ -93,6 +93,27 @@ public sealed partial class LiveRulesTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ExpressionOverTwoInstruments_FiresInItsRuleGrainWithItsMessage()
+    {
+        await CreateRuleAsync("""
+            {"id":"copper-cash-premium","type":"expression","interval":"1m",
+             "params":{"condition":"LME:CA.CASH - LME:CA > 10 and change(LME:CA.CASH, 2) > 0","message":"cash over 3-month by {LME:CA.CASH - LME:CA}"}}
+            """);
+
+        for (int minute = 0; minute < 5; minute++)
+        {
+            double cash = minute >= 2 ? 9_120 : 9_080;
+            await PostAsync(("LME:CA.CASH", minute, cash), ("LME:CA", minute, 9_100));
+        }
+
+        var alert = await WaitForAlertAsync("copper-cash-premium", "firing");
+        Assert.Equal(At(3), alert["firedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("expression", alert["type"]!.GetValue<string>());
+        Assert.Equal("cash over 3-month by 20.00", alert["message"]!.GetValue<string>());
+        Assert.Equal(40, alert["values"]!["change(LME:CA.CASH, 2)"]!.GetValue<double>());
+    }
+
+    [Fact]
     public void InputIdleAfterShorterThanTheFeedInterval_StopsTheServerAtStartNamingTheKey()
     {
         using var server = new MonitorServerFactory(new() { ["Monitor:Rules:InputIdleAfter"] = "00:00:00.5" });

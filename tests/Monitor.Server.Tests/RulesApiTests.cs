@@ -60,6 +60,34 @@ public sealed class RulesApiTests(MonitorServerFactory server)
     }
 
     [Fact]
+    public async Task InvalidExpression_Is400WithItsPositionAndNothingIsStored()
+    {
+        var response = await _admin.PostAsync("/api/v1/rules", Json("""
+            {"id":"ounces-plus-dollars","type":"expression","params":{"condition":"COMEX:SI + ETF:SLV/holdings > 5"}}
+            """));
+
+        await response.AssertProblemAsync(400, "params.condition");
+        var errors = (await response.JsonAsync())["errors"]!["params.condition"]!.AsArray().Select(e => e!.GetValue<string>());
+        Assert.Contains(errors, e => e.StartsWith("at position 10 ('+'): cannot add a price", StringComparison.Ordinal));
+        await (await _admin.GetAsync("/api/v1/rules/ounces-plus-dollars")).AssertProblemAsync(404, "ounces-plus-dollars");
+    }
+
+    [Fact]
+    public async Task ExpressionRule_IsStoredAndReadBackAsWritten()
+    {
+        const string condition = "pctChange(COMEX:SI, P10D) >= 8 and pctChange(ETF:SLV/holdings, P10D) <= -1 and perDay([COMEX:SI/registered], P10D) < -1000000";
+        var created = await _admin.PutAsync("/api/v1/rules/silver-squeeze", Json($$$"""
+            {"name":"Silver up, SLV and COMEX draining","type":"expression","severity":"warning","interval":"1d",
+             "params":{"condition":"{{{condition}}}","message":"SLV {pctChange(ETF:SLV/holdings, P10D)}%"}}
+            """));
+
+        var body = await created.OkJsonAsync();
+        Assert.Equal(condition, body["params"]!["condition"]!.GetValue<string>());
+        Assert.Equal("SLV {pctChange(ETF:SLV/holdings, P10D)}%", body["params"]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync("/api/v1/rules/silver-squeeze")).StatusCode);
+    }
+
+    [Fact]
     public async Task MismatchedIds_MalformedJsonAndWrongRoles_AreRefused()
     {
         await (await _admin.PutAsync("/api/v1/rules/one", Json("""{"id":"two","type":"threshold","params":{"input":"COMEX:GC","op":"above","value":1}}"""))).AssertProblemAsync(400, "path");

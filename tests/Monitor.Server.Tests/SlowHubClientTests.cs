@@ -16,8 +16,10 @@ public sealed class SlowHubClientTests : IDisposable
     private const string Watched = "COMEX:SI";
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-slow-hub-client-").FullName;
 
-    [Fact]
-    public async Task ClientThatStopsReading_IsDisconnectedAndLoggedWhileOthersKeepReceivingQuotes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClientThatStopsReading_IsDisconnectedAndLoggedWhileOthersKeepReceivingQuotes(bool batchedQuotes)
     {
         await using var server = await ServerProcess.StartAsync(_directory, "--Monitor:Hub:ClientQueueLimit=20");
 
@@ -28,7 +30,7 @@ public sealed class SlowHubClientTests : IDisposable
             (await admin.PutAsync($"/api/v1/instruments/LOAD:I{i:000}", JsonContent.Create(new { name = $"Load {i}", kind = "future", currency = "USD", unit = "USD/t" }), cancellationToken)).EnsureSuccessStatusCode());
         string[] instruments = [.. (await admin.GetJsonAsync("/api/v1/instruments")).AsArray().Select(i => i!["id"]!.GetValue<string>())];
 
-        using var stalled = await StalledHubClient.ConnectAsync(server.BaseAddress, instruments);
+        using var stalled = await StalledHubClient.ConnectAsync(server.BaseAddress, instruments, batchedQuotes);
         var prices = new ConcurrentDictionary<double, bool>();
         await using var reading = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, "/hubs/market"), options =>

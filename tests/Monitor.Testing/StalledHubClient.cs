@@ -20,7 +20,9 @@ public sealed class StalledHubClient : IDisposable
     private StalledHubClient(Socket socket) => _socket = socket;
 
     /// <summary>Connects (no negotiation: WebSockets straight away), subscribes to <paramref name="instruments"/>, waits for the subscription's answer, and from then on reads nothing.</summary>
-    public static async Task<StalledHubClient> ConnectAsync(Uri server, IReadOnlyList<string> instruments, CancellationToken cancellationToken = default)
+    /// <param name="batchedQuotes">Whether it asks for quote batches (<c>?quotes=batched</c>), as the board does.</param>
+    public static async Task<StalledHubClient> ConnectAsync(
+        Uri server, IReadOnlyList<string> instruments, bool batchedQuotes = false, CancellationToken cancellationToken = default)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 2048, NoDelay = true };
         var client = new StalledHubClient(socket);
@@ -29,7 +31,7 @@ public sealed class StalledHubClient : IDisposable
             await socket.ConnectAsync(server.Host, server.Port, cancellationToken);
             string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
             await socket.SendAsync(Encoding.ASCII.GetBytes(
-                $"GET /hubs/market HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                $"GET /hubs/market{(batchedQuotes ? "?quotes=batched" : "")} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                 $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"), cancellationToken);
             var reader = new FrameReader(socket);
             string upgrade = await reader.ReadHttpHeadAsync(cancellationToken);

@@ -44,34 +44,43 @@ internal static class FeedCommand
         var batch = new Option<int>("--batch") { Description = $"ticks per request, at most (1-{MaxBatch})", DefaultValueFactory = _ => 1000 };
         var concurrency = new Option<int>("--concurrency")
         {
-            Description = "concurrent requests (1-256); an instrument always goes through the same one, so its ticks arrive in order",
+            Description = "concurrent requests, or stream connections with --stream (1-256); an instrument always goes through the same one, so its ticks arrive in order",
             DefaultValueFactory = _ => 4,
         };
         var seed = new Option<int?>("--seed") { Description = "seed of the simulated market (random and printed when absent)" };
         var measureLatency = new Option<bool>("--measure-latency")
         {
-            Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed and report tick-to-client latency of their quotes",
+            Description = $"also connect to URL/{MarketHubListener.HubPath}, subscribe to the instruments fed (taking quote batches) and report, for every tick, the time from sending it to the first quote that carries it or a later tick",
         };
         var hubClients = new Option<int>("--hub-clients")
         {
             Description = "with --measure-latency: hub connections to open, each subscribed to every instrument fed (1-10000); the summary gives the worst one's p99 too",
             DefaultValueFactory = _ => 1,
         };
+        var hubInstruments = new Option<int?>("--hub-instruments")
+        {
+            Description = "with --measure-latency: the hub connections subscribe to the first N instruments fed only (1-1000), and only their ticks are measured",
+        };
         var warmup = new Option<TimeSpan?>("--warmup")
         {
             Description = "leave the latencies of the run's first this-long (JIT and connection warm-up) out of the totals (10s, PT10S)",
             CustomParser = ParseDuration,
+        };
+        var stream = new Option<bool>("--stream")
+        {
+            Description = $"send ticks over the tick stream (URL/{TickStreamClient.StreamPath}, a WebSocket per --concurrency) instead of POST requests: batches acknowledged as stored, resent after a reconnect",
         };
         var json = new Option<bool>("--json") { Description = "print the final summary as one JSON object; progress and warnings go to standard error" };
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
         batch.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxBatch, $"--batch must be from 1 to {MaxBatch}"));
         hubClients.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 10_000, "--hub-clients must be from 1 to 10000"));
+        hubInstruments.Validators.Add(result => Require(result, result.GetValueOrDefault<int?>() is null or (>= 1 and <= 1000), "--hub-instruments must be from 1 to 1000"));
         concurrency.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 256, "--concurrency must be from 1 to 256"));
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, warmup, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, hubInstruments, warmup, stream, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -87,7 +96,9 @@ internal static class FeedCommand
             {
                 MeasureLatency = result.GetValue(measureLatency),
                 HubClients = result.GetValue(hubClients),
+                HubInstruments = result.GetValue(hubInstruments),
                 Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
+                Stream = result.GetValue(stream),
                 Json = result.GetValue(json),
             };
             var configuration = result.InvocationConfiguration;

@@ -145,6 +145,7 @@ internal sealed class FeedReporter(
             json.WriteStartObject("requests");
             json.WriteNumber("count", Interlocked.Read(ref statistics.Requests));
             json.WriteNumber("failed", Interlocked.Read(ref statistics.FailedRequests));
+            json.WriteNumber("streamReconnects", Interlocked.Read(ref statistics.StreamReconnects));
             WriteLatency(json, statistics.RequestLatency.Total);
             json.WriteEndObject();
 

@@ -31,6 +31,7 @@ internal sealed class FeedRunner : IDisposable
     private readonly int _instruments;
     private readonly Channel<TickBatchWriter>[] _queues;
     private readonly ConcurrentQueue<TickBatchWriter>[] _spareBatches;
+    private readonly TickStreamClient?[] _streams;
     private readonly Channel<byte[]> _inventoryQueue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <param name="settings">What to do.</param>
@@ -50,6 +51,7 @@ internal sealed class FeedRunner : IDisposable
         _reporter = new FeedReporter(settings, _output, summaryOutput, clock, _statistics, hub);
         _queues = new Channel<TickBatchWriter>[settings.Concurrency];
         _spareBatches = new ConcurrentQueue<TickBatchWriter>[settings.Concurrency];
+        _streams = new TickStreamClient?[settings.Concurrency];
         for (int p = 0; p < settings.Concurrency; p++)
         {
             _queues[p] = Channel.CreateBounded<TickBatchWriter>(new BoundedChannelOptions(QueuedBatchesPerPoster) { SingleReader = true, SingleWriter = true });
@@ -80,7 +82,9 @@ internal sealed class FeedRunner : IDisposable
         MarketHubListener? hub = null;
         if (settings.MeasureLatency)
         {
-            hub = await ConnectHubAsync(settings, [.. simulator.Instruments.Select(id => id.Value)], lines, errors, cancellationToken);
+            // The first instruments, in the simulator's order: their indexes are the same in the batches and the tracker.
+            string[] watched = [.. simulator.Instruments.Select(id => id.Value).Take(settings.HubInstruments ?? int.MaxValue)];
+            hub = await ConnectHubAsync(settings, watched, lines, errors, cancellationToken);
             if (hub is null)
             {
                 return 1;
@@ -114,6 +118,11 @@ internal sealed class FeedRunner : IDisposable
 
     public void Dispose()
     {
+        foreach (var stream in _streams)
+        {
+            stream?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
         _ingest.Dispose();
         foreach (var spares in _spareBatches)
         {
@@ -139,7 +148,12 @@ internal sealed class FeedRunner : IDisposable
             $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
         if (_hub is not null)
         {
-            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to {Math.Min(routes.Count, _settings.HubInstruments ?? int.MaxValue)} of the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+        }
+
+        if (_settings.Stream && !await ConnectStreamsAsync(cancellationToken))
+        {
+            return 1;
         }
 
         // Ctrl-C stops the generator at once and gives what is queued or in flight a short grace; a --duration run
@@ -180,7 +194,7 @@ internal sealed class FeedRunner : IDisposable
     }
 
     /// <summary>
-    /// The server quotes an instrument's newest tick within about 100 ms of taking it (quotes are coalesced); this
+    /// The server quotes an instrument's newest tick within a few tens of milliseconds of taking it; this
     /// waits for those quotes, at most <see cref="FeedSettings.QuoteWait"/>.
     /// </summary>
     private async Task WaitForLastQuotesAsync(HubLatencyTracker tracker, CancellationToken cancellationToken)
@@ -297,8 +311,37 @@ internal sealed class FeedRunner : IDisposable
         return batch;
     }
 
+    /// <summary>Opens a tick stream per poster, or prints why it could not and returns false.</summary>
+    private async Task<bool> ConnectStreamsAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.RequestTimeout);
+        try
+        {
+            for (int p = 0; p < _streams.Length; p++)
+            {
+                var spares = _spareBatches[p];
+                _streams[p] = await TickStreamClient.ConnectAsync(_settings, _ingest, _hub?.Tracker, spares.Enqueue, timeout.Token);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or HttpRequestException or JsonException or OperationCanceledException)
+        {
+            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested ? $"no answer within {_settings.RequestTimeout}" : e.Message;
+            _output.WriteLine($"error: --stream: could not open {new Uri(_settings.Url, TickStreamClient.StreamPath)}: {reason}");
+            return false;
+        }
+    }
+
     private async Task PostTicksAsync(int poster, CancellationToken abort)
     {
+        if (_streams[poster] is { } stream)
+        {
+            await StreamTicksAsync(poster, stream, abort);
+            return;
+        }
+
         await foreach (var batch in _queues[poster].Reader.ReadAllAsync(CancellationToken.None))
         {
             if (!abort.IsCancellationRequested)
@@ -307,6 +350,34 @@ internal sealed class FeedRunner : IDisposable
             }
 
             _spareBatches[poster].Enqueue(batch);
+        }
+    }
+
+    /// <summary>Sends the poster's batches over its stream; each goes back to the spares once acknowledged.</summary>
+    private async Task StreamTicksAsync(int poster, TickStreamClient stream, CancellationToken abort)
+    {
+        try
+        {
+            await foreach (var batch in _queues[poster].Reader.ReadAllAsync(CancellationToken.None))
+            {
+                if (abort.IsCancellationRequested)
+                {
+                    _spareBatches[poster].Enqueue(batch);
+                    continue;
+                }
+
+                await stream.SendAsync(batch, abort);
+            }
+
+            await stream.CompleteAsync(abort);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // Ctrl-C after the grace period: what is unacknowledged is abandoned.
+            while (_queues[poster].Reader.TryRead(out var batch))
+            {
+                _spareBatches[poster].Enqueue(batch);
+            }
         }
     }
 

@@ -22,6 +22,13 @@ internal sealed record FeedSettings(
     /// <summary>With <see cref="MeasureLatency"/>: hub connections, each subscribed to every instrument fed and measured on its own.</summary>
     public int HubClients { get; init; } = 1;
 
+    /// <summary>With <see cref="MeasureLatency"/>: the hub connections subscribe to the first this-many instruments fed
+    /// only, and only their ticks are measured (all when null).</summary>
+    public int? HubInstruments { get; init; }
+
+    /// <summary>Whether ticks go over the tick stream (<c>--stream</c>, one WebSocket per poster) instead of <c>POST /api/v1/ticks</c>.</summary>
+    public bool Stream { get; init; }
+
     /// <summary>Whether the final summary is one JSON object on the output; the other lines then go to the error output.</summary>
     public bool Json { get; init; }
 

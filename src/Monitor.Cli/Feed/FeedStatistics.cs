@@ -17,6 +17,7 @@ internal sealed class FeedStatistics
     public long InventorySent;
     public long InventoryAccepted;
     public long InventoryRejected;
+    public long StreamReconnects;
 #pragma warning restore CA1051
 
     private volatile bool _inventoryEnabled = true;

@@ -4,20 +4,22 @@ using System.Diagnostics;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// Tick-to-client latency of the hub's <c>Quote</c> messages (<c>monitor feed --measure-latency</c>).
+/// Tick-to-client latency of the hub's quotes (<c>monitor feed --measure-latency</c>), for every tick sent.
 /// </summary>
 /// <remarks>
-/// <para>Just before a batch is posted, <see cref="RecordSent(TickBatchWriter, long)"/> remembers, for each instrument in
-/// it, the <c>ts</c> of its newest tick with the <see cref="Stopwatch"/> timestamp of the send. A quote carries the
-/// <c>ts</c> of the newest tick it reflects; when one arrives, <see cref="RecordQuote"/> looks up (instrument, ts) and
-/// records arrival − send, both monotonic <see cref="Stopwatch"/> timestamps, so wall-clock steps do not matter.
-/// Times are matched to the millisecond, the precision every client of the hub can rely on. A quote whose
-/// (instrument, ts) was not posted by this feed (another feed, a repeat) is ignored and counted in <see cref="Unknown"/>.</para>
-/// <para>Quotes are coalesced, so most batches are never quoted on their own: a match also drops the instrument's
-/// older entries, which a later tick superseded. Entries are kept per instrument in send order (one poster sends all
-/// of an instrument's batches, one after another), each instrument under its own lock: the only contention is between
-/// that instrument's poster and the hub connection's receive loop.</para>
-/// <para>Percentiles come from <see cref="LatencyHistogram"/> over every matched quote (see its remarks).</para>
+/// <para>Just before a batch is sent, <see cref="RecordSent(TickBatchWriter, long)"/> remembers, for each instrument in
+/// it, the <c>ts</c> of its newest tick and how many ticks it has, with the <see cref="Stopwatch"/> timestamp of the
+/// send. A quote carries the <c>ts</c> of the newest tick it reflects. When one arrives, <see cref="RecordQuote"/>
+/// takes every entry of that instrument whose newest tick is not after the quote's <c>ts</c>: each of their ticks is
+/// now on screen, and is recorded once with arrival − send. A tick whose own quote was coalesced away is measured
+/// until the later quote that carries it, so a server that makes ticks wait shows it. Both times are monotonic
+/// <see cref="Stopwatch"/> timestamps, so wall-clock steps do not matter; <c>ts</c> is compared to the microsecond, as
+/// the server stores it. A quote that reflects nothing sent (another feed's, a repeat) is counted in
+/// <see cref="Unknown"/>.</para>
+/// <para>Entries are kept per instrument in send order (one poster sends all of an instrument's batches, one after
+/// another), each instrument under its own lock: the only contention is between that instrument's poster and the hub
+/// connection's receive loop.</para>
+/// <para>Percentiles come from <see cref="LatencyHistogram"/> over every tick (see its remarks).</para>
 /// <para>The server's <c>seq</c> increases per instrument over all its messages (quotes and inventory values), so
 /// <see cref="RecordSeq"/> takes the seq of the instrument's other messages too: a gap is a jump of more than one.</para>
 /// </remarks>
@@ -34,7 +36,8 @@ internal sealed class HubLatencyTracker
     private readonly LatencyRecorder[] _clientLatency;
     private long _unknown;
 
-    /// <param name="instruments">The instrument ids fed; batches name them by their index here.</param>
+    /// <param name="instruments">The instrument ids watched: the first ones fed, so batches name them by their index here;
+    /// ticks of instruments past these are not measured.</param>
     /// <param name="clients">Hub connections that each receive every instrument's quotes; each is tracked on its own.</param>
     public HubLatencyTracker(IReadOnlyList<string> instruments, int clients = 1)
     {
@@ -44,13 +47,13 @@ internal sealed class HubLatencyTracker
         _clientLatency = [.. Enumerable.Range(0, clients).Select(_ => new LatencyRecorder())];
     }
 
-    /// <summary>From posting a batch to receiving the quote that reflects its newest tick, over all clients.</summary>
+    /// <summary>For every tick, from sending it to receiving a quote that reflects it, over all clients.</summary>
     public LatencyRecorder Latency { get; } = new();
 
     /// <summary>The hub connections tracked.</summary>
     public int Clients => _tracks.Length;
 
-    /// <summary>The latency of each client's quotes.</summary>
+    /// <summary>The latency of each client's ticks.</summary>
     public IEnumerable<LatencyHistogram> ClientLatencies => _clientLatency.Select(l => l.Total);
 
     /// <summary>Samples recorded before this <see cref="Stopwatch"/> timestamp stay out of the totals.</summary>
@@ -79,22 +82,28 @@ internal sealed class HubLatencyTracker
     public IEnumerable<(string Instrument, HubCounts Counts)> Instruments => _instruments.Select((id, i) =>
         (id, new HubCounts(_tracks.Sum(c => c[i].Counts.Quotes), _tracks.Sum(c => c[i].Counts.Gaps))));
 
-    /// <summary>Remembers the batch's newest tick per instrument, sent at <paramref name="sentAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    /// <summary>Remembers the batch's ticks per instrument, sent at <paramref name="sentAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public void RecordSent(TickBatchWriter batch, long sentAt)
     {
         var newest = batch.NewestTicks;
         for (int i = 0; i < newest.Count; i++)
         {
-            RecordSent(newest[i].Instrument, newest[i].Time, sentAt);
+            RecordSent(newest[i].Instrument, newest[i].Time, sentAt, newest[i].Ticks);
         }
     }
 
-    /// <summary>Remembers that the newest tick of instrument number <paramref name="instrument"/> in a batch sent at <paramref name="sentAt"/> has time <paramref name="ts"/>.</summary>
-    public void RecordSent(int instrument, DateTimeOffset ts, long sentAt)
+    /// <summary>Remembers that <paramref name="ticks"/> ticks of instrument number <paramref name="instrument"/>, the newest
+    /// at <paramref name="ts"/>, were sent at <paramref name="sentAt"/>.</summary>
+    public void RecordSent(int instrument, DateTimeOffset ts, long sentAt, int ticks = 1)
     {
+        if (instrument >= _instruments.Count)
+        {
+            return;
+        }
+
         foreach (var client in _tracks)
         {
-            client[instrument].Sent(Key(ts), sentAt);
+            client[instrument].Sent(Key(ts), ticks, sentAt);
         }
     }
 
@@ -107,13 +116,7 @@ internal sealed class HubLatencyTracker
             return;
         }
 
-        if (_tracks[client][i].Quoted(Key(ts), seq) is { } sentAt)
-        {
-            var latency = Stopwatch.GetElapsedTime(sentAt, arrivedAt);
-            Latency.Record(latency);
-            _clientLatency[client].Record(latency);
-        }
-        else
+        if (_tracks[client][i].Quoted(Key(ts), seq, arrivedAt, Latency, _clientLatency[client]) == 0)
         {
             Interlocked.Increment(ref _unknown);
         }
@@ -128,12 +131,13 @@ internal sealed class HubLatencyTracker
         }
     }
 
-    private static long Key(DateTimeOffset ts) => ts.ToUnixTimeMilliseconds();
+    /// <summary>Unix microseconds, truncated as the server stores a tick's time.</summary>
+    private static long Key(DateTimeOffset ts) => (ts.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     private sealed class InstrumentTrack
     {
         private readonly Lock _lock = new();
-        private readonly Queue<(long Key, long SentAt)> _pending = new();
+        private readonly Queue<(long Key, int Ticks, long SentAt)> _pending = new();
         private long? _lastSeq;
         private long _quotes;
         private long _gaps;
@@ -160,7 +164,7 @@ internal sealed class HubLatencyTracker
             }
         }
 
-        public void Sent(long key, long sentAt)
+        public void Sent(long key, int ticks, long sentAt)
         {
             lock (_lock)
             {
@@ -169,41 +173,28 @@ internal sealed class HubLatencyTracker
                     _pending.Dequeue();
                 }
 
-                _pending.Enqueue((key, sentAt));
+                _pending.Enqueue((key, ticks, sentAt));
             }
         }
 
-        /// <summary>The send timestamp of the batch whose newest tick has <paramref name="key"/>, or null when there is none.</summary>
-        public long? Quoted(long key, long seq)
+        /// <summary>Records every pending tick the quote of <paramref name="key"/> reflects; answers how many entries that was.</summary>
+        public int Quoted(long key, long seq, long arrivedAt, LatencyRecorder all, LatencyRecorder client)
         {
             lock (_lock)
             {
                 _quotes++;
                 SequencedLocked(seq);
-                int older = 0;
-                bool found = false;
-                foreach (var entry in _pending)
-                {
-                    if (entry.Key >= key)
-                    {
-                        found = entry.Key == key;
-                        break;
-                    }
-
-                    older++;
-                }
-
-                if (!found)
-                {
-                    return null;
-                }
-
-                for (int i = 0; i < older; i++)
+                int reflected = 0;
+                while (_pending.TryPeek(out var entry) && entry.Key <= key)
                 {
                     _pending.Dequeue();
+                    var latency = Stopwatch.GetElapsedTime(entry.SentAt, arrivedAt);
+                    all.Record(latency, entry.Ticks);
+                    client.Record(latency, entry.Ticks);
+                    reflected++;
                 }
 
-                return _pending.Dequeue().SentAt;
+                return reflected;
             }
         }
 

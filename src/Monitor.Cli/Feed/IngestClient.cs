@@ -134,6 +134,35 @@ internal sealed class IngestClient : IDisposable
         }
     }
 
+    /// <summary>A tick stream's acknowledgement (the same counts as a response) of a batch sent at <paramref name="sentAt"/>.</summary>
+    public void RecordAcknowledged(byte[] ack, int sent, long sentAt)
+    {
+        _statistics.RequestLatency.Record(Stopwatch.GetElapsedTime(sentAt));
+        Interlocked.Add(ref _statistics.TicksSent, sent);
+        Interlocked.Increment(ref _statistics.Requests);
+        RecordIngestResponse(ack, sent);
+    }
+
+    /// <summary>A batch the tick stream refused whole (never sent again).</summary>
+    public void RecordRefused(int sent, int status, string detail)
+    {
+        Interlocked.Add(ref _statistics.TicksSent, sent);
+        Interlocked.Increment(ref _statistics.Requests);
+        RecordFailure(TickStreamClient.StreamPath, sent, $"stream {status}", $"{status}: {detail}");
+    }
+
+    /// <summary>A tick stream connected again after its connection dropped.</summary>
+    public void RecordReconnect() => Interlocked.Increment(ref _statistics.StreamReconnects);
+
+    /// <summary>Prints <paramref name="message"/> once for <paramref name="key"/>.</summary>
+    public void Warn(string key, string message)
+    {
+        if (_warned.TryAdd(key, true))
+        {
+            _output.WriteLine(message);
+        }
+    }
+
     private void RecordIngestResponse(byte[] body, int sent)
     {
         var counts = IngestCounts.Parse(body);
@@ -157,15 +186,7 @@ internal sealed class IngestClient : IDisposable
         Interlocked.Increment(ref _statistics.FailedRequests);
         Interlocked.Add(ref _statistics.TicksFailed, ticks);
         _statistics.Failures.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        Warn(kind, $"warning: POST {path}: {detail} (each distinct failure is shown once and counted)");
-    }
-
-    private void Warn(string key, string message)
-    {
-        if (_warned.TryAdd(key, true))
-        {
-            _output.WriteLine(message);
-        }
+        Warn(kind, $"warning: {(path == TickStreamClient.StreamPath ? "" : "POST ")}{path}: {detail} (each distinct failure is shown once and counted)");
     }
 
     private async Task PauseAfterErrorAsync(CancellationToken abort)
@@ -181,7 +202,7 @@ internal sealed class IngestClient : IDisposable
     }
 
     /// <summary>The <c>detail</c> (or <c>title</c>) of an RFC 7807 body, else the start of the body.</summary>
-    private static string ProblemDetail(byte[] body)
+    internal static string ProblemDetail(byte[] body)
     {
         try
         {

@@ -21,12 +21,13 @@ internal sealed class LatencyHistogram
     /// <summary>The largest latency recorded, exactly; zero when none was.</summary>
     public TimeSpan Max => TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks));
 
-    public void Record(TimeSpan elapsed)
+    /// <summary>Records <paramref name="samples"/> samples of <paramref name="elapsed"/> each.</summary>
+    public void Record(TimeSpan elapsed, int samples = 1)
     {
         double micros = Math.Max(1, elapsed.TotalMicroseconds);
         int bucket = Math.Min(_counts.Length - 1, (int)(Math.Log2(micros) * BucketsPerDoubling));
-        Interlocked.Increment(ref _counts[bucket]);
-        Interlocked.Increment(ref _count);
+        Interlocked.Add(ref _counts[bucket], samples);
+        Interlocked.Add(ref _count, samples);
         long ticks = elapsed.Ticks;
         long max = Interlocked.Read(ref _maxTicks);
         while (ticks > max)

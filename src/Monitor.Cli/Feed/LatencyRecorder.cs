@@ -15,14 +15,15 @@ internal sealed class LatencyRecorder
     /// <summary>Samples recorded before this <see cref="Stopwatch"/> timestamp stay out of <see cref="Total"/>.</summary>
     public void CountFrom(long timestamp) => Volatile.Write(ref _countFrom, timestamp);
 
-    public void Record(TimeSpan elapsed)
+    /// <summary>Records <paramref name="samples"/> samples of <paramref name="elapsed"/> each.</summary>
+    public void Record(TimeSpan elapsed, int samples = 1)
     {
         if (Stopwatch.GetTimestamp() >= Volatile.Read(ref _countFrom))
         {
-            Total.Record(elapsed);
+            Total.Record(elapsed, samples);
         }
 
-        Volatile.Read(ref _interval).Record(elapsed);
+        Volatile.Read(ref _interval).Record(elapsed, samples);
     }
 
     /// <summary>The latencies since the previous call.</summary>

@@ -5,13 +5,17 @@ namespace Monitor.Cli.Feed;
 
 /// <summary>
 /// SignalR clients of the server's <c>/hubs/market</c> (docs/api.md, Hub), one or more connections each subscribed
-/// to the instruments being fed; hands every <c>Quote</c> (and the seq of every <c>Inventory</c> message) to a
+/// to the instruments being fed and taking quote batches (<c>?quotes=batched</c>, a <c>Quotes</c> message per push);
+/// hands every quote (and the seq of every <c>Inventory</c> message) to a
 /// <see cref="HubLatencyTracker"/>, which tracks each connection on its own. The API key goes along as the access
 /// token, in case reading needs one.
 /// </summary>
 internal sealed class MarketHubListener : IAsyncDisposable
 {
     public const string HubPath = "hubs/market";
+
+    /// <summary>Quotes come as one <c>Quotes</c> message per push.</summary>
+    public const string BatchedQuotes = "?quotes=batched";
 
     /// <summary>Connections opened at once while connecting many.</summary>
     private const int ConnectingAtOnce = 16;
@@ -48,9 +52,16 @@ internal sealed class MarketHubListener : IAsyncDisposable
         {
             int client = c;
             var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(baseUrl, HubPath), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
+                .WithUrl(new Uri(baseUrl, HubPath + BatchedQuotes), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
                 .Build();
-            connection.On<QuoteMessage>("Quote", quote => tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, Stopwatch.GetTimestamp(), client));
+            connection.On<QuoteMessage[]>("Quotes", quotes =>
+            {
+                long arrivedAt = Stopwatch.GetTimestamp();
+                foreach (var quote in quotes)
+                {
+                    tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, arrivedAt, client);
+                }
+            });
             connection.On<SequencedMessage>("Inventory", message =>
             {
                 if (message.Seq is { } seq)

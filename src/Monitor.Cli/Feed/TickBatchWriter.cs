@@ -5,8 +5,8 @@ using Monitor.Core.Market;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// A JSON array of ticks being written into a reusable buffer. It also keeps the time of each instrument's newest
-/// tick in the batch, which is what a quote reflecting the batch carries as its <c>ts</c>.
+/// A JSON array of ticks being written into a reusable buffer. It also keeps, for each instrument in the batch, the
+/// time of its newest tick (what a quote reflecting the batch carries as its <c>ts</c>) and how many ticks it has.
 /// </summary>
 internal sealed class TickBatchWriter : IDisposable
 {
@@ -37,7 +37,7 @@ internal sealed class TickBatchWriter : IDisposable
 
     public ReadOnlyMemory<byte> Json => _buffer.WrittenMemory;
 
-    /// <summary>For each instrument in the batch, its newest tick's time.</summary>
+    /// <summary>For each instrument in the batch, its newest tick's time and its number of ticks.</summary>
     public IReadOnlyList<NewestTick> NewestTicks => _newest;
 
     public void Begin(long startedAt)
@@ -63,12 +63,13 @@ internal sealed class TickBatchWriter : IDisposable
         int slot = _newestSlot[instrument] - 1;
         if (slot < 0)
         {
-            _newest.Add(new NewestTick(instrument, tick.Time));
+            _newest.Add(new NewestTick(instrument, tick.Time, 1));
             _newestSlot[instrument] = _newest.Count;
         }
-        else if (tick.Time > _newest[slot].Time)
+        else
         {
-            _newest[slot] = new NewestTick(instrument, tick.Time);
+            var newest = _newest[slot];
+            _newest[slot] = new NewestTick(instrument, tick.Time > newest.Time ? tick.Time : newest.Time, newest.Ticks + 1);
         }
 
         _writer.WriteStartObject();
@@ -91,5 +92,5 @@ internal sealed class TickBatchWriter : IDisposable
     public void Dispose() => _writer.Dispose();
 }
 
-/// <summary>The time of the newest tick of instrument number <paramref name="Instrument"/> in a batch.</summary>
-internal readonly record struct NewestTick(int Instrument, DateTimeOffset Time);
+/// <summary>The time of the newest tick of instrument number <paramref name="Instrument"/> in a batch, and how many ticks it has there.</summary>
+internal readonly record struct NewestTick(int Instrument, DateTimeOffset Time, int Ticks);

@@ -36,6 +36,7 @@ public static class IndicatorSpec
         new("willr", [Period("period", 14)], p => new WilliamsR(p.Int(0))),
         new("vwap", [], _ => new VolumeWeightedAveragePrice()),
         new("supertrend", [Period("period", 10), Multiplier("multiplier", 3)], p => new SuperTrend(p.Int(0), p[1])),
+        new("bar", [], _ => new BarFields()),
     ];
 
     /// <summary>The indicator names understood, in the order of the contract.</summary>

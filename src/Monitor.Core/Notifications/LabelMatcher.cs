@@ -17,7 +17,8 @@ public enum MatchOperator
 /// </summary>
 public sealed class LabelMatcher
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    // A guard against runaway patterns, wide enough that a busy machine never trips it on a sane one.
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
     private readonly Regex? _regex;
 
     private LabelMatcher(string name, MatchOperator op, string value, Regex? regex)

@@ -39,6 +39,27 @@ public interface ITickStore
     IAsyncEnumerable<ReadOnlyMemory<StoredTick>> ReadBlocksAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
+/// <summary>What one pass of <see cref="ITickRetention.MaintainAsync"/> did.</summary>
+/// <param name="PartitionsCreated">Day partitions created ahead of the clock (PostgreSQL; 0 for SQLite).</param>
+/// <param name="PartitionsDropped">The partitions dropped whole because every tick in them was past the retention.</param>
+/// <param name="TicksDeleted">Ticks deleted row by row (SQLite, which has no partitions).</param>
+public sealed record TickRetentionResult(int PartitionsCreated, IReadOnlyList<string> PartitionsDropped, long TicksDeleted);
+
+/// <summary>
+/// Keeps the tick store ready for the days ahead and, when a retention is set, removes ticks older than it. Only ticks
+/// go: bars, alerts, inventory and each instrument's tick numbering stay, so nothing derived from the ticks is lost.
+/// </summary>
+public interface ITickRetention
+{
+    /// <summary>
+    /// Creates what ticks dated up to a week past <paramref name="now"/> need (PostgreSQL's day partitions), then, if
+    /// <paramref name="retention"/> is set, removes ticks older than <paramref name="now"/> minus it: whole day
+    /// partitions in PostgreSQL (a day goes once all of it is past the retention), rows in SQLite. Safe to run from
+    /// several silos at once.
+    /// </summary>
+    Task<TickRetentionResult> MaintainAsync(DateTimeOffset now, TimeSpan? retention, CancellationToken cancellationToken = default);
+}
+
 /// <summary>Closed bars, kept so reads and warm-up need not rebuild them from ticks.</summary>
 public interface IBarStore
 {

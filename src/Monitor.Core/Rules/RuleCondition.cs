@@ -131,6 +131,7 @@ internal abstract class RuleCondition : IAlertDetails
         SpreadParameters p => new SpreadCondition(rule, p),
         StockToUseParameters p => new StockToUseCondition(rule, p),
         RsiDivergenceParameters p => new RsiDivergenceCondition(rule, p),
+        ExpressionParameters p => new ExpressionCondition(rule, p),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule.Type, "no evaluator for this rule type"),
     };
 

@@ -250,6 +250,14 @@ public static class RuleJson
                 w.WriteNumber("period", p.Period);
                 w.WriteNumber("lookback", p.Lookback);
                 break;
+            case ExpressionParameters p:
+                w.WriteString("condition", p.Condition);
+                if (p.Message is not null)
+                {
+                    w.WriteString("message", p.Message);
+                }
+
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(parameters), parameters.GetType().Name, "unknown rule parameters");
         }
@@ -556,6 +564,29 @@ public static class RuleJson
                 return input is { } i && lookback is { } l && (period is not null || !periodGiven)
                     ? new RsiDivergenceParameters(i, period ?? 14, l)
                     : null;
+            }
+
+            case RuleType.Expression:
+            {
+                r.CheckFields(p, P, Fields("condition", "message"), owner);
+                string? condition = r.String(p, P, "condition", true);
+                string? message = r.String(p, P, "message", false);
+                if (condition is null || interval is not { } bar)
+                {
+                    return null;
+                }
+
+                if (!ExpressionParameters.TryCreate(condition, message, bar, out var parameters, out var problems))
+                {
+                    foreach (var problem in problems)
+                    {
+                        r.Add(problem.Field, problem.Message);
+                    }
+
+                    return null;
+                }
+
+                return parameters;
             }
 
             default:

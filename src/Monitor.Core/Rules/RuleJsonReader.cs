@@ -209,22 +209,9 @@ internal sealed class RuleJsonReader(string prefix)
             return window;
         }
 
-        if (!window.IsBarCount && window.Duration < bar.Length)
+        if (!RuleWindow.FitsInterval(window, bar, minBars, out error))
         {
-            Add(field, $"{window.Text} is shorter than one {bar} bar, the rule's interval");
-            return null;
-        }
-
-        long bars = window.BarsIn(bar);
-        if (bars > RuleWindow.MaxBars)
-        {
-            Add(field, $"{window.Text} spans {bars} bars of {bar}; at most {RuleWindow.MaxBars}");
-            return null;
-        }
-
-        if (bars < minBars)
-        {
-            Add(field, $"{window.Text} must span at least {minBars} bars of {bar}");
+            Add(field, error);
             return null;
         }
 

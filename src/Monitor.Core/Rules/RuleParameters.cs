@@ -126,3 +126,52 @@ public sealed record RsiDivergenceParameters(RuleInput Input, int Period, int Lo
 
     public override IReadOnlyList<RuleInput> Inputs => [Input];
 }
+
+/// <summary>
+/// <c>expression</c>: <paramref name="Condition"/> in the rule language, and an optional message template with
+/// <c>{expression}</c> placeholders. Create one with <see cref="RuleJson"/> (or <see cref="TryCreate"/>), which compiles
+/// both and finds the inputs (in order of appearance: the first is the primary) and the terms named in <c>values</c>.
+/// Two are equal when their texts are.
+/// </summary>
+public sealed record ExpressionParameters : RuleParameters
+{
+    private ExpressionParameters(string condition, string? message, IReadOnlyList<RuleInput> inputs, IReadOnlyList<string> terms)
+    {
+        Condition = condition;
+        Message = message;
+        ReadInputs = inputs;
+        Terms = terms;
+    }
+
+    public string Condition { get; }
+
+    public string? Message { get; }
+
+    public override RuleType Type => RuleType.Expression;
+
+    public override IReadOnlyList<RuleInput> Inputs => ReadInputs;
+
+    /// <summary>The operands of the condition's comparisons and crosses, as written: the names of the alert's <c>values</c>.</summary>
+    public IReadOnlyList<string> Terms { get; }
+
+    private IReadOnlyList<RuleInput> ReadInputs { get; }
+
+    /// <summary>Compiles the condition and message for bars of <paramref name="interval"/>; the errors name the field and position.</summary>
+    public static bool TryCreate(string condition, string? message, BarInterval interval, out ExpressionParameters parameters, out IReadOnlyList<RuleProblem> problems)
+    {
+        var compiled = Expressions.ExpressionCompiler.Compile(condition, message, interval);
+        problems =
+        [
+            .. compiled.ConditionErrors.Select(e => new RuleProblem("params.condition", e.ToString())),
+            .. compiled.MessageErrors.Select(e => new RuleProblem("params.message", e.ToString())),
+        ];
+        parameters = new ExpressionParameters(condition, message, compiled.Inputs, compiled.Terms);
+        return problems.Count == 0;
+    }
+
+    public bool Equals(ExpressionParameters? other) =>
+        other is not null && string.Equals(Condition, other.Condition, StringComparison.Ordinal)
+        && string.Equals(Message, other.Message, StringComparison.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Condition, Message);
+}

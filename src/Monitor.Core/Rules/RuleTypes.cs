@@ -16,6 +16,9 @@ public enum RuleType
 
     /// <summary>Not a rule: the alert a data source raises when its newest report is late (rule id <c>source:&lt;id&gt;</c>).</summary>
     SourceLate,
+
+    /// <summary>A condition written in the rule language (Monitor.Core.Expressions).</summary>
+    Expression,
 }
 
 public enum AlertSeverity

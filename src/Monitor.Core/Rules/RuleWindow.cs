@@ -89,6 +89,29 @@ public readonly struct RuleWindow : IEquatable<RuleWindow>
     public long BarsIn(BarInterval interval) =>
         IsBarCount ? Bars : (Duration.Ticks + interval.Length.Ticks - 1) / interval.Length.Ticks;
 
+    /// <summary>Whether the window suits bars of <paramref name="interval"/>: at least one bar long, at least <paramref name="minBars"/> bars, at most <see cref="MaxBars"/>.</summary>
+    public static bool FitsInterval(RuleWindow window, BarInterval interval, int minBars, out string error)
+    {
+        error = "";
+        if (!window.IsBarCount && window.Duration < interval.Length)
+        {
+            error = $"{window.Text} is shorter than one {interval} bar, the rule's interval";
+            return false;
+        }
+
+        long bars = window.BarsIn(interval);
+        if (bars > MaxBars)
+        {
+            error = $"{window.Text} spans {bars} bars of {interval}; at most {MaxBars}";
+        }
+        else if (bars < minBars)
+        {
+            error = $"{window.Text} must span at least {minBars} bars of {interval}";
+        }
+
+        return error.Length == 0;
+    }
+
     public bool Equals(RuleWindow other) => Duration == other.Duration && Bars == other.Bars;
 
     public override bool Equals(object? obj) => obj is RuleWindow other && Equals(other);

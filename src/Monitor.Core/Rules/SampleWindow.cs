@@ -53,6 +53,11 @@ internal sealed class SampleWindow
 
     public long LastKey => _count == 0 ? long.MinValue : _keys[Index(_count - 1)];
 
+    /// <summary>The key of the <paramref name="offset"/>-th sample held, oldest first.</summary>
+    public long KeyAt(int offset) => _keys[Index(offset)];
+
+    public double ValueAt(int offset) => _values[Index(offset)];
+
     /// <summary>Adds a sample; a key not after the newest is ignored (a replayed event).</summary>
     public void Push(long key, double value, double aux)
     {

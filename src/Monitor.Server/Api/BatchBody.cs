@@ -20,6 +20,9 @@ internal sealed class BatchBody : IDisposable
     {
     }
 
+    /// <summary>The parsed JSON value of a body that is not NDJSON.</summary>
+    public JsonElement Root => _documents[0].RootElement;
+
     /// <summary>Items in order: an element, or the error that made its line unreadable.</summary>
     public List<(JsonElement Item, string? Error)> Items { get; } = [];
 
@@ -124,12 +127,22 @@ internal sealed class BatchBody : IDisposable
 
         if (await RequestBody.ReadAsync(request, MaxBytes, cancellationToken) is not { } read)
         {
-            return (null, TooLarge());
+            return (null, Problem(TooLarge));
         }
 
+        var (body, problem) = Parse(read, ndjson);
+        return (body, problem is null ? null : Problem(problem));
+    }
+
+    /// <summary>
+    /// Parses a body of at most <see cref="MaxBytes"/>: a JSON array of items, NDJSON, or (with <paramref name="itemsProperty"/>)
+    /// an object whose property of that name is the array. Gives the problem instead when it cannot be read.
+    /// </summary>
+    public static (BatchBody? Body, BatchProblem? Problem) Parse(ReadOnlyMemory<byte> read, bool ndjson, string? itemsProperty = null)
+    {
         if (JsonHygiene.Utf8Text(read) is not { } bytes)
         {
-            return (null, Problem(StatusCodes.Status400BadRequest, "Not UTF-8", JsonHygiene.NotUtf8));
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, "Not UTF-8", JsonHygiene.NotUtf8));
         }
 
         var body = new BatchBody();
@@ -143,14 +156,16 @@ internal sealed class BatchBody : IDisposable
             {
                 var document = JsonDocument.Parse(bytes);
                 body._documents.Add(document);
-                if (document.RootElement.ValueKind != JsonValueKind.Array)
+                if (ItemsOf(document.RootElement, itemsProperty) is not { } items)
                 {
-                    string detail = $"The body must be a JSON array of items, not {JsonItems.Describe(document.RootElement)}.";
+                    string detail = itemsProperty is null
+                        ? $"The body must be a JSON array of items, not {JsonItems.Describe(document.RootElement)}."
+                        : $"The message must be a JSON object whose '{itemsProperty}' is an array of items.";
                     body.Dispose();
-                    return (null, Problem(StatusCodes.Status400BadRequest, "Bad request", detail));
+                    return (null, new BatchProblem(StatusCodes.Status400BadRequest, "Bad request", detail));
                 }
 
-                foreach (var item in document.RootElement.EnumerateArray())
+                foreach (var item in items.EnumerateArray())
                 {
                     body.Items.Add((item, null));
                 }
@@ -159,19 +174,23 @@ internal sealed class BatchBody : IDisposable
         catch (JsonException e)
         {
             body.Dispose();
-            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON",
-                $"The body is not valid JSON: {e.Message}"));
+            return (null, new BatchProblem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not valid JSON: {e.Message}"));
         }
 
         if (body.Items.Count > MaxItems)
         {
             body.Dispose();
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, "Too many items",
+            return (null, new BatchProblem(StatusCodes.Status413PayloadTooLarge, "Too many items",
                 $"A request may hold at most {MaxItems} items; this one has {body.Items.Count}. Split it."));
         }
 
         return (body, null);
     }
+
+    private static JsonElement? ItemsOf(JsonElement root, string? itemsProperty) =>
+        itemsProperty is null
+            ? root.ValueKind == JsonValueKind.Array ? root : null
+            : root.ValueKind == JsonValueKind.Object && root.TryGetProperty(itemsProperty, out var items) && items.ValueKind == JsonValueKind.Array ? items : null;
 
     private void AddLines(ReadOnlyMemory<byte> bytes)
     {
@@ -201,14 +220,20 @@ internal sealed class BatchBody : IDisposable
         }
     }
 
-    private static IResult TooLarge() => Problem(StatusCodes.Status413PayloadTooLarge, "Request too large",
+    /// <summary>A body over <see cref="MaxBytes"/>.</summary>
+    public static BatchProblem TooLarge { get; } = new(StatusCodes.Status413PayloadTooLarge, "Request too large",
         $"A request body may be at most {RequestBody.Size(MaxBytes)}. Split the batch.");
+
+    private static IResult Problem(BatchProblem problem) => Problem(problem.Status, problem.Title, problem.Detail);
 
     private static IResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
 }
 
 /// <summary>Reads one item: null when it is valid (the value in <paramref name="value"/>), else what is wrong with it.</summary>
 internal delegate string? ItemReader<T>(JsonElement item, out T value);
+
+/// <summary>Why a whole batch was refused: the HTTP status it is answered with, and the problem's title and detail.</summary>
+public sealed record BatchProblem(int Status, string Title, string Detail);
 
 /// <summary>One rejected item of a batch: its position and what is wrong with it.</summary>
 public sealed record RejectedItem(int Index, string Error);

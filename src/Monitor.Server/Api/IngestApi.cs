@@ -1,12 +1,10 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Monitor.Core.Market;
 using Monitor.Grains;
 using Monitor.Server.Hosting;
+using Monitor.Server.Ingest;
 
 namespace Monitor.Server.Api;
 
-/// <summary><c>POST /api/v1/ticks</c> and <c>POST /api/v1/inventory</c> (docs/api.md, Ingest).</summary>
+/// <summary><c>POST /api/v1/ticks</c>, the tick stream <c>GET /api/v1/ticks/stream</c> and <c>POST /api/v1/inventory</c> (docs/api.md, Ingest).</summary>
 public static class IngestApi
 {
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
@@ -18,6 +16,8 @@ public static class IngestApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet(TickStream.Path, TickStream.AcceptAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/inventory", InventoryIngestApi.IngestAsync)
             .Produces<IngestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -27,61 +27,17 @@ public static class IngestApi
     }
 
     /// <summary>Validates item by item, stores and applies the valid ticks with one grain call per instrument.</summary>
-    internal static Task<IResult> IngestTicksAsync(
-        HttpRequest request, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, IOptions<IngestOptions> options,
-        CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var skew = options.Value.ParsedMaxFutureSkew;
-        return BatchBody.IngestAsync(
+    internal static Task<IResult> IngestTicksAsync(HttpRequest request, TickIngest ingest, CancellationToken cancellationToken) =>
+        BatchBody.IngestAsync(
             request,
             "ticks",
-            (JsonElement item, out Tick tick) => TryReadTick(item, catalog, now, skew, out tick),
+            ingest.Reader(),
             t => t.Instrument,
             async (byInstrument, rejected) =>
             {
-                var counts = await Task.WhenAll(byInstrument.Select(pair => grains.CallAsync(
-                    "ingest", g => g.GetGrain<IInstrumentGrain>(pair.Key.Value).IngestAsync(new TickBatch([.. pair.Value])), cancellationToken)));
+                var counts = await Task.WhenAll(byInstrument.Select(pair => ingest.StoreAsync(pair.Key, pair.Value, cancellationToken)));
                 var total = counts.Aggregate(IngestCounts.None, (sum, c) => sum.Add(c));
                 return TypedResults.Ok(new IngestResponse(total.Accepted, total.Duplicates, total.Late, rejected));
             },
             cancellationToken);
-    }
-
-    /// <summary>Null when the item is a valid tick, else what is wrong with it.</summary>
-    private static string? TryReadTick(JsonElement item, InstrumentCatalog catalog, DateTimeOffset now, TimeSpan maxAhead, out Tick tick)
-    {
-        tick = default;
-        if (item.ValueKind != JsonValueKind.Object)
-        {
-            return $"an item must be an object such as {{\"instrument\":\"COMEX:SI\",\"ts\":\"2026-01-14T15:30:00Z\",\"price\":82.57}}, not {JsonItems.Describe(item)}";
-        }
-
-        if (!JsonItems.TryGetInstrument(item, catalog, out var definition, out string error)
-            || !JsonItems.TryGetTime(item, "ts", required: true, now, maxAhead, out var time, out error)
-            || !JsonItems.TryGetNumber(item, "price", required: true, out var price, out error)
-            || !JsonItems.TryGetNumber(item, "volume", required: false, out var volume, out error)
-            || !JsonItems.TryGetNumber(item, "seq", required: false, out var seq, out error))
-        {
-            return error;
-        }
-
-        if (price is <= 0 or > MarketLimits.MaxPrice)
-        {
-            return $"'price' must be above 0 and at most {MarketLimits.MaxPrice:0e0}, got {price}";
-        }
-
-        if (volume is < 0 or > MarketLimits.MaxVolume)
-        {
-            return $"'volume' must be from 0 to {MarketLimits.MaxVolume:0e0}, got {volume}";
-        }
-
-        if (seq is { } s && (s < 0 || s != Math.Floor(s) || s > long.MaxValue / 2))
-        {
-            return $"'seq' must be a whole number from 0, got {s}";
-        }
-
-        tick = new Tick(definition.Id, time!.Value, price!.Value, volume ?? 0, (long)(seq ?? 0));
-        return null;
-    }
 }

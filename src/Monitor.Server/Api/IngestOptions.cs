@@ -14,6 +14,10 @@ public sealed class IngestOptions
     /// One tick far ahead would close its bars early and make every real tick after it late.</summary>
     public string MaxFutureSkew { get; set; } = "1m";
 
+    /// <summary>Batches one tick stream connection may have unacknowledged: the server reads no further message while
+    /// this many are being stored or their acknowledgements wait to be sent.</summary>
+    public int StreamWindow { get; set; } = 8;
+
     public TimeSpan ParsedMaxFutureSkew => WebhookDuration.TryParse(MaxFutureSkew, out var skew)
         ? skew
         : throw new InvalidOperationException($"{Section}:MaxFutureSkew '{MaxFutureSkew}' is not a duration");
@@ -23,6 +27,11 @@ public sealed class IngestOptions
         if (!WebhookDuration.TryParse(MaxFutureSkew, out var skew) || skew < TimeSpan.Zero || skew > MaxAllowedSkew)
         {
             yield return $"{Section}:MaxFutureSkew '{MaxFutureSkew}' must be a duration from 0s to 1d, such as 1m or 30s";
+        }
+
+        if (StreamWindow is < 1 or > 64)
+        {
+            yield return $"{Section}:StreamWindow must be from 1 to 64 (unacknowledged batches per tick stream), not {StreamWindow}";
         }
     }
 }

@@ -46,6 +46,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
         builder.Services.AddSingleton<InventoryIngest>();
+        builder.Services.AddSingleton<TickIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -57,7 +58,8 @@ public static class MonitorHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>(ReadinessCheck.Name);
         builder.Services.AddSignalR().AddJsonProtocol(o => FiniteNumberConverter.AddTo(o.PayloadSerializerOptions));
-        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>, MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<MarketHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<MarketHub>>(s => s.GetRequiredService<MarketHubLifetimeManager>());
         builder.Services.AddMonitorTelemetry(configuration, cluster);
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();
@@ -70,6 +72,7 @@ public static class MonitorHosting
 
         // Registered after the silo: these start once it runs and stop before it does.
         builder.Services.AddHostedService<MarketRelayService>();
+        builder.Services.AddHostedService<QuotePushService>();
         builder.Services.AddHostedService<InstrumentCatalogSync>();
         builder.Services.AddMonitorSources();
         if (demoFeed)
@@ -86,6 +89,7 @@ public static class MonitorHosting
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBoard();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -95,6 +99,7 @@ public static class MonitorHosting
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
         app.MapRulesApi();
+        app.MapRuleBatchApi();
         app.MapAlertsApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();

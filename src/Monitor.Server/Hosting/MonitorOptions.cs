@@ -82,6 +82,11 @@ public static class MonitorOptions
         {
             yield return "Monitor:Storage:Provider=postgres needs ConnectionStrings:Monitor (an Npgsql connection string)";
         }
+
+        if (storage.TickRetention is { } retention && retention < TimeSpan.FromDays(1))
+        {
+            yield return $"Monitor:Storage:TickRetention is {retention}; keep ticks at least 1d (PostgreSQL drops them a whole day at a time)";
+        }
     }
 
     private static IEnumerable<string> ClusterProblems(ClusterOptions cluster)

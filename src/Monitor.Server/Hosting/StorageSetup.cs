@@ -25,6 +25,8 @@ public static class StorageSetup
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
         // before Orleans' providers look for their tables and before any other hosted service starts.
         services.AddHostedService<StorePreparation>();
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().TickRetention);
+        services.AddHostedService<TickRetentionService>();
         return services;
     }
 

@@ -11,10 +11,11 @@ public sealed record InventoryIngestResult(InventoryIngestCounts Counts, IReadOn
 public sealed record InventoryRejection(int Index, string Error);
 
 /// <summary>
-/// The one way inventory values enter Monitor, whoever brings them (<c>POST /api/v1/inventory</c>, a data source, the demo
-/// feed): each value is checked (<see cref="InventoryValidation"/>) and refused alone if bad; the others go, grouped by
-/// instrument, to the instrument grains, one call each, which store what they change (new values and restatements; a
-/// repeat of the latest version changes nothing) and publish it to rules, the hub and webhooks. When the task completes
+/// How inventory values from outside enter Monitor (<c>POST /api/v1/inventory</c>, a data source): each value is checked
+/// (<see cref="InventoryValidation"/>) and refused alone if bad; the others go, grouped by instrument, to the instrument
+/// grains, one call each, which store what they change (new values and restatements; a repeat of the latest version
+/// changes nothing) and publish it to rules, the hub and webhooks. The built-in demo feed hands its simulated values to
+/// the grains itself, with its simulated clock as their receipt time. When the task completes
 /// every value counted is durable.
 /// </summary>
 public sealed class InventoryIngest(InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock)

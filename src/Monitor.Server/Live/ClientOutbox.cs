@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Monitor.Grains;
 using Monitor.Grains.Telemetry;
 
 namespace Monitor.Server.Live;
@@ -8,7 +9,8 @@ namespace Monitor.Server.Live;
 /// One hub connection's outgoing messages: a bounded queue, and a loop that writes them to the connection one at a
 /// time. Senders only enqueue, so a connection that stops reading holds up no one but itself; once its queue is full
 /// it is disconnected (a client reloads its snapshot when it reconnects, as after any gap). Also keeps the groups
-/// the connection is in, so they can be left when it closes.
+/// the connection is in, so they can be left when it closes, and, for a connection that takes quote batches, the
+/// quotes that arrived since the last push (<see cref="AddQuote"/>, <see cref="TakeQuotes"/>).
 /// </summary>
 internal sealed class ClientOutbox
 {
@@ -17,11 +19,13 @@ internal sealed class ClientOutbox
     private readonly int _limit;
     private readonly ILogger _logger;
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private List<QuoteMessage> _quotes = [];
     private bool _closed;
 
-    public ClientOutbox(HubConnectionContext connection, int limit, ILogger logger)
+    public ClientOutbox(HubConnectionContext connection, int limit, bool batchesQuotes, ILogger logger)
     {
         _connection = connection;
+        BatchesQuotes = batchesQuotes;
         _limit = limit;
         _logger = logger;
         _queue = Channel.CreateBounded<SerializedHubMessage>(new BoundedChannelOptions(limit) { SingleReader = true });
@@ -31,6 +35,34 @@ internal sealed class ClientOutbox
     public string ConnectionId => _connection.ConnectionId;
 
     public string? UserIdentifier => _connection.UserIdentifier;
+
+    /// <summary>Whether quotes go to this connection as one <c>Quotes</c> message per push, rather than one <c>Quote</c> each.</summary>
+    public bool BatchesQuotes { get; }
+
+    /// <summary>Keeps a quote for the next push (only for a connection that <see cref="BatchesQuotes"/>).</summary>
+    public void AddQuote(QuoteMessage quote)
+    {
+        lock (_groups)
+        {
+            _quotes.Add(quote);
+        }
+    }
+
+    /// <summary>The quotes kept since the last call, in the order they came; null when there are none.</summary>
+    public List<QuoteMessage>? TakeQuotes()
+    {
+        lock (_groups)
+        {
+            if (_quotes.Count == 0)
+            {
+                return null;
+            }
+
+            var taken = _quotes;
+            _quotes = [];
+            return taken;
+        }
+    }
 
     /// <summary>Queues <paramref name="message"/>; never waits. Disconnects the connection when its queue is full.</summary>
     public void Post(SerializedHubMessage message)

@@ -9,6 +9,9 @@ public interface IMarketClient
     /// <summary>An instrument's latest state, coalesced per instrument.</summary>
     Task Quote(QuoteMessage quote);
 
+    /// <summary>The quotes of one push, in the order they came (to a connection opened with <c>?quotes=batched</c>).</summary>
+    Task Quotes(IReadOnlyList<QuoteMessage> quotes);
+
     /// <summary>An inventory value stored for an instrument.</summary>
     Task Inventory(InventoryMessage inventory);
 

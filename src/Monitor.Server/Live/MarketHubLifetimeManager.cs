@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
+using Monitor.Grains;
 
 namespace Monitor.Server.Live;
 
@@ -12,10 +13,20 @@ namespace Monitor.Server.Live;
 /// serialized once, per protocol, and posted to each recipient's <see cref="ClientOutbox"/>; connections and groups
 /// are kept here rather than in the base class. The base class still tracks connections for client results.
 /// </summary>
+/// <remarks>
+/// Quotes (<see cref="PublishQuote"/>): a connection opened with <c>?quotes=batched</c> collects its instruments' quotes
+/// and is sent them as one <c>Quotes</c> message per push (<see cref="PushQuoteBatches"/>, every
+/// <see cref="MarketHubOptions.PushInterval"/>); connections that get the same quotes share one serialized message.
+/// Other connections get each quote as a <c>Quote</c> message, as before.
+/// </remarks>
 internal sealed class MarketHubLifetimeManager(
     ILogger<DefaultHubLifetimeManager<MarketHub>> logger, IOptions<MarketHubOptions> options, ILogger<ClientOutbox> outboxLogger)
     : DefaultHubLifetimeManager<MarketHub>(logger)
 {
+    /// <summary>The query parameter, and its value, with which a connection asks for quote batches.</summary>
+    public const string QuotesParameter = "quotes";
+    public const string BatchedQuotes = "batched";
+
     private readonly ConcurrentDictionary<string, ClientOutbox> _clients = new(StringComparer.Ordinal);
 
     // Groups stay once created, even empty: they are instruments and "alerts", a set that barely grows.
@@ -24,7 +35,8 @@ internal sealed class MarketHubLifetimeManager(
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         await base.OnConnectedAsync(connection);
-        _clients[connection.ConnectionId] = new ClientOutbox(connection, options.Value.ClientQueueLimit, outboxLogger);
+        bool batched = string.Equals(connection.GetHttpContext()?.Request.Query[QuotesParameter].ToString(), BatchedQuotes, StringComparison.Ordinal);
+        _clients[connection.ConnectionId] = new ClientOutbox(connection, options.Value.ClientQueueLimit, batched, outboxLogger);
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
@@ -88,6 +100,43 @@ internal sealed class MarketHubLifetimeManager(
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         Post(_clients.Values.Where(c => c.UserIdentifier is { } user && userIds.Contains(user)), methodName, args);
 
+    /// <summary>Hands a quote to its instrument's subscribers: kept for the next push, or queued as a <c>Quote</c> message.</summary>
+    public void PublishQuote(QuoteMessage quote)
+    {
+        SerializedHubMessage? single = null;
+        foreach (var client in Members(MarketHub.InstrumentGroup(quote.Instrument)).Values)
+        {
+            if (client.BatchesQuotes)
+            {
+                client.AddQuote(quote);
+            }
+            else
+            {
+                single ??= new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Quote), [quote]));
+                client.Post(single);
+            }
+        }
+    }
+
+    /// <summary>Sends each batching connection the quotes kept for it, as one <c>Quotes</c> message.</summary>
+    public void PushQuoteBatches()
+    {
+        // Connections subscribed alike get the same quotes in the same order: one serialization serves them all.
+        var shared = new Dictionary<List<QuoteMessage>, SerializedHubMessage>(SameQuotes.Instance);
+        foreach (var client in _clients.Values)
+        {
+            if (client.BatchesQuotes && client.TakeQuotes() is { } quotes)
+            {
+                if (!shared.TryGetValue(quotes, out var message))
+                {
+                    shared[quotes] = message = new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Quotes), [quotes]));
+                }
+
+                client.Post(message);
+            }
+        }
+    }
+
     private ConcurrentDictionary<string, ClientOutbox> Members(string group) =>
         _groups.GetOrAdd(group, _ => new ConcurrentDictionary<string, ClientOutbox>(StringComparer.Ordinal));
 
@@ -102,5 +151,25 @@ internal sealed class MarketHubLifetimeManager(
         }
 
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Lists of quotes equal when they hold the same quote objects in the same order.</summary>
+internal sealed class SameQuotes : IEqualityComparer<List<QuoteMessage>>
+{
+    public static SameQuotes Instance { get; } = new();
+
+    public bool Equals(List<QuoteMessage>? x, List<QuoteMessage>? y) =>
+        ReferenceEquals(x, y) || (x is not null && y is not null && x.Count == y.Count && x.Zip(y).All(pair => ReferenceEquals(pair.First, pair.Second)));
+
+    public int GetHashCode(List<QuoteMessage> quotes)
+    {
+        var hash = new HashCode();
+        foreach (var quote in quotes)
+        {
+            hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(quote));
+        }
+
+        return hash.ToHashCode();
     }
 }

@@ -5,14 +5,17 @@ using Monitor.Grains.Alerts;
 namespace Monitor.Server.Live;
 
 /// <summary>This silo's relay: hands updates from grains to the SignalR clients connected here. Sends only queue (see <see cref="MarketHubLifetimeManager"/>), so no client holds the relay up.</summary>
-internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub) : IMarketRelay
+internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub, MarketHubLifetimeManager connections) : IMarketRelay
 {
     /// <summary>Sends the alert, as stored, to every client subscribed to alerts.</summary>
     public Task OnAlertAsync(AlertMessage alert) =>
         hub.Clients.Group(MarketHub.AlertsGroup).Alert(alert);
 
-    public Task OnQuoteAsync(QuoteMessage quote) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(quote.Instrument)).Quote(quote);
+    public Task OnQuoteAsync(QuoteMessage quote)
+    {
+        connections.PublishQuote(quote);
+        return Task.CompletedTask;
+    }
 
     public Task OnInventoryAsync(InventoryMessage inventory) =>
         hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).Inventory(inventory);
@@ -24,7 +27,11 @@ internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub) : IMar
 /// that died starts empty on another, and until the silos are back in it no grain can push to their clients.
 /// </summary>
 internal sealed class MarketRelayService(
-    IGrainFactory grains, IClusterMembershipService membership, IHubContext<MarketHub, IMarketClient> hub, ILogger<MarketRelayService> logger)
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    IHubContext<MarketHub, IMarketClient> hub,
+    MarketHubLifetimeManager connections,
+    ILogger<MarketRelayService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(3);
@@ -33,7 +40,7 @@ internal sealed class MarketRelayService(
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMilliseconds(250);
 
     // Orleans holds observer targets weakly: this field keeps the relay alive as long as the service.
-    private readonly HubRelay _target = new(hub);
+    private readonly HubRelay _target = new(hub, connections);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -46,9 +46,9 @@ public sealed class IndicatorSpecTests
         Assert.Equal(canonical, IndicatorSpec.Create(text).Spec);
 
     [Fact]
-    public void Names_ListsTheEighteenIndicatorsInContractOrder() =>
+    public void Names_ListsTheEighteenIndicatorsInContractOrderThenTheBarFields() =>
         Assert.Equal(
-            ["sma", "ema", "wma", "rsi", "macd", "bb", "atr", "stoch", "adx", "obv", "stddev", "roc", "donchian", "keltner", "cci", "willr", "vwap", "supertrend"],
+            ["sma", "ema", "wma", "rsi", "macd", "bb", "atr", "stoch", "adx", "obv", "stddev", "roc", "donchian", "keltner", "cci", "willr", "vwap", "supertrend", "bar"],
             IndicatorSpec.Names);
 
     [Theory]

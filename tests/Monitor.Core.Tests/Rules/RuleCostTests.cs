@@ -1,3 +1,4 @@
+using Monitor.Core.Expressions;
 using Monitor.Core.Rules;
 using Xunit.Abstractions;
 
@@ -15,9 +16,16 @@ public sealed class RuleCostTests(ITestOutputHelper output)
 {
     [Theory]
     [MemberData(nameof(RuleScenarios.TypeData), MemberType = typeof(RuleScenarios))]
-    public void HundredThousandBars_AllocateNothingPerBarBesidesTransitions(string type)
+    public void HundredThousandBars_AllocateNothingPerBarBesidesTransitions(string type) =>
+        AssertIncremental(type, RuleScenarios.Rule(type));
+
+    [Theory]
+    [MemberData(nameof(RuleScenarios.ExpressionTypeData), MemberType = typeof(RuleScenarios))]
+    public void HundredThousandBars_ExpressionAllocatesNothingPerBarBesidesTransitions(string type) =>
+        AssertIncremental(type, ExpressionEquivalent.For(RuleScenarios.Rule(type)));
+
+    private void AssertIncremental(string type, RuleDefinition rule)
     {
-        var rule = RuleScenarios.Rule(type);
         var events = RuleScenarios.Events(type, 140_000, seed: 11);
         var set = new RuleSet();
         var transitions = new List<AlertTransition>();

@@ -1,3 +1,4 @@
+using Monitor.Core.Expressions;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Rules;
@@ -19,6 +20,9 @@ internal static class RuleScenarios
     ];
 
     public static TheoryData<string> TypeData() => new(Types);
+
+    /// <summary>The types with an expression equivalent (<see cref="ExpressionEquivalent"/>).</summary>
+    public static TheoryData<string> ExpressionTypeData() => new(Types.Where(t => ExpressionEquivalent.Exists(Rule(t).Type)));
 
     public static RuleDefinition Rule(string type) => type switch
     {

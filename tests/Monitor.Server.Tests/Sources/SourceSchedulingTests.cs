@@ -144,6 +144,20 @@ public sealed class SourceSchedulingTests
     }
 
     [Fact]
+    public async Task ValueIngestRefuses_WholeFileRejectedNamingTheValue_NothingStored()
+    {
+        await using var harness = await StartAsync();
+        harness.Publisher.Publish("gld.csv", HoldingsCsv(("2026-01-12", 522_074_356), ("2026-01-13", 2e15)), "text/csv");
+        await harness.AddHoldingsSourceAsync("gld", "gld.csv");
+
+        var status = await harness.AdvanceToAsync(FirstFetch, "gld", s => s["lastFetchAt"] is not null, "the fetch");
+
+        Assert.Equal("rejected", status["lastResult"]!.GetValue<string>());
+        Assert.StartsWith("gld.csv rejected: ETF:GLD/holdings of 2026-01-13: 'quantity' must be at most 1e15", status["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await harness.InventoryAsync("2026-01-01", "2026-12-31"));
+    }
+
+    [Fact]
     public async Task NoNewReport_LateOnThePublishersBusinessDays_AlertFiresThenResolvesWithTheNextReport()
     {
         await using var harness = await StartAsync();
