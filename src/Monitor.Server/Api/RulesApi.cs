@@ -226,7 +226,7 @@ public static class RulesApi
     }
 
     /// <summary>Who changes a rule: the API key's name (changing needs an admin key, so there is one).</summary>
-    private static string ChangedBy(HttpRequest request) => request.HttpContext.User.Identity?.Name ?? "anonymous";
+    internal static string ChangedBy(HttpRequest request) => request.HttpContext.User.Identity?.Name ?? "anonymous";
 
     private static IResult Json(string json, int status = StatusCodes.Status200OK, string? location = null) =>
         new RawJsonResult(json, status, location);
