@@ -34,7 +34,6 @@ public sealed class InstrumentGrain(
     /// <summary>How often rule grains are fed what is due (and a waiting quote is flushed, should its own flush have been missed).</summary>
     private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
 
-    private readonly List<StoredTick> _toStore = [];
     private InstrumentId _id;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
@@ -83,7 +82,10 @@ public sealed class InstrumentGrain(
     {
         _lastIngest = clock.GetTimestamp();
         int accepted = 0, duplicates = 0, late = 0;
-        _toStore.Clear();
+        // Sized for the batch and not kept: a list kept between calls would hold its largest batch's capacity in
+        // every instrument for as long as it is active.
+        var toStore = new StoredTick[batch.Ticks.Length];
+        int stored = 0;
         foreach (var tick in batch.Ticks)
         {
             var disposition = _run.Apply(tick);
@@ -96,14 +98,14 @@ public sealed class InstrumentGrain(
             bool applied = disposition == TickDisposition.Applied;
             accepted += applied ? 1 : 0;
             late += applied ? 0 : 1;
-            _toStore.Add(new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied));
+            toStore[stored++] = new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied);
             _feed.Stored(tick, _lastIndex, applied, _run.LastClosed);
         }
 
         _run.EndBatch();
         try
         {
-            await tickStore.AppendAsync(_id, _toStore.ToArray());
+            await tickStore.AppendAsync(_id, stored == toStore.Length ? toStore : toStore[..stored]);
             await _run.StoreClosedBarsAsync(barStore, CancellationToken.None);
             await alerts.PublishAsync(_run.Transitions);
         }
@@ -117,7 +119,7 @@ public sealed class InstrumentGrain(
             throw;
         }
 
-        if (_toStore.Count > 0)
+        if (stored > 0)
         {
             _writeBehind.Changed();
         }

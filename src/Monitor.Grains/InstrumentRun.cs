@@ -85,7 +85,9 @@ internal sealed class InstrumentRun
             await bars.UpsertAsync(_pipeline.Instrument, group.Key, group.Select(c => c.Bar).ToArray(), cancellationToken);
         }
 
+        // Without its capacity: a replay or a large batch closes thousands of bars, which an instrument need not keep room for.
         _closed.Clear();
+        _closed.TrimExcess();
     }
 
     public void Inventory(in InventoryValue value) => _driver.Inventory(value, Transitions);

@@ -4,7 +4,8 @@ namespace Monitor.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*'</c>
-/// (see docs/benchmarks.md); <c>-- seed-bars ...</c> seeds history for restart-benchmark.sh (<see cref="BarSeeder"/>).
+/// (see docs/benchmarks.md); <c>-- seed-bars ...</c> seeds history for restart-benchmark.sh (<see cref="BarSeeder"/>);
+/// <c>-- memory [N]</c> measures the managed heap per active instrument (<see cref="InstrumentMemory"/>).
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "seed-bars")
         {
             return await BarSeeder.RunAsync(args[1..]);
+        }
+
+        if (args is ["memory", ..])
+        {
+            return await InstrumentMemory.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create());
