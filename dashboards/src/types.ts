@@ -83,6 +83,8 @@ export interface Alert {
   message: string;
   values: Record<string, number>;
   acknowledgedBy: string | null;
+  /** The name of the API key that acknowledged: the free-text acknowledgedBy is only what that key's user typed. */
+  acknowledgedByKey: string | null;
   acknowledgedAt: string | null;
   silenced: boolean;
 }

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 
 namespace Monitor.Grains;
 
@@ -18,6 +19,14 @@ public interface IInstrumentGrain : IGrainWithStringKey
     /// <summary>Rebuilds the pipeline from the instrument's current definition (after its intervals changed).</summary>
     [Alias("Reload")]
     Task ReloadAsync();
+
+    /// <summary>
+    /// Removes the stored ticks with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/> (a bad feed's) and
+    /// records who did (<paramref name="by"/>); then the grain starts again from what remains: its saved state is
+    /// cleared and the next activation rebuilds bars, last price, indicators and rule state from the stored ticks.
+    /// </summary>
+    [Alias("DeleteTicks")]
+    Task<TickDeletion> DeleteTicksAsync(DateTimeOffset from, DateTimeOffset to, string by);
 
     /// <summary>Reads a rule's definition again (it reads this instrument, and was created, changed or deleted).</summary>
     [Alias("SyncRule")]

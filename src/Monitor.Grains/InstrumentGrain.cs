@@ -8,6 +8,7 @@ using Monitor.Core.Rules;
 using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
+using Monitor.Storage;
 using Orleans.Runtime;
 
 namespace Monitor.Grains;
@@ -28,6 +29,7 @@ public sealed class InstrumentGrain(
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
+    StoreWriteFailures storeFailures,
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
@@ -47,17 +49,19 @@ public sealed class InstrumentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
-        var definition = await FindDefinitionAsync();
-        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
-        _run = new InstrumentRun(pipeline);
-        var relays = new RelayFanOut(GrainFactory, clock);
         // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
         _quoteFlush = this.RegisterGrainTimer(
             _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-        _quotes = new QuotePublisher(pipeline, relays, clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan));
-        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _writeBehind = new WriteBehind(WriteStateAsync);
-        await RecoverAsync(cancellationToken);
+        try
+        {
+            await StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            throw storeFailures.Unavailable(e, $"activating {_id}");
+        }
+
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
         this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Housekeeping, Housekeeping));
@@ -76,6 +80,24 @@ public sealed class InstrumentGrain(
     {
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    public async Task<TickDeletion> DeleteTicksAsync(DateTimeOffset from, DateTimeOffset to, string by)
+    {
+        var deletion = await tickStore.DeleteRangeAsync(new TickDeletion(_id, from, to, by, clock.GetUtcNow(), Count: 0), _run.Intervals);
+        logger.LogWarning(
+            "{By} deleted {Count} ticks of {Instrument} from {From:O} to {To:O}; the grain rebuilds from the ticks that remain",
+            by, deletion.Count, _id, from, to);
+
+        // What the pipeline, the rules and the saved state hold came partly from the removed ticks: start again from
+        // everything that remains, as for an instrument without saved state. Cleared first, so a crash midway does the same.
+        await state.ClearStateAsync();
+        await StartAsync(CancellationToken.None);
+        // A removed tick dated ahead closed the bars open at the time: they are open again, not stored.
+        await _run.DeleteBarsFromOpenAsync(barStore, CancellationToken.None);
+        await _writeBehind.FlushAsync(CancellationToken.None);
+        await _quotes.ChangedAsync();
+        return deletion;
     }
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
@@ -113,9 +135,14 @@ public sealed class InstrumentGrain(
         {
             // The pipeline has moved past what is stored: start again from the store on the next call, and feed no rule
             // grain what may not be stored.
-            logger.LogError(e, "Storing ticks of {Instrument} failed; the grain recovers from the store", _id);
             _feed.Restart(_lastIndex);
             DeactivateOnIdle();
+            if (StoreFailures.IsUnavailable(e))
+            {
+                throw storeFailures.Unavailable(e, $"storing ticks of {_id}");
+            }
+
+            logger.LogError(e, "Storing ticks of {Instrument} failed; the grain recovers from the store", _id);
             throw;
         }
 
@@ -139,7 +166,16 @@ public sealed class InstrumentGrain(
     {
         _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
-        var revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        IReadOnlyList<InventoryRevision> revisions;
+        try
+        {
+            revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            throw storeFailures.Unavailable(e, $"storing inventory of {_id}");
+        }
+
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
         var counts = new InventoryIngestCounts(
             changes.Count(r => r.Change == InventoryChange.New), revisions.Count - changes.Length, changes.Count(r => r.Change == InventoryChange.Restated));
@@ -228,6 +264,18 @@ public sealed class InstrumentGrain(
     /// Resumes from saved state and replays what was stored after it; without usable saved state (none yet, or the
     /// intervals changed) every stored tick and inventory value is replayed: bars, indicators and rules come out as they were.
     /// </summary>
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var definition = await FindDefinitionAsync();
+        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
+        _run = new InstrumentRun(pipeline);
+        // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
+        _quotes = new QuotePublisher(
+            pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
+        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
+        await RecoverAsync(cancellationToken);
+    }
+
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         foreach (var definition in await StoredRules.LoadAsync(ruleStore, logger, cancellationToken))
@@ -241,6 +289,8 @@ public sealed class InstrumentGrain(
         _inventoryReceivedThrough = await _run.ReplayInventoryAsync(inventoryStore, inventoryReceivedAfter, cancellationToken);
         long watermark = _lastIndex;
         _lastIndex = await _run.ReplayTicksAsync(tickStore, watermark, cancellationToken);
+        // Indices are never reused, not even those of deleted ticks: rule grains read by index.
+        _lastIndex = Math.Max(_lastIndex, (await tickStore.GetMarkAsync(_id, cancellationToken)).LastIndex);
         _feed.UpdateReaders(_lastIndex);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);

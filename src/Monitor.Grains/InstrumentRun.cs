@@ -31,6 +31,9 @@ internal sealed class InstrumentRun
 
     public IReadOnlyList<RuleEvaluator> Rules => _rules.Rules;
 
+    /// <summary>The pipeline's bar intervals, finest first.</summary>
+    public IReadOnlyList<BarInterval> Intervals => [.. _pipeline.Series.Select(s => s.Interval)];
+
     /// <summary>The bars the last tick applied closed (valid until the next one).</summary>
     public IReadOnlyList<ClosedBar> LastClosed => _driver.LastClosed;
 
@@ -88,6 +91,19 @@ internal sealed class InstrumentRun
         // Without its capacity: a replay or a large batch closes thousands of bars, which an instrument need not keep room for.
         _closed.Clear();
         _closed.TrimExcess();
+    }
+
+    /// <summary>Removes stored bars that open at or after the bar each interval has open (after a rebuild: they were
+    /// closed by ticks that are gone).</summary>
+    public async Task DeleteBarsFromOpenAsync(IBarStore bars, CancellationToken cancellationToken)
+    {
+        foreach (var series in _pipeline.Series)
+        {
+            if (series.Aggregator.State.ClosedBefore is var from && from != DateTimeOffset.MaxValue)
+            {
+                await bars.DeleteFromAsync(_pipeline.Instrument, series.Interval, from, cancellationToken);
+            }
+        }
     }
 
     public void Inventory(in InventoryValue value) => _driver.Inventory(value, Transitions);

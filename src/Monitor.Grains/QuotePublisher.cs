@@ -20,9 +20,11 @@ public interface IRelaySink
 /// </summary>
 /// <remarks>
 /// The seq is consecutive within an activation and starts above any earlier activation's (activation time in ms x 1000),
-/// so a client sees a gap, and reloads, whenever it may have missed something.
+/// and above <c>after</c> with a gap (a publisher that replaces one in the same activation), so a client sees a gap,
+/// and reloads, whenever it may have missed something.
 /// </remarks>
-public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relays, TimeProvider clock, Action<TimeSpan> scheduleFlush)
+public sealed class QuotePublisher(
+    InstrumentPipeline pipeline, IRelaySink relays, TimeProvider clock, Action<TimeSpan> scheduleFlush, long after = 0)
 {
     /// <summary>Short, so a tick reaches the hub within it; the hub batches quotes per connection besides.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
@@ -33,7 +35,7 @@ public sealed class QuotePublisher(InstrumentPipeline pipeline, IRelaySink relay
     private long _lastPush;
 
     /// <summary>The seq of the last message sent (or the activation's starting point).</summary>
-    public long Seq { get; private set; } = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+    public long Seq { get; private set; } = Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000, after + 1);
 
     /// <summary>Ticks were applied: pushes now unless a quote went out within the interval (then a flush at its end sends it).</summary>
     public Task ChangedAsync()

@@ -1,5 +1,6 @@
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
+using Monitor.Core.Ports;
 
 namespace Monitor.Grains;
 
@@ -39,6 +40,26 @@ public sealed class BarConverter : IConverter<Bar, BarSurrogate>
 
     public BarSurrogate ConvertToSurrogate(in Bar v) =>
         new() { Time = v.Time, Open = v.Open, High = v.High, Low = v.Low, Close = v.Close, Volume = v.Volume };
+}
+
+[GenerateSerializer, Alias("Monitor.TickDeletion")]
+public struct TickDeletionSurrogate
+{
+    [Id(0)] public InstrumentId Instrument;
+    [Id(1)] public DateTimeOffset From;
+    [Id(2)] public DateTimeOffset To;
+    [Id(3)] public string By;
+    [Id(4)] public DateTimeOffset At;
+    [Id(5)] public long Count;
+}
+
+[RegisterConverter]
+public sealed class TickDeletionConverter : IConverter<TickDeletion, TickDeletionSurrogate>
+{
+    public TickDeletion ConvertFromSurrogate(in TickDeletionSurrogate s) => new(s.Instrument, s.From, s.To, s.By, s.At, s.Count);
+
+    public TickDeletionSurrogate ConvertToSurrogate(in TickDeletion v) =>
+        new() { Instrument = v.Instrument, From = v.From, To = v.To, By = v.By, At = v.At, Count = v.Count };
 }
 
 [GenerateSerializer, Alias("Monitor.Tick")]

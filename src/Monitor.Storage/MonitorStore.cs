@@ -13,7 +13,11 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     private readonly IAsyncDisposable _ticks;
     private readonly IAsyncDisposable _database;
     private readonly Func<CancellationToken, Task> _ping;
+    private readonly Func<CancellationToken, Task> _probeWrite;
     private readonly Func<CancellationToken, Task> _prepare;
+    private const string ProbeWriteSql =
+        "INSERT INTO store_probe (id, written_at) VALUES (1, $at) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at";
+
     private int _disposed;
 
     private MonitorStore(
@@ -30,6 +34,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         INotificationPolicyStore notificationPolicy,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
+        Func<CancellationToken, Task> probeWrite,
         Func<CancellationToken, Task> prepare)
     {
         Provider = provider;
@@ -46,6 +51,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
+        _probeWrite = probeWrite;
         _prepare = prepare;
     }
 
@@ -73,6 +79,10 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
+
+    /// <summary>Writes one row (<c>store_probe</c>), so a readiness probe knows the database takes writes (it is not
+    /// read-only, full or locked); throws if it does not.</summary>
+    public Task ProbeWriteAsync(CancellationToken cancellationToken) => _probeWrite(cancellationToken);
 
     /// <summary>Opens the provider <paramref name="options"/> name and prepares it (<see cref="PrepareAsync"/>).</summary>
     public static async Task<MonitorStore> OpenAsync(StorageOptions options, CancellationToken cancellationToken = default)
@@ -148,6 +158,14 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 command.ExecuteScalar();
                 return Task.CompletedTask;
             },
+            cancellationToken => database.WriteAsync((connection, transaction) =>
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = ProbeWriteSql;
+                command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                return command.ExecuteNonQuery();
+            }, cancellationToken),
             _ => Task.CompletedTask);
     }
 
@@ -176,6 +194,12 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             {
                 await using var command = database.DataSource.CreateCommand("SELECT 1");
                 await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            },
+            async cancellationToken =>
+            {
+                await using var command = database.DataSource.CreateCommand(ProbeWriteSql.Replace("$at", "$1", StringComparison.Ordinal));
+                command.Parameters.Add(new Npgsql.NpgsqlParameter<long> { TypedValue = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             async cancellationToken =>
             {

@@ -33,7 +33,7 @@ public sealed class AlertFeedTests(BoardServer board)
         await card.Locator("input[name=by]").FillAsync("Dana Wall");
         await card.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
 
-        await Expect(card.Locator(".acked")).ToContainTextAsync("Acknowledged by Dana Wall");
+        await Expect(card.Locator(".acked")).ToContainTextAsync("Acknowledged by Dana Wall (key reader)");
         var stored = await board.Server.GetJsonAsync("/api/v1/alerts?ruleId=board-gold-above");
         Assert.Equal("Dana Wall", stored[0]!["acknowledgedBy"]!.GetValue<string>());
     }

@@ -48,6 +48,9 @@ public sealed class ImportCommandTests() : SqliteStoreTest("monitor-import-tests
             "COMEX:SI,2026-01-14T15:30:06Z,82.5,-3\n" +
             "COMEX:SI,1969-12-31T00:00:00Z,82.5,1\n" +
             "COMEX:SI,2026-01-14T15:30:07Z,1.234.5,1\n" +
+            "COMEX:SI,2026-01-14T15:30:07Z,1.7e308,1\n" +
+            "COMEX:SI,2026-01-14T15:30:07Z,82.5,1e13\n" +
+            "COMEX:SI,2099-01-01T00:00:00Z,82.5,1\n" +
             "COMEX:SI,2026-01-14T15:30:08Z,82.6,1\n");
 
         Assert.Equal(0, result.ExitCode);
@@ -57,17 +60,20 @@ public sealed class ImportCommandTests() : SqliteStoreTest("monitor-import-tests
             "ticks.csv:4: skipped: unknown instrument 'COMEX:XX'",
             "ticks.csv:5: skipped: instrument id 'comex:si' must be upper case",
             "ticks.csv:6: skipped: 'ts' 'yesterday' is not a date or time",
-            "ticks.csv:7: skipped: 'price' must be above 0, got -1",
+            "ticks.csv:7: skipped: 'price' must be above 0 and at most 1e9, got -1",
             "ticks.csv:8: skipped: 'price' '0.146%' is a percentage",
-            "ticks.csv:9: skipped: 'volume' must not be negative, got -3",
+            "ticks.csv:9: skipped: 'volume' must be from 0 to 1e12, got -3",
             "ticks.csv:10: skipped: 'ts' 1969-12-31T00:00:00.0000000+00:00 is before 1970",
             "ticks.csv:11: skipped: 'price' '1.234.5' is not a number",
+            "ticks.csv:12: skipped: 'price' must be above 0 and at most 1e9, got 1.7E+308",
+            "ticks.csv:13: skipped: 'volume' must be from 0 to 1e12, got 10000000000000",
+            "ticks.csv:14: skipped: 'ts' 2099-01-01T00:00:00.0000000+00:00 is more than 00:01:00 ahead",
         ];
         var lines = result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected.Length, lines.Length);
         Assert.All(expected.Zip(lines), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
         Assert.Equal([82.5, 82.6], (await ReadAsync(Silver)).Select(t => t.Price));
-        Assert.Contains("9 row(s) skipped", result.Output, StringComparison.Ordinal);
+        Assert.Contains("12 row(s) skipped", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,12 +156,14 @@ public sealed class ImportCommandTests() : SqliteStoreTest("monitor-import-tests
             "COMEX:SI,warehouse,2026-01-14,2026-01-15T01:00:00Z,1,moz\n" +
             "COMEX:SI,registered,2026-01-14,2026-01-15T01:00:00Z,1,bushels\n" +
             "COMEX:SI,mmNet,2026-01-14,2026-01-15T01:00:00Z,1,moz\n" +
-            "COMEX:SI,registered,2026-01-14,2026-01-16T01:00:00Z,114.30,moz\n");
+            "COMEX:SI,registered,2026-01-14,2026-01-16T01:00:00Z,114.30,moz\n" +
+            "COMEX:SI,registered,2026-01-14,2026-01-16T01:00:00Z,1e308,moz\n");
 
         var lines = result.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("inventory.csv:3: skipped: unknown series 'warehouse'", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:4: skipped: unknown unit 'bushels'", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("inventory.csv:5: skipped: 'mmNet' is kept in contracts;", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("inventory.csv:7: skipped: 'quantity' must be at most 1e15 oz", lines[3], StringComparison.Ordinal);
         var values = await Store.Inventory.ReadAsync(Silver, "registered", null, DateOnly.MinValue, DateOnly.MaxValue, allVersions: true);
         Assert.Equal([1, 2], values.Select(v => v.Version));   // the second is a restatement
     }

@@ -79,6 +79,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(store.Rules);
             silo.Services.AddSingleton(store.Alerts);
             silo.Services.AddSingleton<AlertPublisher>();
+            silo.Services.AddSingleton<StoreWriteFailures>();
             silo.Services.AddOptions<RuleGrainOptions>();
             silo.Services.AddOptions<InstrumentGrainOptions>();
         }

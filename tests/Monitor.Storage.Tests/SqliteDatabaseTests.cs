@@ -17,6 +17,28 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadOnlyFile_WriteFails_AsTheDatabaseUnavailable_WhileABadStatementIsNot()
+    {
+        string path = Path.Combine(_directory, "monitor.db");
+        await using (var store = MonitorStore.OpenSqlite(path))
+        {
+            await store.ProbeWriteAsync(CancellationToken.None);
+        }
+
+        using var readOnly = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        readOnly.Open();
+        using var write = readOnly.CreateCommand();
+        write.CommandText = "INSERT INTO store_probe (id, written_at) VALUES (2, 0)";
+        var refused = Assert.Throws<SqliteException>(() => write.ExecuteNonQuery());
+        using var bad = readOnly.CreateCommand();
+        bad.CommandText = "INSERT INTO no_such_table VALUES (1)";
+        var mistake = Assert.Throws<SqliteException>(() => bad.ExecuteNonQuery());
+
+        Assert.True(StoreFailures.IsUnavailable(new InvalidOperationException("storing ticks", refused)));
+        Assert.False(StoreFailures.IsUnavailable(mistake));
+    }
+
+    [Fact]
     public async Task Open_MissingDirectory_CreatesFileInWalModeWithSchemaVersion()
     {
         string path = Path.Combine(_directory, "a", "b", "monitor.db");

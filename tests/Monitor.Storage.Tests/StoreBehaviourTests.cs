@@ -202,6 +202,45 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task DeleteRange_TicksBarsAndMark_RemovedAndRecorded()
+    {
+        var instrument = NewInstrument();
+        var future = T0.AddHours(23);
+        StoredTick[] ticks =
+        [
+            new(1, T0, 80, 1, 1, false),
+            new(2, T0.AddSeconds(30), 81, 1, 2, false),
+            new(3, future, 90, 1, 999, false),
+            new(4, T0.AddMinutes(1), 82, 1, 3, true),
+        ];
+        await Ticks.AppendAsync(instrument, ticks);
+        Bar minute = new(T0, 80, 81, 80, 81, 2), futureMinute = new(future, 90, 90, 90, 90, 1), hour = new(T0, 80, 81, 80, 81, 2);
+        await Bars.UpsertAsync(instrument, BarInterval.OneMinute, [minute, futureMinute]);
+        await Bars.UpsertAsync(instrument, BarInterval.OneHour, [hour]);
+
+        // From mid-bar: the minute bar at T0 holds a tick that stays, so it goes too (the grain stores it again).
+        var asked = new TickDeletion(instrument, T0.AddSeconds(15), T0.AddDays(2), "ops", T0.AddDays(1), Count: 0);
+        var deletion = await Ticks.DeleteRangeAsync(asked, [BarInterval.OneMinute]);
+
+        Assert.Equal(asked with { Count = 3 }, deletion);
+        Assert.Equal([ticks[0]], await Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
+        Assert.Equal(new TickMark(4, 1), await Ticks.GetMarkAsync(instrument));
+        Assert.Empty(await Bars.ReadAsync(instrument, BarInterval.OneMinute, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10));
+        Assert.Equal([hour], await Bars.ReadAsync(instrument, BarInterval.OneHour, DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10));
+        Assert.Equal([deletion], await Ticks.ReadDeletionsAsync(instrument));
+    }
+
+    [Fact]
+    public async Task DeleteRange_InstrumentNeverStored_RecordsZero()
+    {
+        var instrument = NewInstrument();
+        var deletion = await Ticks.DeleteRangeAsync(new TickDeletion(instrument, T0, T0.AddDays(1), "ops", T0, Count: 5), [BarInterval.OneMinute]);
+
+        Assert.Equal(0, deletion.Count);
+        Assert.Equal([deletion], await Ticks.ReadDeletionsAsync(instrument));
+    }
+
+    [Fact]
     public async Task Reopen_AfterClose_AllDataStillThere()
     {
         var instrument = NewInstrument();

@@ -69,7 +69,7 @@ function card(context: Context, alert: Alert, open: Map<string, HTMLElement>, re
     ),
     h("p", { class: "message", text: alert.message }),
     h("div", { class: "meta" }, h("span", { class: "instruments", text: alert.instruments.join(" · ") }), alert.direction ? h("span", { class: "direction", text: alert.direction }) : null),
-    acknowledged ? h("p", { class: "acked", text: `Acknowledged by ${alert.acknowledgedBy} ${format.ago(alert.acknowledgedAt)}` }) : null,
+    acknowledged ? h("p", { class: "acked", text: `Acknowledged by ${alert.acknowledgedBy}${alert.acknowledgedByKey ? ` (key ${alert.acknowledgedByKey})` : ""} ${format.ago(alert.acknowledgedAt)}` }) : null,
     open.get(alert.id) ?? actions,
   );
 }

@@ -97,12 +97,11 @@ internal sealed class TickImporter(ITickStore store, InstrumentCatalog catalog, 
             return false;
         }
 
-        error = p <= 0 ? $"'price' must be above 0, got {p}"
-            : v < 0 ? $"'volume' must not be negative, got {v}"
-            : s < 0 ? $"'seq' must not be negative, got {s}"
-            : time < DateTimeOffset.UnixEpoch ? $"'ts' {time:O} is before 1970"
-            : time > now.AddDays(1) ? $"'ts' {time:O} is more than a day ahead of now"
-            : "";
+        // The bounds of the ingest route, with its default skew.
+        error = TickValidation.CheckValues(p, v)
+            ?? (s < 0 ? $"'seq' must not be negative, got {s}" : null)
+            ?? TickValidation.CheckTime("ts", time, now, TickValidation.DefaultMaxFutureSkew)
+            ?? "";
         // Whole microseconds, as ingest keeps them: the pipeline decides on what the store will hold.
         tick = new Tick(definition.Id, new DateTimeOffset(time.UtcTicks - (time.UtcTicks % 10), TimeSpan.Zero), p, v, s);
         return error.Length == 0;

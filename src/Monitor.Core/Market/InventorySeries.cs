@@ -84,7 +84,4 @@ public readonly record struct InventoryValue(
 
     public override int GetHashCode() =>
         HashCode.Combine(Instrument, Series, Location is null ? 0 : InventoryLocation.Comparer.GetHashCode(Location), AsOf, PublishedAt, Quantity, Unit);
-
-    public InventoryValue ConvertTo(QuantityUnit unit) =>
-        this with { Quantity = QuantityUnits.Convert(Quantity, Unit, unit), Unit = unit };
 }

@@ -13,6 +13,10 @@ public readonly record struct StoredTick(long Index, DateTimeOffset Time, double
 /// <summary>How far an instrument's stored ticks go: the highest index and the highest feed <c>seq</c> (0 if none).</summary>
 public readonly record struct TickMark(long LastIndex, long LastSeq);
 
+/// <summary>An admin's removal of an instrument's ticks with <paramref name="From"/> &lt;= time &lt; <paramref name="To"/>,
+/// as recorded: <paramref name="By"/> is the API key's name, <paramref name="Count"/> the ticks removed.</summary>
+public sealed record TickDeletion(InstrumentId Instrument, DateTimeOffset From, DateTimeOffset To, string By, DateTimeOffset At, long Count);
+
 /// <summary>Durable tick storage. Appends from concurrent callers are group-committed.</summary>
 public interface ITickStore
 {
@@ -37,6 +41,17 @@ public interface ITickStore
     /// <c>MoveNextAsync</c>; memory holds two blocks whatever the range.
     /// </summary>
     IAsyncEnumerable<ReadOnlyMemory<StoredTick>> ReadBlocksAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// In one transaction: removes the ticks of <paramref name="deletion"/>'s range, the bars of
+    /// <paramref name="intervals"/> those ticks fell in (the instrument's grain stores them again from the ticks that
+    /// remain), and records the deletion with the number of ticks removed, which it returns. The instrument's mark
+    /// keeps its index (indices are never reused) and takes the highest <c>seq</c> that remains.
+    /// </summary>
+    Task<TickDeletion> DeleteRangeAsync(TickDeletion deletion, IReadOnlyList<BarInterval> intervals, CancellationToken cancellationToken = default);
+
+    /// <summary>The recorded deletions of an instrument's ticks, oldest first.</summary>
+    Task<IReadOnlyList<TickDeletion>> ReadDeletionsAsync(InstrumentId instrument, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What one pass of <see cref="ITickRetention.MaintainAsync"/> did.</summary>
@@ -71,6 +86,10 @@ public interface IBarStore
 
     /// <summary>Every bar with <paramref name="from"/> &lt;= open time &lt; <paramref name="to"/>, oldest first, streamed.</summary>
     IAsyncEnumerable<Bar> ReadRangeAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the bars opening at or after <paramref name="from"/> (a rebuilt pipeline's bars still open were stored
+    /// closed before).</summary>
+    Task DeleteFromAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An inventory value as stored: quantity in the series' base unit, with its restatement version (1, 2...).</summary>

@@ -201,7 +201,7 @@ public static class InstrumentsApi
         };
     }
 
-    private static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
+    internal static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
         InstrumentId.TryParse(Uri.UnescapeDataString(id), out var parsed, out _) && catalog.TryGet(parsed, out var definition) ? definition : null;
 
     private static bool TryInterval(InstrumentDefinition definition, string? text, out BarInterval interval, out IResult? problem)
@@ -222,7 +222,7 @@ public static class InstrumentsApi
         return true;
     }
 
-    private static bool TryTime(string? text, string name, DateTimeOffset fallback, out DateTimeOffset time, out IResult? problem)
+    internal static bool TryTime(string? text, string name, DateTimeOffset fallback, out DateTimeOffset time, out IResult? problem)
     {
         problem = null;
         time = fallback;
@@ -259,7 +259,7 @@ public static class InstrumentsApi
         return false;
     }
 
-    private static IResult UnknownInstrument(string id) =>
+    internal static IResult UnknownInstrument(string id) =>
         NotFound($"There is no instrument '{UntrustedText.Printable(id)}'; GET /api/v1/instruments lists them.");
 
     private static IResult NotFound(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found", detail);

@@ -16,11 +16,8 @@ internal sealed class ClusterChangeExceptionHandler(ProblemDetailsWriter problem
             return false;
         }
 
-        httpContext.Response.Headers.RetryAfter = "5";
-        await problems.WriteAsync(
+        await problems.WriteUnavailableAsync(
             httpContext,
-            StatusCodes.Status503ServiceUnavailable,
-            "Service Unavailable",
             "The cluster is still recovering from a lost silo. Send the request again in a few seconds: ticks with a seq are not stored twice.");
         return true;
     }

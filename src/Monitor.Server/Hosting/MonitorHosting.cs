@@ -51,6 +51,8 @@ public static class MonitorHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<ClusterChangeExceptionHandler>();
+        builder.Services.AddExceptionHandler<StoreUnavailableExceptionHandler>();
+        builder.Services.AddSingleton<StoreWriteFailures>();
 
         // Framework-refused requests reach BadRequestExceptionHandler, which says why.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -86,6 +88,7 @@ public static class MonitorHosting
 
     public static WebApplication UseMonitor(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBoard();
@@ -94,10 +97,11 @@ public static class MonitorHosting
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready");
+        app.MapHealthChecks("/health/ready", new() { ResponseWriter = ReadinessCheck.WriteAsync });
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
+        app.MapTickDeletionApi();
         app.MapRulesApi();
         app.MapRuleBatchApi();
         app.MapAlertsApi();

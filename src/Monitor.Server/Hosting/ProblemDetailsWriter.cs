@@ -15,6 +15,13 @@ public sealed class ProblemDetailsWriter(IProblemDetailsService service)
         }
     }
 
+    /// <summary>503 with <c>Retry-After</c>: the request may succeed if sent again in a few seconds.</summary>
+    public Task WriteUnavailableAsync(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", detail);
+    }
+
     public static IResult Result(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
 }

@@ -44,14 +44,9 @@ internal sealed class TickIngest(InstrumentCatalog catalog, GrainCalls grains, T
             return error;
         }
 
-        if (price is <= 0 or > MarketLimits.MaxPrice)
+        if (TickValidation.CheckValues(price!.Value, volume ?? 0) is { } problem)
         {
-            return $"'price' must be above 0 and at most {MarketLimits.MaxPrice:0e0}, got {price}";
-        }
-
-        if (volume is < 0 or > MarketLimits.MaxVolume)
-        {
-            return $"'volume' must be from 0 to {MarketLimits.MaxVolume:0e0}, got {volume}";
+            return problem;
         }
 
         if (seq is { } s && (s < 0 || s != Math.Floor(s) || s > long.MaxValue / 2))

@@ -9,9 +9,6 @@ namespace Monitor.Sources.Tables;
 /// </summary>
 internal sealed class Grid(string? sheetName, IReadOnlyList<object?[]> rows)
 {
-    /// <summary>The worksheet's name; null for a CSV file.</summary>
-    public string? SheetName => sheetName;
-
     public int RowCount => rows.Count;
 
     public int ColumnCount(int row) => rows[row].Length;

@@ -125,4 +125,19 @@ internal sealed class PostgresBarStore(PostgresDatabase database) : IBarStore
 
     private static Bar ReadBar(NpgsqlDataReader reader) => new(
         new DateTimeOffset(reader.GetFieldValue<DateTime>(0)), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
+
+    public async Task DeleteFromAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (await database.FindInstrumentIdAsync(connection, instrument, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("DELETE FROM bars WHERE instrument_id = $1 AND bar_interval = $2 AND time >= $3", connection);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Name });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(from), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

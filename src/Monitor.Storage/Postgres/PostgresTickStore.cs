@@ -122,11 +122,74 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         }
     }
 
+    public async Task<TickDeletion> DeleteRangeAsync(TickDeletion deletion, IReadOnlyList<BarInterval> intervals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        ArgumentNullException.ThrowIfNull(intervals);
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var id = await _database.FindInstrumentIdAsync(connection, deletion.Instrument, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long count = 0;
+        if (id is { } instrumentId)
+        {
+            await using (var ticks = new NpgsqlCommand("DELETE FROM ticks WHERE instrument_id = $1 AND time >= $2 AND time < $3", connection, transaction))
+            {
+                BindRange(ticks, instrumentId, deletion.From, deletion.To);
+                count = await ticks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var interval in intervals)
+            {
+                await using var bars = new NpgsqlCommand("DELETE FROM bars WHERE instrument_id = $1 AND time >= $2 AND time < $3 AND bar_interval = $4", connection, transaction);
+                BindRange(bars, instrumentId, interval.BarStart(deletion.From), deletion.To);
+                bars.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Name });
+                await bars.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var mark = new NpgsqlCommand(
+                "UPDATE tick_marks SET last_seq = coalesce((SELECT max(seq) FROM ticks WHERE instrument_id = $1), 0) WHERE instrument_id = $1", connection, transaction);
+            mark.Parameters.Add(new NpgsqlParameter<int> { TypedValue = instrumentId });
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var record = new NpgsqlCommand(
+            "INSERT INTO tick_deletions (instrument, from_time, to_time, deleted_by, deleted_at, tick_count) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction))
+        {
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deletion.Instrument.Value });
+            BindTimes(record, deletion.From, deletion.To);
+            record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deletion.By });
+            record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(deletion.At), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            record.Parameters.Add(new NpgsqlParameter<long> { TypedValue = count });
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deletion with { Count = count };
+    }
+
+    public async Task<IReadOnlyList<TickDeletion>> ReadDeletionsAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        await using var command = _database.DataSource.CreateCommand(
+            "SELECT from_time, to_time, deleted_by, deleted_at, tick_count FROM tick_deletions WHERE instrument = $1 ORDER BY id");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = instrument.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var deletions = new List<TickDeletion>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            deletions.Add(new TickDeletion(
+                instrument, Time(reader, 0), Time(reader, 1), reader.GetString(2), Time(reader, 3), reader.GetInt64(4)));
+        }
+
+        return deletions;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync().ConfigureAwait(false);
         await _sink.DisposeAsync().ConfigureAwait(false);
     }
+
+    private static DateTimeOffset Time(NpgsqlDataReader reader, int ordinal) => new(reader.GetFieldValue<DateTime>(ordinal));
 
     private static StoredTick ReadTick(NpgsqlDataReader reader) => new(
         reader.GetInt64(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetBoolean(5));

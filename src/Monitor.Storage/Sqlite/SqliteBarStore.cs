@@ -116,6 +116,31 @@ internal sealed class SqliteBarStore(SqliteDatabase database) : IBarStore
         }
     }
 
+    public async Task DeleteFromAsync(InstrumentId instrument, BarInterval interval, DateTimeOffset from, CancellationToken cancellationToken = default)
+    {
+        long? id;
+        using (var reader = database.OpenReader())
+        {
+            id = database.FindInstrumentId(reader, instrument);
+        }
+
+        if (id is null)
+        {
+            return;
+        }
+
+        await database.WriteAsync((connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM bars WHERE instrument_id = $id AND bar_interval = $interval AND time >= $from";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$interval", interval.Name);
+            command.Parameters.AddWithValue("$from", UnixMicros.From(from));
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     private static Bar ReadBar(SqliteDataReader reader) => new(
         UnixMicros.ToTime(reader.GetInt64(0)), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
 }

@@ -27,8 +27,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 6: sources and source_files (created by IF NOT EXISTS).
     /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
     /// 8: notification_policy, notification_inbox and notification_runner (created by IF NOT EXISTS).
-    /// 9: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).</summary>
-    public const int SchemaVersion = 9;
+    /// 9: tick_deletions, the record of ticks an admin removed, and store_probe, the row readiness writes (likewise).
+    /// 10: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).</summary>
+    public const int SchemaVersion = 10;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -72,6 +73,21 @@ internal sealed class SqliteDatabase : IDisposable
             close REAL NOT NULL,
             volume REAL NOT NULL,
             PRIMARY KEY (instrument_id, bar_interval, time)) WITHOUT ROWID;
+
+        -- Who removed which of an instrument's ticks (from_time <= time < to_time), when, and how many.
+        CREATE TABLE IF NOT EXISTS tick_deletions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            instrument TEXT NOT NULL,
+            from_time INTEGER NOT NULL,     -- Unix microseconds
+            to_time INTEGER NOT NULL,
+            deleted_by TEXT NOT NULL,       -- the API key's name
+            deleted_at INTEGER NOT NULL,
+            tick_count INTEGER NOT NULL);
+
+        -- One row that /health/ready writes, to know the database takes writes.
+        CREATE TABLE IF NOT EXISTS store_probe (
+            id INTEGER NOT NULL PRIMARY KEY,
+            written_at INTEGER NOT NULL);   -- Unix milliseconds
 
         """ + InventoryTable + """
 
@@ -367,7 +383,7 @@ internal sealed class SqliteDatabase : IDisposable
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
         }
 
-        if (version is > 0 and < 9)
+        if (version is > 0 and < 10)
         {
             Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
         }

@@ -155,10 +155,90 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
         }
     }
 
+    public async Task<TickDeletion> DeleteRangeAsync(TickDeletion deletion, IReadOnlyList<BarInterval> intervals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        ArgumentNullException.ThrowIfNull(intervals);
+        long? id;
+        using (var reader = _database.OpenReader())
+        {
+            id = _database.FindInstrumentId(reader, deletion.Instrument);
+        }
+
+        long count = await _database.WriteAsync((connection, transaction) =>
+        {
+            long removed = 0;
+            if (id is { } instrumentId)
+            {
+                string table = SqliteDatabase.TickTable(instrumentId);
+                removed = Execute(connection, transaction, $"DELETE FROM {table} WHERE time >= $from AND time < $to", command =>
+                {
+                    command.Parameters.AddWithValue("$from", UnixMicros.From(deletion.From));
+                    command.Parameters.AddWithValue("$to", UnixMicros.From(deletion.To));
+                });
+                foreach (var interval in intervals)
+                {
+                    Execute(connection, transaction, "DELETE FROM bars WHERE instrument_id = $id AND bar_interval = $interval AND time >= $from AND time < $to", command =>
+                    {
+                        command.Parameters.AddWithValue("$id", instrumentId);
+                        command.Parameters.AddWithValue("$interval", interval.Name);
+                        command.Parameters.AddWithValue("$from", UnixMicros.From(interval.BarStart(deletion.From)));
+                        command.Parameters.AddWithValue("$to", UnixMicros.From(deletion.To));
+                    });
+                }
+
+                Execute(connection, transaction, $"UPDATE tick_marks SET last_seq = coalesce((SELECT max(seq) FROM {table}), 0) WHERE instrument_id = $id", command =>
+                    command.Parameters.AddWithValue("$id", instrumentId));
+            }
+
+            Execute(connection, transaction, """
+                INSERT INTO tick_deletions (instrument, from_time, to_time, deleted_by, deleted_at, tick_count)
+                VALUES ($instrument, $from, $to, $by, $at, $count)
+                """, command =>
+            {
+                command.Parameters.AddWithValue("$instrument", deletion.Instrument.Value);
+                command.Parameters.AddWithValue("$from", UnixMicros.From(deletion.From));
+                command.Parameters.AddWithValue("$to", UnixMicros.From(deletion.To));
+                command.Parameters.AddWithValue("$by", deletion.By);
+                command.Parameters.AddWithValue("$at", UnixMicros.From(deletion.At));
+                command.Parameters.AddWithValue("$count", removed);
+            });
+            return removed;
+        }, cancellationToken).ConfigureAwait(false);
+        return deletion with { Count = count };
+    }
+
+    public Task<IReadOnlyList<TickDeletion>> ReadDeletionsAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = _database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT from_time, to_time, deleted_by, deleted_at, tick_count FROM tick_deletions WHERE instrument = $instrument ORDER BY id";
+        command.Parameters.AddWithValue("$instrument", instrument.Value);
+        using var reader = command.ExecuteReader();
+        var deletions = new List<TickDeletion>();
+        while (reader.Read())
+        {
+            deletions.Add(new TickDeletion(
+                instrument, UnixMicros.ToTime(reader.GetInt64(0)), UnixMicros.ToTime(reader.GetInt64(1)), reader.GetString(2), UnixMicros.ToTime(reader.GetInt64(3)), reader.GetInt64(4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<TickDeletion>>(deletions);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _batcher.DisposeAsync().ConfigureAwait(false);
         _sink.Dispose();
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteCommand> bind)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command);
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>

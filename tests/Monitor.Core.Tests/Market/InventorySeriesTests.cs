@@ -55,35 +55,4 @@ public class InventorySeriesTests
     {
         Assert.Equal(expected, InventorySeries.BaseUnit(series, preciousMetal));
     }
-
-    [Fact]
-    public void ConvertTo_BaseUnit_ConvertsQuantityAndKeepsTheRest()
-    {
-        var value = new InventoryValue(
-            InstrumentId.Parse("ETF:SLV"),
-            InventorySeries.Holdings,
-            new DateOnly(2026, 1, 14),
-            MarketTime.Utc("2026-01-15T01:00:00"),
-            16_237.7,
-            QuantityUnit.Tonne);
-
-        var converted = value.ConvertTo(InventorySeries.BaseUnit(value.Series, preciousMetal: true));
-
-        Assert.Equal(value with { Quantity = converted.Quantity, Unit = QuantityUnit.TroyOunce }, converted);
-        Assert.Equal(16_237.7 * 32_150.7466, converted.Quantity, 1e-6 * converted.Quantity);
-    }
-
-    [Fact]
-    public void ConvertTo_ContractsIntoMass_Throws()
-    {
-        var value = new InventoryValue(
-            InstrumentId.Parse("COMEX:SI"),
-            InventorySeries.ManagedMoneyNet,
-            new DateOnly(2026, 1, 13),
-            MarketTime.Utc("2026-01-16T20:30:00"),
-            -12_000,
-            QuantityUnit.Contracts);
-
-        Assert.Throws<InvalidOperationException>(() => value.ConvertTo(QuantityUnit.TroyOunce));
-    }
 }
