@@ -21,11 +21,24 @@ public interface IBacktestGrain : IGrainWithStringKey
     Task<string?> GetAsync();
 }
 
-/// <summary>What to run: rule definitions as a JSON array (as <see cref="RuleJson.Serialize(IEnumerable{RuleDefinition})"/> writes them), the
-/// range, and the notification policy to replay over its transitions (a checked policy document), if any.</summary>
+/// <summary>What a backtest runs: the rules (as <see cref="RuleJson.Serialize(IEnumerable{RuleDefinition})"/> writes a list), the
+/// range, the notification policy to replay over its transitions (a checked policy document), if any, and the stored
+/// version of each rule that has one (by id), which the alerts record as live ones do.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.BacktestRequest")]
 public sealed record BacktestRequest(
-    [property: Id(0)] string RulesJson, [property: Id(1)] DateTimeOffset? From, [property: Id(2)] DateTimeOffset? To, [property: Id(3)] string? PolicyJson = null);
+    [property: Id(0)] string RulesJson,
+    [property: Id(1)] DateTimeOffset? From,
+    [property: Id(2)] DateTimeOffset? To,
+    [property: Id(3)] string? PolicyJson = null,
+    [property: Id(4)] IReadOnlyDictionary<string, int>? Versions = null)
+{
+    public static BacktestRequest For(IReadOnlyList<RuleDefinition> rules, DateTimeOffset? from, DateTimeOffset? to, string? policyJson) =>
+        new(RuleJson.Serialize(rules), from, to, policyJson,
+            rules.Where(r => r.Version > 0).ToDictionary(r => r.Id, r => r.Version, StringComparer.Ordinal));
+
+    public IReadOnlyList<RuleDefinition> Rules() =>
+        [.. RuleJson.ParseList(RulesJson).Rules.Select(r => Versions is not null && Versions.TryGetValue(r.Id, out int v) ? r with { Version = v } : r)];
+}
 
 [GenerateSerializer, Alias("Monitor.BacktestGrainState")]
 public sealed class BacktestGrainState
@@ -98,7 +111,7 @@ public sealed class BacktestGrain(
     {
         if (_rules.Count == 0 && state.State.Request is { } request)
         {
-            _rules = RuleJson.ParseList(request.RulesJson).Rules;
+            _rules = request.Rules();
         }
 
         return _rules;

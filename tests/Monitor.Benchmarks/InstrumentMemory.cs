@@ -36,7 +36,7 @@ internal static class InstrumentMemory
             {
                 catalog.Put(new InstrumentDefinition(id, id.Value, InstrumentKind.Future, "USD", "t", InstrumentDefinition.DefaultIntervals, PreciousMetal: false));
                 var rule = RuleJson.Parse($$"""{"id":"rsi-{{id.Value.Replace(':', '-')}}","type":"threshold","interval":"1m","params":{"input":"{{id}}@rsi(14)","op":"above","value":70} }""").Rule!;
-                await store.Rules.PutAsync(rule, start);
+                await store.Rules.PutAsync(rule, start, "benchmark");
             }
 
             using var host = Host.CreateDefaultBuilder()

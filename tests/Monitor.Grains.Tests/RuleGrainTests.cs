@@ -22,7 +22,7 @@ public sealed class RuleGrainTests : IAsyncLifetime
         var rule = RuleJson.Parse("""
             {"id":"ca-spread","type":"spread","interval":"1m","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"above","value":20}}
             """).Rule!;
-        await _cluster.Store.Rules.PutAsync(rule, _cluster.Time.GetUtcNow());
+        await _cluster.Store.Rules.PutAsync(rule, _cluster.Time.GetUtcNow(), "test");
         var grain = _cluster.Grains.GetGrain<IRuleGrain>(rule.Id);
         await grain.SyncAsync();
 

@@ -8,7 +8,7 @@ internal static class AlertParity
 {
     /// <summary>The fields of an alert that both sides write (the live side adds acknowledgement and silencing).</summary>
     private static readonly string[] ComparedFields =
-        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values"];
+        ["id", "ruleId", "ruleName", "type", "severity", "instruments", "state", "direction", "startedAt", "firedAt", "resolvedAt", "message", "values", "ruleVersion", "labels", "inputs"];
 
     /// <summary>Runs a backtest of the stored rules <paramref name="ruleIds"/> over the whole store; its alerts, comparable.</summary>
     public static async Task<List<JsonObject>> BacktestAlertsAsync(HttpClient admin, IEnumerable<string> ruleIds)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Monitor.Server.Tests;
 
 /// <summary>Rules running in the live service: in instrument grains, in rule grains, changed and deleted at run time.</summary>
-public sealed class LiveRulesTests : IAsyncLifetime, IDisposable
+public sealed partial class LiveRulesTests : IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-03-02T10:00:00Z", CultureInfo.InvariantCulture);
 

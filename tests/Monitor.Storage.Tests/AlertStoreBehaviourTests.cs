@@ -26,9 +26,9 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         var rule = NewRule();
         var changed = rule with { Name = "changed", PendingBars = 2 };
 
-        var added = await Rules.PutAsync(rule, T0);
-        var same = await Rules.PutAsync(rule, T0.AddHours(1));
-        var replaced = await Rules.PutAsync(changed, T0.AddHours(2));
+        var added = await Rules.PutAsync(rule, T0, "ana");
+        var same = await Rules.PutAsync(rule, T0.AddHours(1), "ana");
+        var replaced = await Rules.PutAsync(changed, T0.AddHours(2), "ana");
 
         Assert.Equal(new RulePutResult(new StoredRule(rule.Id, RuleJson.Serialize(rule), T0, T0, 1), RuleChange.Added), added);
         Assert.Equal(new RulePutResult(added.Rule, RuleChange.Unchanged), same);
@@ -44,12 +44,12 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     public async Task RuleAdd_ConcurrentAddsOfOneId_OneStoredTheOthersNull()
     {
         var rule = NewRule();
-        var results = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Rules.AddAsync(rule with { Name = $"racer {i}" }, T0)));
+        var results = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Rules.AddAsync(rule with { Name = $"racer {i}" }, T0, "ana")));
 
         var winner = Assert.Single(results, r => r is not null);
         Assert.Equal(new StoredRule(rule.Id, winner!.Json, T0, T0, 1), winner);
         Assert.Equal(winner, await Rules.GetAsync(rule.Id));
-        Assert.Null(await Rules.AddAsync(rule, T0.AddHours(1)));
+        Assert.Null(await Rules.AddAsync(rule, T0.AddHours(1), "ana"));
     }
 
     [Fact]
@@ -61,11 +61,11 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         var c = NewRule($"{prefix}-c");
         foreach (var rule in new[] { b, a, c })
         {
-            await Rules.PutAsync(rule, T0);
+            await Rules.PutAsync(rule, T0, "ana");
         }
 
-        bool deleted = await Rules.DeleteAsync(c.Id);
-        bool deletedAgain = await Rules.DeleteAsync(c.Id);
+        bool deleted = await Rules.DeleteAsync(c.Id, T0, "ana");
+        bool deletedAgain = await Rules.DeleteAsync(c.Id, T0, "ana");
 
         Assert.True(deleted);
         Assert.False(deletedAgain);
@@ -78,23 +78,62 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
-    public async Task RuleDelete_ThenPutAgain_StartsOverAtVersion1()
+    public async Task RuleDelete_ThenPutAgain_ContinuesTheVersionsWhichOutliveTheRule()
     {
         var rule = NewRule();
-        await Rules.PutAsync(rule, T0);
-        await Rules.PutAsync(rule with { Name = "v2" }, T0.AddHours(1));
-        await Rules.DeleteAsync(rule.Id);
+        await Rules.PutAsync(rule, T0, "ana");
+        await Rules.PutAsync(rule with { Name = "v2" }, T0.AddHours(1), "bob");
+        await Rules.DeleteAsync(rule.Id, T0.AddHours(2), "carl");
+        var versionsOfTheDeletedRule = await Rules.ListVersionsAsync(rule.Id);
 
-        var again = await Rules.PutAsync(rule, T0.AddHours(2));
+        var again = await Rules.PutAsync(rule, T0.AddHours(3), "dora");
 
-        Assert.Equal(new RulePutResult(new StoredRule(rule.Id, RuleJson.Serialize(rule), T0.AddHours(2), T0.AddHours(2), 1), RuleChange.Added), again);
+        Assert.Equal([3, 2, 1], versionsOfTheDeletedRule.Select(v => v.Version));
+        Assert.Equal(new StoredRuleVersion(rule.Id, 3, T0.AddHours(2), "carl", null), versionsOfTheDeletedRule[0]);
+        Assert.Equal(new RulePutResult(new StoredRule(rule.Id, RuleJson.Serialize(rule), T0.AddHours(3), T0.AddHours(3), 4), RuleChange.Added), again);
+        Assert.Equal(new StoredRuleVersion(rule.Id, 2, T0.AddHours(1), "bob", RuleJson.Serialize(rule with { Name = "v2" })), await Rules.GetVersionAsync(rule.Id, 2));
+        Assert.Equal(["dora", "carl", "bob", "ana"], (await Rules.ListVersionsAsync(rule.Id)).Select(v => v.ChangedBy));
+    }
+
+    [Fact]
+    public async Task RuleVersions_EveryChangeKeptWithWhoAndWhen_AnUnchangedPutAddsNone()
+    {
+        var rule = NewRule();
+        await Rules.AddAsync(rule, T0, "ana");
+        await Rules.PutAsync(rule, T0.AddHours(1), "bob");
+        await Rules.PutAsync(rule with { PendingBars = 3 }, T0.AddHours(2), "bob");
+
+        var versions = await Rules.ListVersionsAsync(rule.Id);
+
+        Assert.Equal(
+            [
+                new StoredRuleVersion(rule.Id, 2, T0.AddHours(2), "bob", RuleJson.Serialize(rule with { PendingBars = 3 })),
+                new StoredRuleVersion(rule.Id, 1, T0, "ana", RuleJson.Serialize(rule)),
+            ],
+            versions);
+        Assert.Null(await Rules.GetVersionAsync(rule.Id, 3));
+        Assert.Empty(await Rules.ListVersionsAsync($"unknown-{Guid.NewGuid():N}"));
+    }
+
+    [Fact]
+    public async Task RuleVersions_ConcurrentChangesOfOneRule_NumberedWithoutGapsOrRepeats()
+    {
+        var rule = NewRule();
+        await Rules.AddAsync(rule, T0, "ana");
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 20).Select(i => Rules.PutAsync(rule with { PendingBars = i }, T0.AddMinutes(i), $"key-{i}")));
+
+        Assert.Equal(Enumerable.Range(2, 20), results.Select(r => r.Rule.Version).Order());
+        var versions = await Rules.ListVersionsAsync(rule.Id);
+        Assert.Equal(Enumerable.Range(1, 21).Reverse(), versions.Select(v => v.Version));
+        Assert.Equal((await Rules.GetAsync(rule.Id))!.Json, versions[0].Json);
     }
 
     [Fact]
     public async Task RuleGet_Unknown_IsNull()
     {
         Assert.Null(await Rules.GetAsync($"unknown-{Guid.NewGuid():N}"));
-        Assert.False(await Rules.DeleteAsync($"unknown-{Guid.NewGuid():N}"));
+        Assert.False(await Rules.DeleteAsync($"unknown-{Guid.NewGuid():N}", T0, "ana"));
     }
 
     // ---- alerts
@@ -341,7 +380,7 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     public async Task Reopen_RulesAlertsAndSilences_ReadBackFromAnotherStore()
     {
         var rule = NewRule();
-        await Rules.PutAsync(rule, T0);
+        await Rules.PutAsync(rule, T0, "ana");
         var episode = Episode(rule.Id, [NewInstrument().Value], T0);
         await Alerts.AppendTransitionsAsync(episode[..2]);
         await Alerts.AcknowledgeAsync(episode[0].Alert.Id, "ana", "on it", T0.AddDays(1));
@@ -357,6 +396,30 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         // A restart that replays the episode raises nothing again; the rest of it is new.
         var replayed = await reopened.Alerts.AppendTransitionsAsync(episode);
         Assert.Equal([episode[2]], replayed.Select(r => r.Transition));
+    }
+
+    [Fact]
+    public async Task ListByLabel_UnicodeKeysAndValues_MatchExactlyAndAll()
+    {
+        string ruleId = NewRuleId();
+        string instrument = NewInstrument().Value;
+        var precious = RuleLabels.From([KeyValuePair.Create("desk", "métaux précieux"), KeyValuePair.Create("トレーダー", "田中")]);
+        var labelled = Episode(ruleId, [instrument], T0).Select(t => t with { Alert = t.Alert with { Labels = precious, RuleVersion = 3 } }).ToArray();
+        var other = Episode(ruleId, [instrument], T0.AddDays(10));
+        await Alerts.AppendTransitionsAsync([.. labelled, .. other]);
+        var query = new AlertQuery { RuleId = ruleId };
+
+        var both = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux précieux", ["トレーダー"] = "田中" } });
+        var wrongValue = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux" } });
+        var unknownKey = await ListIds(query with { Labels = new Dictionary<string, string> { ["desk"] = "métaux précieux", ["région"] = "EU" } });
+        var stored = await Alerts.GetAsync(labelled[0].Alert.Id);
+
+        Assert.Equal([labelled[0].Alert.Id], both);
+        Assert.Empty(wrongValue);
+        Assert.Empty(unknownKey);
+        Assert.Equal(2, (await ListIds(query)).Count);
+        Assert.Equal(precious, stored!.Alert.Labels);
+        Assert.Equal(3, stored.Alert.RuleVersion);
     }
 
     // ---- helpers
@@ -404,8 +467,9 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     /// <summary>Record equality compares the lists by reference; this compares them by content.</summary>
     internal static void AssertSameAlert(Alert expected, Alert actual)
     {
-        Assert.Equal(expected with { Instruments = [], Values = Empty }, actual with { Instruments = [], Values = Empty });
+        Assert.Equal(expected with { Instruments = [], Values = Empty, Inputs = [] }, actual with { Instruments = [], Values = Empty, Inputs = [] });
         Assert.Equal(expected.Instruments, actual.Instruments);
+        Assert.Equal(expected.Inputs, actual.Inputs);
         Assert.Equal(expected.Values.OrderBy(pair => pair.Key, StringComparer.Ordinal), actual.Values.OrderBy(pair => pair.Key, StringComparer.Ordinal));
         Assert.Equal(TimeSpan.Zero, actual.StartedAt.Offset);
     }

@@ -206,7 +206,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         {
             Assert.Equal(TestData.Ticks(1, 3), await upgraded.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
             var rule = AlertStoreBehaviourTests<SqliteStoreFixture>.NewRule();
-            Assert.Equal(Core.Rules.RuleChange.Added, (await upgraded.Rules.PutAsync(rule, TestData.T0)).Change);
+            Assert.Equal(Core.Rules.RuleChange.Added, (await upgraded.Rules.PutAsync(rule, TestData.T0, "ana")).Change);
             Assert.Empty(await upgraded.Webhooks.ListAsync());
         }
 
@@ -227,7 +227,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         Silence silence;
         await using (var store = MonitorStore.OpenSqlite(path))
         {
-            await store.Rules.PutAsync(rule, TestData.T0);
+            await store.Rules.PutAsync(rule, TestData.T0, "ana");
             await store.Alerts.AppendTransitionsAsync(episode);
             await store.Alerts.AcknowledgeAsync(episode[0].Alert.Id, "ana", null, TestData.T0.AddDays(3));
             silence = await store.Silences.CreateAsync(new SilenceRequest(rule.Id, null, TestData.T0, TestData.T0.AddDays(1), "c", "ana"), TestData.T0);

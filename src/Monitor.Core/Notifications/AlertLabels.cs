@@ -25,12 +25,10 @@ public sealed class AlertLabels
     {
         ArgumentNullException.ThrowIfNull(alert);
         var values = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (ruleLabels is not null)
+        // The labels the alert carries (its rule's when it was raised), unless the caller looks the rule's up itself.
+        foreach (var (name, value) in ruleLabels ?? alert.Labels)
         {
-            foreach (var (name, value) in ruleLabels)
-            {
-                values[name] = [value];
-            }
+            values[name] = [value];
         }
 
         values[RuleId] = [alert.RuleId];

@@ -4,34 +4,57 @@ namespace Monitor.Core.Ports;
 
 /// <summary>
 /// A stored rule: <paramref name="Json"/> is the definition as <see cref="RuleJson.Serialize(RuleDefinition)"/> wrote it
-/// (parse it with <see cref="RuleJson.Parse(string)"/>). <paramref name="Version"/> is 1 when created and counts each
-/// change of the definition; <paramref name="UpdatedAt"/> is when it last changed.
+/// (parse it with <see cref="Parse"/>). <paramref name="Version"/> counts every change of the rule's history, deletions
+/// included (1 when first created; a rule deleted at version 3 and created again is version 5), so a version number
+/// names one definition for good; <paramref name="UpdatedAt"/> is when it last changed.
 /// </summary>
-public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version);
+public sealed record StoredRule(string Id, string Json, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Version)
+{
+    /// <summary>The definition with its <see cref="RuleDefinition.Version"/> (which its alerts record), or the problems if it no longer parses.</summary>
+    public RuleParseResult Parse() =>
+        RuleJson.Parse(Json) is { Rule: { } rule } parsed ? parsed with { Rule = rule with { Version = Version } } : RuleJson.Parse(Json);
+}
 
 /// <summary>What <see cref="IRuleStore.PutAsync"/> stored, and whether the rule was added, left as it was or replaced.</summary>
 public sealed record RulePutResult(StoredRule Rule, RuleChange Change);
 
-/// <summary>Rule definitions (<c>/api/v1/rules</c>).</summary>
+/// <summary>
+/// One version of a rule's history: the definition as stored then (<paramref name="Json"/>, null for the deletion of
+/// the rule), when, and by whom (the API key's name; null for versions stored before the history was kept).
+/// </summary>
+public sealed record StoredRuleVersion(string RuleId, int Version, DateTimeOffset ChangedAt, string? ChangedBy, string? Json)
+{
+    public bool Deleted => Json is null;
+}
+
+/// <summary>Rule definitions (<c>/api/v1/rules</c>) and the history of every change to them.</summary>
 public interface IRuleStore
 {
     /// <summary>
-    /// Inserts or replaces the rule by id, as of <paramref name="at"/>. A definition whose JSON is unchanged is left as
-    /// it is (<see cref="RuleChange.Unchanged"/>: same version and update time), so a repeated PUT changes nothing.
+    /// Inserts or replaces the rule by id, as of <paramref name="at"/>, by <paramref name="changedBy"/>, keeping the
+    /// definition as a new version. A definition whose JSON is unchanged is left as it is (<see cref="RuleChange.Unchanged"/>:
+    /// same version and update time, no new version), so a repeated PUT changes nothing.
     /// </summary>
-    Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
+    Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the rule as of <paramref name="at"/> unless one with its id exists, in one step (of concurrent
-    /// adds of one id, one wins); null when one exists.</summary>
-    Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// adds of one id, one wins), with its version; null when one exists.</summary>
+    Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default);
 
     Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Every rule, by id (ordinal).</summary>
     Task<IReadOnlyList<StoredRule>> ListAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the rule; false if there was none. Its alerts stay (they are history).</summary>
-    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+    /// <summary>Deletes the rule, recording the deletion as its next version; false if there was none. Its alerts and
+    /// versions stay (they are history).</summary>
+    Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>Every version of the rule, newest first, also after it was deleted; empty if the id was never used.</summary>
+    Task<IReadOnlyList<StoredRuleVersion>> ListVersionsAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>One version of the rule, or null.</summary>
+    Task<StoredRuleVersion?> GetVersionAsync(string id, int version, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Who acknowledged an alert, when, and what they said.</summary>
@@ -71,6 +94,9 @@ public sealed record AlertQuery
     public DateTimeOffset? From { get; init; }
 
     public DateTimeOffset? To { get; init; }
+
+    /// <summary>Labels the alert must carry, each key with exactly this value (keys distinct).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     /// <summary>At most this many (at least 1).</summary>
     public int Limit { get; init; } = DefaultLimit;

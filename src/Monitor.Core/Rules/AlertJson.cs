@@ -52,7 +52,54 @@ public static class AlertJson
         }
 
         writer.WriteEndObject();
+        writer.WriteNumber("ruleVersion", alert.RuleVersion);
+        writer.WriteStartObject("labels");
+        foreach (var (key, value) in alert.Labels)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartArray("inputs");
+        foreach (var input in alert.Inputs)
+        {
+            WriteInput(writer, input);
+        }
+
+        writer.WriteEndArray();
     }
+
+    private static void WriteInput(Utf8JsonWriter writer, AlertInput input)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("series", input.Series);
+        if (double.IsFinite(input.Value))
+        {
+            writer.WriteNumber("value", input.Value);
+        }
+        else
+        {
+            writer.WriteNull("value");
+        }
+
+        writer.WriteString("unit", input.Unit);
+        WriteTime(writer, "at", input.At);
+        if (input.AsOf is { } asOf)
+        {
+            writer.WriteString("asOf", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            WriteTime(writer, "publishedAt", input.PublishedAt);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static AlertInput ReadInput(JsonElement item) => new(
+        item.GetProperty("series").GetString()!,
+        item.GetProperty("value") is { ValueKind: JsonValueKind.Number } value ? value.GetDouble() : double.NaN,
+        item.GetProperty("unit").GetString(),
+        ReadTime(item.GetProperty("at"))!.Value,
+        item.TryGetProperty("asOf", out var asOf) ? DateOnly.ParseExact(asOf.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        item.TryGetProperty("publishedAt", out var published) ? ReadTime(published) : null);
 
     public static Alert Read(JsonElement root)
     {
@@ -79,7 +126,15 @@ public static class AlertJson
             ReadTime(root.GetProperty("firedAt")),
             ReadTime(root.GetProperty("resolvedAt")),
             root.GetProperty("message").GetString()!,
-            values);
+            values)
+        {
+            // Alerts stored before rule versions, labels and inputs were kept have none of them.
+            RuleVersion = root.TryGetProperty("ruleVersion", out var version) ? version.GetInt32() : 0,
+            Labels = root.TryGetProperty("labels", out var labels)
+                ? RuleLabels.From(labels.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString()!)))
+                : RuleLabels.Empty,
+            Inputs = root.TryGetProperty("inputs", out var inputs) ? [.. inputs.EnumerateArray().Select(ReadInput)] : [],
+        };
     }
 
     private static T ReadEnum<T>(JsonElement element)

@@ -8,6 +8,11 @@ public interface IAlertDetails
 
     /// <summary>The numbers of the evaluation by name (<c>priceChangePct</c>, <c>z</c>...).</summary>
     void CopyValues(IDictionary<string, double> values);
+
+    /// <summary>What the evaluation read: each input's value and when it became known.</summary>
+    void CopyInputs(ICollection<AlertInput> inputs)
+    {
+    }
 }
 
 /// <summary>A saved open episode: everything needed to continue it, or to resolve it without its rule.</summary>
@@ -26,7 +31,29 @@ public sealed record AlertEpisodeState(
     string[] ValueNames,
     double[] Values,
     int HeldBars,
-    int ClearBars);
+    int ClearBars,
+    int RuleVersion = 0,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    AlertInput[]? Inputs = null)
+{
+    /// <summary>The episode resolved at <paramref name="time"/>, as an alert.</summary>
+    internal Alert Resolved(DateTimeOffset time)
+    {
+        var values = new Dictionary<string, double>(ValueNames.Length, StringComparer.Ordinal);
+        for (int i = 0; i < ValueNames.Length; i++)
+        {
+            values[ValueNames[i]] = Values[i];
+        }
+
+        return new Alert(
+            Id, RuleId, RuleName, Type, Severity, Instruments, AlertState.Resolved, Direction, StartedAt, FiredAt, time, Message, values)
+        {
+            RuleVersion = RuleVersion,
+            Labels = Labels is null ? RuleLabels.Empty : RuleLabels.From(Labels),
+            Inputs = Inputs ?? [],
+        };
+    }
+}
 
 /// <summary>
 /// Turns one condition result per evaluation into alert transitions:
@@ -131,7 +158,8 @@ public sealed class AlertStateMachine
         ? null
         : new AlertEpisodeState(
             e.State, e.Id, Rule.Id, Rule.Name, Rule.Type, Rule.Severity, [.. _instruments], e.Direction, e.StartedAt, e.FiredAt,
-            e.Message, [.. e.Values.Keys], [.. e.Values.Values], e.Held, e.Cleared);
+            e.Message, [.. e.Values.Keys], [.. e.Values.Values], e.Held, e.Cleared,
+            e.RuleVersion, Rule.Labels.ToDictionary(StringComparer.Ordinal), [.. e.Inputs]);
 
     public void RestoreState(AlertEpisodeState? state)
     {
@@ -162,6 +190,8 @@ public sealed class AlertStateMachine
             FiredAt = state.FiredAt,
             Message = state.Message,
             Values = values,
+            RuleVersion = state.RuleVersion,
+            Inputs = state.Inputs ?? [],
             Held = state.HeldBars,
             Cleared = state.ClearBars,
         };
@@ -170,16 +200,8 @@ public sealed class AlertStateMachine
     /// <summary>The transition that resolves a saved episode whose rule no longer exists.</summary>
     public static AlertTransition ResolveSaved(AlertEpisodeState state, DateTimeOffset time)
     {
-        var values = new Dictionary<string, double>(state.ValueNames.Length, StringComparer.Ordinal);
-        for (int i = 0; i < state.ValueNames.Length; i++)
-        {
-            values[state.ValueNames[i]] = state.Values[i];
-        }
-
-        var alert = new Alert(
-            state.Id, state.RuleId, state.RuleName, state.Type, state.Severity, state.Instruments, AlertState.Resolved,
-            state.Direction, state.StartedAt, state.FiredAt, time, state.Message, values);
-        return new AlertTransition(state.State, AlertState.Resolved, time, alert);
+        ArgumentNullException.ThrowIfNull(state);
+        return new AlertTransition(state.State, AlertState.Resolved, time, state.Resolved(time));
     }
 
     private void Start(DateTimeOffset time, string? direction, IAlertDetails details, List<AlertTransition> output)
@@ -192,6 +214,7 @@ public sealed class AlertStateMachine
             Direction = direction,
             StartedAt = time,
             FiredAt = fire ? time : null,
+            RuleVersion = Rule.Version,
         };
         Capture(episode, details);
         _open = episode;
@@ -211,11 +234,19 @@ public sealed class AlertStateMachine
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
         details.CopyValues(values);
         episode.Values = values;
+        var inputs = new List<AlertInput>();
+        details.CopyInputs(inputs);
+        episode.Inputs = inputs;
     }
 
     private Alert View(Episode e, AlertState state, DateTimeOffset? resolvedAt) =>
         new(e.Id, Rule.Id, Rule.Name, Rule.Type, Rule.Severity, _instruments, state, e.Direction, e.StartedAt, e.FiredAt,
-            resolvedAt, e.Message, e.Values);
+            resolvedAt, e.Message, e.Values)
+        {
+            RuleVersion = e.RuleVersion,
+            Labels = Rule.Labels,
+            Inputs = e.Inputs,
+        };
 
     private sealed class Episode
     {
@@ -233,6 +264,12 @@ public sealed class AlertStateMachine
 
         /// <summary>Never changed once captured: emitted alerts share it.</summary>
         public IReadOnlyDictionary<string, double> Values { get; set; } = new Dictionary<string, double>();
+
+        /// <summary>The version of the rule that started the episode (an adopted episode keeps it).</summary>
+        public int RuleVersion { get; init; }
+
+        /// <summary>Never changed once captured, like <see cref="Values"/>.</summary>
+        public IReadOnlyList<AlertInput> Inputs { get; set; } = [];
 
         public int Held { get; set; }
 

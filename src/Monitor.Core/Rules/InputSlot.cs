@@ -222,6 +222,20 @@ internal sealed class InputSlot
         return Kind == RuleInputKind.Indicator && (!EvalHas || !_indicator!.IsConverged) ? InputCheck.NotReady : InputCheck.Ok;
     }
 
+    /// <summary>
+    /// The evaluation view as an alert's input. A series gives its publication time, <c>asOf</c> and unit. A price or
+    /// an indicator gives the open time of the bar of <paramref name="interval"/> its value belongs to (a value known
+    /// exactly at a boundary is the close of the bar ending there): the live service may see a bar's close where a
+    /// backtest sees the bar's last tick, with the same value, so the bar is what both can name.
+    /// </summary>
+    public AlertInput ToAlertInput(BarInterval interval)
+    {
+        var known = new DateTimeOffset(EvalKnownAt, TimeSpan.Zero);
+        return Kind == RuleInputKind.Series
+            ? new AlertInput(Input.ToString(), EvalValue, Unit?.Symbol(), known, DateOnly.FromDayNumber(EvalAsOfDay), known)
+            : new AlertInput(Input.ToString(), EvalValue, null, interval.BarStart(known.AddTicks(-1)));
+    }
+
     public InputSlotState SaveState() => Kind == RuleInputKind.Indicator
         ? new InputSlotState(false, 0, null, 0, null, false, 0, null, 0)
         : new InputSlotState(

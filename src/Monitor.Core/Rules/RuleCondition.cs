@@ -158,6 +158,18 @@ internal abstract class RuleCondition : IAlertDetails
         }
     }
 
+    /// <summary>Each input's evaluation view: what this evaluation read. Called only at a transition, so evaluations allocate nothing.</summary>
+    public void CopyInputs(ICollection<AlertInput> inputs)
+    {
+        foreach (var slot in Slots)
+        {
+            if (slot.EvalHas)
+            {
+                inputs.Add(slot.ToAlertInput(Rule.Interval));
+            }
+        }
+    }
+
     public SampleWindowState[] SaveHistories() => _histories.ConvertAll(h => h.SaveState()).ToArray();
 
     public void RestoreHistories(SampleWindowState[] states)

@@ -33,6 +33,21 @@ public sealed record RuleDefinition
     /// <summary>Optional limits on input age (<c>params.maxInputAge</c>, <c>maxPriceAge</c>, <c>maxInventoryAge</c>).</summary>
     public InputAgeLimits Ages { get; init; } = InputAgeLimits.None;
 
+    /// <summary>Free key/value pairs for routing and filtering; alerts carry them.</summary>
+    public RuleLabels Labels { get; init; } = RuleLabels.Empty;
+
+    /// <summary>False pauses the rule: it evaluates nothing and raises nothing, and its open alert resolves.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>When the rule expires (event time): from then on it raises nothing, and its open alert resolves then.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>
+    /// The stored version this definition is (1 when created, one more per change), recorded in the alerts it raises;
+    /// 0 for a definition that was never stored (a backtest's inline rule). Not part of the JSON or the fingerprint.
+    /// </summary>
+    public int Version { get; init; }
+
     public RuleType Type => Parameters.Type;
 
     /// <summary>The distinct instruments of the inputs, primary first: the alert's <c>instruments</c>.</summary>

@@ -75,7 +75,7 @@ public sealed class RuleEvaluator
         _machine = new AlertStateMachine(definition, Instruments);
         int indicatorBars = _slots.Max(s => s.Indicator?.ConvergencePeriod ?? 0);
         WarmUpBars = Math.Max(1, indicatorBars + _condition.HistoryBars);
-        Status = Waiting();
+        Status = definition.Enabled ? Waiting() : Paused(null);
     }
 
     public RuleDefinition Definition { get; }
@@ -314,7 +314,7 @@ public sealed class RuleEvaluator
         }
 
         _machine.RestoreState(state.Episode);
-        Status = Waiting();
+        Status = Definition.Enabled ? Waiting() : Paused(null);
     }
 
     /// <summary>
@@ -335,6 +335,16 @@ public sealed class RuleEvaluator
     internal DateTimeOffset? HighWaterMark => Time(Math.Max(_lastEvaluation, _emitAfter));
 
     internal AlertEpisodeState? OpenEpisode => _machine.SaveState();
+
+    /// <summary>Whether the definition stops the rule raising anything as of <paramref name="time"/>: paused, or expired by then.</summary>
+    internal bool SilentAt(DateTimeOffset? time) => !Definition.Enabled || (Definition.Until is { } until && time >= until);
+
+    private static RuleStatus Paused(DateTimeOffset? at) =>
+        new(at, RuleOutcome.Paused, null, TimeSpan.Zero, TimeSpan.Zero, "paused (enabled: false): the rule raises nothing until it is enabled again");
+
+    private static RuleStatus Expired(DateTimeOffset at, DateTimeOffset until) =>
+        new(at, RuleOutcome.Expired, null, TimeSpan.Zero, TimeSpan.Zero,
+            $"expired at {until.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'} (until): the rule raises nothing");
 
     private RuleStatus Waiting() => new(
         null,
@@ -498,6 +508,21 @@ public sealed class RuleEvaluator
         }
 
         _lastEvaluation = now;
+        var at = new DateTimeOffset(now, TimeSpan.Zero);
+        if (!Definition.Enabled)
+        {
+            Status = Paused(at);
+            return;
+        }
+
+        if (Definition.Until is { } until && at >= until)
+        {
+            // The open alert ends when the rule does (an adopted episode past its new until was resolved on adoption).
+            Status = Expired(at, until);
+            _machine.Resolve(until, output);
+            return;
+        }
+
         var outcome = ConditionOutcome.NotReady;
         RuleOutcome status = RuleOutcome.None;
         InputSlot? offending = null;
@@ -529,7 +554,6 @@ public sealed class RuleEvaluator
             };
         }
 
-        var at = new DateTimeOffset(now, TimeSpan.Zero);
         Status = new RuleStatus(
             at,
             status,

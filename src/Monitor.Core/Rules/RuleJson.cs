@@ -31,7 +31,7 @@ public static class RuleJson
     public const int MaxBars = 10_000;
 
     private static readonly string[] TopFields =
-        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "params"];
+        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "params"];
 
     private static readonly string[] AgeFields = ["maxInputAge", "maxPriceAge", "maxInventoryAge"];
 
@@ -149,6 +149,28 @@ public static class RuleJson
         if (rule.Evaluate != EvaluationMode.Bar)
         {
             writer.WriteString("evaluate", rule.Evaluate.ToText());
+        }
+
+        // Written only when not the default, so the JSON (and fingerprint) of a rule without them stays as it was.
+        if (rule.Labels.Count > 0)
+        {
+            writer.WriteStartObject("labels");
+            foreach (var (key, value) in rule.Labels)
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        if (!rule.Enabled)
+        {
+            writer.WriteBoolean("enabled", false);
+        }
+
+        if (rule.Until is { } until)
+        {
+            writer.WriteString("until", until.ToUniversalTime());
         }
 
         writer.WriteStartObject("params");
@@ -292,6 +314,9 @@ public static class RuleJson
         int pendingBars = r.Integer(root, "", "pendingBars", required: false, 0, MaxBars) ?? 0;
         int keepFiringBars = r.Integer(root, "", "keepFiringBars", required: false, 0, MaxBars) ?? 0;
         var evaluate = r.Choice<EvaluationMode>(root, "", "evaluate", required: false) ?? EvaluationMode.Bar;
+        var labels = r.Labels(root, "labels");
+        bool enabled = r.Boolean(root, "", "enabled") ?? true;
+        var until = r.Time(root, "", "until");
 
         RuleParameters? parameters = null;
         InputAgeLimits? ages = null;
@@ -313,7 +338,7 @@ public static class RuleJson
             CheckCombination(r, parameters, evaluate, pendingBars);
         }
 
-        if (r.Problems.Count > 0 || id is null || parameters is null || ages is null || interval is null)
+        if (r.Problems.Count > 0 || id is null || parameters is null || ages is null || interval is null || labels is null)
         {
             return new RuleParseResult(null, r.Problems);
         }
@@ -330,6 +355,9 @@ public static class RuleJson
                 KeepFiringBars = keepFiringBars,
                 Evaluate = evaluate,
                 Ages = ages,
+                Labels = labels ?? RuleLabels.Empty,
+                Enabled = enabled,
+                Until = until,
             },
             r.Problems);
     }

@@ -218,6 +218,118 @@ internal sealed class RuleJsonReader(string prefix)
         return window;
     }
 
+    public bool? Boolean(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, path, name, required: false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            Add(Path(path, name), $"must be true or false, got {Describe(value)}");
+            return null;
+        }
+
+        return value.GetBoolean();
+    }
+
+    /// <summary>An ISO-8601 time with an offset (<c>2026-06-30T00:00:00Z</c>).</summary>
+    public DateTimeOffset? Time(JsonElement obj, string path, string name)
+    {
+        string? text = String(obj, path, name, required: false);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var local)
+            || local.Kind == DateTimeKind.Unspecified
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            Add(Path(path, name), $"'{UntrustedText.Printable(text)}' is not an ISO-8601 time with an offset, such as 2026-06-30T00:00:00Z");
+            return null;
+        }
+
+        return time.ToUniversalTime();
+    }
+
+    /// <summary>
+    /// The rule's <c>labels</c>: an object of string values, each key and value checked by <see cref="RuleLabels"/>
+    /// at most <see cref="RuleLabels.MaxCount"/>. Absent or null: no labels. Null when wrong.
+    /// </summary>
+    public RuleLabels? Labels(JsonElement obj, string name)
+    {
+        if (!TryGet(obj, "", name, required: false, out var value))
+        {
+            return RuleLabels.Empty;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Add(name, $"must be an object of string values, such as {{\"desk\":\"precious\"}}, got {Describe(value)}");
+            return null;
+        }
+
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool ok = true;
+        int count = 0;
+        foreach (var property in value.EnumerateObject())
+        {
+            count++;
+            string? key = Text(() => property.Name);
+            string field = Path(name, UntrustedText.Printable(key ?? "?"));
+            string? keyError = key is null ? "is not valid Unicode (a lone surrogate)" : RuleLabels.CheckKey(key);
+            if (keyError is not null)
+            {
+                Add(field, $"is not a label key: {keyError}");
+                ok = false;
+                continue;
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                Add(field, $"must be a string, got {Describe(property.Value)}");
+                ok = false;
+                continue;
+            }
+
+            string? text = Text(() => property.Value.GetString()!);
+            string? valueError = text is null ? "is not valid Unicode (a lone surrogate)" : RuleLabels.CheckValue(text);
+            if (valueError is not null)
+            {
+                Add(field, valueError);
+                ok = false;
+            }
+            else if (!pairs.TryAdd(key!, text!))
+            {
+                Add(field, "is given more than once");
+                ok = false;
+            }
+        }
+
+        if (count > RuleLabels.MaxCount)
+        {
+            Add(name, $"has {count} labels; at most {RuleLabels.MaxCount}");
+            ok = false;
+        }
+
+        return ok ? RuleLabels.From(pairs) : null;
+    }
+
+    /// <summary>A string from the JSON, or null when its escapes are not valid UTF-16 (a lone surrogate), which System.Text.Json refuses to read.</summary>
+    private static string? Text(Func<string> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     public TimeSpan? Duration(JsonElement obj, string path, string name)
     {
         string? text = String(obj, path, name, required: false);

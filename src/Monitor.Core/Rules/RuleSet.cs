@@ -35,8 +35,9 @@ public sealed record RuleSetState(RuleEvaluatorState[] Rules);
 /// Re-saving rules: an unchanged definition keeps its state. A changed one starts a new evaluator (empty windows,
 /// fresh indicators, which the driver may warm up by replaying stored events) that stays silent through the old
 /// evaluator's last evaluation time (its high-water mark). An open alert carries over into the new definition when
-/// the rule type and instruments are the same (same id, it resolves or keeps firing by the new condition); otherwise
-/// it is resolved at the high-water mark. Since every new episode then starts after the high-water mark, and ids
+/// the rule type and instruments are the same (same id, it resolves or keeps firing by the new condition); otherwise,
+/// or when the new definition is paused (<c>enabled: false</c>) or expired (<c>until</c>) by then, it is resolved at the
+/// high-water mark. Since every new episode then starts after the high-water mark, and ids
 /// derive from the start time, the new definition can never raise an id the old one raised.
 /// </remarks>
 public sealed class RuleSet
@@ -279,7 +280,10 @@ public sealed class RuleSet
 
     private static void CarryOver(RuleEvaluator evaluator, DateTimeOffset? highWaterMark, AlertEpisodeState? episode, List<AlertTransition> output)
     {
-        if (episode is not null && (episode.Type != evaluator.Definition.Type || !episode.Instruments.SequenceEqual(evaluator.Instruments)))
+        // An open alert ends with a change of type or instruments, and when the new definition pauses the rule or has
+        // expired it by the high-water mark (as Grafana resolves a paused rule's alerts).
+        if (episode is not null && (episode.Type != evaluator.Definition.Type || !episode.Instruments.SequenceEqual(evaluator.Instruments)
+            || evaluator.SilentAt(highWaterMark)))
         {
             output.Add(AlertStateMachine.ResolveSaved(episode, highWaterMark ?? episode.StartedAt));
             episode = null;

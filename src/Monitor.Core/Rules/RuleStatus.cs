@@ -23,6 +23,12 @@ public enum RuleOutcome
     ConditionFalse,
 
     ConditionTrue,
+
+    /// <summary>The rule is paused (<c>enabled: false</c>): it raises nothing.</summary>
+    Paused,
+
+    /// <summary>Event time has reached the rule's <c>until</c>: it raises nothing.</summary>
+    Expired,
 }
 
 /// <summary>
@@ -41,6 +47,7 @@ public readonly record struct RuleStatus(DateTimeOffset? At, RuleOutcome Outcome
         RuleOutcome.InputNotReady => $"{Input} is inside its convergence window",
         RuleOutcome.NotReady => Reason,
         RuleOutcome.ConditionFalse => "condition false",
+        RuleOutcome.Paused or RuleOutcome.Expired => Reason,
         _ => "condition true",
     };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -32,7 +33,10 @@ public sealed record AlertView(
     [property: Id(15)] string? AcknowledgeComment,
     [property: Id(16)] bool Silenced,
     [property: Id(17)] IReadOnlyList<TransitionView>? Transitions,
-    [property: Id(18)] string? AcknowledgedByKey)
+    [property: Id(18)] string? AcknowledgedByKey,
+    [property: Id(19)] int RuleVersion,
+    [property: Id(20)] IReadOnlyDictionary<string, string> Labels,
+    [property: Id(21)] IReadOnlyList<AlertInputView> Inputs)
 {
     public static AlertView From(StoredAlert stored, bool withTransitions)
     {
@@ -44,7 +48,27 @@ public sealed record AlertView(
             a.Values.Where(v => double.IsFinite(v.Value)).ToDictionary(v => v.Key, v => v.Value),
             stored.Acknowledgement?.By, stored.Acknowledgement?.At, stored.Acknowledgement?.Comment, stored.Silenced,
             withTransitions ? [.. stored.Transitions.Select(t => new TransitionView(t.From?.ToText(), t.To.ToText(), t.At, t.Silenced))] : null,
-            stored.Acknowledgement?.KeyName);
+            stored.Acknowledgement?.KeyName,
+            a.RuleVersion,
+            a.Labels.ToDictionary(StringComparer.Ordinal),
+            [.. a.Inputs.Select(AlertInputView.From)]);
+    }
+}
+
+/// <summary>One of an alert's inputs as the API shows it (<see cref="AlertInput"/>); <c>asOf</c> and <c>publishedAt</c> for inventory only.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertInputView")]
+public sealed record AlertInputView(
+    [property: Id(0)] string Series,
+    [property: Id(1)] double? Value,
+    [property: Id(2)] string? Unit,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateOnly? AsOf,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PublishedAt)
+{
+    public static AlertInputView From(AlertInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new(input.Series, double.IsFinite(input.Value) ? input.Value : null, input.Unit, input.At, input.AsOf, input.PublishedAt);
     }
 }
 

@@ -24,7 +24,7 @@ internal static class StoredRules
 
     public static RuleDefinition? Parse(StoredRule stored, ILogger logger)
     {
-        var parsed = RuleJson.Parse(stored.Json);
+        var parsed = stored.Parse();
         if (parsed.Rule is { } rule)
         {
             return rule;

@@ -47,9 +47,16 @@ public static class AlertsApi
         string? RuleId, string? Instrument, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Comment, bool? MatchEverything = null);
 
     internal static async Task<IResult> ListAsync(
-        string? ruleId, string? instrument, string? state, string? from, string? to, int? limit, IAlertStore alerts, CancellationToken cancellationToken)
+        string? ruleId, string? instrument, string? state, string? from, string? to, int? limit, string[]? label, IAlertStore alerts,
+        CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        var labels = LabelSelectors.Parse(label, out string? labelProblem);
+        if (labelProblem is not null)
+        {
+            problems.Add(labelProblem);
+        }
+
         AlertState? parsedState = null;
         if (state is not null)
         {
@@ -75,7 +82,10 @@ public static class AlertsApi
             return BadRequest(string.Join("; ", problems) + ".");
         }
 
-        var query = new AlertQuery { RuleId = ruleId, Instrument = instrument, State = parsedState, From = start, To = end, Limit = limit ?? AlertQuery.DefaultLimit };
+        var query = new AlertQuery
+        {
+            RuleId = ruleId, Instrument = instrument, State = parsedState, From = start, To = end, Limit = limit ?? AlertQuery.DefaultLimit, Labels = labels!,
+        };
         var list = await alerts.ListAsync(query, cancellationToken);
         return TypedResults.Ok(list.Select(a => AlertView.From(a, withTransitions: false)));
     }

@@ -17,7 +17,7 @@ public static class BacktestsApi
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private const int MaxRules = 1000;
-    private static readonly string[] Fields = ["rules", "ruleIds", "from", "to", "policy"];
+    private static readonly string[] Fields = ["rules", "ruleIds", "version", "from", "to", "policy"];
 
     public static IEndpointRouteBuilder MapBacktestsApi(this IEndpointRouteBuilder app)
     {
@@ -85,7 +85,7 @@ public static class BacktestsApi
             }
 
             string id = Guid.NewGuid().ToString("N");
-            var start = new BacktestRequest(RuleJson.Serialize(rules), from, to, policy);
+            var start = BacktestRequest.For(rules, from, to, policy);
             await grains.CallAsync("backtest", async g =>
             {
                 await g.GetGrain<IBacktestGrain>(id).StartAsync(start);
@@ -156,6 +156,11 @@ public static class BacktestsApi
             return parsed.Rules;
         }
 
+        if (root.TryGetProperty("version", out var versionField))
+        {
+            return await ReadVersionAsync(list, versionField, store, problems, cancellationToken);
+        }
+
         var definitions = new List<RuleDefinition>();
         int index = 0;
         foreach (var item in list.EnumerateArray())
@@ -175,10 +180,42 @@ public static class BacktestsApi
             }
             else
             {
-                definitions.Add(RuleJson.Parse(rule.Json).Rule!);
+                definitions.Add(rule.Parse().Rule!);
             }
         }
 
         return definitions;
+    }
+
+    /// <summary><c>{"ruleIds":["id"],"version":n}</c>: version n of one rule, from its history (also of a rule since changed or deleted).</summary>
+    private static async Task<IReadOnlyList<RuleDefinition>> ReadVersionAsync(
+        JsonElement ids, JsonElement versionField, IRuleStore store, List<(string Field, string Message)> problems, CancellationToken cancellationToken)
+    {
+        if (ids.GetArrayLength() != 1 || ids[0].ValueKind != JsonValueKind.String)
+        {
+            problems.Add(("version", "applies to one rule: give exactly one id in 'ruleIds'"));
+            return [];
+        }
+
+        if (versionField.ValueKind != JsonValueKind.Number || !versionField.TryGetInt32(out int version) || version < 1)
+        {
+            problems.Add(("version", $"must be a version number (1, 2, ...), not {JsonItems.Describe(versionField)}"));
+            return [];
+        }
+
+        string id = ids[0].GetString()!;
+        var stored = await store.GetVersionAsync(id, version, cancellationToken);
+        if (stored?.Json is null)
+        {
+            problems.Add(("version", stored is null
+                ? $"rule '{UntrustedText.Printable(id)}' has no version {version} (GET /api/v1/rules/{{id}}/versions lists them)"
+                : $"version {version} of rule '{UntrustedText.Printable(id)}' is its deletion; run the version before it"));
+            return [];
+        }
+
+        // A definition stored by an older build may not parse any more: say so rather than fail.
+        var parsed = RuleJson.Parse(stored.Json);
+        problems.AddRange(parsed.Problems.Select(p => ("version", $"version {version} no longer parses: {p}")));
+        return parsed.Rule is { } rule ? [rule with { Version = version }] : [];
     }
 }

@@ -77,7 +77,7 @@ public static class RuleBatchApi
         foreach (var rule in parsed.Rules)
         {
             var before = await rules.GetAsync(rule.Id, cancellationToken);
-            var put = await rules.PutAsync(rule, now, cancellationToken);
+            var put = await rules.PutAsync(rule, now, RulesApi.ChangedBy(request), cancellationToken);
             if (put.Change != RuleChange.Unchanged)
             {
                 created += put.Change == RuleChange.Added ? 1 : 0;

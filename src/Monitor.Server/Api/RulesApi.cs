@@ -23,8 +23,10 @@ public static class RulesApi
     {
         // Rules are answered as stored (the JSON RuleJson writes), so their body is declared as a JSON object.
         var api = app.MapGroup("/api/v1/rules").WithTags("Rules");
-        api.MapGet("/", ListAsync).RequireRole(Policies.Read).Produces<JsonObject[]>();
+        api.MapGet("/", ListAsync).RequireRole(Policies.Read).Produces<JsonObject[]>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).RequireRole(Policies.Read).Produces<JsonObject>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/versions", GetVersionsAsync).RequireRole(Policies.Read).Produces<JsonObject[]>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/status", GetStatusAsync).RequireRole(Policies.Read).CallsGrains()
             .Produces<RuleStatusView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -46,19 +48,47 @@ public static class RulesApi
         return app;
     }
 
-    internal static async Task<IResult> ListAsync(IRuleStore rules, CancellationToken cancellationToken)
+    /// <summary>Every rule, or those carrying every label of <paramref name="label"/> (<c>key=value</c>, repeatable).</summary>
+    internal static async Task<IResult> ListAsync(string[]? label, IRuleStore rules, CancellationToken cancellationToken)
     {
+        if (LabelSelectors.Parse(label, out string? problem) is not { } selectors)
+        {
+            return ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", problem + ".");
+        }
+
         var stored = await rules.ListAsync(cancellationToken);
-        return Json("[" + string.Join(",", stored.Select(r => r.Json)) + "]");
+        var matching = selectors.Count == 0
+            ? stored
+            : stored.Where(r => r.Parse().Rule is { } rule && rule.Labels.MatchesAll(selectors)).ToList();
+        return Json("[" + string.Join(",", matching.Select(r => r.Json)) + "]");
     }
 
     internal static async Task<IResult> GetAsync(string id, IRuleStore rules, CancellationToken cancellationToken) =>
         await rules.GetAsync(id, cancellationToken) is { } rule ? Json(rule.Json) : UnknownRule(id);
 
+    /// <summary>Every version of the rule, newest first, each with what changed from the one before; also for a deleted rule.</summary>
+    internal static async Task<IResult> GetVersionsAsync(string id, IRuleStore rules, CancellationToken cancellationToken)
+    {
+        var versions = await rules.ListVersionsAsync(id, cancellationToken);
+        if (versions.Count == 0)
+        {
+            return ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
+                $"There is no rule '{UntrustedText.Printable(id)}' and never was; GET /api/v1/rules lists them.");
+        }
+
+        var list = new JsonArray();
+        for (int i = 0; i < versions.Count; i++)
+        {
+            list.Add(RuleVersionJson.Write(versions[i], i + 1 < versions.Count ? versions[i + 1] : null));
+        }
+
+        return Json(list.ToJsonString());
+    }
+
     /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
     internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
     {
-        if (await rules.GetAsync(id, cancellationToken) is not { } stored || RuleJson.Parse(stored.Json).Rule is not { } rule)
+        if (await rules.GetAsync(id, cancellationToken) is not { } stored || stored.Parse().Rule is not { } rule)
         {
             return UnknownRule(id);
         }
@@ -80,13 +110,13 @@ public static class RulesApi
             return problem!;
         }
 
-        if (await rules.AddAsync(rule, clock.GetUtcNow(), cancellationToken) is not { } added)
+        if (await rules.AddAsync(rule, clock.GetUtcNow(), ChangedBy(request), cancellationToken) is not { } added)
         {
             return ProblemDetailsWriter.Result(StatusCodes.Status409Conflict, "Conflict",
                 $"A rule '{rule.Id}' exists already; change it with PUT /api/v1/rules/{rule.Id}.");
         }
 
-        await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, before: null, rule with { Version = added.Version }, cancellationToken);
         return Json(added.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
@@ -100,7 +130,7 @@ public static class RulesApi
         }
 
         var before = await rules.GetAsync(id, cancellationToken);
-        var put = await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+        var put = await rules.PutAsync(rule, clock.GetUtcNow(), ChangedBy(request), cancellationToken);
         if (put.Change != RuleChange.Unchanged)
         {
             await RuleChanges.NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
@@ -111,10 +141,11 @@ public static class RulesApi
             : Json(put.Rule.Json);
     }
 
-    internal static async Task<IResult> DeleteAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    internal static async Task<IResult> DeleteAsync(
+        string id, HttpRequest request, IRuleStore rules, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         var before = await rules.GetAsync(id, cancellationToken);
-        if (before is null || !await rules.DeleteAsync(id, cancellationToken))
+        if (before is null || !await rules.DeleteAsync(id, clock.GetUtcNow(), ChangedBy(request), cancellationToken))
         {
             return UnknownRule(id);
         }
@@ -193,6 +224,9 @@ public static class RulesApi
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>Who changes a rule: the API key's name (changing needs an admin key, so there is one).</summary>
+    internal static string ChangedBy(HttpRequest request) => request.HttpContext.User.Identity?.Name ?? "anonymous";
 
     private static IResult Json(string json, int status = StatusCodes.Status200OK, string? location = null) =>
         new RawJsonResult(json, status, location);

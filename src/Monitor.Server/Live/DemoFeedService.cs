@@ -88,7 +88,7 @@ internal sealed class DemoFeedService(
 
         foreach (var rule in DefaultRules.All.Concat(DemoRules.All))
         {
-            await rules.PutAsync(rule, clock.GetUtcNow(), cancellationToken);
+            await rules.PutAsync(rule, clock.GetUtcNow(), "demo feed", cancellationToken);
             await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
         }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
@@ -95,6 +96,12 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         {
             command.Parameters.Add(Time(to));
             sql.Append(" AND started_at < $").Append(command.Parameters.Count);
+        }
+
+        if (query.Labels.Count > 0)
+        {
+            command.Parameters.Add(Text(JsonSerializer.Serialize(query.Labels)));
+            sql.Append(" AND (view::jsonb -> 'labels') @> $").Append(command.Parameters.Count).Append("::jsonb");
         }
 
         command.Parameters.Add(Int(query.Limit));

@@ -5,51 +5,70 @@ using static Monitor.Storage.Postgres.PostgresParameters;
 
 namespace Monitor.Storage.Postgres;
 
+/// <summary>
+/// Rules and their versions. Each change is one statement that writes the rule and logs its version together:
+/// concurrent changes of one id serialize on the rule's row, so versions are numbered without gaps or repeats.
+/// </summary>
 internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
 {
     private const string Columns = "id, definition, created_at, updated_at, version";
+    private const string VersionColumns = "rule_id, version, changed_at, changed_by, definition";
 
-    public async Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <summary>The version a rule that does not exist (any more) is created with: one past its history's last.</summary>
+    private const string NextVersion = "(SELECT coalesce(max(version), 0) + 1 FROM rule_versions WHERE rule_id = $1)";
+
+    public async Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(changedBy);
         string json = RuleJson.Serialize(rule);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // One statement: concurrent puts of one id serialize on the row; a definition equal to the stored one
-        // updates nothing and returns no row.
+        // A definition equal to the stored one updates nothing and returns no row; xmax = 0 marks a row inserted.
         await using (var command = new NpgsqlCommand(
             $"""
-            INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, 1)
-            ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at, version = rules.version + 1
-            WHERE rules.definition <> excluded.definition
-            RETURNING {Columns}
+            WITH changed AS (
+                INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, {NextVersion})
+                ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at, version = rules.version + 1
+                WHERE rules.definition <> excluded.definition
+                RETURNING {Columns}, xmax = 0 AS inserted),
+            logged AS (
+                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM changed)
+            SELECT {Columns}, inserted FROM changed
             """,
             connection)
         {
-            Parameters = { Text(rule.Id), Text(json), Time(at) },
+            Parameters = { Text(rule.Id), Text(json), Time(at), Text(changedBy) },
         })
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var stored = Read(reader);
-                return new RulePutResult(stored, stored.Version == 1 ? RuleChange.Added : RuleChange.Replaced);
+                return new RulePutResult(Read(reader), reader.GetBoolean(5) ? RuleChange.Added : RuleChange.Replaced);
             }
         }
 
         var unchanged = await FindAsync(connection, rule.Id, cancellationToken).ConfigureAwait(false);
         return unchanged is not null
             ? new RulePutResult(unchanged, RuleChange.Unchanged)
-            : await PutAsync(rule, at, cancellationToken).ConfigureAwait(false); // deleted meanwhile: put it again
+            : await PutAsync(rule, at, changedBy, cancellationToken).ConfigureAwait(false); // deleted meanwhile: put it again
     }
 
-    public async Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(changedBy);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, 1) ON CONFLICT (id) DO NOTHING RETURNING {Columns}", connection)
+            $"""
+            WITH added AS (
+                INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, {NextVersion}) ON CONFLICT (id) DO NOTHING RETURNING {Columns}),
+            logged AS (
+                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM added)
+            SELECT {Columns} FROM added
+            """,
+            connection)
         {
-            Parameters = { Text(rule.Id), Text(RuleJson.Serialize(rule)), Time(at) },
+            Parameters = { Text(rule.Id), Text(RuleJson.Serialize(rule)), Time(at), Text(changedBy) },
         };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -76,12 +95,53 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
         return rules;
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(changedBy);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"""
+            WITH deleted AS (DELETE FROM rules WHERE id = $1 RETURNING id, version)
+            INSERT INTO rule_versions ({VersionColumns}) SELECT id, version + 1, $2, $3, NULL FROM deleted
+            """,
+            connection)
+        {
+            Parameters = { Text(id), Time(at), Text(changedBy) },
+        };
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    public async Task<IReadOnlyList<StoredRuleVersion>> ListVersionsAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("DELETE FROM rules WHERE id = $1", connection) { Parameters = { Text(id) } };
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await using var command = new NpgsqlCommand(
+            $"SELECT {VersionColumns} FROM rule_versions WHERE rule_id = $1 ORDER BY version DESC", connection)
+        {
+            Parameters = { Text(id) },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var versions = new List<StoredRuleVersion>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(ReadVersion(reader));
+        }
+
+        return versions;
+    }
+
+    public async Task<StoredRuleVersion?> GetVersionAsync(string id, int version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {VersionColumns} FROM rule_versions WHERE rule_id = $1 AND version = $2", connection)
+        {
+            Parameters = { Text(id), Int(version) },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadVersion(reader) : null;
     }
 
     private static async Task<StoredRule?> FindAsync(NpgsqlConnection connection, string id, CancellationToken cancellationToken)
@@ -93,4 +153,8 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
 
     private static StoredRule Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), ReadTime(reader, 2), ReadTime(reader, 3), reader.GetInt32(4));
+
+    private static StoredRuleVersion ReadVersion(NpgsqlDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt32(1), ReadTime(reader, 2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
 }

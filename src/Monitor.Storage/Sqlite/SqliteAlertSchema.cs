@@ -13,6 +13,15 @@ internal static class SqliteAlertSchema
             updated_at INTEGER NOT NULL,
             version INTEGER NOT NULL) WITHOUT ROWID;
 
+        -- Every version of every rule (schema version 8): the definition as stored then, NULL for a deletion.
+        CREATE TABLE IF NOT EXISTS rule_versions (
+            rule_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            changed_at INTEGER NOT NULL,
+            changed_by TEXT,                -- the API key's name; NULL for versions from before the history was kept
+            definition TEXT,
+            PRIMARY KEY (rule_id, version)) WITHOUT ROWID;
+
         -- The current view of each alert: filtered fields as columns, the rest in view (AlertViewJson).
         CREATE TABLE IF NOT EXISTS alerts (
             id TEXT NOT NULL PRIMARY KEY,
@@ -50,6 +59,12 @@ internal static class SqliteAlertSchema
             created_at INTEGER NOT NULL) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS silences_ends ON silences (ends_at);
 
+        """;
+
+    /// <summary>The history of rules stored before it was kept: each rule's current definition as its current version.</summary>
+    public const string BackfillRuleVersions = """
+        INSERT OR IGNORE INTO rule_versions (rule_id, version, changed_at, changed_by, definition)
+        SELECT id, version, updated_at, NULL, definition FROM rules;
         """;
 
     /// <summary>Order of states within one time: a view from a later-ranked transition replaces one from an earlier.</summary>

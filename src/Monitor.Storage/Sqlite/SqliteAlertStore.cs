@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Alerts;
@@ -80,6 +81,16 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         {
             sql.Append(" AND started_at < $to");
             command.Parameters.AddWithValue("$to", UnixMicros.From(to));
+        }
+
+        int label = 0;
+        foreach (var (key, value) in query.Labels)
+        {
+            sql.Append(CultureInfo.InvariantCulture,
+                $" AND EXISTS (SELECT 1 FROM json_each(a.view, '$.labels') l WHERE l.key = $labelKey{label} AND l.value = $labelValue{label})");
+            command.Parameters.AddWithValue($"$labelKey{label}", key);
+            command.Parameters.AddWithValue($"$labelValue{label}", value);
+            label++;
         }
 
         sql.Append(" ORDER BY started_at DESC, id DESC LIMIT $limit");

@@ -28,8 +28,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// 7: inventory keyed by location too (<see cref="UpgradeInventoryToLocations"/>).
     /// 8: notification_policy, notification_inbox and notification_runner (created by IF NOT EXISTS).
     /// 9: tick_deletions, the record of ticks an admin removed, and store_probe, the row readiness writes (likewise).
-    /// 10: notification_outbox and notification_attempts (created by IF NOT EXISTS).</summary>
-    public const int SchemaVersion = 10;
+    /// 10: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).
+    /// 11: notification_outbox and notification_attempts (created by IF NOT EXISTS).</summary>
+    public const int SchemaVersion = 11;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -381,6 +382,11 @@ internal sealed class SqliteDatabase : IDisposable
             }
 
             Execute(writer, "DROP TABLE IF EXISTS ticks", transaction);
+        }
+
+        if (version is > 0 and < 10)
+        {
+            Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
         }
 
         if (!HasColumn(writer, transaction, "alerts", "ack_key"))

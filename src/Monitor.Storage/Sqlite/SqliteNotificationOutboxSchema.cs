@@ -1,6 +1,6 @@
 namespace Monitor.Storage.Sqlite;
 
-/// <summary>The notification outbox (schema version 10), part of <see cref="SqliteDatabase"/>'s schema; the PostgreSQL
+/// <summary>The notification outbox (schema version 11), part of <see cref="SqliteDatabase"/>'s schema; the PostgreSQL
 /// script <c>045_notification_outbox.sql</c> explains the columns. Times are Unix microseconds.</summary>
 internal static class SqliteNotificationOutboxSchema
 {

@@ -4,70 +4,53 @@ using Monitor.Core.Rules;
 
 namespace Monitor.Storage.Sqlite;
 
+/// <summary>Rules and their versions; every change writes the rule and its version in one transaction under the write lock.</summary>
 internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
 {
     private const string Columns = "id, definition, created_at, updated_at, version";
+    private const string VersionColumns = "rule_id, version, changed_at, changed_by, definition";
 
-    public async Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(changedBy);
         string json = RuleJson.Serialize(rule);
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = database.Writer;
-            using var transaction = connection.BeginTransaction();
-            var existing = Find(connection, transaction, rule.Id);
-            if (existing is not null && existing.Json == json)
+        return WriteAsync(
+            (connection, transaction) =>
             {
-                return new RulePutResult(existing, RuleChange.Unchanged);
-            }
+                var existing = Find(connection, transaction, rule.Id);
+                if (existing is not null && existing.Json == json)
+                {
+                    return new RulePutResult(existing, RuleChange.Unchanged);
+                }
 
-            var stored = existing is null
-                ? new StoredRule(rule.Id, json, Truncate(at), Truncate(at), 1)
-                : existing with { Json = json, UpdatedAt = Truncate(at), Version = existing.Version + 1 };
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = transaction;
-                command.CommandText = $"""
-                    INSERT INTO rules ({Columns}) VALUES ($id, $definition, $createdAt, $updatedAt, $version)
-                    ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at, version = excluded.version
-                    """;
-                command.Parameters.AddWithValue("$id", stored.Id);
-                command.Parameters.AddWithValue("$definition", stored.Json);
-                command.Parameters.AddWithValue("$createdAt", UnixMicros.From(stored.CreatedAt));
-                command.Parameters.AddWithValue("$updatedAt", UnixMicros.From(stored.UpdatedAt));
-                command.Parameters.AddWithValue("$version", stored.Version);
-                command.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-            return new RulePutResult(stored, existing is null ? RuleChange.Added : RuleChange.Replaced);
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
+                int version = NextVersion(connection, transaction, rule.Id);
+                var stored = existing is null
+                    ? new StoredRule(rule.Id, json, Truncate(at), Truncate(at), version)
+                    : existing with { Json = json, UpdatedAt = Truncate(at), Version = version };
+                Store(connection, transaction, stored, changedBy);
+                return new RulePutResult(stored, existing is null ? RuleChange.Added : RuleChange.Replaced);
+            },
+            cancellationToken);
     }
 
-    public async Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public Task<StoredRule?> AddAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), Truncate(at), Truncate(at), 1);
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var command = database.Writer.CreateCommand();
-            command.CommandText = $"INSERT INTO rules ({Columns}) VALUES ($id, $definition, $at, $at, 1) ON CONFLICT (id) DO NOTHING";
-            command.Parameters.AddWithValue("$id", stored.Id);
-            command.Parameters.AddWithValue("$definition", stored.Json);
-            command.Parameters.AddWithValue("$at", UnixMicros.From(stored.CreatedAt));
-            return command.ExecuteNonQuery() == 1 ? stored : null;
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
+        ArgumentNullException.ThrowIfNull(changedBy);
+        return WriteAsync(
+            (connection, transaction) =>
+            {
+                if (Find(connection, transaction, rule.Id) is not null)
+                {
+                    return null;
+                }
+
+                var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), Truncate(at), Truncate(at), NextVersion(connection, transaction, rule.Id));
+                Store(connection, transaction, stored, changedBy);
+                return stored;
+            },
+            cancellationToken);
     }
 
     public Task<StoredRule?> GetAsync(string id, CancellationToken cancellationToken = default)
@@ -94,21 +77,109 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         return Task.FromResult<IReadOnlyList<StoredRule>>(rules);
     }
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(changedBy);
+        return WriteAsync(
+            (connection, transaction) =>
+            {
+                if (Find(connection, transaction, id) is null)
+                {
+                    return false;
+                }
+
+                int version = NextVersion(connection, transaction, id);
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"""
+                    DELETE FROM rules WHERE id = $id;
+                    INSERT INTO rule_versions ({VersionColumns}) VALUES ($id, $version, $at, $by, NULL);
+                    """;
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$version", version);
+                command.Parameters.AddWithValue("$at", UnixMicros.From(at));
+                command.Parameters.AddWithValue("$by", changedBy);
+                command.ExecuteNonQuery();
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredRuleVersion>> ListVersionsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {VersionColumns} FROM rule_versions WHERE rule_id = $id ORDER BY version DESC";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        var versions = new List<StoredRuleVersion>();
+        while (reader.Read())
+        {
+            versions.Add(ReadVersion(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredRuleVersion>>(versions);
+    }
+
+    public Task<StoredRuleVersion?> GetVersionAsync(string id, int version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {VersionColumns} FROM rule_versions WHERE rule_id = $id AND version = $version";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$version", version);
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadVersion(reader) : null);
+    }
+
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
         await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var command = database.Writer.CreateCommand();
-            command.CommandText = "DELETE FROM rules WHERE id = $id";
-            command.Parameters.AddWithValue("$id", id);
-            return command.ExecuteNonQuery() > 0;
+            var connection = database.Writer;
+            using var transaction = connection.BeginTransaction();
+            var result = write(connection, transaction);
+            transaction.Commit();
+            return result;
         }
         finally
         {
             database.WriteLock.Release();
         }
+    }
+
+    /// <summary>The rule's next version: one past the last of its history (which outlives a deletion).</summary>
+    private static int NextVersion(SqliteConnection connection, SqliteTransaction transaction, string id)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT coalesce(max(version), 0) + 1 FROM rule_versions WHERE rule_id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Store(SqliteConnection connection, SqliteTransaction transaction, StoredRule stored, string changedBy)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO rules ({Columns}) VALUES ($id, $definition, $createdAt, $updatedAt, $version)
+            ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at, version = excluded.version;
+            INSERT INTO rule_versions ({VersionColumns}) VALUES ($id, $version, $updatedAt, $by, $definition);
+            """;
+        command.Parameters.AddWithValue("$id", stored.Id);
+        command.Parameters.AddWithValue("$definition", stored.Json);
+        command.Parameters.AddWithValue("$createdAt", UnixMicros.From(stored.CreatedAt));
+        command.Parameters.AddWithValue("$updatedAt", UnixMicros.From(stored.UpdatedAt));
+        command.Parameters.AddWithValue("$version", stored.Version);
+        command.Parameters.AddWithValue("$by", changedBy);
+        command.ExecuteNonQuery();
     }
 
     private static StoredRule? Find(SqliteConnection connection, SqliteTransaction? transaction, string id)
@@ -123,6 +194,10 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
 
     private static StoredRule Read(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), UnixMicros.ToTime(reader.GetInt64(2)), UnixMicros.ToTime(reader.GetInt64(3)), reader.GetInt32(4));
+
+    private static StoredRuleVersion ReadVersion(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetInt32(1), UnixMicros.ToTime(reader.GetInt64(2)),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
 
     private static DateTimeOffset Truncate(DateTimeOffset time) => UnixMicros.ToTime(UnixMicros.From(time));
 }
