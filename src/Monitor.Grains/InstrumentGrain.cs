@@ -26,6 +26,7 @@ public sealed class InstrumentGrain(
     IBarStore barStore,
     IInventoryStore inventoryStore,
     IRuleStore ruleStore,
+    IInstrumentSnapshotStore snapshots,
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
@@ -249,10 +250,11 @@ public sealed class InstrumentGrain(
         return _run.Put(ruleId, definition?.LocalInstrument() == _id ? definition : null);
     }
 
-    /// <summary>The definition from this silo's catalog, or from the registry when it was added on another silo just now.</summary>
+    /// <summary>The definition from the registry (it may have been added or changed on another silo just now), or from this
+    /// silo's catalog for a built-in instrument.</summary>
     private async Task<InstrumentDefinition> FindDefinitionAsync()
     {
-        foreach (var record in await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        if (await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).GetAsync(_id.Value) is { } record)
         {
             catalog.Put(record.ToDefinition());
         }
@@ -278,7 +280,7 @@ public sealed class InstrumentGrain(
 
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        foreach (var definition in await StoredRules.LoadAsync(ruleStore, logger, cancellationToken))
+        foreach (var definition in await StoredRules.LoadAsync(ruleStore, _id, logger, cancellationToken))
         {
             Track(definition.Id, definition);
         }
@@ -294,9 +296,11 @@ public sealed class InstrumentGrain(
         _feed.UpdateReaders(_lastIndex);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);
+        // Written once per activation at least, so the snapshot the instrument list reads exists (a store from before it
+        // did, bars imported offline) and is current.
+        _writeBehind.Changed();
         if (_lastIndex > watermark)
         {
-            _writeBehind.Changed();
             logger.LogInformation("{Instrument} replayed the ticks stored after index {Watermark} through {Last}", _id, watermark, _lastIndex);
         }
     }
@@ -307,5 +311,9 @@ public sealed class InstrumentGrain(
         state.State.TickWatermark = _lastIndex;
         state.State.InventoryReceivedThrough = _inventoryReceivedThrough;
         await state.WriteStateAsync(cancellationToken);
+        var snapshot = _quotes.Snapshot();
+        await snapshots.PutAsync(
+            new InstrumentSnapshotRecord(_id, _run.Intervals[0].Name, snapshot.LastPrice, snapshot.LastTime, snapshot.ChangePct, snapshot.Indicators, snapshot.Seq),
+            cancellationToken);
     }
 }

@@ -19,6 +19,10 @@ public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
 
     [Alias("GetAll")]
     Task<InstrumentRecord[]> GetAllAsync();
+
+    /// <summary>One instrument's record, or null if it was never added or changed at run time (a built-in one).</summary>
+    [Alias("Get")]
+    Task<InstrumentRecord?> GetAsync(string id);
 }
 
 /// <summary>An instrument definition in a form Orleans and the grain storage keep.</summary>
@@ -67,4 +71,6 @@ public sealed class InstrumentRegistryGrain(
     }
 
     public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(state.State.Instruments.Values.ToArray());
+
+    public Task<InstrumentRecord?> GetAsync(string id) => Task.FromResult(state.State.Instruments.GetValueOrDefault(id));
 }
