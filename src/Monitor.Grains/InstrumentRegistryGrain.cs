@@ -44,6 +44,32 @@ public sealed record InstrumentRecord(
         InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal);
 }
 
+/// <summary>A silo's <see cref="InstrumentCatalog"/> kept in step with the registry.</summary>
+public static class InstrumentRegistry
+{
+    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>.</summary>
+    public static async Task RefreshAsync(IGrainFactory grains, InstrumentCatalog catalog)
+    {
+        foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        {
+            catalog.Put(record.ToDefinition());
+        }
+    }
+
+    /// <summary>An instrument's definition from the registry, which has it even when it was added or changed on another silo
+    /// just now, or from <paramref name="catalog"/> for a built-in one the registry does not hold. Reads its record only: an
+    /// activation costs the same with ten or ten thousand instruments.</summary>
+    public static async Task<InstrumentDefinition> FindAsync(IGrainFactory grains, InstrumentCatalog catalog, InstrumentId id)
+    {
+        if (await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAsync(id.Value) is { } record)
+        {
+            catalog.Put(record.ToDefinition());
+        }
+
+        return catalog.TryGet(id, out var definition) ? definition : throw new InvalidOperationException($"unknown instrument {id}");
+    }
+}
+
 [GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
 public sealed class InstrumentRegistryState
 {
