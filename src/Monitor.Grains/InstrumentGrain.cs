@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
+using Monitor.Core.Derived;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Alerts;
+using Monitor.Grains.Derived;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Monitor.Storage;
@@ -39,6 +41,7 @@ public sealed class InstrumentGrain(
     private InstrumentId _id;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
+    private IDerivedSeriesGrain[] _derived = [];
     private QuotePublisher _quotes = null!;
     private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
@@ -107,6 +110,8 @@ public sealed class InstrumentGrain(
         // Sized for the batch and not kept: a list kept between calls would hold its largest batch's capacity in
         // every instrument for as long as it is active.
         var toStore = new StoredTick[batch.Ticks.Length];
+        var toDerive = _derived.Length == 0 ? null : new List<FedTick>(batch.Ticks.Length);
+        long afterIndex = _lastIndex;
         int stored = 0;
         foreach (var tick in batch.Ticks)
         {
@@ -122,6 +127,10 @@ public sealed class InstrumentGrain(
             late += applied ? 0 : 1;
             toStore[stored++] = new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied);
             _feed.Stored(tick, _lastIndex, applied, _run.LastClosed);
+            if (applied)
+            {
+                toDerive?.Add(new FedTick(tick, _lastIndex, null));
+            }
         }
 
         _run.EndBatch();
@@ -157,6 +166,12 @@ public sealed class InstrumentGrain(
         if (accepted > 0)
         {
             await _quotes.ChangedAsync();
+        }
+
+        if (toDerive is not null && stored > 0)
+        {
+            var feed = new RuleFeed(_id, afterIndex, _lastIndex, [.. toDerive]);
+            await FeedDerivedAsync(series => series.FeedAsync(feed));
         }
 
         return new IngestCounts(accepted, duplicates, late);
@@ -197,8 +212,9 @@ public sealed class InstrumentGrain(
         _writeBehind.Changed();
         await alerts.PublishAsync(_run.Transitions);
 
-        // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
+        // Before the acknowledgement, so the rule grains and derived series have it before any tick the client sends next.
         await _feed.FeedInventoryAsync(changed);
+        await FeedDerivedAsync(series => series.FeedInventoryAsync(changed));
         await _quotes.InventoryAsync(changes);
         return counts;
     }
@@ -242,6 +258,22 @@ public sealed class InstrumentGrain(
         return _quotes.FlushAsync();
     }
 
+    /// <summary>
+    /// Feeds the derived series that read this instrument, once what they get is stored. One that fails here (its silo
+    /// died) catches up from the store when the next feed shows the gap, or when it activates again.
+    /// </summary>
+    private async Task FeedDerivedAsync(Func<IDerivedSeriesGrain, Task> feed)
+    {
+        try
+        {
+            await Task.WhenAll(_derived.Select(feed));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Feeding derived series from {Instrument} failed", _id);
+        }
+    }
+
     /// <summary>A rule over this instrument alone runs here, one over several that reads it is fed to its rule grain.</summary>
     private RuleEvaluator? Track(string ruleId, RuleDefinition? definition)
     {
@@ -273,6 +305,9 @@ public sealed class InstrumentGrain(
         _quotes = new QuotePublisher(
             pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
+        _derived = [.. catalog.All
+            .Where(d => d.Expression is not null && DerivedSeries.InputsOf(d.Expression).Contains(_id))
+            .Select(d => GrainFactory.GetGrain<IDerivedSeriesGrain>(d.Id.Value))];
         await RecoverAsync(cancellationToken);
     }
 
