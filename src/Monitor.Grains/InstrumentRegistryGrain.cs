@@ -54,6 +54,32 @@ public sealed record InstrumentRecord(
     };
 }
 
+/// <summary>A silo's <see cref="InstrumentCatalog"/> kept in step with the registry.</summary>
+public static class InstrumentRegistry
+{
+    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>, and drops derived series deleted since.</summary>
+    public static async Task RefreshAsync(IGrainFactory grains, InstrumentCatalog catalog)
+    {
+        var records = await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync();
+        foreach (var gone in catalog.All.Where(d => d.Expression is not null && !Array.Exists(records, r => r.Id == d.Id.Value)))
+        {
+            catalog.Remove(gone.Id);
+        }
+
+        foreach (var record in records)
+        {
+            catalog.Put(record.ToDefinition());
+        }
+    }
+
+    /// <summary>An instrument's definition from the registry, which has it even when it was added on another silo just now.</summary>
+    public static async Task<InstrumentDefinition> FindAsync(IGrainFactory grains, InstrumentCatalog catalog, InstrumentId id)
+    {
+        await RefreshAsync(grains, catalog);
+        return catalog.TryGet(id, out var definition) ? definition : throw new InvalidOperationException($"unknown instrument {id}");
+    }
+}
+
 [GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
 public sealed class InstrumentRegistryState
 {

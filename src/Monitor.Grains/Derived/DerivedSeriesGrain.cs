@@ -153,11 +153,7 @@ public sealed class DerivedSeriesGrain(
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var id = InstrumentId.Parse(this.GetPrimaryKeyString());
-        foreach (var record in await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
-        {
-            catalog.Put(record.ToDefinition());
-        }
-
+        await InstrumentRegistry.RefreshAsync(GrainFactory, catalog);
         if (!catalog.TryGet(id, out var series) || series.Expression is null)
         {
             return;

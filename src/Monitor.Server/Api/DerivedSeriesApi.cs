@@ -191,17 +191,12 @@ public static class DerivedSeriesApi
     }
 
     /// <summary>Takes the registry's derived series into this silo's catalog (another silo may have changed them).</summary>
-    private static async Task RefreshAsync(InstrumentCatalog catalog, GrainCalls grains, CancellationToken cancellationToken)
-    {
-        var records = await grains.CallAsync(g => g.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync(), cancellationToken);
-        var registered = records.Select(r => r.ToDefinition()).ToList();
-        foreach (var stale in catalog.All.Where(d => d.Expression is not null && !registered.Exists(r => r.Id == d.Id)))
+    private static Task RefreshAsync(InstrumentCatalog catalog, GrainCalls grains, CancellationToken cancellationToken) =>
+        grains.CallAsync(async g =>
         {
-            catalog.Remove(stale.Id);
-        }
-
-        registered.ForEach(catalog.Put);
-    }
+            await InstrumentRegistry.RefreshAsync(g, catalog);
+            return true;
+        }, cancellationToken);
 
     private static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
         InstrumentId.TryParse(Uri.UnescapeDataString(id), out var instrument, out _) && catalog.TryGet(instrument, out var series) && series.Expression is not null
