@@ -102,6 +102,7 @@ public static class MonitorHosting
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
+        app.MapDerivedSeriesApi();
         app.MapTickDeletionApi();
         app.MapRulesApi();
         app.MapRuleBatchApi();
