@@ -30,9 +30,11 @@ internal sealed class SqliteDatabase : IDisposable
     /// 9: tick_deletions, the record of ticks an admin removed, and store_probe, the row readiness writes (likewise).
     /// 10: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).
     /// 11: notification_outbox and notification_attempts (created by IF NOT EXISTS).
-    /// 12: rule_instruments, the instruments each rule reads (created by IF NOT EXISTS, filled from the stored rules), and
+    /// 12: alert_activity (created by IF NOT EXISTS) and the alerts' assignment, shelf and comment count
+    /// (<see cref="SqliteAlertSchema.HandlingColumns"/>, added to the alerts table).
+    /// 13: rule_instruments, the instruments each rule reads (created by IF NOT EXISTS, filled from the stored rules), and
     /// instrument_snapshots (likewise, filled by the grains as they write their state).</summary>
-    public const int SchemaVersion = 12;
+    public const int SchemaVersion = 13;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -401,7 +403,7 @@ internal sealed class SqliteDatabase : IDisposable
             Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
         }
 
-        if (version is > 0 and < 12)
+        if (version is > 0 and < 13)
         {
             SqliteRuleStore.IndexAll(writer, transaction);
         }
@@ -409,6 +411,11 @@ internal sealed class SqliteDatabase : IDisposable
         if (!HasColumn(writer, transaction, "alerts", "ack_key"))
         {
             Execute(writer, "ALTER TABLE alerts ADD COLUMN ack_key TEXT", transaction);
+        }
+
+        foreach (var (name, type) in SqliteAlertSchema.HandlingColumns.Where(c => !HasColumn(writer, transaction, "alerts", c.Name)))
+        {
+            Execute(writer, $"ALTER TABLE alerts ADD COLUMN {name} {type}", transaction);
         }
 
         if (version < SchemaVersion)
