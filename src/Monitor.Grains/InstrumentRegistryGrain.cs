@@ -40,6 +40,26 @@ public sealed record InstrumentRecord(
         InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal);
 }
 
+/// <summary>A silo's <see cref="InstrumentCatalog"/> kept in step with the registry.</summary>
+public static class InstrumentRegistry
+{
+    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>.</summary>
+    public static async Task RefreshAsync(IGrainFactory grains, InstrumentCatalog catalog)
+    {
+        foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        {
+            catalog.Put(record.ToDefinition());
+        }
+    }
+
+    /// <summary>An instrument's definition from the registry, which has it even when it was added on another silo just now.</summary>
+    public static async Task<InstrumentDefinition> FindAsync(IGrainFactory grains, InstrumentCatalog catalog, InstrumentId id)
+    {
+        await RefreshAsync(grains, catalog);
+        return catalog.TryGet(id, out var definition) ? definition : throw new InvalidOperationException($"unknown instrument {id}");
+    }
+}
+
 [GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
 public sealed class InstrumentRegistryState
 {
