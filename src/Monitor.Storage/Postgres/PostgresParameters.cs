@@ -12,6 +12,9 @@ internal static class PostgresParameters
     public static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
         new() { TypedValue = UnixMicros.ToUtcDateTime(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
+    public static NpgsqlParameter<DateTime?> OptionalTime(DateTimeOffset? value) =>
+        new() { TypedValue = value is { } time ? UnixMicros.ToUtcDateTime(time) : null, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
     public static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
 
     public static NpgsqlParameter<bool> Bool(bool value) => new() { TypedValue = value };
