@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
+using Monitor.Core.Derived;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Grains.Alerts;
+using Monitor.Grains.Derived;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Monitor.Storage;
@@ -41,6 +43,7 @@ public sealed class InstrumentGrain(
     private RuleGrainFeed _feed = null!;
     private InstrumentRules _rules = null!;
     private TickIntake _intake = null!;
+    private IDerivedSeriesGrain[] _derived = [];
     private QuotePublisher _quotes = null!;
     private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
@@ -103,6 +106,7 @@ public sealed class InstrumentGrain(
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
         _lastIngest = clock.GetTimestamp();
+        long afterIndex = _intake.LastIndex;
         var (toStore, counts) = _intake.Take(batch);
         try
         {
@@ -138,6 +142,13 @@ public sealed class InstrumentGrain(
             await _quotes.ChangedAsync();
         }
 
+        if (_derived.Length > 0 && toStore.Length > 0)
+        {
+            var applied = toStore.Where(t => !t.Late).Select(t => new FedTick(new Tick(_id, t.Time, t.Price, t.Volume, t.Seq), t.Index, null));
+            var feed = new RuleFeed(_id, afterIndex, _intake.LastIndex, [.. applied]);
+            await FeedDerivedAsync(series => series.FeedAsync(feed));
+        }
+
         return counts;
     }
 
@@ -169,8 +180,9 @@ public sealed class InstrumentGrain(
         _writeBehind.Changed();
         await alerts.PublishAsync(_run.Transitions);
 
-        // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
+        // Before the acknowledgement, so the rule grains and derived series have it before any tick the client sends next.
         await _feed.FeedInventoryAsync(changed);
+        await FeedDerivedAsync(series => series.FeedInventoryAsync(changed));
         await _quotes.InventoryAsync(changes);
         return InventoryIngestCounts.Of(revisions);
     }
@@ -210,6 +222,22 @@ public sealed class InstrumentGrain(
     }
 
     /// <summary>
+    /// Feeds the derived series that read this instrument, once what they get is stored. One that fails here (its silo
+    /// died) catches up from the store when the next feed shows the gap, or when it activates again.
+    /// </summary>
+    private async Task FeedDerivedAsync(Func<IDerivedSeriesGrain, Task> feed)
+    {
+        try
+        {
+            await Task.WhenAll(_derived.Select(feed));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Feeding derived series from {Instrument} failed", _id);
+        }
+    }
+
+    /// <summary>
     /// Resumes from saved state and replays what was stored after it; without usable saved state (none yet, or the
     /// intervals changed) every stored tick and inventory value is replayed: bars, indicators and rules come out as they were.
     /// </summary>
@@ -224,6 +252,9 @@ public sealed class InstrumentGrain(
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _rules = new InstrumentRules(_run, _feed);
         _intake = new TickIntake(_run, _feed);
+        _derived = [.. catalog.All
+            .Where(d => d.Expression is not null && DerivedSeries.InputsOf(d.Expression).Contains(_id))
+            .Select(d => GrainFactory.GetGrain<IDerivedSeriesGrain>(d.Id.Value))];
 
         _rules.Load(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken));
         var saved = await _run.RestoreAsync(state.State, barStore, cancellationToken) ? state.State : new InstrumentGrainState();

@@ -19,6 +19,10 @@ public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
 
     [Alias("GetAll")]
     Task<InstrumentRecord[]> GetAllAsync();
+
+    /// <summary>Removes one (a derived series being deleted); false if it was not there.</summary>
+    [Alias("Remove")]
+    Task<bool> RemoveAsync(string id);
 }
 
 /// <summary>An instrument definition in a form Orleans and the grain storage keep.</summary>
@@ -32,21 +36,37 @@ public sealed record InstrumentRecord(
     [property: Id(5)] string[] Intervals,
     [property: Id(6)] bool PreciousMetal)
 {
+    /// <summary>A derived series' expression; null for other instruments.</summary>
+    [Id(7)]
+    public string? Expression { get; init; }
+
     public static InstrumentRecord From(InstrumentDefinition definition) => new(
         definition.Id.Value, definition.Name, definition.Kind, definition.Currency, definition.Unit,
-        [.. definition.Intervals.Select(i => i.Name)], definition.PreciousMetal);
+        [.. definition.Intervals.Select(i => i.Name)], definition.PreciousMetal)
+    {
+        Expression = definition.Expression,
+    };
 
     public InstrumentDefinition ToDefinition() => new(
-        InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal);
+        InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal)
+    {
+        Expression = Expression,
+    };
 }
 
 /// <summary>A silo's <see cref="InstrumentCatalog"/> kept in step with the registry.</summary>
 public static class InstrumentRegistry
 {
-    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>.</summary>
+    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>, and drops derived series deleted since.</summary>
     public static async Task RefreshAsync(IGrainFactory grains, InstrumentCatalog catalog)
     {
-        foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        var records = await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync();
+        foreach (var gone in catalog.All.Where(d => d.Expression is not null && !Array.Exists(records, r => r.Id == d.Id.Value)))
+        {
+            catalog.Remove(gone.Id);
+        }
+
+        foreach (var record in records)
         {
             catalog.Put(record.ToDefinition());
         }
@@ -87,4 +107,15 @@ public sealed class InstrumentRegistryGrain(
     }
 
     public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(state.State.Instruments.Values.ToArray());
+
+    public async Task<bool> RemoveAsync(string id)
+    {
+        if (!state.State.Instruments.Remove(id))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
 }

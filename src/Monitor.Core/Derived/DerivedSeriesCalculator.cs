@@ -4,8 +4,11 @@ using Monitor.Core.Rules;
 
 namespace Monitor.Core.Derived;
 
-/// <summary>The saved state of a <see cref="DerivedSeriesCalculator"/>: its inputs, the inventory not visible yet, and the ticks it made.</summary>
-public sealed record DerivedSeriesState(InputSlotState[] Inputs, InventoryValue[] Waiting, long Emitted);
+/// <summary>
+/// The saved state of a <see cref="DerivedSeriesCalculator"/>: its inputs' values and the ticks it made. Inventory not
+/// visible yet is not in it: feed again what was published after <see cref="DerivedSeriesCalculator.LastTick"/>.
+/// </summary>
+public sealed record DerivedSeriesState(InputSlotState[] Inputs, long Emitted);
 
 /// <summary>
 /// Computes one derived series incrementally. Each applied tick of a price it reads makes one tick of the series at the
@@ -67,6 +70,9 @@ public sealed class DerivedSeriesCalculator
     /// <summary>Ticks made so far (the last one's <c>seq</c>).</summary>
     public long Emitted { get; private set; }
 
+    /// <summary>The latest time of an input tick taken (what inventory has been made visible through); null before one.</summary>
+    public DateTimeOffset? LastTick { get; private set; }
+
     /// <summary>Takes an inventory value of an input series; it counts once a tick reaches its <c>publishedAt</c>.</summary>
     public void AddInventory(in InventoryValue value)
     {
@@ -106,6 +112,7 @@ public sealed class DerivedSeriesCalculator
             return false;
         }
 
+        LastTick = LastTick > tick.Time ? LastTick : tick.Time;
         Publish(tick.Time);
         foreach (var slot in _slots)
         {
@@ -130,18 +137,25 @@ public sealed class DerivedSeriesCalculator
         return true;
     }
 
-    public DerivedSeriesState SaveState() => new([.. _slots.Select(s => s.SaveState())], [.. _waiting], Emitted);
+    public DerivedSeriesState SaveState() => new([.. _slots.Select(s => s.SaveState())], Emitted);
 
-    public void RestoreState(DerivedSeriesState state)
+    /// <summary>Resumes from saved state; a state saved under another expression keeps only the count of ticks made (their <c>seq</c> goes on).</summary>
+    public void RestoreState(DerivedSeriesState state, bool sameExpression)
     {
+        Emitted = state.Emitted;
+        if (!sameExpression)
+        {
+            return;
+        }
+
         for (int i = 0; i < _slots.Length && i < state.Inputs.Length; i++)
         {
             _slots[i].RestoreState(state.Inputs[i]);
+            if (_slots[i].Kind == RuleInputKind.Price && state.Inputs[i].KnownAt is { } known)
+            {
+                LastTick = LastTick > known ? LastTick : known;
+            }
         }
-
-        _waiting.Clear();
-        _waiting.AddRange(state.Waiting);
-        Emitted = state.Emitted;
     }
 
     /// <summary>Applies the waiting inventory values published by <paramref name="time"/>, in publication order.</summary>

@@ -56,6 +56,8 @@ public sealed class InstrumentCatalog
 
     public void Put(InstrumentDefinition definition) => _instruments[definition.Id] = definition;
 
+    public bool Remove(InstrumentId id) => _instruments.TryRemove(id, out _);
+
     private static IEnumerable<InstrumentDefinition> BuiltInInstruments()
     {
         static InstrumentDefinition Define(string id, string name, InstrumentKind kind, string unit, bool precious) =>

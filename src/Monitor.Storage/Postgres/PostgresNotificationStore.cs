@@ -60,7 +60,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database, Webho
             connection,
             transaction)
         {
-            Parameters = { Text(query.Receiver), OptionalTime(query.From), OptionalTime(query.To), Int(Math.Max(1, query.Limit)) },
+            Parameters = { Text(query.Receiver), NullableTime(query.From), NullableTime(query.To), Int(Math.Max(1, query.Limit)) },
         };
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }

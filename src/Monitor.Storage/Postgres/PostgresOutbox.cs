@@ -171,7 +171,7 @@ internal sealed class PostgresOutbox(PostgresDatabase database, OutboxTables tab
                 connection,
                 transaction)
             {
-                Parameters = { Text(entryId), Text(owner), Text(state.ToText()), OptionalTime(nextAttemptAt) },
+                Parameters = { Text(entryId), Text(owner), Text(state.ToText()), NullableTime(nextAttemptAt) },
             };
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }

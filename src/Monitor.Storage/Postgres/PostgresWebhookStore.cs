@@ -179,8 +179,8 @@ internal sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhook
             Parameters =
             {
                 Text(webhook.Id), Text(webhook.Url), Text(webhook.Description), Text(WebhookFilterJson.Serialize(webhook.Filter)), Text(webhook.Secret),
-                Text(webhook.PreviousSecret), OptionalTime(webhook.PreviousSecretExpiresAt), Bool(webhook.Enabled), Text(webhook.DisabledReason),
-                OptionalTime(webhook.DisabledAt), Time(webhook.CreatedAt), Time(webhook.UpdatedAt),
+                Text(webhook.PreviousSecret), NullableTime(webhook.PreviousSecretExpiresAt), Bool(webhook.Enabled), Text(webhook.DisabledReason),
+                NullableTime(webhook.DisabledAt), Time(webhook.CreatedAt), Time(webhook.UpdatedAt),
             },
         };
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -85,7 +85,7 @@ public sealed class DerivedSeriesTests
         before.TryCompute(new Tick(Silver, t, 30, 1), out _);
 
         var after = new DerivedSeriesCalculator(definition);
-        after.RestoreState(before.SaveState());
+        after.RestoreState(before.SaveState(), sameExpression: true);
 
         Assert.True(after.TryCompute(new Tick(Silver, t.AddMinutes(1), 32, 1), out var tick));
         Assert.Equal(new Tick(Ratio, t.AddMinutes(1), 75, 0, 2), tick);
