@@ -38,7 +38,10 @@ public sealed class BacktestRunner(
                         NotificationPolicyReader.Read(policyJson).Policy ?? throw new InvalidOperationException("the backtest's notification policy has errors"),
                         await silences.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false));
                     var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts, Notifications = notifications };
-                    return await engine.RunAsync(new StoreBacktestSource(ticks, bars, inventory), from, to, progress, cancellationToken).ConfigureAwait(false);
+                    // Derived series are computed from their inputs, as live, so a backtest can also run one defined after the data.
+                    var source = new DerivedSeriesSource(
+                        new StoreBacktestSource(ticks, bars, inventory), catalog.All.Where(d => d.Expression is not null), BacktestEngine.IntervalsOf(catalog));
+                    return await engine.RunAsync(source, from, to, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {

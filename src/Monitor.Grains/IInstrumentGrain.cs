@@ -60,6 +60,12 @@ public sealed record InventoryIngestCounts([property: Id(0)] int New, [property:
 {
     public static InventoryIngestCounts None { get; } = new(0, 0, 0);
 
+    /// <summary>Counts what the inventory store made of a batch's values.</summary>
+    public static InventoryIngestCounts Of(IReadOnlyList<InventoryRevision> revisions) => new(
+        revisions.Count(r => r.Change == InventoryChange.New),
+        revisions.Count(r => r.Change == InventoryChange.Unchanged),
+        revisions.Count(r => r.Change == InventoryChange.Restated));
+
     public InventoryIngestCounts Add(InventoryIngestCounts other) =>
         new(New + other.New, Unchanged + other.Unchanged, Restated + other.Restated);
 }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
+using Monitor.Core.Derived;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
-using Monitor.Core.Rules;
 using Monitor.Grains.Alerts;
+using Monitor.Grains.Derived;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Monitor.Storage;
@@ -14,11 +15,12 @@ using Orleans.Runtime;
 namespace Monitor.Grains;
 
 /// <summary>
-/// One instrument's live pipeline and the rules over this instrument alone (<see cref="InstrumentRun"/>). Ticks are
-/// stored before they are acknowledged; state is written behind (<see cref="WriteBehind"/>). On activation the grain
-/// restores that state, warms its indicators up from stored bars, and replays the ticks stored after the state's
-/// watermark, so a killed silo loses nothing. Quotes go to the hubs through <see cref="QuotePublisher"/>; rules over
-/// several instruments run in their own <see cref="IRuleGrain"/>, fed through <see cref="RuleGrainFeed"/>.
+/// One instrument's live pipeline and the rules over this instrument alone (<see cref="InstrumentRun"/>), as a shell of
+/// storage, timers and push. Ticks are numbered (<see cref="TickIntake"/>) and stored before they are acknowledged;
+/// state is written behind (<see cref="WriteBehind"/>). On activation the grain restores that state, warms its
+/// indicators up from stored bars, and replays what was stored after it, so a killed silo loses nothing. Quotes go to
+/// the hubs through <see cref="QuotePublisher"/>; rules over several instruments (<see cref="InstrumentRules"/>) run in
+/// their own <see cref="IRuleGrain"/>, fed through <see cref="RuleGrainFeed"/>.
 /// </summary>
 public sealed class InstrumentGrain(
     [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
@@ -39,11 +41,12 @@ public sealed class InstrumentGrain(
     private InstrumentId _id;
     private InstrumentRun _run = null!;
     private RuleGrainFeed _feed = null!;
+    private InstrumentRules _rules = null!;
+    private TickIntake _intake = null!;
+    private IDerivedSeriesGrain[] _derived = [];
     private QuotePublisher _quotes = null!;
     private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
-    private DateTimeOffset _inventoryReceivedThrough;
-    private long _lastIndex;
     private long _lastIngest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -103,31 +106,11 @@ public sealed class InstrumentGrain(
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
         _lastIngest = clock.GetTimestamp();
-        int accepted = 0, duplicates = 0, late = 0;
-        // Sized for the batch and not kept: a list kept between calls would hold its largest batch's capacity in
-        // every instrument for as long as it is active.
-        var toStore = new StoredTick[batch.Ticks.Length];
-        int stored = 0;
-        foreach (var tick in batch.Ticks)
-        {
-            var disposition = _run.Apply(tick);
-            if (disposition == TickDisposition.Duplicate)
-            {
-                duplicates++;
-                continue;
-            }
-
-            bool applied = disposition == TickDisposition.Applied;
-            accepted += applied ? 1 : 0;
-            late += applied ? 0 : 1;
-            toStore[stored++] = new StoredTick(++_lastIndex, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: !applied);
-            _feed.Stored(tick, _lastIndex, applied, _run.LastClosed);
-        }
-
-        _run.EndBatch();
+        long afterIndex = _intake.LastIndex;
+        var (toStore, counts) = _intake.Take(batch);
         try
         {
-            await tickStore.AppendAsync(_id, stored == toStore.Length ? toStore : toStore[..stored]);
+            await tickStore.AppendAsync(_id, toStore);
             await _run.StoreClosedBarsAsync(barStore, CancellationToken.None);
             await alerts.PublishAsync(_run.Transitions);
         }
@@ -135,7 +118,7 @@ public sealed class InstrumentGrain(
         {
             // The pipeline has moved past what is stored: start again from the store on the next call, and feed no rule
             // grain what may not be stored.
-            _feed.Restart(_lastIndex);
+            _intake.Abandon();
             DeactivateOnIdle();
             if (StoreFailures.IsUnavailable(e))
             {
@@ -146,20 +129,27 @@ public sealed class InstrumentGrain(
             throw;
         }
 
-        if (stored > 0)
+        if (toStore.Length > 0)
         {
             _writeBehind.Changed();
         }
 
-        MonitorMetrics.TicksAccepted.Add(accepted);
-        MonitorMetrics.TicksDuplicate.Add(duplicates);
-        MonitorMetrics.TicksLate.Add(late);
-        if (accepted > 0)
+        MonitorMetrics.TicksAccepted.Add(counts.Accepted);
+        MonitorMetrics.TicksDuplicate.Add(counts.Duplicates);
+        MonitorMetrics.TicksLate.Add(counts.Late);
+        if (counts.Accepted > 0)
         {
             await _quotes.ChangedAsync();
         }
 
-        return new IngestCounts(accepted, duplicates, late);
+        if (_derived.Length > 0 && toStore.Length > 0)
+        {
+            var applied = toStore.Where(t => !t.Late).Select(t => new FedTick(new Tick(_id, t.Time, t.Price, t.Volume, t.Seq), t.Index, null));
+            var feed = new RuleFeed(_id, afterIndex, _intake.LastIndex, [.. applied]);
+            await FeedDerivedAsync(series => series.FeedAsync(feed));
+        }
+
+        return counts;
     }
 
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
@@ -177,42 +167,31 @@ public sealed class InstrumentGrain(
         }
 
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
-        var counts = new InventoryIngestCounts(
-            changes.Count(r => r.Change == InventoryChange.New), revisions.Count - changes.Length, changes.Count(r => r.Change == InventoryChange.Restated));
         if (changes.Length == 0)
         {
-            return counts;
+            return InventoryIngestCounts.Of(revisions);
         }
 
         // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
         await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
-        foreach (var value in changed.Values)
-        {
-            _run.Inventory(value);
-        }
-
-        _inventoryReceivedThrough = batch.ReceivedAt;
+        _run.Inventory(changed);
         _writeBehind.Changed();
         await alerts.PublishAsync(_run.Transitions);
 
-        // Before the acknowledgement, so the rule grains have it before any tick the client sends next.
+        // Before the acknowledgement, so the rule grains and derived series have it before any tick the client sends next.
         await _feed.FeedInventoryAsync(changed);
+        await FeedDerivedAsync(series => series.FeedInventoryAsync(changed));
         await _quotes.InventoryAsync(changes);
-        return counts;
+        return InventoryIngestCounts.Of(revisions);
     }
 
     public async Task SyncRuleAsync(string ruleId)
     {
         _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
-        if (Track(ruleId, stored is null ? null : StoredRules.Parse(stored, logger)) is { } evaluator)
-        {
-            await _run.WarmUpAsync(evaluator, barStore, CancellationToken.None);
-        }
-
-        _feed.UpdateReaders(_lastIndex);
+        await _rules.SyncAsync(ruleId, stored is null ? null : StoredRules.Parse(stored, logger), barStore, _intake.LastIndex);
         _writeBehind.Changed();
         await alerts.PublishAsync(_run.Transitions);
     }
@@ -242,22 +221,20 @@ public sealed class InstrumentGrain(
         return _quotes.FlushAsync();
     }
 
-    /// <summary>A rule over this instrument alone runs here, one over several that reads it is fed to its rule grain.</summary>
-    private RuleEvaluator? Track(string ruleId, RuleDefinition? definition)
+    /// <summary>
+    /// Feeds the derived series that read this instrument, once what they get is stored. One that fails here (its silo
+    /// died) catches up from the store when the next feed shows the gap, or when it activates again.
+    /// </summary>
+    private async Task FeedDerivedAsync(Func<IDerivedSeriesGrain, Task> feed)
     {
-        _feed.Track(ruleId, definition);
-        return _run.Put(ruleId, definition?.LocalInstrument() == _id ? definition : null);
-    }
-
-    /// <summary>The definition from this silo's catalog, or from the registry when it was added on another silo just now.</summary>
-    private async Task<InstrumentDefinition> FindDefinitionAsync()
-    {
-        foreach (var record in await GrainFactory.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
+        try
         {
-            catalog.Put(record.ToDefinition());
+            await Task.WhenAll(_derived.Select(feed));
         }
-
-        return catalog.TryGet(_id, out var definition) ? definition : throw new InvalidOperationException($"unknown instrument {_id}");
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Feeding derived series from {Instrument} failed", _id);
+        }
     }
 
     /// <summary>
@@ -266,46 +243,37 @@ public sealed class InstrumentGrain(
     /// </summary>
     private async Task StartAsync(CancellationToken cancellationToken)
     {
-        var definition = await FindDefinitionAsync();
+        var definition = await InstrumentRegistry.FindAsync(GrainFactory, catalog, _id);
         var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         _run = new InstrumentRun(pipeline);
         // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
         _quotes = new QuotePublisher(
             pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
-        await RecoverAsync(cancellationToken);
-    }
+        _rules = new InstrumentRules(_run, _feed);
+        _intake = new TickIntake(_run, _feed);
+        _derived = [.. catalog.All
+            .Where(d => d.Expression is not null && DerivedSeries.InputsOf(d.Expression).Contains(_id))
+            .Select(d => GrainFactory.GetGrain<IDerivedSeriesGrain>(d.Id.Value))];
 
-    private async Task RecoverAsync(CancellationToken cancellationToken)
-    {
-        foreach (var definition in await StoredRules.LoadAsync(ruleStore, logger, cancellationToken))
-        {
-            Track(definition.Id, definition);
-        }
-
-        bool restored = await _run.RestoreAsync(state.State, barStore, cancellationToken);
-        _lastIndex = restored ? state.State.TickWatermark : 0;
-        var inventoryReceivedAfter = restored ? state.State.InventoryReceivedThrough : DateTimeOffset.MinValue;
-        _inventoryReceivedThrough = await _run.ReplayInventoryAsync(inventoryStore, inventoryReceivedAfter, cancellationToken);
-        long watermark = _lastIndex;
-        _lastIndex = await _run.ReplayTicksAsync(tickStore, watermark, cancellationToken);
-        // Indices are never reused, not even those of deleted ticks: rule grains read by index.
-        _lastIndex = Math.Max(_lastIndex, (await tickStore.GetMarkAsync(_id, cancellationToken)).LastIndex);
-        _feed.UpdateReaders(_lastIndex);
+        _rules.Load(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken));
+        var saved = await _run.RestoreAsync(state.State, barStore, cancellationToken) ? state.State : new InstrumentGrainState();
+        await _run.ReplayInventoryAsync(inventoryStore, saved.InventoryReceivedThrough, cancellationToken);
+        long watermark = saved.TickWatermark;
+        await _intake.ResumeAsync(tickStore, watermark, cancellationToken);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);
-        if (_lastIndex > watermark)
+        if (_intake.LastIndex > watermark)
         {
             _writeBehind.Changed();
-            logger.LogInformation("{Instrument} replayed the ticks stored after index {Watermark} through {Last}", _id, watermark, _lastIndex);
+            logger.LogInformation("{Instrument} replayed the ticks stored after index {Watermark} through {Last}", _id, watermark, _intake.LastIndex);
         }
     }
 
     private async Task WriteStateAsync(CancellationToken cancellationToken)
     {
         _run.SaveTo(state.State);
-        state.State.TickWatermark = _lastIndex;
-        state.State.InventoryReceivedThrough = _inventoryReceivedThrough;
+        state.State.TickWatermark = _intake.LastIndex;
         await state.WriteStateAsync(cancellationToken);
     }
 }

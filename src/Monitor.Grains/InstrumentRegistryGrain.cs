@@ -19,6 +19,10 @@ public interface IInstrumentRegistryGrain : IGrainWithIntegerKey
 
     [Alias("GetAll")]
     Task<InstrumentRecord[]> GetAllAsync();
+
+    /// <summary>Removes one (a derived series being deleted); false if it was not there.</summary>
+    [Alias("Remove")]
+    Task<bool> RemoveAsync(string id);
 }
 
 /// <summary>An instrument definition in a form Orleans and the grain storage keep.</summary>
@@ -32,12 +36,48 @@ public sealed record InstrumentRecord(
     [property: Id(5)] string[] Intervals,
     [property: Id(6)] bool PreciousMetal)
 {
+    /// <summary>A derived series' expression; null for other instruments.</summary>
+    [Id(7)]
+    public string? Expression { get; init; }
+
     public static InstrumentRecord From(InstrumentDefinition definition) => new(
         definition.Id.Value, definition.Name, definition.Kind, definition.Currency, definition.Unit,
-        [.. definition.Intervals.Select(i => i.Name)], definition.PreciousMetal);
+        [.. definition.Intervals.Select(i => i.Name)], definition.PreciousMetal)
+    {
+        Expression = definition.Expression,
+    };
 
     public InstrumentDefinition ToDefinition() => new(
-        InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal);
+        InstrumentId.Parse(Id), Name, Kind, Currency, Unit, [.. Intervals.Select(BarInterval.Parse)], PreciousMetal)
+    {
+        Expression = Expression,
+    };
+}
+
+/// <summary>A silo's <see cref="InstrumentCatalog"/> kept in step with the registry.</summary>
+public static class InstrumentRegistry
+{
+    /// <summary>Puts every instrument of the registry into <paramref name="catalog"/>, and drops derived series deleted since.</summary>
+    public static async Task RefreshAsync(IGrainFactory grains, InstrumentCatalog catalog)
+    {
+        var records = await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync();
+        foreach (var gone in catalog.All.Where(d => d.Expression is not null && !Array.Exists(records, r => r.Id == d.Id.Value)))
+        {
+            catalog.Remove(gone.Id);
+        }
+
+        foreach (var record in records)
+        {
+            catalog.Put(record.ToDefinition());
+        }
+    }
+
+    /// <summary>An instrument's definition from the registry, which has it even when it was added on another silo just now.</summary>
+    public static async Task<InstrumentDefinition> FindAsync(IGrainFactory grains, InstrumentCatalog catalog, InstrumentId id)
+    {
+        await RefreshAsync(grains, catalog);
+        return catalog.TryGet(id, out var definition) ? definition : throw new InvalidOperationException($"unknown instrument {id}");
+    }
 }
 
 [GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
@@ -67,4 +107,15 @@ public sealed class InstrumentRegistryGrain(
     }
 
     public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(state.State.Instruments.Values.ToArray());
+
+    public async Task<bool> RemoveAsync(string id)
+    {
+        if (!state.State.Instruments.Remove(id))
+        {
+            return false;
+        }
+
+        await state.WriteStateAsync();
+        return true;
+    }
 }

@@ -29,7 +29,12 @@ internal sealed class InstrumentRun
 
     public List<AlertTransition> Transitions { get; } = [];
 
+    public InstrumentId Instrument => _pipeline.Instrument;
+
     public IReadOnlyList<RuleEvaluator> Rules => _rules.Rules;
+
+    /// <summary>When the last inventory value the rules have seen was received (saved, so activation feeds only later ones again).</summary>
+    public DateTimeOffset InventoryReceivedThrough { get; private set; }
 
     /// <summary>The pipeline's bar intervals, finest first.</summary>
     public IReadOnlyList<BarInterval> Intervals => [.. _pipeline.Series.Select(s => s.Interval)];
@@ -106,7 +111,16 @@ internal sealed class InstrumentRun
         }
     }
 
-    public void Inventory(in InventoryValue value) => _driver.Inventory(value, Transitions);
+    /// <summary>Feeds the rules a batch of inventory values that are new or restated (not repeats).</summary>
+    public void Inventory(InventoryBatch changed)
+    {
+        foreach (var value in changed.Values)
+        {
+            _driver.Inventory(value, Transitions);
+        }
+
+        InventoryReceivedThrough = changed.ReceivedAt;
+    }
 
     /// <summary>After a batch: evaluations due by its last instant run now rather than at the next tick.</summary>
     public void EndBatch()
@@ -129,11 +143,15 @@ internal sealed class InstrumentRun
         return _rules.Put(definition, Transitions) == RuleChange.Unchanged ? null : _rules.Find(ruleId);
     }
 
-    /// <summary>Writes what <see cref="RestoreAsync"/> resumes from: the pipeline's open bars and last seq, the rules' state.</summary>
+    /// <summary>
+    /// Writes what <see cref="RestoreAsync"/> resumes from: the pipeline's open bars and last seq, the rules' state and
+    /// the inventory they saw.
+    /// </summary>
     public void SaveTo(InstrumentGrainState state)
     {
         state.Pipeline = _pipeline.State;
         state.Rules = _rules.Rules.Count > 0 ? RuleStateJson.Serialize(_rules.SaveState()) : null;
+        state.InventoryReceivedThrough = InventoryReceivedThrough;
     }
 
     /// <summary>
@@ -176,9 +194,9 @@ internal sealed class InstrumentRun
             interval => new WarmUpRange(DateTimeOffset.MinValue, evaluator.Definition.Interval == interval ? evaluator.WarmUpBars : 0),
             cancellationToken);
 
-    /// <summary>Feeds the rules the inventory received after <paramref name="receivedAfter"/>; returns the latest receipt fed.</summary>
-    public async Task<DateTimeOffset> ReplayInventoryAsync(IInventoryStore inventory, DateTimeOffset receivedAfter, CancellationToken cancellationToken) =>
-        _rules.Rules.Any(r => r.Definition.ReadsInventoryOf(_pipeline.Instrument))
+    /// <summary>Feeds the rules the inventory received after <paramref name="receivedAfter"/> (after a restore, the saved receipt).</summary>
+    public async Task ReplayInventoryAsync(IInventoryStore inventory, DateTimeOffset receivedAfter, CancellationToken cancellationToken) =>
+        InventoryReceivedThrough = _rules.Rules.Any(r => r.Definition.ReadsInventoryOf(_pipeline.Instrument))
             ? await InventoryReplay.FeedAsync(inventory, _pipeline.Instrument, receivedAfter, _driver, Transitions, cancellationToken)
             : receivedAfter;
 

@@ -26,19 +26,19 @@ public sealed class GrainCluster : IAsyncLifetime
 
     private readonly string _id = Guid.NewGuid().ToString("N");
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("monitor-grains-").FullName;
+    private TemporaryStore _temporary = null!;
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
     public TestCluster Cluster { get; private set; } = null!;
 
-    public MonitorStore Store { get; private set; } = null!;
+    public MonitorStore Store => _temporary.Store;
 
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     public async Task InitializeAsync()
     {
-        Store = await MonitorStore.OpenAsync(new StorageOptions { Sqlite = { Path = Path.Combine(_directory, "monitor.db") } });
+        _temporary = await TemporaryStore.OpenAsync();
         s_clusters[_id] = this;
         var builder = new TestClusterBuilder(1);
         builder.Properties[IdKey] = _id;
@@ -57,9 +57,7 @@ public sealed class GrainCluster : IAsyncLifetime
 
         await Cluster.DisposeAsync();
         s_clusters.TryRemove(_id, out _);
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _temporary.DisposeAsync();
     }
 
     private sealed class SiloSetup : ISiloConfigurator

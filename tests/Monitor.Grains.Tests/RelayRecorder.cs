@@ -4,8 +4,11 @@ using Monitor.Grains.Alerts;
 
 namespace Monitor.Grains.Tests;
 
-/// <summary>A hub relay as a silo registers one, recording what the grains push to it.</summary>
-public sealed class RelayRecorder : IMarketRelay
+/// <summary>
+/// A hub relay as a silo registers one, recording what the grains push to it; or, for a publisher without a silo, the
+/// sink that sends to it alone.
+/// </summary>
+public sealed class RelayRecorder : IMarketRelay, IRelaySink
 {
     private readonly Channel<QuoteMessage> _quotes = Channel.CreateUnbounded<QuoteMessage>();
 
@@ -14,6 +17,20 @@ public sealed class RelayRecorder : IMarketRelay
     public Task OnInventoryAsync(InventoryMessage inventory) => Task.CompletedTask;
 
     public Task OnAlertAsync(AlertMessage alert) => Task.CompletedTask;
+
+    public Task SendAsync(Func<IMarketRelay, Task> send) => send(this);
+
+    /// <summary>The quotes pushed and not read yet (a publisher without a silo pushes before its call returns).</summary>
+    public List<QuoteMessage> Pushed()
+    {
+        var quotes = new List<QuoteMessage>();
+        while (_quotes.Reader.TryRead(out var quote))
+        {
+            quotes.Add(quote);
+        }
+
+        return quotes;
+    }
 
     /// <summary>The next quote pushed; fails after a wall-clock deadline (the push is a one-way call, so it arrives a moment later).</summary>
     public async Task<QuoteMessage> NextQuoteAsync()

@@ -93,21 +93,4 @@ public sealed class RuleGrainFeedTests
             feed.Stored(tick, firstIndex + i, applied, closed);
         }
     }
-
-    private sealed class RecordingRuleGrain : IRuleGrain
-    {
-        public List<RuleFeed> Feeds { get; } = [];
-
-        public Task FeedAsync(RuleFeed feed)
-        {
-            Feeds.Add(feed);
-            return Task.CompletedTask;
-        }
-
-        public Task FeedInventoryAsync(InventoryBatch batch) => Task.CompletedTask;
-
-        public Task SyncAsync() => Task.CompletedTask;
-
-        public Task<RuleStatusView?> GetStatusAsync() => Task.FromResult<RuleStatusView?>(null);
-    }
 }

@@ -42,6 +42,9 @@ internal sealed class ExpressionCompilation
 
     public ConditionNode? Condition { get; set; }
 
+    /// <summary>The value of a derived series' expression (<see cref="ExpressionCompiler.CompileValue"/>).</summary>
+    public ValueNode? Value { get; set; }
+
     public MessageTemplate? Message { get; set; }
 
     /// <summary>The nodes with a history, children before parents: the order they are sampled in.</summary>
@@ -94,6 +97,7 @@ internal sealed class ExpressionCompiler
     private string _text = "";
     private int _offset;
     private bool _tooManyInputs;
+    private bool _latestValuesOnly;
     private List<ExpressionError> _errors;
 
     private ExpressionCompiler(ExpressionCompilation result, BarInterval interval, Func<RuleInput, InputSlot>? slotFor, Func<SampleWindow, RuleWindow, SampleWindow>? track)
@@ -142,6 +146,40 @@ internal sealed class ExpressionCompiler
         }
 
         result.TermValues.Values = new double[result.Terms.Count];
+        return result;
+    }
+
+    /// <summary>
+    /// Compiles a derived series' expression: a number (price, quantity or plain) computed from the latest value of each
+    /// input at every tick. Window functions, crosses, bar fields and indicators need a rule's bars and clock, so they
+    /// are refused here; a rule over the derived series applies them to its bars instead.
+    /// </summary>
+    public static ExpressionCompilation CompileValue(string expression, Func<RuleInput, InputSlot>? slotFor = null)
+    {
+        var result = new ExpressionCompilation();
+        var compiler = new ExpressionCompiler(result, BarInterval.OneDay, slotFor, track: null) { _latestValuesOnly = true };
+        if (!ExpressionParser.TryParse(expression, out var syntax, out var error))
+        {
+            result.ConditionErrors.Add(error);
+            return result;
+        }
+
+        compiler._text = expression;
+        var compiled = compiler.Compile(syntax);
+        if (compiled.Kind == ExpressionKind.Boolean)
+        {
+            compiler.Fail(syntax, "a derived series is a number, and this is true or false; write a value such as COMEX:GC / COMEX:SI");
+        }
+        else if (compiled.Kind != ExpressionKind.Invalid)
+        {
+            result.Value = compiled.Value;
+        }
+
+        if (result.ConditionErrors.Count == 0 && !result.Inputs.Exists(i => i.Kind == RuleInputKind.Price))
+        {
+            result.ConditionErrors.Add(new ExpressionError(1, "", "a derived series ticks when the prices it reads tick, and this reads no price; name one, such as COMEX:SI"));
+        }
+
         return result;
     }
 
@@ -218,6 +256,11 @@ internal sealed class ExpressionCompiler
         if (!RuleInput.TryParse(syntax.Text, out var input, out string error))
         {
             return Fail(syntax, $"not a series: {error}");
+        }
+
+        if (_latestValuesOnly && input.Kind == RuleInputKind.Indicator)
+        {
+            return Fail(syntax, "a derived series reads prices and inventory series, not indicators; a rule over the series can read its own indicators (X:GSR@rsi(14))");
         }
 
         var kind = input.Kind switch
@@ -355,6 +398,12 @@ internal sealed class ExpressionCompiler
         {
             return Error(syntax.Start, syntax.Name,
                 $"{function.Name} takes {wanted} argument{(wanted == 1 ? "" : "s")} ({function.Name}({function.Parameters})), got {syntax.Arguments.Count}");
+        }
+
+        if (_latestValuesOnly && function.Shape != FunctionShape.Abs)
+        {
+            return Error(syntax.Start, syntax.Name,
+                $"a derived series is computed from the latest value of each input at every tick, so it takes no {function.Name}(); apply it in a rule that reads the series, as in zscore(X:GSR, P60D) > 2");
         }
 
         return function.Shape switch

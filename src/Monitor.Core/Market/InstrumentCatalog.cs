@@ -8,6 +8,9 @@ public enum InstrumentKind
     Spot,
     Etf,
     Index,
+
+    /// <summary>A derived series (venue <c>X</c>): its ticks are computed from <see cref="InstrumentDefinition.Expression"/>.</summary>
+    Derived,
 }
 
 /// <summary>What Monitor knows about an instrument: its name, price unit and the bar intervals it keeps.</summary>
@@ -22,6 +25,9 @@ public sealed record InstrumentDefinition(
 {
     public static IReadOnlyList<BarInterval> DefaultIntervals { get; } =
         [BarInterval.OneMinute, BarInterval.OneHour, BarInterval.OneDay];
+
+    /// <summary>For a derived series, the expression its value is computed from (<c>COMEX:GC / COMEX:SI</c>); else null.</summary>
+    public string? Expression { get; init; }
 }
 
 /// <summary>The instruments the service accepts: the built-in set plus any added at run time.</summary>
@@ -49,6 +55,8 @@ public sealed class InstrumentCatalog
     public bool TryGet(InstrumentId id, out InstrumentDefinition definition) => _instruments.TryGetValue(id, out definition!);
 
     public void Put(InstrumentDefinition definition) => _instruments[definition.Id] = definition;
+
+    public bool Remove(InstrumentId id) => _instruments.TryRemove(id, out _);
 
     private static IEnumerable<InstrumentDefinition> BuiltInInstruments()
     {

@@ -19,4 +19,10 @@ public static class RuleStateJson
 
     public static RuleSetState Deserialize(string json) =>
         JsonSerializer.Deserialize<RuleSetState>(json, Options) ?? throw new JsonException("the saved rule state is empty");
+
+    /// <summary>A derived series' calculator state, in the same form.</summary>
+    public static string Serialize(Derived.DerivedSeriesState state) => JsonSerializer.Serialize(state, Options);
+
+    public static Derived.DerivedSeriesState DeserializeDerived(string json) =>
+        JsonSerializer.Deserialize<Derived.DerivedSeriesState>(json, Options) ?? throw new JsonException("the saved derived series state is empty");
 }

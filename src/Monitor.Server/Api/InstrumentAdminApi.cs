@@ -190,11 +190,18 @@ public static class InstrumentAdminApi
         }
     }
 
-    private static InstrumentDefinition? Validate(InstrumentId id, InstrumentBody? body, InstrumentCatalog catalog, List<string> errors)
+    /// <summary>Checks an instrument's fields (also a derived series', whose own checks <see cref="DerivedSeriesApi"/> adds).</summary>
+    internal static InstrumentDefinition? Validate(InstrumentId id, InstrumentBody? body, InstrumentCatalog catalog, List<string> errors, bool derived = false)
     {
         if (body is null)
         {
             errors.Add("the body is empty");
+            return null;
+        }
+
+        if (!derived && Core.Derived.DerivedSeries.IsDerived(id))
+        {
+            errors.Add($"the venue {Core.Derived.DerivedSeries.Venue} is for derived series: define '{id}' with POST /api/v1/series");
             return null;
         }
 
@@ -206,7 +213,7 @@ public static class InstrumentAdminApi
         }
 
         InstrumentKind kind = existing?.Kind ?? InstrumentKind.Future;
-        if (body.Kind is not null && !Enum.TryParse(body.Kind, ignoreCase: true, out kind))
+        if (body.Kind is not null && (!Enum.TryParse(body.Kind, ignoreCase: true, out kind) || kind == InstrumentKind.Derived))
         {
             errors.Add($"'kind' '{UntrustedText.Printable(body.Kind)}' is not one of future, spot, etf, index");
         }

@@ -27,6 +27,12 @@ internal static class JsonItems
             return false;
         }
 
+        if (definition.Expression is not null)
+        {
+            error = $"'{id}' is a derived series: its values are computed from {definition.Expression}, not sent";
+            return false;
+        }
+
         return true;
     }
 

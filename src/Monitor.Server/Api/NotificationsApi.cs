@@ -8,7 +8,7 @@ namespace Monitor.Server.Api;
 
 /// <summary>
 /// <c>/api/v1/notifications</c> (docs/api.md, Notification policy): the policy, admin only; <c>GET /groups</c> (read)
-/// lists the groups the policy holds now. Extensions: <c>?dryRun=true</c> on <c>PUT</c> checks without applying, and
+/// lists the groups the policy holds now (acknowledged or shelved as a whole through <see cref="AlertHandlingApi"/>). Extensions: <c>?dryRun=true</c> on <c>PUT</c> checks without applying, and
 /// <c>DELETE</c> removes the policy (webhooks then get every transition their filters match again).
 /// </summary>
 public static class NotificationsApi
@@ -25,7 +25,7 @@ public static class NotificationsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapDelete("/", DeleteAsync).RequireRole(Policies.Admin).Produces(StatusCodes.Status204NoContent);
-        api.MapGet("/groups", GroupsAsync).RequireRole(Policies.Read).Produces<GroupView[]>();
+        api.MapGet("/groups", GroupsAsync).RequireRole(Policies.Read).Produces<AlertGroupView[]>();
         return app;
     }
 
@@ -34,11 +34,6 @@ public static class NotificationsApi
 
     /// <summary>What <c>PUT</c> answers: when the policy took effect (null on a dry run) and its warnings.</summary>
     public sealed record PolicyApplied(bool Applied, DateTimeOffset? UpdatedAt, IReadOnlyList<PolicyWarning> Warnings);
-
-    /// <summary>A group of alerts the policy holds: its key, receiver, route and labels, its alerts, and its timings.</summary>
-    public sealed record GroupView(
-        string Key, string Receiver, string RouteId, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Alerts,
-        DateTimeOffset CreatedAt, DateTimeOffset? LastNotifiedAt, DateTimeOffset NextFlushAt);
 
     internal static async Task<IResult> GetAsync(INotificationPolicyStore policies, IReceiverSecrets secrets, CancellationToken cancellationToken) =>
         await policies.GetAsync(cancellationToken) is { } stored
@@ -91,16 +86,8 @@ public static class NotificationsApi
         return TypedResults.NoContent();
     }
 
-    internal static async Task<IResult> GroupsAsync(INotificationPolicyStore policies, CancellationToken cancellationToken)
-    {
-        if (await policies.GetAsync(cancellationToken) is null || await policies.ReadStateAsync(cancellationToken) is not { } json)
-        {
-            return TypedResults.Ok(Array.Empty<GroupView>());
-        }
-
-        return TypedResults.Ok(NotificationRunnerState.Parse(json).Engine.Groups.Select(g => new GroupView(
-            g.Key, g.Receiver, g.RouteId, g.Labels, [.. g.Alerts.Keys], g.CreatedAt, g.LastSent?.At, g.NextFlushAt)));
-    }
+    internal static async Task<IResult> GroupsAsync(AlertGroups groups, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await groups.ListAsync(cancellationToken));
 
     /// <summary>
     /// Every problem of the policy: its structure (<see cref="NotificationPolicyReader"/>, with a warning for labels

@@ -102,10 +102,12 @@ public static class MonitorHosting
         app.MapIngestApi();
         app.MapInstrumentsApi();
         app.MapInstrumentAdminApi();
+        app.MapDerivedSeriesApi();
         app.MapTickDeletionApi();
         app.MapRulesApi();
         app.MapRuleBatchApi();
         app.MapAlertsApi();
+        app.MapAlertHandlingApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
         app.MapNotificationsApi();

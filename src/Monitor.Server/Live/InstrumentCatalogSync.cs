@@ -28,10 +28,7 @@ internal sealed class InstrumentCatalogSync(IGrainFactory grains, InstrumentCata
     {
         try
         {
-            foreach (var record in await grains.GetGrain<IInstrumentRegistryGrain>(0).GetAllAsync())
-            {
-                catalog.Put(record.ToDefinition());
-            }
+            await InstrumentRegistry.RefreshAsync(grains, catalog);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

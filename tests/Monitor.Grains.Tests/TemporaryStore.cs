@@ -1,0 +1,26 @@
+using Monitor.Storage;
+
+namespace Monitor.Grains.Tests;
+
+/// <summary>A real SQLite store in a temporary directory of its own, deleted with it.</summary>
+public sealed class TemporaryStore : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private TemporaryStore(string directory, MonitorStore store) => (_directory, Store) = (directory, store);
+
+    public MonitorStore Store { get; }
+
+    public static async Task<TemporaryStore> OpenAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("monitor-grains-").FullName;
+        return new TemporaryStore(directory, await MonitorStore.OpenAsync(new StorageOptions { Sqlite = { Path = Path.Combine(directory, "monitor.db") } }));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
