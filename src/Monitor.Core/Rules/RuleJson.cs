@@ -31,7 +31,7 @@ public static class RuleJson
     public const int MaxBars = 10_000;
 
     private static readonly string[] TopFields =
-        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "params"];
+        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "activeWhen", "params"];
 
     private static readonly string[] AgeFields = ["maxInputAge", "maxPriceAge", "maxInventoryAge"];
 
@@ -171,6 +171,12 @@ public static class RuleJson
         if (rule.Until is { } until)
         {
             writer.WriteString("until", until.ToUniversalTime());
+        }
+
+        if (rule.ActiveWhen is { } activeWhen)
+        {
+            writer.WritePropertyName("activeWhen");
+            writer.WriteRawValue(activeWhen.Json);
         }
 
         writer.WriteStartObject("params");
@@ -317,6 +323,7 @@ public static class RuleJson
         var labels = r.Labels(root, "labels");
         bool enabled = r.Boolean(root, "", "enabled") ?? true;
         var until = r.Time(root, "", "until");
+        var activeWhen = ParseActiveWhen(r, root);
 
         RuleParameters? parameters = null;
         InputAgeLimits? ages = null;
@@ -358,8 +365,25 @@ public static class RuleJson
                 Labels = labels ?? RuleLabels.Empty,
                 Enabled = enabled,
                 Until = until,
+                ActiveWhen = activeWhen,
             },
             r.Problems);
+    }
+
+    private static RuleActiveTimes? ParseActiveWhen(RuleJsonReader r, JsonElement root)
+    {
+        if (!r.TryGet(root, "", "activeWhen", required: false, out var element))
+        {
+            return null;
+        }
+
+        var (times, problems) = RuleActiveTimes.Read(element, "activeWhen");
+        foreach (var problem in problems)
+        {
+            r.Add(problem.Path, problem.Message);
+        }
+
+        return times;
     }
 
     private static string? CheckId(RuleJsonReader r, string? id)

@@ -12,8 +12,8 @@ internal static class PostgresParameters
     public static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
         new() { TypedValue = UnixMicros.ToUtcDateTime(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
-    public static NpgsqlParameter NullableTime(DateTimeOffset? value) =>
-        new() { Value = value is { } time ? UnixMicros.ToUtcDateTime(time) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    public static NpgsqlParameter<DateTime?> NullableTime(DateTimeOffset? value) =>
+        new() { TypedValue = value is { } time ? UnixMicros.ToUtcDateTime(time) : null, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     public static NpgsqlParameter<int> Int(int value) => new() { TypedValue = value };
 
