@@ -236,7 +236,8 @@ public sealed class NotificationEngine
     /// <summary>
     /// Alertmanager's <c>needsUpdate</c>: nothing sent yet and something fires; an alert fires that was not in the last
     /// notification; everything resolved after something had fired; (for receivers wanting them) new resolved alerts;
-    /// or <paramref name="repeatInterval"/> has passed since the last one, and not every firing alert is acknowledged.
+    /// or <paramref name="repeatInterval"/> has passed since the last one, and not every firing alert is acknowledged
+    /// or shelved.
     /// </summary>
     private static NotificationReason? Reason(
         SentNotification? last, List<StoredAlert> firing, List<StoredAlert> resolved, bool anyFiring, bool sendResolved, TimeSpan repeatInterval, DateTimeOffset now)
@@ -262,7 +263,7 @@ public sealed class NotificationEngine
             return NotificationReason.Update;
         }
 
-        return now - last.At >= repeatInterval && firing.Any(a => a.Acknowledgement is null) ? NotificationReason.Repeat : null;
+        return now - last.At >= repeatInterval && firing.Any(a => a.Acknowledgement is null && !a.IsShelvedAt(now)) ? NotificationReason.Repeat : null;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Monitor.Core.Calendars;
 
 namespace Monitor.Core.Notifications;
 

@@ -22,6 +22,7 @@ public static class NotificationPolicyReader
     private static readonly string[] RouteFields =
         ["receiver", "matchers", "groupBy", "groupWait", "groupInterval", "repeatInterval", "continue", "muteTimeIntervals", "activeTimeIntervals", "routes"];
     private static readonly string[] WindowFields = ["times", "weekdays", "daysOfMonth", "months", "years", "timeZone"];
+    private static readonly string[] IntervalFields = ["calendar", "when", "intervals", .. WindowFields];
     private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.MonthNames[..12].Select(m => m.ToLowerInvariant()).ToArray();
 
     public static PolicyReadResult Read(string json, IReadOnlySet<string>? knownLabels = null)
@@ -49,6 +50,18 @@ public static class NotificationPolicyReader
         return new PolicyReadResult(reader.Problems.Any(p => p.Severity == PolicyProblemSeverity.Error) ? null : policy, reader.Problems);
     }
 
+    /// <summary>
+    /// One time interval without a name, as a rule's <c>activeWhen</c> writes it (the fields of a policy's
+    /// <c>timeIntervals</c> entry but <c>name</c>): the interval, named <paramref name="path"/>, when it has no errors,
+    /// and every problem found, each with its path under <paramref name="path"/>.
+    /// </summary>
+    public static (TimeIntervalDefinition? Interval, IReadOnlyList<PolicyProblem> Problems) ReadTimeInterval(JsonElement element, string path)
+    {
+        var reader = new Reader(null);
+        var interval = reader.ReadInterval(element, path, named: false);
+        return (reader.Problems.Count == 0 ? interval : null, reader.Problems);
+    }
+
     private sealed class Reader(IReadOnlySet<string>? knownLabels)
     {
         public List<PolicyProblem> Problems { get; } = [];
@@ -64,7 +77,7 @@ public static class NotificationPolicyReader
             UnknownFields(root, "", RootFields);
             var receivers = List(root, "receivers", "", ReadReceiver);
             Duplicates(receivers.Select(r => r.Name), "receivers", "receiver");
-            var intervals = List(root, "timeIntervals", "", ReadInterval);
+            var intervals = List(root, "timeIntervals", "", (e, p) => ReadInterval(e, p, named: true));
             Duplicates(intervals.Select(i => i.Name), "timeIntervals", "time interval");
             var inhibitRules = List(root, "inhibitRules", "", ReadInhibitRule);
             var receiverNames = receivers.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
@@ -207,15 +220,15 @@ public static class NotificationPolicyReader
             return new InhibitRule(source, target, equal);
         }
 
-        private TimeIntervalDefinition? ReadInterval(JsonElement element, string path)
+        public TimeIntervalDefinition? ReadInterval(JsonElement element, string path, bool named)
         {
             if (!Object(element, path))
             {
                 return null;
             }
 
-            UnknownFields(element, path, ["name", "calendar", "when", "intervals", .. WindowFields]);
-            string? name = RequiredString(element, "name", path);
+            UnknownFields(element, path, named ? ["name", .. IntervalFields] : IntervalFields);
+            string? name = named ? RequiredString(element, "name", path) : path;
             ExchangeSession? session = null;
             bool open = false;
             if (OptionalString(element, "calendar", path) is { } calendar)

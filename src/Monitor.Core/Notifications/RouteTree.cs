@@ -1,3 +1,5 @@
+using Monitor.Core.Calendars;
+
 namespace Monitor.Core.Notifications;
 
 /// <summary>

@@ -67,10 +67,56 @@ public sealed record StoredAlertTransition(AlertState? From, AlertState To, Date
 
 /// <summary>
 /// An alert as the store keeps it: the rule engine's view (the latest transition's <see cref="Core.Rules.Alert"/>)
-/// plus what the store adds: the acknowledgement and whether it is silenced (the latest transition's flag).
+/// plus what the store adds: the acknowledgement and whether it is silenced (the latest transition's flag), and what
+/// people did with it (assignment, shelf, comments).
 /// <paramref name="Transitions"/> are oldest first, and filled only by <see cref="IAlertStore.GetAsync"/> (empty in lists).
 /// </summary>
-public sealed record StoredAlert(Alert Alert, AlertAcknowledgement? Acknowledgement, bool Silenced, IReadOnlyList<StoredAlertTransition> Transitions);
+public sealed record StoredAlert(Alert Alert, AlertAcknowledgement? Acknowledgement, bool Silenced, IReadOnlyList<StoredAlertTransition> Transitions)
+{
+    /// <summary>Who the alert is assigned to, or null.</summary>
+    public AlertAssignment? Assignment { get; init; }
+
+    /// <summary>The alert's shelf (snooze), or null; it holds while <see cref="AlertShelf.Until"/> is ahead.</summary>
+    public AlertShelf? Shelf { get; init; }
+
+    /// <summary>How many comments the alert has.</summary>
+    public int CommentCount { get; init; }
+
+    /// <summary>What people did with the alert (acknowledgements, assignments, shelves, comments), oldest first; filled
+    /// only by <see cref="IAlertStore.GetAsync"/>.</summary>
+    public IReadOnlyList<AlertActivity> Activity { get; init; } = [];
+
+    /// <summary>Whether the alert is shelved at <paramref name="at"/>.</summary>
+    public bool IsShelvedAt(DateTimeOffset at) => Shelf is { } shelf && at < shelf.Until;
+}
+
+/// <summary>The alert is assigned to <paramref name="Assignee"/>, since <paramref name="At"/>, by <paramref name="By"/>
+/// under the API key named <paramref name="KeyName"/>.</summary>
+public sealed record AlertAssignment(string Assignee, string By, string? KeyName, DateTimeOffset At);
+
+/// <summary>The alert is shelved (snoozed) until <paramref name="Until"/>, since <paramref name="At"/>, by
+/// <paramref name="By"/> under the API key named <paramref name="KeyName"/>.</summary>
+public sealed record AlertShelf(DateTimeOffset Until, string By, string? KeyName, DateTimeOffset At);
+
+/// <summary>What someone did with an alert (<see cref="AlertActivity"/>).</summary>
+public enum AlertActivityKind
+{
+    Acknowledged,
+    Assigned,
+    Unassigned,
+    Shelved,
+    Unshelved,
+    Comment,
+}
+
+/// <summary>
+/// One entry of an alert's history of what people did with it: who (<paramref name="By"/>, as they wrote it, and the
+/// API key's name, which a client cannot choose), when, and what: <paramref name="Text"/> is a comment's text or an
+/// acknowledgement's or shelf's comment, <paramref name="Assignee"/> whom it was assigned to, <paramref name="Until"/>
+/// when a shelf ends.
+/// </summary>
+public sealed record AlertActivity(
+    AlertActivityKind Kind, DateTimeOffset At, string By, string? KeyName, string? Text = null, string? Assignee = null, DateTimeOffset? Until = null);
 
 /// <summary>A transition <see cref="IAlertStore.AppendTransitionsAsync"/> stored for the first time, whether a silence matched it
 /// (push it to clients either way; send it to webhooks only when not silenced), and its alert as stored after it
@@ -97,6 +143,9 @@ public sealed record AlertQuery
 
     /// <summary>Labels the alert must carry, each key with exactly this value (keys distinct).</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Only the alerts with these ids (null: any).</summary>
+    public IReadOnlyCollection<string>? Ids { get; init; }
 
     /// <summary>At most this many (at least 1).</summary>
     public int Limit { get; init; } = DefaultLimit;
@@ -139,6 +188,14 @@ public interface IAlertStore
     /// </summary>
     Task<StoredAlert?> AcknowledgeAsync(
         string id, string by, string? comment, DateTimeOffset at, string? keyName = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records what someone did with the alert (any kind but <see cref="AlertActivityKind.Acknowledged"/>, which
+    /// <see cref="AcknowledgeAsync"/> records) in its history and applies it, in one transaction: an assignment replaces
+    /// the last, unassigning or unshelving clears it, a shelf replaces the last (and, like an acknowledgement, is handed
+    /// to the notification policy in force), a comment is counted. Returns the alert as stored after it; null if unknown.
+    /// </summary>
+    Task<StoredAlert?> RecordActivityAsync(string id, AlertActivity activity, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What <c>POST /api/v1/silences</c> asks for, plus who asked. With neither rule nor instrument it silences every alert.</summary>

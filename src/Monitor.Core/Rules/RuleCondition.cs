@@ -185,6 +185,15 @@ internal abstract class RuleCondition : IAlertDetails
         }
     }
 
+    /// <summary>Empties every history: the windows fill again from the next sample (after the rule was inactive).</summary>
+    public void ClearHistories()
+    {
+        foreach (var history in _histories)
+        {
+            history.Clear();
+        }
+    }
+
     /// <summary>Small state besides the histories (the side of the last evaluation...), as finite numbers.</summary>
     public virtual double[] SaveMemory() => [];
 

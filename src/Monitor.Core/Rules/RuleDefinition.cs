@@ -42,6 +42,9 @@ public sealed record RuleDefinition
     /// <summary>When the rule expires (event time): from then on it raises nothing, and its open alert resolves then.</summary>
     public DateTimeOffset? Until { get; init; }
 
+    /// <summary>The times the rule evaluates in (<c>activeWhen</c>), or null for always.</summary>
+    public RuleActiveTimes? ActiveWhen { get; init; }
+
     /// <summary>
     /// The stored version this definition is (1 when created, one more per change), recorded in the alerts it raises;
     /// 0 for a definition that was never stored (a backtest's inline rule). Not part of the JSON or the fingerprint.

@@ -55,6 +55,7 @@ public sealed class RuleEvaluator
     private long _lastEvaluation = None;
     private long _emitAfter = None;
     private long _indicatorsFrom = None;
+    private long _activeThrough = None;
 
     public RuleEvaluator(RuleDefinition definition)
     {
@@ -274,7 +275,8 @@ public sealed class RuleEvaluator
         _condition.SaveMemory(),
         _scheduled.ConvertAll(v => ScheduledInventoryState.From(v)).ToArray(),
         _machine.SaveState(),
-        Time(_indicatorsFrom));
+        Time(_indicatorsFrom),
+        Time(_activeThrough));
 
     /// <summary>Continues from a state saved by an evaluator of the same definition (see <see cref="Fingerprint"/>).</summary>
     public void RestoreState(RuleEvaluatorState state)
@@ -300,6 +302,7 @@ public sealed class RuleEvaluator
         _lastEvaluation = Ticks(state.LastEvaluation);
         _emitAfter = Ticks(state.EmitAfter);
         _indicatorsFrom = Ticks(state.IndicatorsFrom);
+        _activeThrough = Ticks(state.ActiveThrough);
         for (int i = 0; i < _slots.Length; i++)
         {
             _slots[i].RestoreState(state.Inputs[i]);
@@ -345,6 +348,9 @@ public sealed class RuleEvaluator
     private static RuleStatus Expired(DateTimeOffset at, DateTimeOffset until) =>
         new(at, RuleOutcome.Expired, null, TimeSpan.Zero, TimeSpan.Zero,
             $"expired at {until.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'} (until): the rule raises nothing");
+
+    private RuleStatus Inactive(DateTimeOffset at) =>
+        new(at, RuleOutcome.Inactive, null, TimeSpan.Zero, TimeSpan.Zero, $"outside activeWhen {Definition.ActiveWhen}: the rule raises nothing now");
 
     private RuleStatus Waiting() => new(
         null,
@@ -442,6 +448,17 @@ public sealed class RuleEvaluator
         bool atClose = _dueRank == BarDueRank;
         _dueAt = None;
         Advance(time, _dueRank);
+        if (Definition.Enabled && Definition.ActiveWhen is { } activeWhen && !CheckActive(activeWhen, atClose ? time - 1 : time, output))
+        {
+            if (evaluate && time > _lastEvaluation)
+            {
+                _lastEvaluation = time;
+                Status = Inactive(new DateTimeOffset(time, TimeSpan.Zero));
+            }
+
+            return;
+        }
+
         bool snapshot = atClose && _snapTakenAt == time;
         foreach (var slot in _slots)
         {
@@ -466,6 +483,38 @@ public sealed class RuleEvaluator
         {
             Evaluate(new RuleClock(time, _sampleIndex, atClose), output);
         }
+    }
+
+    /// <summary>
+    /// Whether the rule is active at <paramref name="at"/> (a bar counts by its last instant). When it has not been
+    /// active all the time since the last check that found it active, its windows start again empty and its open alert
+    /// resolves as of the first instant found outside (unless replayed history is being kept silent).
+    /// </summary>
+    private bool CheckActive(RuleActiveTimes activeWhen, long at, List<AlertTransition> output)
+    {
+        if (_activeThrough != None && at <= _activeThrough)
+        {
+            return true;
+        }
+
+        long outside = _activeThrough == None ? None : activeWhen.FirstOutside(_activeThrough, at);
+        bool inside = activeWhen.Contains(at);
+        if (outside == None && !inside)
+        {
+            outside = at;
+        }
+
+        _activeThrough = inside ? at : None;
+        if (outside != None)
+        {
+            _condition.ClearHistories();
+            if (outside > _emitAfter)
+            {
+                _machine.Resolve(new DateTimeOffset(outside, TimeSpan.Zero), output);
+            }
+        }
+
+        return inside;
     }
 
     private void Apply(in InventoryValue value)

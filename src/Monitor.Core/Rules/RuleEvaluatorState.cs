@@ -6,7 +6,8 @@ namespace Monitor.Core.Rules;
 /// Everything a <see cref="RuleEvaluator"/> needs to continue exactly where it was (plain records, arrays, numbers and
 /// times, for grain persistence). Indicators are not in it: they are rebuilt by replaying the stored bars from
 /// <see cref="IndicatorsFrom"/> (<see cref="RuleEvaluator.WarmUp"/>; null in states saved before it was kept).
-/// <see cref="Fingerprint"/> identifies the definition it belongs to.
+/// <see cref="Fingerprint"/> identifies the definition it belongs to. <see cref="ActiveThrough"/> is the last instant a
+/// rule with <c>activeWhen</c> was found active, through an unbroken active stretch (null when it was not).
 /// </summary>
 public sealed record RuleEvaluatorState(
     string RuleId,
@@ -29,7 +30,8 @@ public sealed record RuleEvaluatorState(
     double[] Memory,
     ScheduledInventoryState[] Scheduled,
     AlertEpisodeState? Episode,
-    DateTimeOffset? IndicatorsFrom = null)
+    DateTimeOffset? IndicatorsFrom = null,
+    DateTimeOffset? ActiveThrough = null)
 {
     /// <summary>The latest event time the rule has evaluated or must stay silent through (the high-water mark).</summary>
     public DateTimeOffset? HighWaterMark =>

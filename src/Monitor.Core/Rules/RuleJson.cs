@@ -31,7 +31,7 @@ public static class RuleJson
     public const int MaxBars = 10_000;
 
     private static readonly string[] TopFields =
-        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "forEach", "params"];
+        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "activeWhen", "forEach", "params"];
 
     private static readonly string[] AgeFields = ["maxInputAge", "maxPriceAge", "maxInventoryAge"];
 
@@ -171,6 +171,12 @@ public static class RuleJson
         if (rule.Until is { } until)
         {
             writer.WriteString("until", until.ToUniversalTime());
+        }
+
+        if (rule.ActiveWhen is { } activeWhen)
+        {
+            writer.WritePropertyName("activeWhen");
+            writer.WriteRawValue(activeWhen.Json);
         }
 
         if (rule.ForEach is { } forEach)
@@ -328,6 +334,7 @@ public static class RuleJson
         var labels = r.Labels(root, "labels");
         bool enabled = r.Boolean(root, "", "enabled") ?? true;
         var until = r.Time(root, "", "until");
+        var activeWhen = ParseActiveWhen(r, root);
         var forEach = ParseForEach(r, root, type);
 
         RuleParameters? parameters = null;
@@ -375,6 +382,7 @@ public static class RuleJson
                 Labels = labels ?? RuleLabels.Empty,
                 Enabled = enabled,
                 Until = until,
+                ActiveWhen = activeWhen,
                 ForEach = forEach,
             },
             r.Problems);
@@ -420,6 +428,22 @@ public static class RuleJson
         {
             r.Add("params.condition", $"a forEach condition reads only '$' (its price, bars, indicators and series); it also reads {other}");
         }
+    }
+
+    private static RuleActiveTimes? ParseActiveWhen(RuleJsonReader r, JsonElement root)
+    {
+        if (!r.TryGet(root, "", "activeWhen", required: false, out var element))
+        {
+            return null;
+        }
+
+        var (times, problems) = RuleActiveTimes.Read(element, "activeWhen");
+        foreach (var problem in problems)
+        {
+            r.Add(problem.Path, problem.Message);
+        }
+
+        return times;
     }
 
     private static string? CheckId(RuleJsonReader r, string? id)

@@ -29,6 +29,9 @@ public enum RuleOutcome
 
     /// <summary>Event time has reached the rule's <c>until</c>: it raises nothing.</summary>
     Expired,
+
+    /// <summary>Event time is outside the rule's <c>activeWhen</c>: it raises nothing now.</summary>
+    Inactive,
 }
 
 /// <summary>
@@ -47,7 +50,7 @@ public readonly record struct RuleStatus(DateTimeOffset? At, RuleOutcome Outcome
         RuleOutcome.InputNotReady => $"{Input} is inside its convergence window",
         RuleOutcome.NotReady => Reason,
         RuleOutcome.ConditionFalse => "condition false",
-        RuleOutcome.Paused or RuleOutcome.Expired => Reason,
+        RuleOutcome.Paused or RuleOutcome.Expired or RuleOutcome.Inactive => Reason,
         _ => "condition true",
     };
 }

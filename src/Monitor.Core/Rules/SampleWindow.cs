@@ -183,6 +183,18 @@ internal sealed class SampleWindow
         _equalRun = state.EqualRun;
     }
 
+    /// <summary>Forgets every sample, as if none had been pushed.</summary>
+    public void Clear()
+    {
+        _head = 0;
+        _count = 0;
+        _shift = 0;
+        _sum = 0;
+        _squares = 0;
+        _sinceExact = 0;
+        _equalRun = 0;
+    }
+
     /// <summary>Drops samples that no lookup at <paramref name="position"/> or later can need: all but the latest at or before the window's start.</summary>
     private void Trim(long position)
     {

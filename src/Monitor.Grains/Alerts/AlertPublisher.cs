@@ -58,6 +58,21 @@ public sealed class AlertPublisher(IAlertStore alerts, IGrainFactory grains, Tim
         return alert;
     }
 
+    /// <summary>Records what someone did with the alert (<see cref="IAlertStore.RecordActivityAsync"/>) and pushes the
+    /// alert with the activity's kind as its transition (<c>assigned</c>, <c>shelved</c>, <c>comment</c>...); null if
+    /// there is no such alert.</summary>
+    public async Task<StoredAlert?> RecordActivityAsync(string id, AlertActivity activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        if (await alerts.RecordActivityAsync(id, activity, cancellationToken) is not { } alert)
+        {
+            return null;
+        }
+
+        await PushAsync(new AlertMessage(activity.Kind.ToText(), AlertView.From(alert, withTransitions: false)));
+        return alert;
+    }
+
     public void Dispose() => _fanOut.Dispose();
 
     private async Task PushAsync(AlertMessage message)

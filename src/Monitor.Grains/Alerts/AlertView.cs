@@ -36,7 +36,11 @@ public sealed record AlertView(
     [property: Id(18)] string? AcknowledgedByKey,
     [property: Id(19)] int RuleVersion,
     [property: Id(20)] IReadOnlyDictionary<string, string> Labels,
-    [property: Id(21)] IReadOnlyList<AlertInputView> Inputs)
+    [property: Id(21)] IReadOnlyList<AlertInputView> Inputs,
+    [property: Id(22)] AlertAssignmentView? Assignment,
+    [property: Id(23)] AlertShelfView? Shelf,
+    [property: Id(24)] int CommentCount,
+    [property: Id(25), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<AlertActivityView>? Activity)
 {
     public static AlertView From(StoredAlert stored, bool withTransitions)
     {
@@ -51,7 +55,39 @@ public sealed record AlertView(
             stored.Acknowledgement?.KeyName,
             a.RuleVersion,
             a.Labels.ToDictionary(StringComparer.Ordinal),
-            [.. a.Inputs.Select(AlertInputView.From)]);
+            [.. a.Inputs.Select(AlertInputView.From)],
+            stored.Assignment is { } assigned ? new AlertAssignmentView(assigned.Assignee, assigned.By, assigned.KeyName, assigned.At) : null,
+            stored.Shelf is { } shelf ? new AlertShelfView(shelf.Until, shelf.By, shelf.KeyName, shelf.At) : null,
+            stored.CommentCount,
+            withTransitions ? [.. stored.Activity.Select(AlertActivityView.From)] : null);
+    }
+}
+
+/// <summary>Whom an alert is assigned to, by whom (the name given and the API key's name) and since when.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertAssignmentView")]
+public sealed record AlertAssignmentView(
+    [property: Id(0)] string Assignee, [property: Id(1)] string By, [property: Id(2)] string? ByKey, [property: Id(3)] DateTimeOffset At);
+
+/// <summary>An alert's shelf (snooze): until when, by whom and since when. It holds while <c>Until</c> is ahead.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertShelfView")]
+public sealed record AlertShelfView(
+    [property: Id(0)] DateTimeOffset Until, [property: Id(1)] string By, [property: Id(2)] string? ByKey, [property: Id(3)] DateTimeOffset At);
+
+/// <summary>One entry of an alert's history of what people did with it (<see cref="AlertActivity"/>), as the API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.AlertActivityView")]
+public sealed record AlertActivityView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string By,
+    [property: Id(3)] string? ByKey,
+    [property: Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Text,
+    [property: Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Assignee,
+    [property: Id(6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? Until)
+{
+    public static AlertActivityView From(AlertActivity activity)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        return new(activity.Kind.ToText(), activity.At, activity.By, activity.KeyName, activity.Text, activity.Assignee, activity.Until);
     }
 }
 

@@ -11,8 +11,6 @@ namespace Monitor.Server.Api;
 public static class AlertsApi
 {
     private const int MaxLimit = 1000;
-    private const int MaxNameLength = 100;
-    private const int MaxCommentLength = 2000;
 
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
@@ -98,19 +96,16 @@ public static class AlertsApi
     internal static async Task<IResult> AcknowledgeAsync(
         string id, AcknowledgeBody? body, AlertPublisher alerts, HttpContext context, CancellationToken cancellationToken)
     {
-        string? by = body?.By?.Trim();
-        if (string.IsNullOrEmpty(by) || by.Length > MaxNameLength)
+        var problems = new List<string>();
+        string? by = PersonText.Name(body?.By, "by", "the name of who acknowledges", problems);
+        string? comment = PersonText.Comment(body?.Comment, "comment", required: false, problems);
+        if (problems.Count > 0)
         {
-            return BadRequest($"'by' is required: the name of who acknowledges, at most {MaxNameLength} characters.");
-        }
-
-        if (body!.Comment is { Length: > MaxCommentLength })
-        {
-            return BadRequest($"'comment' may be at most {MaxCommentLength} characters.");
+            return BadRequest(string.Join("; ", problems) + ".");
         }
 
         // The route takes a key, so the key's name is always known: recorded beside the free-text 'by'.
-        if (await alerts.AcknowledgeAsync(id, by, context.User.Identity?.Name, body.Comment, cancellationToken) is not { } alert)
+        if (await alerts.AcknowledgeAsync(id, by!, context.User.Identity?.Name, comment, cancellationToken) is not { } alert)
         {
             return UnknownAlert(id);
         }
@@ -159,10 +154,7 @@ public static class AlertsApi
             problems.Add("a silence with neither 'ruleId' nor 'instrument' silences every alert; confirm that with \"matchEverything\":true");
         }
 
-        if (body.Comment is { Length: > MaxCommentLength })
-        {
-            problems.Add($"'comment' may be at most {MaxCommentLength} characters");
-        }
+        PersonText.Comment(body.Comment, "comment", required: false, problems);
 
         if (problems.Count > 0)
         {
@@ -197,8 +189,8 @@ public static class AlertsApi
         return null;
     }
 
-    private static IResult UnknownAlert(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
+    internal static IResult UnknownAlert(string id) => ProblemDetailsWriter.Result(StatusCodes.Status404NotFound, "Not found",
         $"There is no alert '{UntrustedText.Printable(id)}'; GET /api/v1/alerts lists them.");
 
-    private static IResult BadRequest(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", detail);
+    internal static IResult BadRequest(string detail) => ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request", detail);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
+using Monitor.Core.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Server.Notifications;
 
@@ -8,7 +9,7 @@ namespace Monitor.Server.Api;
 
 /// <summary>
 /// <c>/api/v1/notifications</c> (docs/api.md, Notification policy): the policy, admin only; <c>GET /groups</c> (read)
-/// lists the groups the policy holds now. Extensions: <c>?dryRun=true</c> on <c>PUT</c> checks without applying, and
+/// lists the groups the policy holds now (acknowledged or shelved as a whole through <see cref="AlertHandlingApi"/>). Extensions: <c>?dryRun=true</c> on <c>PUT</c> checks without applying, and
 /// <c>DELETE</c> removes the policy (webhooks then get every transition their filters match again).
 /// </summary>
 public static class NotificationsApi
@@ -25,7 +26,7 @@ public static class NotificationsApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapDelete("/", DeleteAsync).RequireRole(Policies.Admin).Produces(StatusCodes.Status204NoContent);
-        api.MapGet("/groups", GroupsAsync).RequireRole(Policies.Read).Produces<GroupView[]>();
+        api.MapGet("/groups", GroupsAsync).RequireRole(Policies.Read).Produces<AlertGroupView[]>();
         return app;
     }
 
@@ -34,11 +35,6 @@ public static class NotificationsApi
 
     /// <summary>What <c>PUT</c> answers: when the policy took effect (null on a dry run) and its warnings.</summary>
     public sealed record PolicyApplied(bool Applied, DateTimeOffset? UpdatedAt, IReadOnlyList<PolicyWarning> Warnings);
-
-    /// <summary>A group of alerts the policy holds: its key, receiver, route and labels, its alerts, and its timings.</summary>
-    public sealed record GroupView(
-        string Key, string Receiver, string RouteId, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<string> Alerts,
-        DateTimeOffset CreatedAt, DateTimeOffset? LastNotifiedAt, DateTimeOffset NextFlushAt);
 
     internal static async Task<IResult> GetAsync(INotificationPolicyStore policies, IReceiverSecrets secrets, CancellationToken cancellationToken) =>
         await policies.GetAsync(cancellationToken) is { } stored
@@ -52,8 +48,8 @@ public static class NotificationsApi
     }
 
     internal static async Task<IResult> PutAsync(
-        HttpContext context, bool? dryRun, INotificationPolicyStore policies, IEnumerable<IPolicyCheck> checks, IReceiverSecrets secrets, TimeProvider clock,
-        CancellationToken cancellationToken)
+        HttpContext context, bool? dryRun, INotificationPolicyStore policies, IRuleStore rules, IEnumerable<IPolicyCheck> checks, IReceiverSecrets secrets,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxPolicyBytes, "A notification policy", cancellationToken);
         if (document is null)
@@ -66,7 +62,7 @@ public static class NotificationsApi
             // A secret sent back masked (as GET shows it) keeps the stored one of the receiver of the same name.
             var previous = await policies.GetAsync(cancellationToken) is { } stored ? JsonElementOf(stored.Document) : (JsonElement?)null;
             var root = secrets.KeepSecrets(previous, document.RootElement);
-            var problems = Check(root, checks);
+            var problems = Check(root, checks, await KnownLabelsAsync(rules, cancellationToken));
             var errors = problems.Where(p => p.Severity == PolicyProblemSeverity.Error).ToList();
             var warnings = problems.Where(p => p.Severity == PolicyProblemSeverity.Warning).Select(p => new PolicyWarning(p.Path, p.Message)).ToList();
             if (errors.Count > 0)
@@ -91,25 +87,16 @@ public static class NotificationsApi
         return TypedResults.NoContent();
     }
 
-    internal static async Task<IResult> GroupsAsync(INotificationPolicyStore policies, CancellationToken cancellationToken)
-    {
-        if (await policies.GetAsync(cancellationToken) is null || await policies.ReadStateAsync(cancellationToken) is not { } json)
-        {
-            return TypedResults.Ok(Array.Empty<GroupView>());
-        }
-
-        return TypedResults.Ok(NotificationRunnerState.Parse(json).Engine.Groups.Select(g => new GroupView(
-            g.Key, g.Receiver, g.RouteId, g.Labels, [.. g.Alerts.Keys], g.CreatedAt, g.LastSent?.At, g.NextFlushAt)));
-    }
+    internal static async Task<IResult> GroupsAsync(AlertGroups groups, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await groups.ListAsync(cancellationToken));
 
     /// <summary>
     /// Every problem of the policy: its structure (<see cref="NotificationPolicyReader"/>, with a warning for labels
-    /// alerts do not have), then the registered checks (receiver settings, templates).
+    /// not in <paramref name="knownLabels"/>), then the registered checks (receiver settings, templates).
     /// </summary>
-    internal static List<PolicyProblem> Check(JsonElement root, IEnumerable<IPolicyCheck> checks)
+    internal static List<PolicyProblem> Check(JsonElement root, IEnumerable<IPolicyCheck> checks, IReadOnlySet<string> knownLabels)
     {
-        var known = AlertLabels.BuiltIn.ToHashSet(StringComparer.Ordinal);
-        var read = NotificationPolicyReader.Read(root, known);
+        var read = NotificationPolicyReader.Read(root, knownLabels);
         var problems = read.Problems.ToList();
         if (read.Policy is { } policy)
         {
@@ -117,6 +104,21 @@ public static class NotificationsApi
         }
 
         return problems;
+    }
+
+    /// <summary>The labels alerts can have: the built-in ones and every label of a stored rule.</summary>
+    private static async Task<IReadOnlySet<string>> KnownLabelsAsync(IRuleStore rules, CancellationToken cancellationToken)
+    {
+        var known = AlertLabels.BuiltIn.ToHashSet(StringComparer.Ordinal);
+        foreach (var stored in await rules.ListAsync(cancellationToken))
+        {
+            if (RuleJson.Parse(stored.Json).Rule is { } rule)
+            {
+                known.UnionWith(rule.Labels.Select(l => l.Key));
+            }
+        }
+
+        return known;
     }
 
     private static IResult NoPolicy() => ProblemDetailsWriter.Result(

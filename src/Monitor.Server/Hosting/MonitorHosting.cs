@@ -107,6 +107,7 @@ public static class MonitorHosting
         app.MapRulesApi();
         app.MapRuleBatchApi();
         app.MapAlertsApi();
+        app.MapAlertHandlingApi();
         app.MapBacktestsApi();
         app.MapWebhooksApi();
         app.MapNotificationsApi();

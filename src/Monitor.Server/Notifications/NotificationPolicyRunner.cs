@@ -45,7 +45,7 @@ public sealed class NotificationPolicyRunner(
         {
             if (await alerts.GetAsync(entry.AlertId, cancellationToken).ConfigureAwait(false) is { } alert)
             {
-                engine.Observe(alert with { Transitions = [] }, entry.At);
+                engine.Observe(alert with { Transitions = [], Activity = [] }, entry.At);
             }
         }
 

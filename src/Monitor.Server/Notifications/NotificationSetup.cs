@@ -14,6 +14,7 @@ public static class NotificationSetup
     {
         services.AddSingleton(s => s.GetRequiredService<IOptions<NotificationOptions>>().Value);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().NotificationPolicy);
+        services.AddSingleton<AlertGroups>();
         // Hands its notifications to the outbox that AddNotificationChannels registers.
         services.AddHostedService<NotificationPolicyRunner>();
         return services;

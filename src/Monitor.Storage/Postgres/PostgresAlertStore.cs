@@ -10,7 +10,7 @@ namespace Monitor.Storage.Postgres;
 
 internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbox outbox) : IAlertStore
 {
-    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key";
+    private const string Columns = $"view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key, {AlertHandlingColumns.Names}";
 
     private static readonly string UpsertAlert = $"""
         INSERT INTO alerts AS a (id, rule_id, state, started_at, instruments, last_at, silenced, view)
@@ -80,6 +80,12 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
             sql.Append(" AND instruments @> $").Append(command.Parameters.Count);
         }
 
+        if (query.Ids is { } ids)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. ids] });
+            sql.Append(" AND id = ANY($").Append(command.Parameters.Count).Append(')');
+        }
+
         if (query.State is { } state)
         {
             command.Parameters.Add(Text(state.ToText()));
@@ -138,12 +144,71 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
             {
                 await AddToInboxAsync(connection, transaction, id, at, cancellationToken).ConfigureAwait(false);
+                await InsertActivityAsync(connection, transaction, id, new AlertActivity(AlertActivityKind.Acknowledged, at, by, keyName, comment), cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
 
         var alert = await FindAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return alert;
+    }
+
+    public async Task<StoredAlert?> RecordActivityAsync(string id, AlertActivity activity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(activity);
+        // Every kind's statement takes the same parameters, all typed, so those a kind does not use need no inference.
+        string assignments = AlertHandlingColumns.Assignments(activity.Kind, name => name switch
+        {
+            "assignee" => "$2",
+            "by" => "$3",
+            "key" => "$4",
+            "at" => "$5",
+            _ => "$6",
+        });
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand($"UPDATE alerts SET {assignments} WHERE id = $1", connection, transaction)
+        {
+            Parameters = { Text(id), Text(activity.Assignee), Text(activity.By), Text(activity.KeyName), Time(activity.At), NullableTime(activity.Until) },
+        })
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return null;
+            }
+        }
+
+        await InsertActivityAsync(connection, transaction, id, activity, cancellationToken).ConfigureAwait(false);
+        if (AlertHandlingColumns.ConcernsPolicy(activity.Kind))
+        {
+            await AddToInboxAsync(connection, transaction, id, activity.At, cancellationToken).ConfigureAwait(false);
+        }
+
+        var alert = await FindAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return alert;
+    }
+
+    private static async Task InsertActivityAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string id, AlertActivity activity, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO alert_activity (alert_id, at, kind, by_name, key_name, text, assignee, until)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            connection,
+            transaction)
+        {
+            Parameters =
+            {
+                Text(id), Time(activity.At), Text(activity.Kind.ToText()), Text(activity.By), Text(activity.KeyName), Text(activity.Text),
+                Text(activity.Assignee), NullableTime(activity.Until),
+            },
+        };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Tells the notification policy (if one is in force) that the alert changed.</summary>
@@ -172,17 +237,35 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
             }
         }
 
+        var activity = new List<AlertActivity>();
+        await using (var command = new NpgsqlCommand(
+            "SELECT kind, at, by_name, key_name, text, assignee, until FROM alert_activity WHERE alert_id = $1 ORDER BY seq", connection, transaction)
+        {
+            Parameters = { Text(id) },
+        })
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                activity.Add(new AlertActivity(
+                    AlertHandlingColumns.ParseKind(reader.GetString(0)), ReadTime(reader, 1), reader.GetString(2),
+                    ReadText(reader, 3), ReadText(reader, 4), ReadText(reader, 5), ReadNullableTime(reader, 6)));
+            }
+        }
+
         await using (var command = new NpgsqlCommand($"SELECT {Columns} FROM alerts WHERE id = $1", connection, transaction) { Parameters = { Text(id) } })
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader, transitions) : null;
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader, transitions) with { Activity = activity } : null;
         }
     }
 
     private static StoredAlert Read(NpgsqlDataReader reader, IReadOnlyList<StoredAlertTransition> transitions)
     {
         var acknowledgement = reader.IsDBNull(2) ? null : new AlertAcknowledgement(reader.GetString(2), ReadText(reader, 4), ReadTime(reader, 3), ReadText(reader, 5));
-        return new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions);
+        return AlertHandlingColumns.Read(
+            new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions), reader, 6,
+            (r, ordinal) => ReadNullableTime((NpgsqlDataReader)r, ordinal));
     }
 
     private static AlertState ParseState(string text) =>

@@ -133,9 +133,6 @@ internal sealed class PostgresSourceStore(PostgresDatabase database) : ISourceSt
         NullableTime(definition.Enabled ? dueAt : null),
     ];
 
-    private static NpgsqlParameter NullableTime(DateTimeOffset? time) =>
-        new() { Value = time is { } t ? UnixMicros.ToUtcDateTime(t) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-
     private static NpgsqlParameter Date(DateOnly? date) => new() { Value = (object?)date ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date };
 
     private async Task<int> ExecuteAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)

@@ -124,8 +124,7 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
 
     public async Task<TickDeletion> DeleteRangeAsync(TickDeletion deletion, IReadOnlyList<BarInterval> intervals, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(deletion);
-        ArgumentNullException.ThrowIfNull(intervals);
+        var bars = TickMarks.BarsDeleted(deletion, intervals);
         await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var id = await _database.FindInstrumentIdAsync(connection, deletion.Instrument, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -138,12 +137,12 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
                 count = await ticks.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var interval in intervals)
+            foreach (var (interval, from, to) in bars)
             {
-                await using var bars = new NpgsqlCommand("DELETE FROM bars WHERE instrument_id = $1 AND time >= $2 AND time < $3 AND bar_interval = $4", connection, transaction);
-                BindRange(bars, instrumentId, interval.BarStart(deletion.From), deletion.To);
-                bars.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Name });
-                await bars.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand("DELETE FROM bars WHERE instrument_id = $1 AND time >= $2 AND time < $3 AND bar_interval = $4", connection, transaction);
+                BindRange(command, instrumentId, from, to);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = interval.Name });
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await using var mark = new NpgsqlCommand(
@@ -227,8 +226,8 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
 
     /// <summary>
     /// Writes a batch on a connection of its own. In one transaction it locks the marks of the batch's instruments,
-    /// COPYs (binary) the ticks whose index is above their instrument's mark, and moves the marks: a retried tick is
-    /// at or below its mark and is skipped, as the SQLite store does. The marks decide because ticks are partitioned
+    /// COPYs (binary) the ticks whose index is above their instrument's mark, and moves the marks (<see cref="TickMarks"/>):
+    /// a retried tick is at or below its mark and is skipped. The marks decide because ticks are partitioned
     /// by time, and no index can keep (instrument, idx) unique across partitions. Only an instrument without a mark,
     /// written from two silos at once in a failover, can still meet a stored row: the primary key then aborts the COPY
     /// and the batch is written again through a session-local staging table and INSERT ... ON CONFLICT DO NOTHING.
@@ -434,15 +433,9 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
         // Synchronous on purpose: rows go into Npgsql's buffer and only a full buffer touches the socket.
         private void WriteRows(NpgsqlBinaryImporter importer, int instrumentId, ReadOnlySpan<StoredTick> ticks)
         {
-            var mark = _marks.GetValueOrDefault(instrumentId);
-            bool moved = false;
-            foreach (ref readonly var tick in ticks)
+            var fresh = TickMarks.Above(ticks, _marks.GetValueOrDefault(instrumentId), out var mark);
+            foreach (ref readonly var tick in fresh)
             {
-                if (tick.Index <= mark.LastIndex)
-                {
-                    continue;
-                }
-
                 importer.StartRow();
                 importer.Write(tick.Index, NpgsqlDbType.Bigint);
                 importer.Write(UnixMicros.ToUtcDateTime(tick.Time), NpgsqlDbType.TimestampTz);
@@ -451,11 +444,9 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
                 importer.Write(tick.Seq, NpgsqlDbType.Bigint);
                 importer.Write(instrumentId, NpgsqlDbType.Integer);
                 importer.Write(tick.Late, NpgsqlDbType.Boolean);
-                mark = new TickMark(tick.Index, Math.Max(mark.LastSeq, tick.Seq));
-                moved = true;
             }
 
-            if (moved)
+            if (!fresh.IsEmpty)
             {
                 _marks[instrumentId] = mark;
                 _moved.Add(instrumentId);

@@ -48,6 +48,19 @@ internal static class SqliteAlertSchema
             silenced INTEGER NOT NULL,
             PRIMARY KEY (alert_id, at, to_state)) WITHOUT ROWID;
 
+        -- What people did with each alert (schema version 12): acknowledgements, assignments, shelves, comments.
+        CREATE TABLE IF NOT EXISTS alert_activity (
+            seq INTEGER PRIMARY KEY,
+            alert_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,             -- AlertActivityKind, camel case
+            by_name TEXT NOT NULL,
+            key_name TEXT,
+            text TEXT,
+            assignee TEXT,
+            until INTEGER);
+        CREATE INDEX IF NOT EXISTS alert_activity_alert ON alert_activity (alert_id, seq);
+
         CREATE TABLE IF NOT EXISTS silences (
             id TEXT NOT NULL PRIMARY KEY,
             rule_id TEXT,
@@ -66,6 +79,15 @@ internal static class SqliteAlertSchema
         INSERT OR IGNORE INTO rule_versions (rule_id, version, changed_at, changed_by, definition)
         SELECT id, version, updated_at, NULL, definition FROM rules;
         """;
+
+    /// <summary>The alerts table's columns for what people did with an alert (schema version 12), added to new and older
+    /// files alike: the current assignment and shelf, and the number of comments (the history is alert_activity).</summary>
+    public static readonly IReadOnlyList<(string Name, string Type)> HandlingColumns =
+    [
+        ("assignee", "TEXT"), ("assigned_by", "TEXT"), ("assigned_key", "TEXT"), ("assigned_at", "INTEGER"),
+        ("shelved_until", "INTEGER"), ("shelved_by", "TEXT"), ("shelved_key", "TEXT"), ("shelved_at", "INTEGER"),
+        ("comment_count", "INTEGER NOT NULL DEFAULT 0"),
+    ];
 
     /// <summary>Order of states within one time: a view from a later-ranked transition replaces one from an earlier.</summary>
     public static string Rank(string column) => $"CASE {column} WHEN 'pending' THEN 0 WHEN 'firing' THEN 1 ELSE 2 END";

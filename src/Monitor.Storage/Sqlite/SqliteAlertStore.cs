@@ -9,8 +9,7 @@ namespace Monitor.Storage.Sqlite;
 
 internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox outbox) : IAlertStore
 {
-    private const string Columns = "view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key";
-
+    private const string Columns = $"view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key, {AlertHandlingColumns.Names}";
 
     private readonly AlertTransitionRecorder _recorder = new(
         async cancellationToken =>
@@ -65,6 +64,12 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
             command.Parameters.AddWithValue("$instrument", query.Instrument);
         }
 
+        if (query.Ids is { } ids)
+        {
+            sql.Append(" AND id IN (SELECT value FROM json_each($ids))");
+            command.Parameters.AddWithValue("$ids", AlertViewJson.SerializeInstruments([.. ids]));
+        }
+
         if (query.State is { } state)
         {
             sql.Append(" AND state = $state");
@@ -106,32 +111,79 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         return Task.FromResult<IReadOnlyList<StoredAlert>>(alerts);
     }
 
-    public async Task<StoredAlert?> AcknowledgeAsync(
+    public Task<StoredAlert?> AcknowledgeAsync(
         string id, string by, string? comment, DateTimeOffset at, string? keyName = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        return WriteAsync(id, (connection, transaction) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE alerts SET acknowledged_by = $by, acknowledged_at = $at, ack_comment = $comment, ack_key = $key
+                WHERE id = $id AND (acknowledged_by IS NULL OR acknowledged_by <> $by OR ack_key IS NOT $key)
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$by", by);
+            command.Parameters.AddWithValue("$at", UnixMicros.From(at));
+            command.Parameters.AddWithValue("$comment", (object?)comment ?? DBNull.Value);
+            command.Parameters.AddWithValue("$key", (object?)keyName ?? DBNull.Value);
+            if (command.ExecuteNonQuery() > 0)
+            {
+                AddToInbox(connection, transaction, id, at);
+                InsertActivity(connection, transaction, id, new AlertActivity(AlertActivityKind.Acknowledged, at, by, keyName, comment));
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<StoredAlert?> RecordActivityAsync(string id, AlertActivity activity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(activity);
+        string assignments = AlertHandlingColumns.Assignments(activity.Kind, name => "$" + name);
+        return WriteAsync(id, (connection, transaction) =>
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = $"UPDATE alerts SET {assignments} WHERE id = $id";
+                command.Parameters.AddWithValue("$id", id);
+                command.Parameters.AddWithValue("$assignee", (object?)activity.Assignee ?? DBNull.Value);
+                command.Parameters.AddWithValue("$by", activity.By);
+                command.Parameters.AddWithValue("$key", (object?)activity.KeyName ?? DBNull.Value);
+                command.Parameters.AddWithValue("$at", UnixMicros.From(activity.At));
+                command.Parameters.AddWithValue("$until", activity.Until is { } until ? UnixMicros.From(until) : DBNull.Value);
+                if (command.ExecuteNonQuery() == 0)
+                {
+                    return false;
+                }
+            }
+
+            InsertActivity(connection, transaction, id, activity);
+            if (AlertHandlingColumns.ConcernsPolicy(activity.Kind))
+            {
+                AddToInbox(connection, transaction, id, activity.At);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Under the write lock, in one transaction: <paramref name="change"/> (false: the alert is unknown, nothing
+    /// to commit), then the alert as stored after it.</summary>
+    private async Task<StoredAlert?> WriteAsync(string id, Func<SqliteConnection, SqliteTransaction, bool> change, CancellationToken cancellationToken)
+    {
         await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var connection = database.Writer;
             using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
+            if (!change(connection, transaction))
             {
-                command.Transaction = transaction;
-                command.CommandText = """
-                    UPDATE alerts SET acknowledged_by = $by, acknowledged_at = $at, ack_comment = $comment, ack_key = $key
-                    WHERE id = $id AND (acknowledged_by IS NULL OR acknowledged_by <> $by OR ack_key IS NOT $key)
-                    """;
-                command.Parameters.AddWithValue("$id", id);
-                command.Parameters.AddWithValue("$by", by);
-                command.Parameters.AddWithValue("$at", UnixMicros.From(at));
-                command.Parameters.AddWithValue("$comment", (object?)comment ?? DBNull.Value);
-                command.Parameters.AddWithValue("$key", (object?)keyName ?? DBNull.Value);
-                if (command.ExecuteNonQuery() > 0)
-                {
-                    AddToInbox(connection, transaction, id, at);
-                }
+                return null;
             }
 
             var alert = Find(connection, transaction, id, withTransitions: true);
@@ -142,6 +194,25 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         {
             database.WriteLock.Release();
         }
+    }
+
+    private static void InsertActivity(SqliteConnection connection, SqliteTransaction transaction, string id, AlertActivity activity)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO alert_activity (alert_id, at, kind, by_name, key_name, text, assignee, until)
+            VALUES ($id, $at, $kind, $by, $key, $text, $assignee, $until)
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", UnixMicros.From(activity.At));
+        command.Parameters.AddWithValue("$kind", activity.Kind.ToText());
+        command.Parameters.AddWithValue("$by", activity.By);
+        command.Parameters.AddWithValue("$key", (object?)activity.KeyName ?? DBNull.Value);
+        command.Parameters.AddWithValue("$text", (object?)activity.Text ?? DBNull.Value);
+        command.Parameters.AddWithValue("$assignee", (object?)activity.Assignee ?? DBNull.Value);
+        command.Parameters.AddWithValue("$until", activity.Until is { } until ? UnixMicros.From(until) : DBNull.Value);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Tells the notification policy (if one is in force) that the alert changed.</summary>
@@ -178,13 +249,29 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
             }
         }
 
+        var activity = new List<AlertActivity>();
+        if (withTransitions)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT kind, at, by_name, key_name, text, assignee, until FROM alert_activity WHERE alert_id = $id ORDER BY seq";
+            command.Parameters.AddWithValue("$id", id);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                activity.Add(new AlertActivity(
+                    AlertHandlingColumns.ParseKind(reader.GetString(0)), UnixMicros.ToTime(reader.GetInt64(1)), reader.GetString(2),
+                    Text(reader, 3), Text(reader, 4), Text(reader, 5), Time(reader, 6)));
+            }
+        }
+
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
             command.CommandText = $"SELECT {Columns} FROM alerts WHERE id = $id";
             command.Parameters.AddWithValue("$id", id);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? Read(reader, transitions) : null;
+            return reader.Read() ? Read(reader, transitions) with { Activity = activity } : null;
         }
     }
 
@@ -192,10 +279,15 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
     {
         var acknowledgement = reader.IsDBNull(2)
             ? null
-            : new AlertAcknowledgement(
-                reader.GetString(2), reader.IsDBNull(4) ? null : reader.GetString(4), UnixMicros.ToTime(reader.GetInt64(3)), reader.IsDBNull(5) ? null : reader.GetString(5));
-        return new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions);
+            : new AlertAcknowledgement(reader.GetString(2), Text(reader, 4), UnixMicros.ToTime(reader.GetInt64(3)), Text(reader, 5));
+        return AlertHandlingColumns.Read(
+            new StoredAlert(AlertViewJson.Parse(reader.GetString(0)), acknowledgement, reader.GetBoolean(1), transitions), reader, 6, Time);
     }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static DateTimeOffset? Time(System.Data.Common.DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : UnixMicros.ToTime(reader.GetInt64(ordinal));
 
     internal static AlertState ParseState(string text) =>
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");

@@ -29,8 +29,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// 8: notification_policy, notification_inbox and notification_runner (created by IF NOT EXISTS).
     /// 9: tick_deletions, the record of ticks an admin removed, and store_probe, the row readiness writes (likewise).
     /// 10: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).
-    /// 11: notification_outbox and notification_attempts (created by IF NOT EXISTS).</summary>
-    public const int SchemaVersion = 11;
+    /// 11: notification_outbox and notification_attempts (created by IF NOT EXISTS).
+    /// 12: alert_activity (created by IF NOT EXISTS) and the alerts' assignment, shelf and comment count
+    /// (<see cref="SqliteAlertSchema.HandlingColumns"/>, added to the alerts table).</summary>
+    public const int SchemaVersion = 12;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -392,6 +394,11 @@ internal sealed class SqliteDatabase : IDisposable
         if (!HasColumn(writer, transaction, "alerts", "ack_key"))
         {
             Execute(writer, "ALTER TABLE alerts ADD COLUMN ack_key TEXT", transaction);
+        }
+
+        foreach (var (name, type) in SqliteAlertSchema.HandlingColumns.Where(c => !HasColumn(writer, transaction, "alerts", c.Name)))
+        {
+            Execute(writer, $"ALTER TABLE alerts ADD COLUMN {name} {type}", transaction);
         }
 
         if (version < SchemaVersion)

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Ports;
+using static Monitor.Storage.Sqlite.SqliteCommands;
 
 namespace Monitor.Storage.Sqlite;
 
@@ -96,12 +97,4 @@ internal sealed class SqliteNotificationPolicyStore(SqliteDatabase database) : I
 
             return true;
         }, cancellationToken);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
 }

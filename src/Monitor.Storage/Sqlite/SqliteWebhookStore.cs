@@ -2,51 +2,45 @@ using Microsoft.Data.Sqlite;
 using Monitor.Core.Alerts;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using static Monitor.Storage.Sqlite.SqliteCommands;
 
 namespace Monitor.Storage.Sqlite;
 
-internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox outbox) : IWebhookStore
+/// <summary>The webhook tables in SQLite: SQL only, for <see cref="WebhookStore"/>.</summary>
+internal sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookTables
 {
     private const string Columns =
         "id, url, description, filter, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, disabled_at, created_at, updated_at";
 
     private const string DeliveryColumns = "id, webhook_id, event, alert_id, payload, state, created_at, next_attempt_at, attempt_count";
 
-    /// <summary>When a pending delivery is due: its next attempt (plus the first delay before a first attempt), or the end of its lease if later.</summary>
-    private const string DueAt = "max(next_attempt_at + CASE WHEN attempt_count = 0 THEN $first ELSE 0 END, coalesce(lease_until, 0))";
+    private readonly SqliteOutbox _outbox = new(database, OutboxTables.Webhooks);
 
-    public async Task<Webhook> CreateAsync(WebhookRequest request, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        var webhook = WebhookRules.NewWebhook(request, at);
-        return await database.WriteAsync(
+    public Task InsertAsync(Webhook webhook, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 Write(connection, transaction, webhook, insert: true);
-                return webhook;
+                return true;
             },
-            cancellationToken).ConfigureAwait(false);
-    }
+            cancellationToken);
 
-    public Task<Webhook?> GetAsync(string id, CancellationToken cancellationToken = default)
+    public Task<Webhook?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         return Task.FromResult(Find(connection, null, id));
     }
 
-    public Task<IReadOnlyList<Webhook>> ListAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Webhook>> ListAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         return Task.FromResult<IReadOnlyList<Webhook>>(Read(connection, null, $"SELECT {Columns} FROM webhooks ORDER BY created_at, id", null));
     }
 
-    public Task<Webhook?> UpdateAsync(string id, WebhookChange change, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentNullException.ThrowIfNull(change);
-        return database.WriteAsync(
+    public Task<Webhook?> ChangeAsync(string id, Func<Webhook, Webhook> change, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 if (Find(connection, transaction, id) is not { } webhook)
@@ -54,36 +48,14 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
                     return null;
                 }
 
-                var changed = WebhookRules.Apply(webhook, change, at);
+                var changed = change(webhook);
                 Write(connection, transaction, changed, insert: false);
                 return changed;
             },
             cancellationToken);
-    }
 
-    public Task<Webhook?> RotateSecretAsync(string id, string secret, DateTimeOffset previousExpiresAt, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        ArgumentException.ThrowIfNullOrEmpty(secret);
-        return database.WriteAsync(
-            (connection, transaction) =>
-            {
-                if (Find(connection, transaction, id) is not { } webhook)
-                {
-                    return null;
-                }
-
-                var rotated = WebhookRules.Rotate(webhook, secret, previousExpiresAt, at);
-                Write(connection, transaction, rotated, insert: false);
-                return rotated;
-            },
-            cancellationToken);
-    }
-
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        return database.WriteAsync(
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, """
@@ -96,12 +68,9 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
                 return Scalar(connection, transaction, "SELECT changes()") > 0;
             },
             cancellationToken);
-    }
 
-    public Task<IReadOnlyList<StoredDelivery>> ListDeliveriesAsync(string webhookId, DeliveryState? state, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredDelivery>> ListDeliveriesAsync(string webhookId, DeliveryState? state, int limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(webhookId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -113,164 +82,59 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
         command.Parameters.AddWithValue("$webhook", webhookId);
         command.Parameters.AddWithValue("$state", state is { } s ? s.ToText() : DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
-        return Task.FromResult<IReadOnlyList<StoredDelivery>>(ReadDeliveries(connection, transaction, command));
+        return Task.FromResult<IReadOnlyList<StoredDelivery>>(ReadDeliveries(command));
     }
 
-    public Task<StoredDelivery?> GetDeliveryAsync(string webhookId, string deliveryId, CancellationToken cancellationToken = default)
+    public Task<StoredDelivery?> FindDeliveryAsync(string webhookId, string deliveryId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(webhookId);
-        ArgumentNullException.ThrowIfNull(deliveryId);
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
         return Task.FromResult(FindDelivery(connection, transaction, webhookId, deliveryId));
     }
 
-    public async Task<StoredDelivery?> RedeliverAsync(string webhookId, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(webhookId);
-        ArgumentNullException.ThrowIfNull(deliveryId);
-        var delivery = await database.WriteAsync(
+    public Task<StoredDelivery?> ResetDeliveryAsync(string webhookId, string deliveryId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
-                using var command = Command(connection, transaction, $"{Redeliver} WHERE webhook_id = $webhook AND id = $id");
+                using var command = Command(connection, transaction, $"{_outbox.Reset} WHERE webhook_id = $webhook AND id = $id");
                 command.Parameters.AddWithValue("$webhook", webhookId);
                 command.Parameters.AddWithValue("$id", deliveryId);
                 command.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 command.ExecuteNonQuery();
                 return FindDelivery(connection, transaction, webhookId, deliveryId);
             },
-            cancellationToken).ConfigureAwait(false);
-        outbox.Notify();
-        return delivery;
-    }
+            cancellationToken);
 
-    public async Task<int> RedeliverFailedAsync(string webhookId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(webhookId);
-        int count = await database.WriteAsync(
+    public Task<int> ResetFailedAsync(string webhookId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(
-                    connection, transaction, $"{Redeliver} WHERE webhook_id = $webhook AND state = 'failed' AND created_at >= $from AND created_at < $to");
+                    connection, transaction, $"{_outbox.Reset} WHERE webhook_id = $webhook AND state = 'failed' AND created_at >= $from AND created_at < $to");
                 command.Parameters.AddWithValue("$webhook", webhookId);
                 command.Parameters.AddWithValue("$from", UnixMicros.From(from));
                 command.Parameters.AddWithValue("$to", UnixMicros.From(to));
                 command.Parameters.AddWithValue("$at", UnixMicros.From(at));
                 return command.ExecuteNonQuery();
             },
-            cancellationToken).ConfigureAwait(false);
-        outbox.Notify();
-        return count;
-    }
+            cancellationToken);
 
-    public Task<IReadOnlyList<WebhookBacklog>> ListBacklogAsync(TimeSpan firstAttemptDelay, CancellationToken cancellationToken = default)
+    public Task<IOutboxWriter> BeginRecordingAsync(CancellationToken cancellationToken) => _outbox.BeginAsync(cancellationToken);
+
+    public Task<IReadOnlyList<WebhookBacklog>> ListBacklogAsync(TimeSpan firstAttemptDelay, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        using var connection = database.OpenReader();
-        using var command = Command(connection, null, $"""
-            SELECT webhook_id, count(*), min({DueAt}) FROM webhook_deliveries
-            WHERE state = 'pending' AND webhook_id IN (SELECT id FROM webhooks WHERE enabled = 1)
-            GROUP BY webhook_id
-            """);
-        command.Parameters.AddWithValue("$first", Micros(firstAttemptDelay));
-        using var reader = command.ExecuteReader();
-        var backlog = new List<WebhookBacklog>();
-        while (reader.Read())
-        {
-            backlog.Add(new WebhookBacklog(reader.GetString(0), reader.GetInt32(1), UnixMicros.ToTime(reader.GetInt64(2))));
-        }
-
-        return Task.FromResult<IReadOnlyList<WebhookBacklog>>(backlog);
+        return Task.FromResult(
+            _outbox.ListBacklog(firstAttemptDelay, "SELECT id FROM webhooks WHERE enabled = 1", (webhook, pending, due) => new WebhookBacklog(webhook, pending, due)));
     }
 
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(
-        string webhookId, string owner, DateTimeOffset now, TimeSpan firstAttemptDelay, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(webhookId);
-        ArgumentNullException.ThrowIfNull(owner);
-        return database.WriteAsync<IReadOnlyList<ClaimedDelivery>>(
-            (connection, transaction) =>
-            {
-                using var command = Command(connection, transaction, $"""
-                    UPDATE webhook_deliveries SET lease_owner = $owner, lease_until = $until
-                    WHERE id IN (
-                        SELECT id FROM webhook_deliveries
-                        WHERE webhook_id = $webhook AND state = 'pending' AND {DueAt} <= $now
-                        ORDER BY next_attempt_at, id LIMIT $max)
-                    RETURNING id, webhook_id, event, alert_id, payload, attempt_count
-                    """);
-                command.Parameters.AddWithValue("$owner", owner);
-                command.Parameters.AddWithValue("$until", UnixMicros.From(leaseUntil));
-                command.Parameters.AddWithValue("$webhook", webhookId);
-                command.Parameters.AddWithValue("$now", UnixMicros.From(now));
-                command.Parameters.AddWithValue("$first", Micros(firstAttemptDelay));
-                command.Parameters.AddWithValue("$max", max);
-                using var reader = command.ExecuteReader();
-                var claimed = new List<ClaimedDelivery>();
-                while (reader.Read())
-                {
-                    claimed.Add(new ClaimedDelivery(
-                        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5)));
-                }
-
-                return claimed;
-            },
+        string webhookId, string owner, DateTimeOffset now, TimeSpan firstAttemptDelay, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        _outbox.ClaimAsync(
+            webhookId, owner, now, firstAttemptDelay, leaseUntil, max, "id, webhook_id, event, alert_id, payload, attempt_count",
+            reader => new ClaimedDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5)),
             cancellationToken);
-    }
-
-    public Task RecordAsync(string owner, IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(owner);
-        ArgumentNullException.ThrowIfNull(outcomes);
-        return database.WriteAsync(
-            (connection, transaction) =>
-            {
-                // Not for a delivery deleted (with its webhook) while it was being sent.
-                using var attempt = Command(connection, transaction, """
-                    INSERT INTO webhook_attempts (delivery_id, at, status, duration_ms, error)
-                    SELECT $id, $at, $status, $duration, $error WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $id)
-                    """);
-                using var update = Command(connection, transaction, """
-                    UPDATE webhook_deliveries
-                    SET state = $state, next_attempt_at = coalesce($next, next_attempt_at), attempt_count = attempt_count + 1,
-                        lease_owner = NULL, lease_until = NULL
-                    WHERE id = $id AND state = 'pending' AND lease_owner = $owner
-                    """);
-                using var disable = Command(connection, transaction, """
-                    UPDATE webhooks SET enabled = 0, disabled_reason = $reason, disabled_at = $at, updated_at = $at WHERE id = $id AND enabled = 1
-                    """);
-                foreach (var outcome in outcomes)
-                {
-                    attempt.Parameters.Clear();
-                    attempt.Parameters.AddWithValue("$id", outcome.Delivery.Id);
-                    attempt.Parameters.AddWithValue("$at", UnixMicros.From(outcome.Attempt.At));
-                    attempt.Parameters.AddWithValue("$status", (object?)outcome.Attempt.Status ?? DBNull.Value);
-                    attempt.Parameters.AddWithValue("$duration", outcome.Attempt.DurationMs);
-                    attempt.Parameters.AddWithValue("$error", (object?)outcome.Attempt.Error ?? DBNull.Value);
-                    attempt.ExecuteNonQuery();
-
-                    update.Parameters.Clear();
-                    update.Parameters.AddWithValue("$id", outcome.Delivery.Id);
-                    update.Parameters.AddWithValue("$owner", owner);
-                    update.Parameters.AddWithValue("$state", outcome.State.ToText());
-                    update.Parameters.AddWithValue("$next", outcome.NextAttemptAt is { } next ? UnixMicros.From(next) : DBNull.Value);
-                    if (update.ExecuteNonQuery() == 1 && outcome.DisableWebhook is { } reason)
-                    {
-                        disable.Parameters.Clear();
-                        disable.Parameters.AddWithValue("$id", outcome.Delivery.WebhookId);
-                        disable.Parameters.AddWithValue("$reason", reason);
-                        disable.Parameters.AddWithValue("$at", UnixMicros.From(outcome.Attempt.At));
-                        disable.ExecuteNonQuery();
-                    }
-                }
-
-                return true;
-            },
-            cancellationToken);
-    }
-
-    public Task WaitForDeliveriesAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => outbox.WaitAsync(timeout, cancellationToken);
 
     /// <summary>Every enabled webhook, for <see cref="SqliteAlertStore"/> to match a transition against.</summary>
     internal static List<Webhook> ReadEnabled(SqliteConnection connection, SqliteTransaction transaction) =>
@@ -302,12 +166,6 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
 
         return added;
     }
-
-    private const string Redeliver =
-        "UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = $at, attempt_count = 0, lease_owner = NULL, lease_until = NULL";
-
-    private static long Micros(TimeSpan duration) => duration.Ticks / (TimeSpan.TicksPerMillisecond / 1000);
-
 
     private static void Write(SqliteConnection connection, SqliteTransaction transaction, Webhook webhook, bool insert)
     {
@@ -368,59 +226,25 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database, WebhookOutbox 
         return webhooks;
     }
 
-    private static StoredDelivery? FindDelivery(SqliteConnection connection, SqliteTransaction transaction, string webhookId, string deliveryId)
+    private StoredDelivery? FindDelivery(SqliteConnection connection, SqliteTransaction transaction, string webhookId, string deliveryId)
     {
         using var command = Command(connection, transaction, $"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE webhook_id = $webhook AND id = $id");
         command.Parameters.AddWithValue("$webhook", webhookId);
         command.Parameters.AddWithValue("$id", deliveryId);
-        return ReadDeliveries(connection, transaction, command).SingleOrDefault();
+        return ReadDeliveries(command).SingleOrDefault();
     }
 
     /// <summary>The deliveries <paramref name="command"/> selects (<see cref="DeliveryColumns"/>), each with its attempts.</summary>
-    private static List<StoredDelivery> ReadDeliveries(SqliteConnection connection, SqliteTransaction transaction, SqliteCommand command)
-    {
-        var rows = new List<StoredDelivery>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                rows.Add(new StoredDelivery(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    WebhookRules.ParseState(reader.GetString(5)), UnixMicros.ToTime(reader.GetInt64(6)), UnixMicros.ToTime(reader.GetInt64(7)),
-                    reader.GetInt32(8), []));
-            }
-        }
+    private List<StoredDelivery> ReadDeliveries(SqliteCommand command) =>
+        _outbox.ReadEntries(
+            command,
+            reader => new StoredDelivery(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                WebhookRules.ParseState(reader.GetString(5)), UnixMicros.ToTime(reader.GetInt64(6)), UnixMicros.ToTime(reader.GetInt64(7)),
+                reader.GetInt32(8), []),
+            delivery => delivery.Id,
+            (delivery, attempts) => delivery with { Attempts = attempts });
 
-        if (rows.Count == 0)
-        {
-            return rows;
-        }
-
-        var attempts = rows.ToDictionary(row => row.Id, _ => new List<DeliveryAttempt>(), StringComparer.Ordinal);
-        using (var select = Command(connection, transaction, """
-            SELECT delivery_id, at, status, duration_ms, error FROM webhook_attempts
-            WHERE delivery_id IN (SELECT value FROM json_each($ids)) ORDER BY id
-            """))
-        {
-            select.Parameters.AddWithValue("$ids", System.Text.Json.JsonSerializer.Serialize(attempts.Keys.ToArray()));
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                attempts[reader.GetString(0)].Add(new DeliveryAttempt(
-                    UnixMicros.ToTime(reader.GetInt64(1)), reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.GetDouble(3), Text(reader, 4)));
-            }
-        }
-
-        return [.. rows.Select(row => row with { Attempts = attempts[row.Id] })];
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
 
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {

@@ -79,6 +79,22 @@ public sealed class NotificationEngineTests
     }
 
     [Fact]
+    public void ShelvedAlerts_AreNotRepeatedUntilTheShelfEnds()
+    {
+        var engine = new NotificationEngine(Policy(Grouped));
+        var a1 = Firing("a1");
+        engine.Observe(a1, _time.GetUtcNow());
+        Advance(30);
+        Assert.Equal(NotificationReason.First, Assert.Single(engine.Flush(_time.GetUtcNow())).Reason);
+
+        var shelfEnds = _time.GetUtcNow().AddHours(3);
+        engine.Observe(a1 with { Shelf = new Monitor.Core.Ports.AlertShelf(shelfEnds, "ann", "desk-key", _time.GetUtcNow()) }, _time.GetUtcNow());
+        Assert.Empty(FlushEveryGroupInterval(engine, TimeSpan.FromHours(3) - TimeSpan.FromMinutes(5)));
+
+        Assert.Equal([NotificationReason.Repeat], FlushEveryGroupInterval(engine, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
     public void ResolvedGroup_IsSentOnceWhenTheReceiverWantsIt()
     {
         var engine = new NotificationEngine(Policy(Grouped));

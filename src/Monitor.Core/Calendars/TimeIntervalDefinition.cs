@@ -1,6 +1,4 @@
-using Monitor.Core.Calendars;
-
-namespace Monitor.Core.Notifications;
+namespace Monitor.Core.Calendars;
 
 /// <summary>
 /// A named set of times a route can be muted in (<c>muteTimeIntervals</c>) or limited to (<c>activeTimeIntervals</c>),
