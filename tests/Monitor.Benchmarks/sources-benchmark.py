@@ -18,7 +18,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,23 +25,9 @@ import threading
 import time
 import urllib.request
 
-KEY = "bench-key-0123456789abcdef"
+from bench_api import KEY, api, free_port
+
 HEADER = "Date,GLD Close,Total Net Asset Value Ounces in the Trust as at 4.15 p.m. NYT\n"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def api(base, method, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"X-Api-Key": KEY, "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        text = response.read()
-        return json.loads(text) if text else None
 
 
 def serve(handler, port):

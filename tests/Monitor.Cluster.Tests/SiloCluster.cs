@@ -20,13 +20,20 @@ internal sealed class SiloCluster : IAsyncDisposable
 
     public ServerProcess this[int index] => _silos[index];
 
-    public static async Task<SiloCluster> StartAsync(int silos)
+    /// <param name="settings">Settings every silo gets besides the cluster's own.</param>
+    public static async Task<SiloCluster> StartAsync(int silos, params string[] settings)
     {
         string connectionString = await TestPostgres.CreateDatabaseAsync("cluster");
         string[] directories = [.. Enumerable.Range(0, silos).Select(_ => Directory.CreateTempSubdirectory("monitor-silo-").FullName)];
-        var started = await Task.WhenAll(directories.Select(d => ServerProcess.StartAsync(d, Settings(connectionString))));
+        var started = await Task.WhenAll(directories.Select(d => ServerProcess.StartAsync(d, [.. Settings(connectionString), .. settings])));
         return new SiloCluster(connectionString, directories, started);
     }
+
+    /// <summary>The index of <paramref name="silo"/>.</summary>
+    public int Index(ServerProcess silo) => Array.IndexOf(_silos, silo);
+
+    /// <summary>The index of the silo whose process has the id <paramref name="processId"/>, or -1.</summary>
+    public int IndexOfProcess(int processId) => Array.FindIndex(_silos, s => s.Id == processId);
 
     /// <summary>kill -9: the silo leaves without a word, and the others must find out.</summary>
     public Task KillAsync(int index) => _silos[index].KillAsync();

@@ -251,11 +251,12 @@ public sealed class RuleGrain(
 
         _merge = new TickMerge(instruments, clock.GetTimestamp());
 
-        // Indicators are rebuilt from stored bars; then what was stored after the saved progress is caught up on.
+        // Indicators are rebuilt from the stored bars before the progress; then what was stored after it is caught up on.
         foreach (var input in _inputs.Values)
         {
             var range = _rules!.WarmUpRange(input.Instrument, interval);
-            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, input.OpenBar ?? DateTimeOffset.MaxValue, range.Limit, cancellationToken))
+            var end = input.OpenBar ?? await FirstBarAfterAsync(input, interval, cancellationToken);
+            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, end, range.Limit, cancellationToken))
             {
                 _rules.WarmUp(input.Instrument, interval, bar);
             }
@@ -266,6 +267,25 @@ public sealed class RuleGrain(
         // Not a flush: the instruments' grains may each have stored a different share of the latest ticks, so what one
         // has stored beyond the others waits for them as live ticks do.
         await ReleaseAsync(IdleAfterTicks);
+    }
+
+    /// <summary>
+    /// Where the indicators' bars end for an input that has applied no tick yet: at the bar of the first applied tick
+    /// stored after its progress, which the catch-up starts with (the bars it closes come with the catch-up), or, with
+    /// none stored, after every stored bar. Not simply every stored bar: after a crash before the first write behind,
+    /// the catch-up replays ticks from before the newest bars, and indicators fed those bars would be read from the future.
+    /// </summary>
+    private async Task<DateTimeOffset> FirstBarAfterAsync(Input input, BarInterval interval, CancellationToken cancellationToken)
+    {
+        await foreach (var stored in tickStore.ReadAfterAsync(input.Instrument, input.AppliedIndex, cancellationToken))
+        {
+            if (!stored.Late)
+            {
+                return interval.BarStart(stored.Time);
+            }
+        }
+
+        return DateTimeOffset.MaxValue;
     }
 
     /// <summary>
@@ -288,8 +308,10 @@ public sealed class RuleGrain(
 
         var interval = _definition!.Interval;
         var bars = new Dictionary<DateTimeOffset, Bar>();
-        if (input.QueuedBar is { } from && ticks.Count > 0)
+        if (ticks.Count > 0)
         {
+            // From the bar open now, or, before the first tick, from the first tick's: the bars its successors close.
+            var from = input.QueuedBar ?? interval.BarStart(ticks.Min(t => t.Time));
             foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, from, ticks.Max(t => t.Time), int.MaxValue, cancellationToken))
             {
                 bars[bar.Time] = bar;

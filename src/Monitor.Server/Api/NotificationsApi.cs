@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
+using Monitor.Core.Rules;
 using Monitor.Server.Hosting;
 using Monitor.Server.Notifications;
 
@@ -47,8 +48,8 @@ public static class NotificationsApi
     }
 
     internal static async Task<IResult> PutAsync(
-        HttpContext context, bool? dryRun, INotificationPolicyStore policies, IEnumerable<IPolicyCheck> checks, IReceiverSecrets secrets, TimeProvider clock,
-        CancellationToken cancellationToken)
+        HttpContext context, bool? dryRun, INotificationPolicyStore policies, IRuleStore rules, IEnumerable<IPolicyCheck> checks, IReceiverSecrets secrets,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var (document, problem) = await JsonBody.ReadAsync(context.Request, MaxPolicyBytes, "A notification policy", cancellationToken);
         if (document is null)
@@ -61,7 +62,7 @@ public static class NotificationsApi
             // A secret sent back masked (as GET shows it) keeps the stored one of the receiver of the same name.
             var previous = await policies.GetAsync(cancellationToken) is { } stored ? JsonElementOf(stored.Document) : (JsonElement?)null;
             var root = secrets.KeepSecrets(previous, document.RootElement);
-            var problems = Check(root, checks);
+            var problems = Check(root, checks, await KnownLabelsAsync(rules, cancellationToken));
             var errors = problems.Where(p => p.Severity == PolicyProblemSeverity.Error).ToList();
             var warnings = problems.Where(p => p.Severity == PolicyProblemSeverity.Warning).Select(p => new PolicyWarning(p.Path, p.Message)).ToList();
             if (errors.Count > 0)
@@ -91,12 +92,11 @@ public static class NotificationsApi
 
     /// <summary>
     /// Every problem of the policy: its structure (<see cref="NotificationPolicyReader"/>, with a warning for labels
-    /// alerts do not have), then the registered checks (receiver settings, templates).
+    /// not in <paramref name="knownLabels"/>), then the registered checks (receiver settings, templates).
     /// </summary>
-    internal static List<PolicyProblem> Check(JsonElement root, IEnumerable<IPolicyCheck> checks)
+    internal static List<PolicyProblem> Check(JsonElement root, IEnumerable<IPolicyCheck> checks, IReadOnlySet<string> knownLabels)
     {
-        var known = AlertLabels.BuiltIn.ToHashSet(StringComparer.Ordinal);
-        var read = NotificationPolicyReader.Read(root, known);
+        var read = NotificationPolicyReader.Read(root, knownLabels);
         var problems = read.Problems.ToList();
         if (read.Policy is { } policy)
         {
@@ -104,6 +104,21 @@ public static class NotificationsApi
         }
 
         return problems;
+    }
+
+    /// <summary>The labels alerts can have: the built-in ones and every label of a stored rule.</summary>
+    private static async Task<IReadOnlySet<string>> KnownLabelsAsync(IRuleStore rules, CancellationToken cancellationToken)
+    {
+        var known = AlertLabels.BuiltIn.ToHashSet(StringComparer.Ordinal);
+        foreach (var stored in await rules.ListAsync(cancellationToken))
+        {
+            if (RuleJson.Parse(stored.Json).Rule is { } rule)
+            {
+                known.UnionWith(rule.Labels.Select(l => l.Key));
+            }
+        }
+
+        return known;
     }
 
     private static IResult NoPolicy() => ProblemDetailsWriter.Result(

@@ -75,6 +75,10 @@ internal sealed class ClientOutbox
                 "Hub connection {ConnectionId} from {RemoteAddress} stopped reading: {Limit} messages wait for it (Monitor:Hub:ClientQueueLimit); disconnected",
                 ConnectionId, _connection.GetHttpContext()?.Connection.RemoteIpAddress, _limit);
             _connection.Abort();
+
+            // The hub's abort alone leaves the socket open until the transport's write to it, stuck on the client's full
+            // buffers, gives up (SignalR's TransportSendTimeout, 10 s): aborting the HTTP connection closes it now.
+            _connection.GetHttpContext()?.Abort();
         }
     }
 

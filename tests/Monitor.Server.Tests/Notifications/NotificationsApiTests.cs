@@ -10,7 +10,7 @@ public sealed class NotificationsApiTests(MonitorServerFactory server)
 {
     private const string Valid = """
         {"receivers":[{"name":"desk"},{"name":"ops","sendResolved":false}],
-         "route":{"receiver":"desk","groupBy":["ruleId"],"routes":[{"matchers":["severity=critical"],"receiver":"ops"},{"matchers":["desk=precious"]}]}}
+         "route":{"receiver":"desk","groupBy":["ruleId"],"routes":[{"matchers":["severity=critical"],"receiver":"ops"},{"matchers":["labelNoRuleHas=precious"]}]}}
         """;
 
     private readonly HttpClient _admin = server.CreateClient(MonitorServerFactory.AdminKey);
@@ -61,6 +61,24 @@ public sealed class NotificationsApiTests(MonitorServerFactory server)
 
         Assert.False(checkedOnly["applied"]!.GetValue<bool>());
         await (await _admin.GetAsync("/api/v1/notifications")).AssertProblemAsync(404, "No notification policy");
+    }
+
+    [Fact]
+    public async Task MatcherOnAStoredRulesLabel_NoWarning_OnALabelNoRuleHas_AWarning()
+    {
+        string label = "book" + Guid.NewGuid().ToString("N")[..8];
+        (await _admin.PostJsonAsync("/api/v1/rules", $$$"""
+            {"id":"{{{label}}}-rule","type":"threshold","labels":{"{{{label}}}":"metals"},"params":{"input":"COMEX:SI","op":"above","value":1000}}
+            """)).EnsureSuccessStatusCode();
+
+        var checkedOnly = await (await _admin.PutAsync("/api/v1/notifications?dryRun=true", Json($$$"""
+            {"receivers":[{"name":"desk"}],"route":{"receiver":"desk","groupBy":["{{{label}}}"],
+             "routes":[{"matchers":["{{{label}}}=metals"]},{"matchers":["{{{label}}}x=metals"]}]}}
+            """))).OkJsonAsync();
+
+        var warning = Assert.Single(checkedOnly["warnings"]!.AsArray())!;
+        Assert.Equal("route.routes[1].matchers[0]", warning["path"]!.GetValue<string>());
+        Assert.Contains($"no rule has the label '{label}x'", warning["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
