@@ -13,6 +13,7 @@ import { alertDetailPage } from "./views/alertDetail";
 import { backtestsPage } from "./views/backtests";
 import { boardPage } from "./views/board";
 import { instrumentPage } from "./views/instrument";
+import { notificationsPage } from "./views/notifications";
 import { ruleHistoryPage } from "./views/ruleHistory";
 import { ruleFormPage, rulesPage } from "./views/rules";
 import { settingsPage } from "./views/settings";
@@ -102,6 +103,8 @@ function pageFor(hash: string): Page {
       return (context, root) => alertDetailPage(context, root, argument ?? "");
     case "webhooks":
       return webhooksPage;
+    case "notifications":
+      return notificationsPage;
     case "sources":
       return sourcesPage;
     case "backtests":
@@ -144,6 +147,7 @@ function header(context: Context): HTMLElement {
         ["#/", "Board"],
         ["#/rules", "Rules"],
         ["#/webhooks", "Webhooks"],
+        ["#/notifications", "Notifications"],
         ["#/sources", "Sources"],
         ["#/backtests", "Backtests"],
         ["#/settings", "Settings"],
