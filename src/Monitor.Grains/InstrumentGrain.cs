@@ -56,14 +56,7 @@ public sealed class InstrumentGrain(
         _quoteFlush = this.RegisterGrainTimer(
             _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _writeBehind = new WriteBehind(WriteStateAsync);
-        try
-        {
-            await StartAsync(cancellationToken);
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            throw storeFailures.Unavailable(e, $"activating {_id}");
-        }
+        await storeFailures.GuardAsync(() => StartAsync(cancellationToken), $"activating {_id}");
 
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
@@ -151,15 +144,8 @@ public sealed class InstrumentGrain(
     {
         _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
-        IReadOnlyList<InventoryRevision> revisions;
-        try
-        {
-            revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            throw storeFailures.Unavailable(e, $"storing inventory of {_id}");
-        }
+        var revisions = await storeFailures.GuardAsync(
+            () => inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt), $"storing inventory of {_id}");
 
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
         if (changes.Length == 0)
