@@ -26,7 +26,10 @@ def request(url, method="GET", body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data, {"Content-Type": "application/json", "X-Api-Key": KEY}, method=method)
     with urllib.request.urlopen(req, timeout=120) as response:
-        return response.status, json.loads(response.read() or b"null")
+        body = response.read()
+        # /health/ready answers plain text ("Healthy"); the API answers JSON.
+        is_json = response.headers.get_content_type().endswith("json")
+        return response.status, json.loads(body) if is_json and body else None
 
 
 def start_server(work, port):
