@@ -116,9 +116,11 @@ public sealed class InstrumentGrain(
         }
         catch (Exception e)
         {
-            // The pipeline has moved past what is stored: start again from the store on the next call, and feed no rule
-            // grain what may not be stored.
+            // The pipeline has moved past what is stored: start again from the store on the next call, feed no rule
+            // grain what may not be stored, and write no state that has (it would count the unstored ticks as seen, and
+            // their retry as duplicates).
             _intake.Abandon();
+            _writeBehind.Abandon();
             DeactivateOnIdle();
             if (StoreFailures.IsUnavailable(e))
             {
