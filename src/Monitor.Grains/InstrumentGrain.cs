@@ -157,25 +157,26 @@ public sealed class InstrumentGrain(
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
         _lastIngest = clock.GetTimestamp();
-        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
+        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed. The changes are stored
+        // with the deliveries of their restatements in one transaction, before the acknowledgement.
         IReadOnlyList<InventoryRevision> revisions;
+        InventoryRevision[] changes;
         try
         {
-            revisions = await inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt);
+            revisions = await inventoryStore.ClassifyAsync(batch.Values);
+            changes = [.. revisions.Where(r => r.Change != InventoryChange.Unchanged)];
+            await alerts.StoreInventoryAsync(changes, batch.ReceivedAt);
         }
         catch (Exception e) when (StoreFailures.IsUnavailable(e))
         {
             throw storeFailures.Unavailable(e, $"storing inventory of {_id}");
         }
 
-        var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
         if (changes.Length == 0)
         {
             return InventoryIngestCounts.Of(revisions);
         }
 
-        // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
-        await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
         _run.Inventory(changed);
