@@ -1,7 +1,7 @@
 // The alerts the board shows: the newest from GET /api/v1/alerts, kept current by hub Alert messages.
 import { encode, get, post } from "./api";
 import { Emitter } from "./events";
-import type { Alert, AlertMessage } from "./types";
+import type { Alert, AlertGroup, AlertMessage } from "./types";
 
 const kept = 200;
 
@@ -37,9 +37,45 @@ export class AlertBook {
   }
 
   async acknowledge(id: string, by: string, comment: string): Promise<void> {
-    const alert = await post<Alert>(`/api/v1/alerts/${encode(id)}/ack`, { by, comment: comment || undefined });
-    this.byId.set(alert.id, alert);
+    this.keep(await post<Alert>(`/api/v1/alerts/${encode(id)}/ack`, { by, comment: comment || undefined }));
+  }
+
+  /** Assigns the alert to `assignee`, or unassigns it when that is null. */
+  async assign(id: string, by: string, assignee: string | null): Promise<void> {
+    this.keep(await post<Alert>(`/api/v1/alerts/${encode(id)}/assign`, { by, assignee }));
+  }
+
+  async shelve(id: string, by: string, until: string): Promise<void> {
+    this.keep(await post<Alert>(`/api/v1/alerts/${encode(id)}/shelve`, { by, until }));
+  }
+
+  async unshelve(id: string, by: string): Promise<void> {
+    this.keep(await post<Alert>(`/api/v1/alerts/${encode(id)}/unshelve`, { by }));
+  }
+
+  /** Adds a comment; answers the alert with its history. */
+  async comment(id: string, by: string, text: string): Promise<Alert> {
+    return this.keep(await post<Alert>(`/api/v1/alerts/${encode(id)}/comments`, { by, text }));
+  }
+
+  /** The alert with its transitions and its history of what people did with it. */
+  history(id: string): Promise<Alert> {
+    return get<Alert>(`/api/v1/alerts/${encode(id)}`);
+  }
+
+  /** Acknowledges or shelves every firing alert of a notification group. */
+  async actOnGroup(id: string, action: "ack" | "shelve", body: { by: string; until?: string; comment?: string }): Promise<AlertGroup> {
+    const group = await post<AlertGroup>(`/api/v1/notifications/groups/${encode(id)}/${action}`, body);
+    group.members.forEach((alert) => this.byId.set(alert.id, alert));
     this.changed.emit();
+    return group;
+  }
+
+  private keep(alert: Alert): Alert {
+    // The book holds alerts as lists show them; the history is only for the one asking.
+    this.byId.set(alert.id, { ...alert, activity: undefined });
+    this.changed.emit();
+    return alert;
   }
 
   private trim(): void {

@@ -1,6 +1,7 @@
-// Critical alerts must be impossible to miss: while one fires unacknowledged, the title blinks, and when it
+// Critical alerts must be impossible to miss: while one fires unacknowledged (and not shelved), the title blinks, and when it
 // starts firing a short tone plays if the viewer turned sound on (generated, no audio file to fetch).
 import type { AlertBook } from "./alerts";
+import { isShelved } from "./handling";
 
 const soundKey = "monitor.sound";
 const blinkMs = 1000;
@@ -12,7 +13,7 @@ export function watchCriticalAlerts(alerts: AlertBook, baseTitle: string): void 
   let blink = 0;
   let odd = false;
   const update = (): void => {
-    const critical = [...alerts.byId.values()].filter((alert) => alert.severity === "critical" && alert.state === "firing" && !alert.acknowledgedBy && !alert.silenced).length;
+    const critical = [...alerts.byId.values()].filter((alert) => alert.severity === "critical" && alert.state === "firing" && !alert.acknowledgedBy && !alert.silenced && !isShelved(alert, Date.now())).length;
     if (critical > 0 && blink === 0) {
       blink = window.setInterval(() => {
         odd = !odd;

@@ -12,6 +12,7 @@ import type { Session } from "./types";
 import { backtestsPage } from "./views/backtests";
 import { boardPage } from "./views/board";
 import { instrumentPage } from "./views/instrument";
+import { notificationsPage } from "./views/notifications";
 import { ruleFormPage, rulesPage } from "./views/rules";
 import { settingsPage } from "./views/settings";
 import { sourcesPage } from "./views/sources";
@@ -97,6 +98,8 @@ function pageFor(hash: string): Page {
       return rulesPage;
     case "webhooks":
       return webhooksPage;
+    case "notifications":
+      return notificationsPage;
     case "sources":
       return sourcesPage;
     case "backtests":
@@ -139,6 +142,7 @@ function header(context: Context): HTMLElement {
         ["#/", "Board"],
         ["#/rules", "Rules"],
         ["#/webhooks", "Webhooks"],
+        ["#/notifications", "Notifications"],
         ["#/sources", "Sources"],
         ["#/backtests", "Backtests"],
         ["#/settings", "Settings"],

@@ -87,11 +87,97 @@ export interface Alert {
   acknowledgedByKey: string | null;
   acknowledgedAt: string | null;
   silenced: boolean;
+  /** Whom the alert is assigned to (absent from servers before assignments). */
+  assignment?: AlertAssignment | null;
+  /** The alert's shelf (snooze): it holds while `until` is ahead. */
+  shelf?: AlertShelf | null;
+  commentCount?: number;
+  /** What people did with it, oldest first: only on GET /api/v1/alerts/{id}. */
+  activity?: AlertActivity[];
+}
+
+export interface AlertAssignment {
+  assignee: string;
+  by: string;
+  byKey: string | null;
+  at: string;
+}
+
+export interface AlertShelf {
+  until: string;
+  by: string;
+  byKey: string | null;
+  at: string;
+}
+
+export type AlertActivityKind = "acknowledged" | "assigned" | "unassigned" | "shelved" | "unshelved" | "comment";
+
+export interface AlertActivity {
+  kind: AlertActivityKind;
+  at: string;
+  by: string;
+  byKey: string | null;
+  text?: string;
+  assignee?: string;
+  until?: string;
 }
 
 export interface AlertMessage {
-  transition: "pending" | "firing" | "resolved" | "acknowledged";
+  transition: "pending" | "firing" | "resolved" | AlertActivityKind;
   alert: Alert;
+}
+
+/** A group of the notification policy (GET /api/v1/notifications/groups). */
+export interface AlertGroup {
+  id: string;
+  key: string;
+  receiver: string;
+  routeId: string;
+  labels: Record<string, string>;
+  alerts: string[];
+  createdAt: string;
+  lastNotifiedAt: string | null;
+  nextFlushAt: string;
+  notifications: number;
+  members: Alert[];
+}
+
+/** The notification policy as GET /api/v1/notifications returns it (secrets masked); fields as docs/api.md names them. */
+export interface PolicyRoute {
+  receiver?: string;
+  matchers?: string[];
+  groupBy?: string[];
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+  continue?: boolean;
+  muteTimeIntervals?: string[];
+  activeTimeIntervals?: string[];
+  routes?: PolicyRoute[];
+}
+
+export type PolicyReceiver = { name: string; sendResolved?: boolean } & Record<string, unknown>;
+
+export interface NotificationPolicy {
+  receivers?: PolicyReceiver[];
+  route: PolicyRoute;
+  inhibitRules?: { sourceMatchers?: string[]; targetMatchers?: string[]; equal?: string[] }[];
+  timeIntervals?: ({ name: string } & Record<string, unknown>)[];
+  templates?: Record<string, string>;
+}
+
+/** One notification of GET /api/v1/notifications/log. */
+export interface NotificationEntry {
+  id: string;
+  receiver: string;
+  kind: string;
+  group: string;
+  status: "firing" | "resolved";
+  alerts: string[];
+  state: "pending" | "delivered" | "failed";
+  createdAt: string;
+  nextAttemptAt: string | null;
+  attempts: DeliveryAttempt[];
 }
 
 export interface Rule {

@@ -102,7 +102,8 @@ internal static class BacktestCommand
             }
 
             var notifications = policy is null ? null : new NotificationReplay(policy, await store.Silences.ListAsync(cancellationToken: cancellationToken));
-            var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { Notifications = notifications };
+            var running = ForEachRules.Expand(rules, catalog.All.Select(d => d.Id)).ToList();
+            var engine = new BacktestEngine(running, BacktestEngine.IntervalsOf(catalog)) { Notifications = notifications };
             var report = await engine.RunAsync(new StoreBacktestSource(store), from, to, new ProgressPrinter(errors), cancellationToken);
             await File.WriteAllTextAsync(outFile.FullName, BacktestReportJson.Serialize(report), new UTF8Encoding(false), cancellationToken);
             var counts = report.Counts;

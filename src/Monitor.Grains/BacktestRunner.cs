@@ -37,7 +37,8 @@ public sealed class BacktestRunner(
                     var notifications = policyJson is null ? null : new NotificationReplay(
                         NotificationPolicyReader.Read(policyJson).Policy ?? throw new InvalidOperationException("the backtest's notification policy has errors"),
                         await silences.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false));
-                    var engine = new BacktestEngine(rules, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts, Notifications = notifications };
+                    var running = ForEachRules.Expand(rules, catalog.All.Select(d => d.Id)).ToList();
+                    var engine = new BacktestEngine(running, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts, Notifications = notifications };
                     // Derived series are computed from their inputs, as live, so a backtest can also run one defined after the data.
                     var source = new DerivedSeriesSource(
                         new StoreBacktestSource(ticks, bars, inventory), catalog.All.Where(d => d.Expression is not null), BacktestEngine.IntervalsOf(catalog));

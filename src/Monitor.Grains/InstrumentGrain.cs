@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Core.Alerts;
-using Monitor.Core.Derived;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
@@ -20,7 +19,8 @@ namespace Monitor.Grains;
 /// state is written behind (<see cref="WriteBehind"/>). On activation the grain restores that state, warms its
 /// indicators up from stored bars, and replays what was stored after it, so a killed silo loses nothing. Quotes go to
 /// the hubs through <see cref="QuotePublisher"/>; rules over several instruments (<see cref="InstrumentRules"/>) run in
-/// their own <see cref="IRuleGrain"/>, fed through <see cref="RuleGrainFeed"/>.
+/// their own <see cref="IRuleGrain"/>, fed through <see cref="RuleGrainFeed"/>; derived series that read the instrument
+/// through <see cref="DerivedSeriesFeed"/>.
 /// </summary>
 public sealed class InstrumentGrain(
     [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
@@ -43,7 +43,7 @@ public sealed class InstrumentGrain(
     private RuleGrainFeed _feed = null!;
     private InstrumentRules _rules = null!;
     private TickIntake _intake = null!;
-    private IDerivedSeriesGrain[] _derived = [];
+    private DerivedSeriesFeed _derived = null!;
     private QuotePublisher _quotes = null!;
     private IGrainTimer _quoteFlush = null!;
     private WriteBehind _writeBehind = null!;
@@ -144,12 +144,7 @@ public sealed class InstrumentGrain(
             await _quotes.ChangedAsync();
         }
 
-        if (_derived.Length > 0 && toStore.Length > 0)
-        {
-            var applied = toStore.Where(t => !t.Late).Select(t => new FedTick(new Tick(_id, t.Time, t.Price, t.Volume, t.Seq), t.Index, null));
-            var feed = new RuleFeed(_id, afterIndex, _intake.LastIndex, [.. applied]);
-            await FeedDerivedAsync(series => series.FeedAsync(feed));
-        }
+        await _derived.StoredAsync(afterIndex, _intake.LastIndex, toStore);
 
         return counts;
     }
@@ -185,7 +180,7 @@ public sealed class InstrumentGrain(
 
         // Before the acknowledgement, so the rule grains and derived series have it before any tick the client sends next.
         await _feed.FeedInventoryAsync(changed);
-        await FeedDerivedAsync(series => series.FeedInventoryAsync(changed));
+        await _derived.InventoryAsync(changed);
         await _quotes.InventoryAsync(changes);
         return InventoryIngestCounts.Of(revisions);
     }
@@ -225,22 +220,6 @@ public sealed class InstrumentGrain(
     }
 
     /// <summary>
-    /// Feeds the derived series that read this instrument, once what they get is stored. One that fails here (its silo
-    /// died) catches up from the store when the next feed shows the gap, or when it activates again.
-    /// </summary>
-    private async Task FeedDerivedAsync(Func<IDerivedSeriesGrain, Task> feed)
-    {
-        try
-        {
-            await Task.WhenAll(_derived.Select(feed));
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Feeding derived series from {Instrument} failed", _id);
-        }
-    }
-
-    /// <summary>
     /// Resumes from saved state and replays what was stored after it; without usable saved state (none yet, or the
     /// intervals changed) every stored tick and inventory value is replayed: bars, indicators and rules come out as they were.
     /// </summary>
@@ -255,9 +234,7 @@ public sealed class InstrumentGrain(
         _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _rules = new InstrumentRules(_run, _feed);
         _intake = new TickIntake(_run, _feed);
-        _derived = [.. catalog.All
-            .Where(d => d.Expression is not null && DerivedSeries.InputsOf(d.Expression).Contains(_id))
-            .Select(d => GrainFactory.GetGrain<IDerivedSeriesGrain>(d.Id.Value))];
+        _derived = DerivedSeriesFeed.For(_id, catalog, GrainFactory, logger);
 
         _rules.Load(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken));
         var saved = await _run.RestoreAsync(state.State, barStore, cancellationToken) ? state.State : new InstrumentGrainState();

@@ -140,7 +140,7 @@ internal sealed class InstrumentRun
             return null;
         }
 
-        return _rules.Put(definition, Transitions) == RuleChange.Unchanged ? null : _rules.Find(ruleId);
+        return _rules.Put(definition, Transitions) == RuleChange.Unchanged ? null : _rules.Find(definition.Key);
     }
 
     /// <summary>

@@ -140,7 +140,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     {
         var database = SqliteDatabase.Open(path);
         var outbox = new WebhookOutbox(clock ?? TimeProvider.System);
-        var notifications = new SqliteNotificationStore(database, new WebhookOutbox(clock ?? TimeProvider.System));
+        var notifications = new NotificationStore(new SqliteNotificationStore(database), new WebhookOutbox(clock ?? TimeProvider.System));
         return new MonitorStore(
             StorageOptions.SqliteProvider,
             new SqliteTickStore(database),
@@ -184,7 +184,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     {
         var database = new PostgresDatabase(connectionString);
         var outbox = new WebhookOutbox(TimeProvider.System);
-        var notifications = new PostgresNotificationStore(database, new WebhookOutbox(TimeProvider.System));
+        var notifications = new NotificationStore(new PostgresNotificationStore(database), new WebhookOutbox(TimeProvider.System));
         return new MonitorStore(
             StorageOptions.PostgresProvider,
             new PostgresTickStore(database),

@@ -2,6 +2,15 @@ using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
 
+/// <summary>The columns both providers read and write, in this order.</summary>
+internal static class WebhookColumns
+{
+    public const string Webhook =
+        "id, url, description, filter, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, disabled_at, created_at, updated_at";
+
+    public const string Delivery = "id, webhook_id, event, alert_id, payload, state, created_at, next_attempt_at, attempt_count";
+}
+
 /// <summary>One provider's SQL over the webhook tables and nothing else; <see cref="WebhookStore"/> decides.</summary>
 internal interface IWebhookTables
 {

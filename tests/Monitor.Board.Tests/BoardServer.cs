@@ -62,6 +62,20 @@ internal static class BoardApi
         return JsonNode.Parse(body)!;
     }
 
+    /// <summary>Applies a notification policy (admin); a test that applies one removes it before it ends.</summary>
+    public static async Task PutPolicyAsync(this ServerProcess server, string json)
+    {
+        using var client = server.CreateClient(TestApiKeys.Admin);
+        var response = await client.PutAsync("/api/v1/notifications", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public static async Task DeletePolicyAsync(this ServerProcess server)
+    {
+        using var client = server.CreateClient(TestApiKeys.Admin);
+        Assert.True((await client.DeleteAsync("/api/v1/notifications")).IsSuccessStatusCode);
+    }
+
     public static async Task PostJsonAsync(this ServerProcess server, string path, object body, string key)
     {
         using var client = server.CreateClient(key);

@@ -41,6 +41,30 @@ public sealed partial class SecurityHeadersTests(BoardServer board)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task PolicyPageAndGroupedAlerts_RunUnderThePolicy_WithoutViolations()
+    {
+        await board.Server.PutPolicyAsync("""
+            {"receivers":[{"name":"desk"}],"route":{"receiver":"desk","routes":[{"matchers":["severity=critical"],"routes":[{"matchers":["desk=base"]}]}]}}
+            """);
+        try
+        {
+            var (page, violations) = await OpenAsync();
+            await page.GotoAsync($"/?key={Uri.EscapeDataString(TestApiKeys.Admin)}#/notifications");
+            // The child routes' indentation is set through the style object, which the policy allows.
+            await Expect(page.Locator("table.routes tbody tr")).ToHaveCountAsync(3);
+            await page.Locator("nav a", new() { HasText = "Board" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "By group" }).ClickAsync();
+            await Expect(page.Locator(".alert-groups")).ToBeVisibleAsync();
+            Assert.Empty(violations);
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            await board.Server.DeletePolicyAsync();
+        }
+    }
+
     private static void AssertHeaders(IResponse response, string styles)
     {
         var headers = response.Headers;

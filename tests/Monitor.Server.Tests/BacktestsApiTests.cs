@@ -43,6 +43,31 @@ public sealed class BacktestsApiTests(MonitorServerFactory server)
     }
 
     [Fact]
+    public async Task InlinePolicy_ReplayedOverTheAlerts_NotificationsCountedPerReceiverAndRule()
+    {
+        string instrument = await NewInstrumentWithTicksAsync(_admin);
+
+        // Both receivers get every transition of the rule; one does not want resolved alerts.
+        var accepted = await _admin.PostJsonAsync("/api/v1/backtests", $$$$"""
+            {"rules":[{{{{Rule("high", instrument)}}}}],"from":"{{{{Start:O}}}}","to":"{{{{Start.AddDays(30):O}}}}",
+             "policy":{"receivers":[{"name":"desk","slack":{"url":"https://hooks.slack.com/services/T/B/X"}},
+                                    {"name":"quiet","sendResolved":false,"slack":{"url":"https://hooks.slack.com/services/T/B/Y"}}],
+                       "route":{"receiver":"desk","groupBy":["ruleId"],"groupWait":"30s","groupInterval":"5m","repeatInterval":"30d",
+                                "routes":[{"matchers":["ruleId=high"],"receiver":"desk","continue":true},{"matchers":["ruleId=high"],"receiver":"quiet"}]}}}
+            """);
+
+        var report = await CompletedAsync(_admin, (await accepted.OkJsonAsync())["id"]!.GetValue<string>());
+        // Four episodes, each a group of its own: its first notification, then (to desk only) its resolution.
+        var desk = report["notifications"]!["receivers"]!["desk"]!;
+        var quiet = report["notifications"]!["receivers"]!["quiet"]!;
+        Assert.Equal([8, 8, 4, 0, 0, 4], Counts(desk, "transitions", "notifications", "first", "updates", "repeats", "resolved"));
+        Assert.Equal([8, 4, 4, 0, 0, 0], Counts(quiet, "transitions", "notifications", "first", "updates", "repeats", "resolved"));
+        Assert.Equal([0, 0, 0, 0, 0], Counts(desk["removed"]!, "grouping", "silences", "inhibition", "muteTimings", "sendResolved"));
+        Assert.Equal([0, 0, 0, 0, 4], Counts(quiet["removed"]!, "grouping", "silences", "inhibition", "muteTimings", "sendResolved"));
+        Assert.Equal([4, 12], Counts(report["notifications"]!["rules"]!["high"]!, "alertsFired", "notifications"));
+    }
+
+    [Fact]
     public async Task StoredRuleIds_RunTheStoredDefinitions()
     {
         string instrument = await NewInstrumentWithTicksAsync(_admin);
@@ -107,6 +132,8 @@ public sealed class BacktestsApiTests(MonitorServerFactory server)
     private static string Rule(string id, string instrument) => $$$"""
         {"id":"{{{id}}}","name":"Above 110","type":"threshold","params":{"input":"{{{instrument}}}","op":"above","value":110}}
         """;
+
+    private static int[] Counts(JsonNode node, params string[] names) => [.. names.Select(n => node[n]!.GetValue<int>())];
 
     private static async Task<JsonNode> CompletedAsync(HttpClient client, string id)
     {

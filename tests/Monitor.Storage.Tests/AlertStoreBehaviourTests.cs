@@ -321,6 +321,47 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
         Assert.Equal(new AlertAcknowledgement("ben", null, T0.AddDays(3), "ops-key"), Assert.Single(await Alerts.ListAsync(new AlertQuery { RuleId = episode[0].Alert.RuleId })).Acknowledgement);
     }
 
+    [Fact]
+    public async Task RecordActivity_AppliesAssignmentShelfAndCommentsAndKeepsTheHistoryInOrder()
+    {
+        var episode = Episode(NewRuleId(), [NewInstrument().Value], T0);
+        string id = episode[0].Alert.Id;
+        await Alerts.AppendTransitionsAsync(episode[..2]);
+        var at = T0.AddDays(1);
+
+        Assert.Null(await Alerts.RecordActivityAsync("0123456789abcdef0123456789abcdef", new AlertActivity(AlertActivityKind.Comment, at, "ana", null, "x")));
+        await Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Assigned, at, "ana", "desk-key", Assignee: "ben"));
+        await Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Shelved, at.AddMinutes(1), "ana", "desk-key", "roll", Until: at.AddHours(4)));
+        await Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Comment, at.AddMinutes(2), "ben", "ops-key", "line one\nline two"));
+        await Alerts.AcknowledgeAsync(id, "ben", "mine", at.AddMinutes(3), "ops-key");
+        await Alerts.AppendTransitionsAsync([episode[2]]);
+        var stored = await Alerts.GetAsync(id);
+
+        Assert.Equal(new AlertAssignment("ben", "ana", "desk-key", at), stored!.Assignment);
+        Assert.Equal(new AlertShelf(at.AddHours(4), "ana", "desk-key", at.AddMinutes(1)), stored.Shelf);
+        Assert.True(stored.IsShelvedAt(at.AddHours(4).AddTicks(-10)));
+        Assert.False(stored.IsShelvedAt(at.AddHours(4)));
+        Assert.Equal(1, stored.CommentCount);
+        Assert.Equal(
+            [
+                new AlertActivity(AlertActivityKind.Assigned, at, "ana", "desk-key", Assignee: "ben"),
+                new AlertActivity(AlertActivityKind.Shelved, at.AddMinutes(1), "ana", "desk-key", "roll", Until: at.AddHours(4)),
+                new AlertActivity(AlertActivityKind.Comment, at.AddMinutes(2), "ben", "ops-key", "line one\nline two"),
+                new AlertActivity(AlertActivityKind.Acknowledged, at.AddMinutes(3), "ben", "ops-key", "mine"),
+            ],
+            stored.Activity);
+        var listed = Assert.Single(await Alerts.ListAsync(new AlertQuery { Ids = [id, "unknown"] }));
+        Assert.Equal((stored.Assignment, stored.Shelf, 1), (listed.Assignment, listed.Shelf, listed.CommentCount));
+        Assert.Empty(listed.Activity);
+
+        await Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Unassigned, at.AddHours(1), "ben", "ops-key"));
+        var cleared = await Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Unshelved, at.AddHours(1), "ben", "ops-key"));
+        Assert.Null(cleared!.Assignment);
+        Assert.Null(cleared.Shelf);
+        Assert.Equal(6, cleared.Activity.Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => Alerts.RecordActivityAsync(id, new AlertActivity(AlertActivityKind.Acknowledged, at, "ben", null)));
+    }
+
     // ---- silences
 
     [Fact]

@@ -1,12 +1,16 @@
-// The alert feed: newest first, severity colours, state, the message with its numbers, acknowledge (with a name)
-// and silence. Redrawn in one animation frame after any change; alerts are few, so a full redraw is cheap.
+// The alert feed: newest first, severity colours, state, the message with its numbers, acknowledge (with a name),
+// silence, and the work on each alert (assign, shelve, comments: alertWork.ts); or, "By group", the notification
+// policy's groups (alertGroups.ts). Redrawn in one animation frame after any change; alerts are few, so a full redraw
+// is cheap.
 import { describe, post } from "../api";
 import { canAdmin, canAcknowledge, type Context } from "../context";
 import { h, replace } from "../dom";
 import * as format from "../format";
 import { schedule } from "../frame";
-import { getAckName, setAckName } from "../keys";
+import { isShelved, nextShelfEnd } from "../handling";
 import type { Alert } from "../types";
+import { alertGroups } from "./alertGroups";
+import { nameForm, workActions, workLines, type OpenPanels } from "./alertWork";
 
 const silenceHours = [1, 4, 24];
 
@@ -18,14 +22,25 @@ export interface FeedOptions {
 export function alertFeed(context: Context, options: FeedOptions = {}): { element: HTMLElement; dispose: () => void } {
   const list = h("ol", { class: "alerts" });
   const count = h("span", { class: "count" });
-  const element = h("section", { class: "panel alert-panel" }, h("h2", {}, options.instrument ? `Alerts on ${options.instrument}` : "Alerts", count), list);
-  // An open acknowledge form survives redraws: alerts keep arriving while someone types a name.
-  const open = new Map<string, HTMLElement>();
+  // The whole board's feed can show the policy's groups instead; an instrument's feed is a plain list.
+  const groups = options.instrument ? null : alertGroups(context, card);
+  const modes = groups ? viewSwitch(list, groups.element) : null;
+  const element = h("section", { class: "panel alert-panel" }, h("h2", {}, options.instrument ? `Alerts on ${options.instrument}` : "Alerts", modes, count), list, groups?.element);
+  // An open form or history survives redraws: alerts keep arriving while someone types.
+  const open: OpenPanels = new Map();
+  let shelfTimer = 0;
 
   const draw = (): void => {
+    const now = Date.now();
     const alerts = options.instrument ? context.alerts.forInstrument(options.instrument) : context.alerts.sorted();
-    const firing = alerts.filter((alert) => alert.state === "firing" && !alert.acknowledgedBy).length;
+    const firing = alerts.filter((alert) => alert.state === "firing" && !alert.acknowledgedBy && !isShelved(alert, now)).length;
     count.textContent = firing > 0 ? `${firing} firing` : "";
+    // A shelf ends on its own: redraw the moment the first one does.
+    window.clearTimeout(shelfTimer);
+    const shelfEnds = nextShelfEnd(alerts, now);
+    if (shelfEnds !== null) {
+      shelfTimer = window.setTimeout(redraw, shelfEnds + 50);
+    }
     if (alerts.length === 0) {
       replace(list, h("li", { class: "empty", text: "No alerts. All quiet." }));
       return;
@@ -42,23 +57,42 @@ export function alertFeed(context: Context, options: FeedOptions = {}): { elemen
     dispose: () => {
       off();
       window.clearInterval(clock);
+      window.clearTimeout(shelfTimer);
+      groups?.dispose();
     },
   };
 }
 
-function card(context: Context, alert: Alert, open: Map<string, HTMLElement>, redraw: () => void): HTMLElement {
+/** "List | By group": which of the two the panel shows (remembered in the browser). */
+function viewSwitch(list: HTMLElement, grouped: HTMLElement): HTMLElement {
+  const storageKey = "monitor.alertView";
+  const buttons = (["list", "groups"] as const).map((mode) => h("button", { type: "button", class: "mode", data: { mode }, text: mode === "list" ? "List" : "By group", on: { click: () => show(mode) } }));
+  const show = (mode: "list" | "groups"): void => {
+    localStorage.setItem(storageKey, mode);
+    list.hidden = mode !== "list";
+    grouped.hidden = mode !== "groups";
+    buttons.forEach((button) => button.classList.toggle("current", button.dataset.mode === mode));
+  };
+  show(localStorage.getItem(storageKey) === "groups" ? "groups" : "list");
+  return h("span", { class: "view-switch" }, ...buttons);
+}
+
+export function card(context: Context, alert: Alert, open: OpenPanels, redraw: () => void): HTMLElement {
+  const now = Date.now();
   const state = alert.silenced ? "silenced" : alert.state;
   const acknowledged = alert.acknowledgedBy !== null;
+  const shelved = isShelved(alert, now);
   const actions = h("div", { class: "actions" });
   if (!acknowledged && canAcknowledge(context)) {
     actions.append(h("button", { class: "ack", text: "Acknowledge", on: { click: () => { open.set(alert.id, ackForm(context, alert, open, redraw)); redraw(); } } }));
   }
+  actions.append(...workActions(context, alert, open, redraw));
   if (canAdmin(context) && !alert.silenced && alert.state !== "resolved") {
     actions.append(silenceMenu(alert));
   }
   return h(
     "li",
-    { class: `alert severity-${alert.severity} state-${state}${acknowledged ? " acknowledged" : ""}`, data: { alertId: alert.id, state } },
+    { class: `alert severity-${alert.severity} state-${state}${acknowledged ? " acknowledged" : ""}${shelved ? " shelved" : ""}`, data: { alertId: alert.id, state, shelved: String(shelved) } },
     h(
       "div",
       { class: "headline" },
@@ -70,45 +104,25 @@ function card(context: Context, alert: Alert, open: Map<string, HTMLElement>, re
     h("p", { class: "message", text: alert.message }),
     h("div", { class: "meta" }, h("span", { class: "instruments", text: alert.instruments.join(" · ") }), alert.direction ? h("span", { class: "direction", text: alert.direction }) : null),
     acknowledged ? h("p", { class: "acked", text: `Acknowledged by ${alert.acknowledgedBy}${alert.acknowledgedByKey ? ` (key ${alert.acknowledgedByKey})` : ""} ${format.ago(alert.acknowledgedAt)}` }) : null,
+    ...workLines(alert, now),
     open.get(alert.id) ?? actions,
   );
 }
 
-function ackForm(context: Context, alert: Alert, open: Map<string, HTMLElement>, redraw: () => void): HTMLElement {
-  const name = h("input", { name: "by", placeholder: "Your name", value: getAckName(), required: true, maxLength: 100, autocomplete: "name" });
+function ackForm(context: Context, alert: Alert, open: OpenPanels, redraw: () => void): HTMLElement {
   const comment = h("input", { name: "comment", placeholder: "Comment (optional)", maxLength: 2000 });
-  const error = h("p", { class: "error" });
-  const form = h(
-    "form",
-    {
-      class: "ack-form",
-      on: {
-        submit: (event) => {
-          event.preventDefault();
-          const by = name.value.trim();
-          if (!by) {
-            error.textContent = "Give your name: an acknowledgement says who saw it.";
-            return;
-          }
-          setAckName(by);
-          context.alerts.acknowledge(alert.id, by, comment.value.trim()).then(
-            () => {
-              open.delete(alert.id);
-              redraw();
-            },
-            (failure) => (error.textContent = describe(failure)),
-          );
-        },
-      },
-    },
-    name,
-    comment,
-    h("button", { type: "submit", class: "primary", text: "Confirm" }),
-    h("button", { type: "button", text: "Cancel", on: { click: () => { open.delete(alert.id); redraw(); } } }),
-    error,
-  );
-  queueMicrotask(() => name.focus());
-  return form;
+  const close = (): void => {
+    open.delete(alert.id);
+    redraw();
+  };
+  return nameForm({
+    className: "ack-form",
+    fields: [comment],
+    submit: "Confirm",
+    why: "Give your name: an acknowledgement says who saw it.",
+    act: (by) => context.alerts.acknowledge(alert.id, by, comment.value.trim()).then(close),
+    cancel: close,
+  });
 }
 
 function silenceMenu(alert: Alert): HTMLElement {

@@ -92,6 +92,7 @@ internal sealed class ExpressionCompiler
     private readonly BarInterval _interval;
     private readonly Func<RuleInput, InputSlot>? _slotFor;
     private readonly Func<SampleWindow, RuleWindow, SampleWindow>? _track;
+    private readonly InstrumentId? _each;
     private readonly Dictionary<RuleInput, InputSlot> _throwaway = [];
     private readonly Dictionary<string, WindowNode> _windows = new(StringComparer.Ordinal);
     private string _text = "";
@@ -100,8 +101,10 @@ internal sealed class ExpressionCompiler
     private bool _latestValuesOnly;
     private List<ExpressionError> _errors;
 
-    private ExpressionCompiler(ExpressionCompilation result, BarInterval interval, Func<RuleInput, InputSlot>? slotFor, Func<SampleWindow, RuleWindow, SampleWindow>? track)
+    private ExpressionCompiler(
+        ExpressionCompilation result, BarInterval interval, Func<RuleInput, InputSlot>? slotFor, Func<SampleWindow, RuleWindow, SampleWindow>? track, InstrumentId? each = null)
     {
+        _each = each;
         _result = result;
         _interval = interval;
         _slotFor = slotFor;
@@ -123,16 +126,18 @@ internal sealed class ExpressionCompiler
     /// <summary>
     /// Compiles <paramref name="condition"/> (true or false) and the optional <paramref name="message"/> template.
     /// Without <paramref name="slotFor"/> the nodes read throwaway inputs (a check); with it, the rule's own.
+    /// <paramref name="each"/> is the instrument <c>$</c> stands for (a forEach rule's); without it <c>$</c> is refused.
     /// </summary>
     public static ExpressionCompilation Compile(
         string condition,
         string? message,
         BarInterval interval,
         Func<RuleInput, InputSlot>? slotFor = null,
-        Func<SampleWindow, RuleWindow, SampleWindow>? track = null)
+        Func<SampleWindow, RuleWindow, SampleWindow>? track = null,
+        InstrumentId? each = null)
     {
         var result = new ExpressionCompilation();
-        var compiler = new ExpressionCompiler(result, interval, slotFor, track);
+        var compiler = new ExpressionCompiler(result, interval, slotFor, track, each);
         compiler.CompileCondition(condition);
         if (message is not null)
         {
@@ -248,12 +253,12 @@ internal sealed class ExpressionCompiler
 
     private Compiled Reference(ReferenceSyntax syntax)
     {
-        if (syntax.Text.StartsWith('$'))
+        if (syntax.Text.StartsWith('$') && _each is null)
         {
             return Fail(syntax, "'$' stands for each instrument of forEach, and this rule has no forEach");
         }
 
-        if (!RuleInput.TryParse(syntax.Text, out var input, out string error))
+        if (!RuleInput.TryParse(ReferenceText(syntax), out var input, out string error))
         {
             return Fail(syntax, $"not a series: {error}");
         }
@@ -443,7 +448,7 @@ internal sealed class ExpressionCompiler
 
     private Compiled BarFieldCall(CallSyntax syntax, FunctionInfo function)
     {
-        if (syntax.Arguments[0] is not ReferenceSyntax reference || !RuleInput.TryParse(reference.Text, out var price, out _)
+        if (syntax.Arguments[0] is not ReferenceSyntax reference || !RuleInput.TryParse(ReferenceText(reference), out var price, out _)
             || price.Kind != RuleInputKind.Price)
         {
             return Fail(syntax.Arguments[0], $"{function.Name}() reads the bar of an instrument: write {function.Name}(COMEX:SI)");
@@ -583,6 +588,10 @@ internal sealed class ExpressionCompiler
     };
 
     private string Text(ExpressionSyntax syntax) => _text[syntax.Start..syntax.End];
+
+    /// <summary>A reference as an input reads it: a leading <c>$</c> is the forEach instrument.</summary>
+    private string ReferenceText(ReferenceSyntax syntax) =>
+        _each is { } each && syntax.Text.StartsWith('$') ? each.Value + syntax.Text[1..] : syntax.Text;
 
     private static Compiled Value(ExpressionKind kind, ValueNode node) => new(kind, node, null);
 

@@ -30,7 +30,8 @@ internal sealed class ExpressionCondition : RuleCondition
             p.Message,
             rule.Interval,
             input => slots[IndexOf(p.Inputs, input)],
-            Track);
+            Track,
+            p.Each);
         if (!_compiled.IsValid || _compiled.Condition is null)
         {
             throw new ArgumentException($"rule '{rule.Id}': the expression does not compile", nameof(p));

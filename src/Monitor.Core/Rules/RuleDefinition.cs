@@ -51,6 +51,18 @@ public sealed record RuleDefinition
     /// </summary>
     public int Version { get; init; }
 
+    /// <summary>
+    /// The instruments or patterns (<c>ETF:*</c>) an <c>expression</c> rule runs over, one episode per instrument, with
+    /// <c>$</c> in the condition standing for each (<see cref="ForEachRules"/>); null for a rule over its own inputs.
+    /// </summary>
+    public InstrumentPatterns? ForEach { get; init; }
+
+    /// <summary>For one instrument's run of a <see cref="ForEach"/> rule (<see cref="ForEachRules.Member"/>), that instrument (its <c>$</c>); else null.</summary>
+    public InstrumentId? Member { get; init; }
+
+    /// <summary>What tells this rule from the others in one <see cref="RuleSet"/>: the id, and for a forEach member its instrument.</summary>
+    public string Key => ForEachRules.Key(Id, Member);
+
     public RuleType Type => Parameters.Type;
 
     /// <summary>The distinct instruments of the inputs, primary first: the alert's <c>instruments</c>.</summary>

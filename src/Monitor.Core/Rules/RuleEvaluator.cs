@@ -255,7 +255,7 @@ public sealed class RuleEvaluator
     }
 
     public RuleEvaluatorState SaveState() => new(
-        Definition.Id,
+        Definition.Key,
         Fingerprint,
         Time(_position),
         _positionRank,

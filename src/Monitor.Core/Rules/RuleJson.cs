@@ -31,7 +31,7 @@ public static class RuleJson
     public const int MaxBars = 10_000;
 
     private static readonly string[] TopFields =
-        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "activeWhen", "params"];
+        ["id", "name", "type", "severity", "interval", "pendingBars", "keepFiringBars", "evaluate", "labels", "enabled", "until", "activeWhen", "forEach", "params"];
 
     private static readonly string[] AgeFields = ["maxInputAge", "maxPriceAge", "maxInventoryAge"];
 
@@ -179,6 +179,17 @@ public static class RuleJson
             writer.WriteRawValue(activeWhen.Json);
         }
 
+        if (rule.ForEach is { } forEach)
+        {
+            writer.WriteStartArray("forEach");
+            foreach (string pattern in forEach.Patterns)
+            {
+                writer.WriteStringValue(pattern);
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteStartObject("params");
         WriteParameters(writer, rule.Parameters);
         WriteAge(writer, "maxInputAge", rule.Ages.Any);
@@ -324,6 +335,7 @@ public static class RuleJson
         bool enabled = r.Boolean(root, "", "enabled") ?? true;
         var until = r.Time(root, "", "until");
         var activeWhen = ParseActiveWhen(r, root);
+        var forEach = ParseForEach(r, root, type);
 
         RuleParameters? parameters = null;
         InputAgeLimits? ages = null;
@@ -335,9 +347,14 @@ public static class RuleJson
             }
             else if (type is { } ruleType)
             {
-                parameters = ParseParameters(r, ruleType, p, interval);
+                parameters = ParseParameters(r, ruleType, p, interval, forEach is null ? null : ForEachRules.Placeholder);
                 ages = ParseAges(r, p);
             }
+        }
+
+        if (forEach is not null && parameters is not null)
+        {
+            CheckForEach(r, parameters);
         }
 
         if (parameters is not null)
@@ -366,8 +383,51 @@ public static class RuleJson
                 Enabled = enabled,
                 Until = until,
                 ActiveWhen = activeWhen,
+                ForEach = forEach,
             },
             r.Problems);
+    }
+
+    /// <summary><c>forEach</c>: for expression rules, a list of instrument ids and patterns; null when absent.</summary>
+    private static InstrumentPatterns? ParseForEach(RuleJsonReader r, JsonElement root, RuleType? type)
+    {
+        if (!r.TryGet(root, "", "forEach", required: false, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (type is { } t && t != RuleType.Expression)
+        {
+            r.Add("forEach", $"applies to expression rules, whose condition names each instrument as '$'; a {t.ToText()} rule names its inputs");
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            r.Add("forEach", $"must be an array of instrument ids or patterns, such as [\"ETF:*\"], got {RuleJsonReader.Describe(element)}");
+            return null;
+        }
+
+        if (!InstrumentPatterns.TryCreate([.. element.EnumerateArray().Select(e => e.GetString()!)], out var patterns, out string error))
+        {
+            r.Add("forEach", error);
+            return null;
+        }
+
+        return patterns;
+    }
+
+    /// <summary>A forEach condition names its instrument as <c>$</c>, and reads nothing else (each member runs in its instrument's grain).</summary>
+    private static void CheckForEach(RuleJsonReader r, RuleParameters parameters)
+    {
+        if (!parameters.Inputs.Any(i => i.Instrument == ForEachRules.Placeholder))
+        {
+            r.Add("params.condition", "a forEach rule names each instrument as '$' in its condition, as in $@rsi(14) > 70 or pctChange($/holdings, P5D) < -2");
+        }
+        else if (parameters.Inputs.FirstOrDefault(i => i.Instrument != ForEachRules.Placeholder) is { Instrument.Value: not null } other)
+        {
+            r.Add("params.condition", $"a forEach condition reads only '$' (its price, bars, indicators and series); it also reads {other}");
+        }
     }
 
     private static RuleActiveTimes? ParseActiveWhen(RuleJsonReader r, JsonElement root)
@@ -447,7 +507,7 @@ public static class RuleJson
     private static InputAgeLimits ParseAges(RuleJsonReader r, JsonElement p) =>
         new(r.Duration(p, "params", "maxInputAge"), r.Duration(p, "params", "maxPriceAge"), r.Duration(p, "params", "maxInventoryAge"));
 
-    private static RuleParameters? ParseParameters(RuleJsonReader r, RuleType type, JsonElement p, BarInterval? interval)
+    private static RuleParameters? ParseParameters(RuleJsonReader r, RuleType type, JsonElement p, BarInterval? interval, InstrumentId? each)
     {
         const string P = "params";
         string owner = $"a {type.ToText()} rule's params";
@@ -600,7 +660,7 @@ public static class RuleJson
                     return null;
                 }
 
-                if (!ExpressionParameters.TryCreate(condition, message, bar, out var parameters, out var problems))
+                if (!ExpressionParameters.TryCreate(condition, message, bar, out var parameters, out var problems, each))
                 {
                     foreach (var problem in problems)
                     {

@@ -135,8 +135,9 @@ public sealed record RsiDivergenceParameters(RuleInput Input, int Period, int Lo
 /// </summary>
 public sealed record ExpressionParameters : RuleParameters
 {
-    private ExpressionParameters(string condition, string? message, IReadOnlyList<RuleInput> inputs, IReadOnlyList<string> terms)
+    private ExpressionParameters(string condition, string? message, InstrumentId? each, IReadOnlyList<RuleInput> inputs, IReadOnlyList<string> terms)
     {
+        Each = each;
         Condition = condition;
         Message = message;
         ReadInputs = inputs;
@@ -146,6 +147,9 @@ public sealed record ExpressionParameters : RuleParameters
     public string Condition { get; }
 
     public string? Message { get; }
+
+    /// <summary>The instrument <c>$</c> stands for (a forEach rule's member, or <see cref="ForEachRules.Placeholder"/>); null without forEach.</summary>
+    public InstrumentId? Each { get; }
 
     public override RuleType Type => RuleType.Expression;
 
@@ -157,21 +161,22 @@ public sealed record ExpressionParameters : RuleParameters
     private IReadOnlyList<RuleInput> ReadInputs { get; }
 
     /// <summary>Compiles the condition and message for bars of <paramref name="interval"/>; the errors name the field and position.</summary>
-    public static bool TryCreate(string condition, string? message, BarInterval interval, out ExpressionParameters parameters, out IReadOnlyList<RuleProblem> problems)
+    public static bool TryCreate(
+        string condition, string? message, BarInterval interval, out ExpressionParameters parameters, out IReadOnlyList<RuleProblem> problems, InstrumentId? each = null)
     {
-        var compiled = Expressions.ExpressionCompiler.Compile(condition, message, interval);
+        var compiled = Expressions.ExpressionCompiler.Compile(condition, message, interval, each: each);
         problems =
         [
             .. compiled.ConditionErrors.Select(e => new RuleProblem("params.condition", e.ToString())),
             .. compiled.MessageErrors.Select(e => new RuleProblem("params.message", e.ToString())),
         ];
-        parameters = new ExpressionParameters(condition, message, compiled.Inputs, compiled.Terms);
+        parameters = new ExpressionParameters(condition, message, each, compiled.Inputs, compiled.Terms);
         return problems.Count == 0;
     }
 
     public bool Equals(ExpressionParameters? other) =>
         other is not null && string.Equals(Condition, other.Condition, StringComparison.Ordinal)
-        && string.Equals(Message, other.Message, StringComparison.Ordinal);
+        && string.Equals(Message, other.Message, StringComparison.Ordinal) && Each == other.Each;
 
-    public override int GetHashCode() => HashCode.Combine(Condition, Message);
+    public override int GetHashCode() => HashCode.Combine(Condition, Message, Each);
 }

@@ -59,7 +59,7 @@ public sealed class RuleSet
     /// <summary>Adds or replaces a rule; a transition resolving the old open alert may be added to <paramref name="output"/>.</summary>
     public RuleChange Put(RuleDefinition definition, List<AlertTransition> output)
     {
-        if (_rules.TryGetValue(definition.Id, out var existing) && existing.Definition == definition)
+        if (_rules.TryGetValue(definition.Key, out var existing) && existing.Definition == definition)
         {
             return RuleChange.Unchanged;
         }
@@ -68,20 +68,20 @@ public sealed class RuleSet
         var evaluator = new RuleEvaluator(definition);
         if (existing is null)
         {
-            _rules[definition.Id] = evaluator;
+            _rules[definition.Key] = evaluator;
             _order.Add(evaluator);
             Reindex();
             return RuleChange.Added;
         }
 
         CarryOver(evaluator, existing.HighWaterMark, existing.OpenEpisode, output);
-        _rules[definition.Id] = evaluator;
+        _rules[definition.Key] = evaluator;
         _order[_order.IndexOf(existing)] = evaluator;
         Reindex();
         return RuleChange.Replaced;
     }
 
-    /// <summary>Removes a rule, resolving its open alert at its last evaluation time.</summary>
+    /// <summary>Removes a rule (by its <see cref="RuleDefinition.Key"/>), resolving its open alert at its last evaluation time.</summary>
     public bool Remove(string ruleId, List<AlertTransition> output)
     {
         Flush(output);

@@ -33,10 +33,16 @@ internal sealed class InstrumentRules(InstrumentRun run, RuleGrainFeed feed)
         feed.UpdateReaders(lastIndex);
     }
 
-    /// <summary>Returns the evaluator if the rule was added to or replaced in the run (it needs warming up).</summary>
+    /// <summary>
+    /// Returns the evaluator if the rule was added to or replaced in the run (it needs warming up). A forEach rule runs
+    /// here as its member for this instrument, if it matches; both keys are put, so a rule that gains or loses its
+    /// forEach leaves nothing behind.
+    /// </summary>
     private RuleEvaluator? Track(string ruleId, RuleDefinition? definition)
     {
         feed.Track(ruleId, definition);
-        return run.Put(ruleId, definition?.LocalInstrument() == run.Instrument ? definition : null);
+        var member = definition is null ? null : ForEachRules.Member(definition, run.Instrument);
+        var added = run.Put(ForEachRules.Key(ruleId, run.Instrument), member);
+        return run.Put(ruleId, definition?.ForEach is null && definition?.LocalInstrument() == run.Instrument ? definition : null) ?? added;
     }
 }

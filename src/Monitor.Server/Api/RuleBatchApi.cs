@@ -88,7 +88,7 @@ public static class RuleBatchApi
         await Parallel.ForEachAsync(
             changes,
             new ParallelOptions { MaxDegreeOfParallelism = NotifyConcurrency, CancellationToken = cancellationToken },
-            async (change, token) => await RuleChanges.NotifyAsync(grains, change.Before, change.After, token));
+            async (change, token) => await RuleChanges.NotifyAsync(grains, catalog, change.Before, change.After, token));
         return TypedResults.Ok(new RuleBatchResult(created, changes.Count - created, parsed.Rules.Count - changes.Count));
     }
 

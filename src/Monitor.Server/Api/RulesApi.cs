@@ -29,6 +29,7 @@ public static class RulesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/{id}/status", GetStatusAsync).RequireRole(Policies.Read).CallsGrains()
             .Produces<RuleStatusView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/", CreateAsync).RequireRole(Policies.Admin).CallsGrains()
             .Produces<JsonObject>(StatusCodes.Status201Created)
@@ -86,15 +87,23 @@ public static class RulesApi
     }
 
     /// <summary>What the rule's last evaluation found, from the grain that runs it.</summary>
-    internal static async Task<IResult> GetStatusAsync(string id, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
+    internal static async Task<IResult> GetStatusAsync(string id, string? instrument, IRuleStore rules, GrainCalls grains, CancellationToken cancellationToken)
     {
         if (await rules.GetAsync(id, cancellationToken) is not { } stored || stored.Parse().Rule is not { } rule)
         {
             return UnknownRule(id);
         }
 
-        var status = rule.LocalInstrument() is { } instrument
-            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(instrument.Value).GetRuleStatusAsync(id), cancellationToken)
+        if (rule.ForEach is not null && !InstrumentId.TryParse(instrument, out _, out _))
+        {
+            return ProblemDetailsWriter.Result(StatusCodes.Status400BadRequest, "Bad request",
+                $"Rule '{id}' runs for each instrument of its forEach ({rule.ForEach}): ask for one with ?instrument=, such as ?instrument=ETF:SLV.");
+        }
+
+        var status = rule.ForEach is not null
+            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(instrument!).GetRuleStatusAsync(ForEachRules.Key(id, InstrumentId.Parse(instrument!))), cancellationToken)
+            : rule.LocalInstrument() is { } local
+            ? await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IInstrumentGrain>(local.Value).GetRuleStatusAsync(id), cancellationToken)
             : await grains.CallAsync("GetRuleStatus", g => g.GetGrain<IRuleGrain>(id).GetStatusAsync(), cancellationToken);
         return status is null
             ? ProblemDetailsWriter.Result(StatusCodes.Status503ServiceUnavailable, "Not running", $"Rule '{id}' is stored but not running yet; try again in a moment.")
@@ -116,7 +125,7 @@ public static class RulesApi
                 $"A rule '{rule.Id}' exists already; change it with PUT /api/v1/rules/{rule.Id}.");
         }
 
-        await RuleChanges.NotifyAsync(grains, before: null, rule with { Version = added.Version }, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, catalog, before: null, rule with { Version = added.Version }, cancellationToken);
         return Json(added.Json, StatusCodes.Status201Created, $"/api/v1/rules/{Uri.EscapeDataString(rule.Id)}");
     }
 
@@ -133,7 +142,7 @@ public static class RulesApi
         var put = await rules.PutAsync(rule, clock.GetUtcNow(), ChangedBy(request), cancellationToken);
         if (put.Change != RuleChange.Unchanged)
         {
-            await RuleChanges.NotifyAsync(grains, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
+            await RuleChanges.NotifyAsync(grains, catalog, before is null ? null : RuleJson.Parse(before.Json).Rule, rule, cancellationToken);
         }
 
         return put.Change == RuleChange.Added
@@ -142,7 +151,7 @@ public static class RulesApi
     }
 
     internal static async Task<IResult> DeleteAsync(
-        string id, HttpRequest request, IRuleStore rules, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
+        string id, HttpRequest request, IRuleStore rules, InstrumentCatalog catalog, GrainCalls grains, TimeProvider clock, CancellationToken cancellationToken)
     {
         var before = await rules.GetAsync(id, cancellationToken);
         if (before is null || !await rules.DeleteAsync(id, clock.GetUtcNow(), ChangedBy(request), cancellationToken))
@@ -150,7 +159,7 @@ public static class RulesApi
             return UnknownRule(id);
         }
 
-        await RuleChanges.NotifyAsync(grains, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
+        await RuleChanges.NotifyAsync(grains, catalog, RuleJson.Parse(before.Json).Rule, after: null, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -190,6 +199,15 @@ public static class RulesApi
     /// <summary>A valid rule must also read known instruments, and bars of its interval must exist for those whose prices it reads.</summary>
     internal static List<RuleProblem> CheckAgainst(InstrumentCatalog catalog, RuleDefinition rule)
     {
+        if (rule.ForEach is { } forEach && rule.Member is null)
+        {
+            // Each member is checked as the rule it runs as; one that matches nothing would watch nothing.
+            var members = ForEachRules.Expand([rule], catalog.All.Select(d => d.Id)).ToList();
+            return members.Count == 0
+                ? [new RuleProblem("forEach", $"{forEach} matches no instrument; GET /api/v1/instruments lists them")]
+                : [.. members.SelectMany(member => CheckAgainst(catalog, member)).Distinct()];
+        }
+
         var problems = new List<RuleProblem>();
         foreach (var instrument in rule.Instruments().Select(InstrumentId.Parse))
         {

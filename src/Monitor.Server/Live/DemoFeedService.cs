@@ -16,7 +16,7 @@ namespace Monitor.Server.Live;
 /// episodes rather than a day of simulated history.
 /// </summary>
 internal sealed class DemoFeedService(
-    GrainCalls grains, SimulatorOptions options, IOptions<DemoFeedOptions> demoOptions, IRuleStore rules, TimeProvider clock, ILogger<DemoFeedService> logger)
+    GrainCalls grains, InstrumentCatalog catalog, SimulatorOptions options, IOptions<DemoFeedOptions> demoOptions, IRuleStore rules, TimeProvider clock, ILogger<DemoFeedService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(100);
@@ -89,7 +89,7 @@ internal sealed class DemoFeedService(
         foreach (var rule in DefaultRules.All.Concat(DemoRules.All))
         {
             await rules.PutAsync(rule, clock.GetUtcNow(), "demo feed", cancellationToken);
-            await RuleChanges.NotifyAsync(grains, before: null, rule, cancellationToken);
+            await RuleChanges.NotifyAsync(grains, catalog, before: null, rule, cancellationToken);
         }
 
         logger.LogInformation("Demo feed stored {Count} rules: the default catalog and its minute-bar demo versions", DefaultRules.All.Count + DemoRules.All.Count);

@@ -1,3 +1,4 @@
+using Monitor.Core.Market;
 using Monitor.Core.Rules;
 using Monitor.Grains;
 using Monitor.Grains.Rules;
@@ -13,9 +14,12 @@ public static class RuleChanges
     /// instruments' grains (which run rules over one instrument and feed the rule grains) and the rule's own grain
     /// when it reads several instruments.
     /// </summary>
-    public static async Task NotifyAsync(GrainCalls grains, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
+    public static async Task NotifyAsync(
+        GrainCalls grains, InstrumentCatalog catalog, RuleDefinition? before, RuleDefinition? after, CancellationToken cancellationToken)
     {
-        var instruments = new[] { before, after }.OfType<RuleDefinition>().SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
+        // A forEach rule runs in the grain of each instrument it matches.
+        var instruments = ForEachRules.Expand(new[] { before, after }.OfType<RuleDefinition>(), catalog.All.Select(d => d.Id))
+            .SelectMany(r => r.Instruments()).Distinct(StringComparer.Ordinal);
         string id = (after ?? before)?.Id ?? throw new ArgumentException("a change has a rule before or after it");
         foreach (string instrument in instruments)
         {

@@ -5,20 +5,15 @@ using static Monitor.Storage.Postgres.PostgresParameters;
 
 namespace Monitor.Storage.Postgres;
 
-internal sealed class PostgresNotificationStore(PostgresDatabase database, WebhookOutbox outbox) : INotificationStore
+/// <summary>The notification outbox in PostgreSQL: SQL only, for <see cref="NotificationStore"/>.</summary>
+internal sealed class PostgresNotificationStore(PostgresDatabase database) : INotificationTables
 {
-    private const string Columns = "id, receiver, kind, group_key, status, alert_ids, payload, state, created_at, next_attempt_at, attempt_count";
+    private const string Columns = NotificationStore.Columns;
 
     private readonly PostgresOutbox _outbox = new(database, OutboxTables.Notifications);
 
-    public async Task<int> AddAsync(IReadOnlyList<NewNotification> notifications, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> InsertAsync(IReadOnlyList<NewNotification> notifications, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(notifications);
-        if (notifications.Count == 0)
-        {
-            return 0;
-        }
-
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var n in notifications)
@@ -37,18 +32,11 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database, Webho
             });
         }
 
-        int added = await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        if (added > 0)
-        {
-            outbox.Notify();
-        }
-
-        return added;
+        return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<StoredNotification>> ListAsync(NotificationLogQuery query, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredNotification>> ListAsync(NotificationLogQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
@@ -60,22 +48,20 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database, Webho
             connection,
             transaction)
         {
-            Parameters = { Text(query.Receiver), NullableTime(query.From), NullableTime(query.To), Int(Math.Max(1, query.Limit)) },
+            Parameters = { Text(query.Receiver), NullableTime(query.From), NullableTime(query.To), Int(query.Limit) },
         };
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<StoredNotification?> GetAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<StoredNotification?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         return await FindAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<StoredNotification?> ResendAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task<StoredNotification?> ResetAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = new NpgsqlCommand($"{_outbox.Reset} WHERE id = $2", connection, transaction)
@@ -88,32 +74,20 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database, Webho
 
         var notification = await FindAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        outbox.Notify();
         return notification;
     }
 
-    public Task<IReadOnlyList<NotificationBacklog>> ListBacklogAsync(CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<NotificationBacklog>> ListBacklogAsync(CancellationToken cancellationToken) =>
         _outbox.ListBacklogAsync(TimeSpan.Zero, null, (receiver, pending, due) => new NotificationBacklog(receiver, pending, due), cancellationToken);
 
     public Task<IReadOnlyList<ClaimedNotification>> ClaimAsync(
-        string receiver, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(receiver);
-        ArgumentNullException.ThrowIfNull(owner);
-        return _outbox.ClaimAsync(
+        string receiver, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        _outbox.ClaimAsync(
             receiver, owner, now, TimeSpan.Zero, leaseUntil, max, "id, receiver, kind, payload, attempt_count",
             reader => new ClaimedNotification(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)),
             cancellationToken);
-    }
 
-    public Task RecordAsync(string owner, IReadOnlyList<NotificationOutcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outcomes);
-        return OutboxRecorder.RecordAsync(
-            _outbox.BeginAsync, owner, [.. outcomes.Select(o => new AttemptRecord(o.Notification.Id, o.Attempt, o.State, o.NextAttemptAt))], cancellationToken);
-    }
-
-    public Task WaitForNotificationsAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => outbox.WaitAsync(timeout, cancellationToken);
+    public Task<IOutboxWriter> BeginRecordingAsync(CancellationToken cancellationToken) => _outbox.BeginAsync(cancellationToken);
 
     private async Task<StoredNotification?> FindAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, CancellationToken cancellationToken)
     {

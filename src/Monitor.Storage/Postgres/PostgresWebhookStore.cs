@@ -9,10 +9,9 @@ namespace Monitor.Storage.Postgres;
 /// <summary>The webhook tables in PostgreSQL: SQL only, for <see cref="WebhookStore"/>.</summary>
 internal sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhookTables
 {
-    private const string Columns =
-        "id, url, description, filter, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, disabled_at, created_at, updated_at";
+    private const string Columns = WebhookColumns.Webhook;
 
-    private const string DeliveryColumns = "id, webhook_id, event, alert_id, payload, state, created_at, next_attempt_at, attempt_count";
+    private const string DeliveryColumns = WebhookColumns.Delivery;
 
     private readonly PostgresOutbox _outbox = new(database, OutboxTables.Webhooks);
 

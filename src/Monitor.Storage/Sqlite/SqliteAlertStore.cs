@@ -181,24 +181,15 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
     /// to commit), then the alert as stored after it.</summary>
     private async Task<StoredAlert?> WriteAsync(string id, Func<SqliteConnection, SqliteTransaction, bool> change, CancellationToken cancellationToken)
     {
-        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        using var write = await SqliteWriteTransaction.BeginAsync(database, cancellationToken).ConfigureAwait(false);
+        if (!change(write.Connection, write.Transaction))
         {
-            var connection = database.Writer;
-            using var transaction = connection.BeginTransaction();
-            if (!change(connection, transaction))
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var alert = Find(connection, transaction, id, withTransitions: true);
-            transaction.Commit();
-            return alert;
-        }
-        finally
-        {
-            database.WriteLock.Release();
-        }
+        var alert = Find(write.Connection, write.Transaction, id, withTransitions: true);
+        write.Commit();
+        return alert;
     }
 
     private static void InsertActivity(SqliteConnection connection, SqliteTransaction transaction, string id, AlertActivity activity)

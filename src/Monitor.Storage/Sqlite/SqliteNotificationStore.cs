@@ -5,23 +5,17 @@ using static Monitor.Storage.Sqlite.SqliteCommands;
 
 namespace Monitor.Storage.Sqlite;
 
-internal sealed class SqliteNotificationStore(SqliteDatabase database, WebhookOutbox outbox) : INotificationStore
+/// <summary>The notification outbox in SQLite: SQL only, for <see cref="NotificationStore"/>.</summary>
+internal sealed class SqliteNotificationStore(SqliteDatabase database) : INotificationTables
 {
-    private const string Columns = "id, receiver, kind, group_key, status, alert_ids, payload, state, created_at, next_attempt_at, attempt_count";
+    private const string Columns = NotificationStore.Columns;
 
     private static readonly string[] AddedColumns = ["$id", "$receiver", "$kind", "$group", "$status", "$alerts", "$payload"];
 
     private readonly SqliteOutbox _outbox = new(database, OutboxTables.Notifications);
 
-    public async Task<int> AddAsync(IReadOnlyList<NewNotification> notifications, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(notifications);
-        if (notifications.Count == 0)
-        {
-            return 0;
-        }
-
-        int added = await database.WriteAsync(
+    public Task<int> InsertAsync(IReadOnlyList<NewNotification> notifications, DateTimeOffset now, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, $"""
@@ -45,18 +39,10 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database, WebhookOu
 
                 return count;
             },
-            cancellationToken).ConfigureAwait(false);
-        if (added > 0)
-        {
-            outbox.Notify();
-        }
+            cancellationToken);
 
-        return added;
-    }
-
-    public Task<IReadOnlyList<StoredNotification>> ListAsync(NotificationLogQuery query, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StoredNotification>> ListAsync(NotificationLogQuery query, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -68,23 +54,20 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database, WebhookOu
         command.Parameters.AddWithValue("$receiver", (object?)query.Receiver ?? DBNull.Value);
         command.Parameters.AddWithValue("$from", query.From is { } from ? UnixMicros.From(from) : DBNull.Value);
         command.Parameters.AddWithValue("$to", query.To is { } to ? UnixMicros.From(to) : DBNull.Value);
-        command.Parameters.AddWithValue("$limit", Math.Max(1, query.Limit));
+        command.Parameters.AddWithValue("$limit", query.Limit);
         return Task.FromResult<IReadOnlyList<StoredNotification>>(Read(command));
     }
 
-    public Task<StoredNotification?> GetAsync(string id, CancellationToken cancellationToken = default)
+    public Task<StoredNotification?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(id);
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = database.OpenReader();
         using var transaction = connection.BeginTransaction(deferred: true);
         return Task.FromResult(Find(connection, transaction, id));
     }
 
-    public async Task<StoredNotification?> ResendAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var notification = await database.WriteAsync(
+    public Task<StoredNotification?> ResetAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync(
             (connection, transaction) =>
             {
                 using var command = Command(connection, transaction, $"{_outbox.Reset} WHERE id = $id");
@@ -93,36 +76,22 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database, WebhookOu
                 command.ExecuteNonQuery();
                 return Find(connection, transaction, id);
             },
-            cancellationToken).ConfigureAwait(false);
-        outbox.Notify();
-        return notification;
-    }
+            cancellationToken);
 
-    public Task<IReadOnlyList<NotificationBacklog>> ListBacklogAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<NotificationBacklog>> ListBacklogAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(_outbox.ListBacklog(TimeSpan.Zero, null, (receiver, pending, due) => new NotificationBacklog(receiver, pending, due)));
     }
 
     public Task<IReadOnlyList<ClaimedNotification>> ClaimAsync(
-        string receiver, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(receiver);
-        ArgumentNullException.ThrowIfNull(owner);
-        return _outbox.ClaimAsync(
+        string receiver, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        _outbox.ClaimAsync(
             receiver, owner, now, TimeSpan.Zero, leaseUntil, max, "id, receiver, kind, payload, attempt_count",
             reader => new ClaimedNotification(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)),
             cancellationToken);
-    }
 
-    public Task RecordAsync(string owner, IReadOnlyList<NotificationOutcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(outcomes);
-        return OutboxRecorder.RecordAsync(
-            _outbox.BeginAsync, owner, [.. outcomes.Select(o => new AttemptRecord(o.Notification.Id, o.Attempt, o.State, o.NextAttemptAt))], cancellationToken);
-    }
-
-    public Task WaitForNotificationsAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => outbox.WaitAsync(timeout, cancellationToken);
+    public Task<IOutboxWriter> BeginRecordingAsync(CancellationToken cancellationToken) => _outbox.BeginAsync(cancellationToken);
 
     private StoredNotification? Find(SqliteConnection connection, SqliteTransaction transaction, string id)
     {

@@ -65,6 +65,28 @@ public sealed class ExpressionRuleTests
         Assert.Empty(Run(rule, events));
     }
 
+    /// <summary>
+    /// No answer (here a division by zero) is neither true nor false: it raises nothing, and a firing alert stays firing
+    /// (as a built-in rule's does when its input goes stale) until an answer comes again. docs/api.md states it.
+    /// </summary>
+    [Fact]
+    public void NoAnswer_LeavesAFiringAlertFiring_UntilAnAnswerResolvesIt()
+    {
+        var rule = Expression("COMEX:SI / ETF:SLV/holdings > 50");
+        var events = new MarketScript()
+            .Closes("COMEX:SI", 100, 100, 100, 100, 10)
+            .Series("ETF:SLV", "holdings", 0, QuantityUnit.TroyOunce, 1, 1, 0, 0, 1)
+            .Events();
+
+        var transitions = Run(rule, events, out var set);
+
+        Assert.Equal(["firing@0", "resolved@4"], Summary(transitions));
+        var during = StatusAfter(rule, events[..^2]);
+        Assert.Equal(RuleOutcome.NotReady, during.Outcome);
+        Assert.Equal("division by zero: 'ETF:SLV/holdings' is 0 in 'COMEX:SI / ETF:SLV/holdings'", during.Describe());
+        Assert.Null(set.Find(rule.Id)!.OpenAlert);
+    }
+
     [Fact]
     public void MissingInput_RaisesNothingAndTheStatusNamesIt()
     {
