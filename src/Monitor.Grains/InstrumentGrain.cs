@@ -56,14 +56,7 @@ public sealed class InstrumentGrain(
         _quoteFlush = this.RegisterGrainTimer(
             _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _writeBehind = new WriteBehind(WriteStateAsync);
-        try
-        {
-            await StartAsync(cancellationToken);
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            throw storeFailures.Unavailable(e, $"activating {_id}");
-        }
+        await storeFailures.GuardAsync(() => StartAsync(cancellationToken), $"activating {_id}");
 
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
@@ -154,18 +147,10 @@ public sealed class InstrumentGrain(
         _lastIngest = clock.GetTimestamp();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed. The changes are stored
         // with the deliveries of their restatements in one transaction, before the acknowledgement.
-        IReadOnlyList<InventoryRevision> revisions;
-        InventoryRevision[] changes;
-        try
-        {
-            revisions = await inventoryStore.ClassifyAsync(batch.Values);
-            changes = [.. revisions.Where(r => r.Change != InventoryChange.Unchanged)];
-            await alerts.StoreInventoryAsync(changes, batch.ReceivedAt);
-        }
-        catch (Exception e) when (StoreFailures.IsUnavailable(e))
-        {
-            throw storeFailures.Unavailable(e, $"storing inventory of {_id}");
-        }
+        string what = $"storing inventory of {_id}";
+        var revisions = await storeFailures.GuardAsync(() => inventoryStore.ClassifyAsync(batch.Values), what);
+        var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
+        await storeFailures.GuardAsync(() => alerts.StoreInventoryAsync(changes, batch.ReceivedAt), what);
 
         if (changes.Length == 0)
         {

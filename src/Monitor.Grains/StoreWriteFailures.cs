@@ -46,6 +46,29 @@ public sealed class StoreWriteFailures(TimeProvider clock, ILogger<StoreWriteFai
         return new StoreUnavailableException($"{what} failed: {Describe(exception)}");
     }
 
+    /// <summary>Runs a write of <paramref name="what"/>; one the database cannot take for now fails as <see cref="Unavailable"/> (503).</summary>
+    public async Task<T> GuardAsync<T>(Func<Task<T>> write, string what)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (StoreFailures.IsUnavailable(e))
+        {
+            throw Unavailable(e, what);
+        }
+    }
+
+    /// <inheritdoc cref="GuardAsync{T}"/>
+    public Task GuardAsync(Func<Task> write, string what) =>
+        GuardAsync(
+            async () =>
+            {
+                await write();
+                return true;
+            },
+            what);
+
     /// <summary>The messages of an exception and those it wraps: what an operator needs, without the stack.</summary>
     public static string Describe(Exception exception)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
@@ -34,6 +35,12 @@ internal sealed class NotificationStore(INotificationTables tables, WebhookOutbo
 {
     /// <summary>The outbox's columns both providers read and write, in this order.</summary>
     public const string Columns = "id, receiver, kind, group_key, status, alert_ids, payload, state, created_at, next_attempt_at, attempt_count";
+
+    /// <summary>The columns a claim returns, which <see cref="ReadClaimed"/> reads.</summary>
+    public const string ClaimedColumns = "id, receiver, kind, payload, attempt_count";
+
+    public static ClaimedNotification ReadClaimed(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4));
 
     public async Task<int> AddAsync(IReadOnlyList<NewNotification> notifications, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
@@ -9,6 +10,12 @@ internal static class WebhookColumns
         "id, url, description, filter, secret, previous_secret, previous_secret_expires_at, enabled, disabled_reason, disabled_at, created_at, updated_at";
 
     public const string Delivery = "id, webhook_id, event, alert_id, payload, state, created_at, next_attempt_at, attempt_count";
+
+    /// <summary>The columns a claim returns, which <see cref="ReadClaimed"/> reads.</summary>
+    public const string Claimed = "id, webhook_id, event, alert_id, payload, attempt_count";
+
+    public static ClaimedDelivery ReadClaimed(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5));
 }
 
 /// <summary>One provider's SQL over the webhook tables and nothing else; <see cref="WebhookStore"/> decides.</summary>

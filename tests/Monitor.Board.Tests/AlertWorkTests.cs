@@ -63,7 +63,9 @@ public sealed class AlertWorkTests(BoardServer board)
             await FireAsync("board-group-zinc", "Zinc above 3,000", "LME:ZS", 3000);
             await FireAsync("board-group-remx", "REMX above 40", "ETF:REMX", 40);
             var page = await BoardBrowser.OpenBoardAsync(board.Browser, board.Server.BaseAddress, TestApiKeys.Read);
+            await Expect(page.Locator(".alert-groups")).ToBeHiddenAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "By group" }).ClickAsync();
+            await Expect(page.Locator(".alert-panel > ol.alerts")).ToBeHiddenAsync();
 
             var group = page.Locator("section.alert-group[data-receiver=metals-desk]");
             await Expect(group.Locator("li.alert")).ToHaveCountAsync(2);

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,6 +31,20 @@ public sealed class StoreWriteFailuresTests
         Assert.Equal(2, log.Messages.Count);
         Assert.Contains("999 more failed since the last message", log.Messages[1], StringComparison.Ordinal);
         Assert.Contains("readonly database", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Guard_DatabaseThatTakesNoWrites_FailsAsStoreUnavailable_OtherFailuresAsThemselves()
+    {
+        var failures = new StoreWriteFailures(new FakeTimeProvider(), new ListLogger());
+        var readOnly = new SqliteException("attempt to write a readonly database", SQLitePCL.raw.SQLITE_READONLY);
+
+        var unavailable = await Assert.ThrowsAsync<StoreUnavailableException>(
+            () => failures.GuardAsync(() => Task.FromException<int>(readOnly), "storing inventory of ETF:SLV"));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => failures.GuardAsync(() => Task.FromException(new InvalidOperationException("a bug")), "activating ETF:SLV"));
+
+        Assert.StartsWith("storing inventory of ETF:SLV failed: SqliteException", unavailable.Message, StringComparison.Ordinal);
     }
 
     private sealed class ListLogger : ILogger<StoreWriteFailures>

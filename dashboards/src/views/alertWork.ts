@@ -105,9 +105,15 @@ function commentsPanel(context: Context, alert: Alert, close: () => void): HTMLE
     );
   };
   load();
-  // Comments and changes by others arrive over the hub: the open history follows them.
-  const off = context.alerts.transitions.on((message) => message.alert.id === alert.id && message.transition !== "firing" && load());
   const panel = h("div", { class: "comments-panel" }, history);
+  // Comments and changes by others arrive over the hub: the open history follows them until it leaves the page.
+  const off = context.alerts.transitions.on((message) => {
+    if (!panel.isConnected) {
+      off();
+    } else if (message.alert.id === alert.id && message.transition !== "firing") {
+      load();
+    }
+  });
   if (canAcknowledge(context)) {
     panel.append(commentForm(context, alert, load));
   }

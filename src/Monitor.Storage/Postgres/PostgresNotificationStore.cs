@@ -83,9 +83,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
     public Task<IReadOnlyList<ClaimedNotification>> ClaimAsync(
         string receiver, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         _outbox.ClaimAsync(
-            receiver, owner, now, TimeSpan.Zero, leaseUntil, max, "id, receiver, kind, payload, attempt_count",
-            reader => new ClaimedNotification(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)),
-            cancellationToken);
+            receiver, owner, now, TimeSpan.Zero, leaseUntil, max, NotificationStore.ClaimedColumns, NotificationStore.ReadClaimed, cancellationToken);
 
     public Task<IOutboxWriter> BeginRecordingAsync(CancellationToken cancellationToken) => _outbox.BeginAsync(cancellationToken);
 

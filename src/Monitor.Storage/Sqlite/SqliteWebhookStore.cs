@@ -131,9 +131,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookTabl
     public Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(
         string webhookId, string owner, DateTimeOffset now, TimeSpan firstAttemptDelay, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         _outbox.ClaimAsync(
-            webhookId, owner, now, firstAttemptDelay, leaseUntil, max, "id, webhook_id, event, alert_id, payload, attempt_count",
-            reader => new ClaimedDelivery(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5)),
-            cancellationToken);
+            webhookId, owner, now, firstAttemptDelay, leaseUntil, max, WebhookColumns.Claimed, WebhookColumns.ReadClaimed, cancellationToken);
 
     /// <summary>Every enabled webhook, for <see cref="SqliteAlertStore"/> to match a transition against.</summary>
     internal static List<Webhook> ReadEnabled(SqliteConnection connection, SqliteTransaction transaction) =>
