@@ -9,10 +9,12 @@ import { captureKeyFromAddress, getKey, setKey } from "./keys";
 import { Live, type LinkState } from "./live";
 import { Market } from "./market";
 import type { Session } from "./types";
+import { alertDetailPage } from "./views/alertDetail";
 import { backtestsPage } from "./views/backtests";
 import { boardPage } from "./views/board";
 import { instrumentPage } from "./views/instrument";
 import { notificationsPage } from "./views/notifications";
+import { ruleHistoryPage } from "./views/ruleHistory";
 import { ruleFormPage, rulesPage } from "./views/rules";
 import { settingsPage } from "./views/settings";
 import { sourcesPage } from "./views/sources";
@@ -95,7 +97,10 @@ function pageFor(hash: string): Page {
     case "rules":
       if (rest[0] === "new") return (context, root) => ruleFormPage(context, root, null);
       if (rest[0] === "edit") return (context, root) => ruleFormPage(context, root, decodeURIComponent(rest.slice(1).join("/")));
+      if (rest[0] === "history") return (context, root) => ruleHistoryPage(context, root, decodeURIComponent(rest.slice(1).join("/")));
       return rulesPage;
+    case "alerts":
+      return (context, root) => alertDetailPage(context, root, argument ?? "");
     case "webhooks":
       return webhooksPage;
     case "notifications":

@@ -189,6 +189,8 @@ export interface Rule {
   evaluate?: "bar" | "tick";
   pendingBars?: number;
   keepFiringBars?: number;
+  /** One run per matching instrument (ids and patterns such as ETF:*), with $ in the condition standing for each. */
+  forEach?: string[];
   params: Record<string, unknown>;
 }
 

@@ -28,6 +28,7 @@ public sealed class InstrumentGrain(
     IBarStore barStore,
     IInventoryStore inventoryStore,
     IRuleStore ruleStore,
+    IInstrumentSnapshotStore snapshots,
     AlertPublisher alerts,
     InstrumentCatalog catalog,
     TimeProvider clock,
@@ -221,16 +222,18 @@ public sealed class InstrumentGrain(
         _intake = new TickIntake(_run, _feed);
         _derived = DerivedSeriesFeed.For(_id, catalog, GrainFactory, logger);
 
-        _rules.Load(await StoredRules.LoadAsync(ruleStore, logger, cancellationToken));
+        _rules.Load(await StoredRules.LoadAsync(ruleStore, _id, logger, cancellationToken));
         var saved = await _run.RestoreAsync(state.State, barStore, cancellationToken) ? state.State : new InstrumentGrainState();
         await _run.ReplayInventoryAsync(inventoryStore, saved.InventoryReceivedThrough, cancellationToken);
         long watermark = saved.TickWatermark;
         await _intake.ResumeAsync(tickStore, watermark, cancellationToken);
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);
+        // Written once per activation at least, so the snapshot the instrument list reads exists (a store from before it
+        // did, bars imported offline) and is current.
+        _writeBehind.Changed();
         if (_intake.LastIndex > watermark)
         {
-            _writeBehind.Changed();
             logger.LogInformation("{Instrument} replayed the ticks stored after index {Watermark} through {Last}", _id, watermark, _intake.LastIndex);
         }
     }
@@ -240,5 +243,9 @@ public sealed class InstrumentGrain(
         _run.SaveTo(state.State);
         state.State.TickWatermark = _intake.LastIndex;
         await state.WriteStateAsync(cancellationToken);
+        var snapshot = _quotes.Snapshot();
+        await snapshots.PutAsync(
+            new InstrumentSnapshotRecord(_id, _run.Intervals[0].Name, snapshot.LastPrice, snapshot.LastTime, snapshot.ChangePct, snapshot.Indicators, snapshot.Seq),
+            cancellationToken);
     }
 }

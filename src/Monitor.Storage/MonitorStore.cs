@@ -32,6 +32,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ISourceStore sources,
         ITickRetention tickRetention,
         INotificationPolicyStore notificationPolicy,
+        IInstrumentSnapshotStore snapshots,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> probeWrite,
@@ -48,6 +49,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         Sources = sources;
         TickRetention = tickRetention;
         NotificationPolicy = notificationPolicy;
+        Snapshots = snapshots;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -79,6 +81,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 
     /// <summary>The notification outbox (set by the provider's factory beside the constructor's stores).</summary>
     public INotificationStore Notifications { get; private init; } = null!;
+
+    /// <summary>Each instrument's headline state as its grain last wrote it.</summary>
+    public IInstrumentSnapshotStore Snapshots { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -131,7 +136,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Makes the database ready for use: for PostgreSQL, applies pending schema scripts (unless
-    /// <see cref="StorageOptions.ApplyMigrations"/> is off); SQLite's schema is applied when its file opens.</summary>
+    /// <see cref="StorageOptions.ApplyMigrations"/> is off) and indexes the rules stored before the rule index existed;
+    /// SQLite's schema (and that index) is applied when its file opens.</summary>
     public Task PrepareAsync(CancellationToken cancellationToken = default) => _prepare(cancellationToken);
 
     /// <summary>Opens (creating if needed) the SQLite database file at <paramref name="path"/>; <paramref name="clock"/>
@@ -153,6 +159,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteSourceStore(database),
             new SqliteTickRetention(database),
             new SqliteNotificationPolicyStore(database),
+            new SqliteSnapshotStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -185,18 +192,20 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         var database = new PostgresDatabase(connectionString);
         var outbox = new WebhookOutbox(TimeProvider.System);
         var notifications = new NotificationStore(new PostgresNotificationStore(database), new WebhookOutbox(TimeProvider.System));
+        var rules = new PostgresRuleStore(database);
         return new MonitorStore(
             StorageOptions.PostgresProvider,
             new PostgresTickStore(database),
             new PostgresBarStore(database),
             new PostgresInventoryStore(database),
-            new PostgresRuleStore(database),
+            rules,
             new PostgresAlertStore(database, outbox),
             new PostgresSilenceStore(database),
             new WebhookStore(new PostgresWebhookStore(database), outbox),
             new PostgresSourceStore(database),
             new PostgresTickRetention(database),
             new PostgresNotificationPolicyStore(database),
+            new PostgresSnapshotStore(database),
             database,
             async cancellationToken =>
             {
@@ -215,6 +224,8 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
                 {
                     await new PostgresMigrator(connectionString).MigrateAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                await rules.IndexUnindexedAsync(cancellationToken).ConfigureAwait(false);
             })
         {
             Notifications = notifications,

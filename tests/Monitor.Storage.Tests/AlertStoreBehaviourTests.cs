@@ -78,6 +78,30 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task RuleListReading_TheRulesWhoseInputsReadTheInstrument_FollowsChangesAndDeletions()
+    {
+        string prefix = $"reading-{Guid.NewGuid():N}";
+        var (x, y, z) = (NewInstrument(), NewInstrument(), NewInstrument());
+        var local = Threshold($"{prefix}-a", x);
+        var pair = Ratio($"{prefix}-b", x, y);
+        await Rules.PutAsync(pair, T0, "ana");
+        await Rules.PutAsync(local, T0, "ana");
+        await Rules.PutAsync(local, T0.AddHours(1), "ana");
+
+        Assert.Equal([local.Id, pair.Id], (await Rules.ListReadingAsync(x)).Select(r => r.Id));
+        Assert.Equal(RuleJson.Serialize(pair), Assert.Single(await Rules.ListReadingAsync(y)).Json);
+        Assert.Empty(await Rules.ListReadingAsync(z));
+
+        await Rules.PutAsync(Ratio(pair.Id, z, y), T0.AddHours(2), "ana");
+        await Rules.DeleteAsync(local.Id, T0.AddHours(3), "ana");
+        var added = await Rules.AddAsync(Threshold($"{prefix}-c", z), T0.AddHours(4), "ana");
+
+        Assert.Empty(await Rules.ListReadingAsync(x));
+        Assert.Equal([pair.Id], (await Rules.ListReadingAsync(y)).Select(r => r.Id));
+        Assert.Equal([pair.Id, added!.Id], (await Rules.ListReadingAsync(z)).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task RuleDelete_ThenPutAgain_ContinuesTheVersionsWhichOutliveTheRule()
     {
         var rule = NewRule();
@@ -468,6 +492,12 @@ public abstract class AlertStoreBehaviourTests<TFixture>(TFixture fixture)
     private async Task<List<string>> ListIds(AlertQuery query) => [.. (await Alerts.ListAsync(query)).Select(a => a.Alert.Id)];
 
     internal static string NewRuleId() => $"rule-{Guid.NewGuid():N}";
+
+    internal static RuleDefinition Threshold(string id, Core.Market.InstrumentId instrument) => RuleJson.Parse(
+        $$$"""{"id":"{{{id}}}","type":"threshold","interval":"1m","params":{"input":"{{{instrument}}}@rsi(14)","op":"above","value":70}}""").Rule!;
+
+    private static RuleDefinition Ratio(string id, Core.Market.InstrumentId numerator, Core.Market.InstrumentId denominator) => RuleJson.Parse(
+        $$$"""{"id":"{{{id}}}","type":"ratioZScore","interval":"1m","params":{"numerator":"{{{numerator}}}","denominator":"{{{denominator}}}","window":"20","z":2}}""").Rule!;
 
     internal static RuleDefinition NewRule(string? id = null)
     {

@@ -26,4 +26,23 @@ public sealed class PostgresTickStoreTests(PostgresStoreFixture fixture) : IClas
 
         Assert.Equal(Ticks(1, 10), await fixture.Store.Ticks.ReadAfterAsync(instrument, 0).ToListAsync());
     }
+
+    [Fact]
+    public async Task Prepare_RulesStoredBeforeTheRuleIndex_AreIndexed()
+    {
+        var instrument = NewInstrument();
+        var rule = AlertStoreBehaviourTests<PostgresStoreFixture>.Threshold($"rule-{Guid.NewGuid():N}", instrument);
+        await fixture.Store.Rules.PutAsync(rule, T0, "ana");
+        await using (var admin = new NpgsqlConnection(fixture.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var unindex = new NpgsqlCommand("DELETE FROM rule_instruments WHERE rule_id = $1", admin) { Parameters = { new() { Value = rule.Id } } };
+            Assert.Equal(1, await unindex.ExecuteNonQueryAsync());
+        }
+
+        Assert.Empty(await fixture.Store.Rules.ListReadingAsync(instrument));
+        await fixture.Store.PrepareAsync();
+
+        Assert.Equal(rule.Id, Assert.Single(await fixture.Store.Rules.ListReadingAsync(instrument)).Id);
+    }
 }

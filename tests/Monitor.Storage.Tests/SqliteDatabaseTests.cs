@@ -219,6 +219,30 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Version12File_IndexesTheStoredRulesByTheInstrumentsTheyRead()
+    {
+        string path = Path.Combine(_directory, "v12.db");
+        var instrument = TestData.NewInstrument();
+        var rule = AlertStoreBehaviourTests<SqliteStoreFixture>.Threshold("rsi-high", instrument);
+        await using (var store = MonitorStore.OpenSqlite(path))
+        {
+            await store.Rules.PutAsync(rule, TestData.T0, "ana");
+        }
+
+        // As version 12 left it: rules, no index of them.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Scalar(connection, "DROP TABLE rule_instruments; DROP TABLE instrument_snapshots; UPDATE schema_version SET version = 12;");
+        }
+
+        await using var upgraded = MonitorStore.OpenSqlite(path);
+
+        Assert.Equal(rule.Id, Assert.Single(await upgraded.Rules.ListReadingAsync(instrument)).Id);
+        Assert.Empty(await upgraded.Snapshots.ReadAllAsync());
+    }
+
+    [Fact]
     public async Task Reopen_AfterClose_RulesAlertsAndSilencesSurvive()
     {
         string path = Path.Combine(_directory, "alerts.db");

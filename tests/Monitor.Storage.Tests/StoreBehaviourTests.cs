@@ -18,6 +18,29 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     private IInventoryStore Inventory => Fixture.Store.Inventory;
 
     [Fact]
+    public async Task SnapshotPut_ReplacesTheInstrumentsSnapshot_ReadAllGivesEachOnesLatest()
+    {
+        var (traded, quiet) = (NewInstrument(), NewInstrument());
+        var first = new InstrumentSnapshotRecord(traded, "1m", 82.57, T0, 1.25, new Dictionary<string, double> { ["rsi(14)"] = 55.5, ["macd(12,26,9).signal"] = -0.125 }, 17);
+        var latest = first with { Price = 0.1 + 0.2, Time = T0.AddTicks(1_234_560), ChangePct = -3.5, Indicators = new Dictionary<string, double> { ["rsi(14)"] = 56 }, Seq = 18 };
+        var empty = new InstrumentSnapshotRecord(quiet, "1h", null, null, null, new Dictionary<string, double>(), 5);
+
+        await Fixture.Store.Snapshots.PutAsync(first);
+        await Fixture.Store.Snapshots.PutAsync(latest);
+        await Fixture.Store.Snapshots.PutAsync(empty);
+        var read = (await Fixture.Store.Snapshots.ReadAllAsync()).ToDictionary(s => s.Instrument);
+
+        foreach (var expected in new[] { latest, empty })
+        {
+            var actual = read[expected.Instrument];
+            Assert.Equal(expected with { Indicators = actual.Indicators }, actual);
+            Assert.Equal(expected.Indicators.OrderBy(p => p.Key), actual.Indicators.OrderBy(p => p.Key));
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Fixture.Store.Snapshots.PutAsync(latest with { ChangePct = double.NaN }));
+    }
+
+    [Fact]
     public async Task AppendThenReadAfter_ExactValues_RoundTrip()
     {
         var instrument = NewInstrument();

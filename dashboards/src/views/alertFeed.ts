@@ -98,7 +98,7 @@ export function card(context: Context, alert: Alert, open: OpenPanels, redraw: (
       { class: "headline" },
       h("span", { class: "severity", text: alert.severity }),
       h("span", { class: "state", text: state }),
-      h("span", { class: "rule", text: alert.ruleName || alert.ruleId }),
+      h("a", { class: "rule", href: `#/alerts/${encodeURIComponent(alert.id)}`, title: "Why it fired: its inputs", text: alert.ruleName || alert.ruleId }),
       h("time", { class: "when", dateTime: alert.firedAt ?? alert.startedAt, title: format.dateTime(alert.firedAt ?? alert.startedAt), text: format.ago(alert.firedAt ?? alert.startedAt) }),
     ),
     h("p", { class: "message", text: alert.message }),

@@ -35,6 +35,10 @@ interface RuleStatus {
 
 /** What the rule's last evaluation found (GET /api/v1/rules/{id}/status), filled in as each answer arrives. */
 function statusCell(rule: Rule): HTMLElement {
+  if (rule.forEach) {
+    // One run per instrument: the rule is listed once, with the instruments it runs for.
+    return h("td", { class: "rule-status for-each", text: `for each of ${rule.forEach.join(", ")}` });
+  }
   const cell = h("td", { class: "rule-status muted", text: "…" });
   get<RuleStatus>(`/api/v1/rules/${encode(rule.id)}/status`).then(
     (status) => {
@@ -72,6 +76,7 @@ function rulesTable(rules: Rule[], admin: boolean, reload: () => void): HTMLElem
           h(
             "td",
             { class: "actions" },
+            h("a", { class: "button", href: `#/rules/history/${encode(rule.id)}`, text: "History" }),
             admin ? h("a", { class: "button", href: `#/rules/edit/${encode(rule.id)}`, text: "Edit" }) : null,
             admin
               ? h("button", {

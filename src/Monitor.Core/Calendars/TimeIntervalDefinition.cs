@@ -41,16 +41,43 @@ public sealed record RecurringWindow(
     IReadOnlyList<IntRange> Years,
     TimeZoneInfo TimeZone)
 {
+    /// <summary>Whether <paramref name="at"/> is inside; allocates nothing (rules call it at every evaluation).</summary>
     public bool Contains(DateTimeOffset at)
     {
         var local = TimeZoneInfo.ConvertTime(at, TimeZone).DateTime;
-        int minute = (local.Hour * 60) + local.Minute;
         int daysInMonth = DateTime.DaysInMonth(local.Year, local.Month);
-        return (Times.Count == 0 || Times.Any(t => t.From <= minute && minute < t.To))
+        return Holds(Times, (local.Hour * 60) + local.Minute, inclusiveEnd: false)
             && (Weekdays.Count == 0 || Weekdays.Contains(local.DayOfWeek))
-            && (DaysOfMonth.Count == 0 || DaysOfMonth.Any(d => Day(d.From, daysInMonth) <= local.Day && local.Day <= Day(d.To, daysInMonth)))
-            && (Months.Count == 0 || Months.Any(m => m.From <= local.Month && local.Month <= m.To))
-            && (Years.Count == 0 || Years.Any(y => y.From <= local.Year && local.Year <= y.To));
+            && HoldsDay(local.Day, daysInMonth)
+            && Holds(Months, local.Month, inclusiveEnd: true)
+            && Holds(Years, local.Year, inclusiveEnd: true);
+    }
+
+    /// <summary>An empty list holds always; else <paramref name="value"/> is in one of the ranges.</summary>
+    private static bool Holds(IReadOnlyList<IntRange> ranges, int value, bool inclusiveEnd)
+    {
+        for (int i = 0; i < ranges.Count; i++)
+        {
+            if (ranges[i].From <= value && (inclusiveEnd ? value <= ranges[i].To : value < ranges[i].To))
+            {
+                return true;
+            }
+        }
+
+        return ranges.Count == 0;
+    }
+
+    private bool HoldsDay(int day, int daysInMonth)
+    {
+        for (int i = 0; i < DaysOfMonth.Count; i++)
+        {
+            if (Day(DaysOfMonth[i].From, daysInMonth) <= day && day <= Day(DaysOfMonth[i].To, daysInMonth))
+            {
+                return true;
+            }
+        }
+
+        return DaysOfMonth.Count == 0;
     }
 
     private static int Day(int day, int daysInMonth) => day < 0 ? daysInMonth + day + 1 : day;

@@ -46,6 +46,13 @@ public interface IRuleStore
     /// <summary>Every rule, by id (ordinal).</summary>
     Task<IReadOnlyList<StoredRule>> ListAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The rules whose inputs read <paramref name="instrument"/> (its price, indicators or inventory), by id (ordinal):
+    /// what its grain runs or feeds. Read through an index kept with each change, so an activation reads its own rules,
+    /// not all of them.
+    /// </summary>
+    Task<IReadOnlyList<StoredRule>> ListReadingAsync(Market.InstrumentId instrument, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the rule, recording the deletion as its next version; false if there was none. Its alerts and
     /// versions stay (they are history).</summary>
     Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default);

@@ -122,3 +122,23 @@ public interface IInventoryStore
     /// (<see cref="Core.Pipeline.EventOrder"/>).</summary>
     IAsyncEnumerable<StoredInventory> ReadPublishedAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// An instrument's headline state as its grain last wrote it (with its saved state, on the write-behind timer and on
+/// deactivation): the last price, today's change, the indicator values of <paramref name="Interval"/> (its finest
+/// interval then) and the seq of the last hub message sent. The instrument list reads it for instruments whose grain is
+/// not active, so listing thousands of instruments activates none.
+/// </summary>
+public sealed record InstrumentSnapshotRecord(
+    InstrumentId Instrument, string Interval, double? Price, DateTimeOffset? Time, double? ChangePct,
+    IReadOnlyDictionary<string, double> Indicators, long Seq);
+
+/// <summary>The last written <see cref="InstrumentSnapshotRecord"/> of each instrument.</summary>
+public interface IInstrumentSnapshotStore
+{
+    /// <summary>Replaces the instrument's snapshot.</summary>
+    Task PutAsync(InstrumentSnapshotRecord snapshot, CancellationToken cancellationToken = default);
+
+    /// <summary>Every instrument's snapshot, in no set order.</summary>
+    Task<IReadOnlyList<InstrumentSnapshotRecord>> ReadAllAsync(CancellationToken cancellationToken = default);
+}

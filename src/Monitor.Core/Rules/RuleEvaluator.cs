@@ -40,6 +40,7 @@ public sealed class RuleEvaluator
     private readonly long _intervalTicks;
     private readonly InstrumentId _primary;
     private readonly bool _tickMode;
+    private readonly string _inactiveReason;
 
     private long _position = None;
     private int _positionRank;
@@ -76,6 +77,7 @@ public sealed class RuleEvaluator
         _machine = new AlertStateMachine(definition, Instruments);
         int indicatorBars = _slots.Max(s => s.Indicator?.ConvergencePeriod ?? 0);
         WarmUpBars = Math.Max(1, indicatorBars + _condition.HistoryBars);
+        _inactiveReason = $"outside activeWhen {definition.ActiveWhen}: the rule raises nothing now";
         Status = definition.Enabled ? Waiting() : Paused(null);
     }
 
@@ -350,7 +352,7 @@ public sealed class RuleEvaluator
             $"expired at {until.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'} (until): the rule raises nothing");
 
     private RuleStatus Inactive(DateTimeOffset at) =>
-        new(at, RuleOutcome.Inactive, null, TimeSpan.Zero, TimeSpan.Zero, $"outside activeWhen {Definition.ActiveWhen}: the rule raises nothing now");
+        new(at, RuleOutcome.Inactive, null, TimeSpan.Zero, TimeSpan.Zero, _inactiveReason);
 
     private RuleStatus Waiting() => new(
         null,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -7,11 +8,12 @@ namespace Monitor.Grains.Rules;
 /// <summary>Rule definitions as the grains read them from the rule store.</summary>
 internal static class StoredRules
 {
-    /// <summary>Every stored rule that parses; one that does not (written by a newer version?) is logged and skipped.</summary>
-    public static async Task<List<RuleDefinition>> LoadAsync(IRuleStore store, ILogger logger, CancellationToken cancellationToken = default)
+    /// <summary>The stored rules that read <paramref name="instrument"/> and parse; one that does not (written by a newer
+    /// version?) is logged and skipped.</summary>
+    public static async Task<List<RuleDefinition>> LoadAsync(IRuleStore store, InstrumentId instrument, ILogger logger, CancellationToken cancellationToken = default)
     {
         var rules = new List<RuleDefinition>();
-        foreach (var stored in await store.ListAsync(cancellationToken))
+        foreach (var stored in await store.ListReadingAsync(instrument, cancellationToken))
         {
             if (Parse(stored, logger) is { } rule)
             {

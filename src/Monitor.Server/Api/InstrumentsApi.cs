@@ -36,10 +36,12 @@ public static class InstrumentsApi
         return app;
     }
 
-    internal static async Task<IResult> ListAsync(InstrumentCatalog catalog, GrainCalls grains, CancellationToken cancellationToken)
+    /// <summary>Every instrument with its snapshot; idle instruments' grains are not activated (<see cref="InstrumentSnapshots"/>).</summary>
+    internal static async Task<IResult> ListAsync(InstrumentCatalog catalog, InstrumentSnapshots snapshots, CancellationToken cancellationToken)
     {
-        var views = await Task.WhenAll(catalog.All.Select(d => ViewAsync(d, grains, cancellationToken)));
-        return TypedResults.Ok(views);
+        var definitions = catalog.All.ToList();
+        var read = await snapshots.ReadAsync(definitions, cancellationToken);
+        return TypedResults.Ok(definitions.Select((definition, i) => View(definition, read[i])));
     }
 
     internal static async Task<IResult> GetAsync(string id, InstrumentCatalog catalog, GrainCalls grains, IInventoryStore inventory, CancellationToken cancellationToken)
@@ -181,10 +183,11 @@ public static class InstrumentsApi
         return TypedResults.Ok(newest.Where(v => v.Value.Location is not null).Select(InventoryView.From));
     }
 
-    private static async Task<InstrumentView> ViewAsync(InstrumentDefinition definition, GrainCalls grains, CancellationToken cancellationToken)
-    {
-        var snapshot = await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetSnapshotAsync(), cancellationToken);
-        return new InstrumentView(
+    private static async Task<InstrumentView> ViewAsync(InstrumentDefinition definition, GrainCalls grains, CancellationToken cancellationToken) =>
+        View(definition, await grains.CallAsync(g => g.GetGrain<IInstrumentGrain>(definition.Id.Value).GetSnapshotAsync(), cancellationToken));
+
+    private static InstrumentView View(InstrumentDefinition definition, InstrumentSnapshot snapshot) =>
+        new InstrumentView(
             definition.Id.Value,
             definition.Name,
             definition.Kind.ToString().ToLowerInvariant(),
@@ -199,7 +202,6 @@ public static class InstrumentsApi
         {
             Intervals = [.. definition.Intervals.Select(i => i.Name)],
         };
-    }
 
     internal static InstrumentDefinition? Find(string id, InstrumentCatalog catalog) =>
         InstrumentId.TryParse(Uri.UnescapeDataString(id), out var parsed, out _) && catalog.TryGet(parsed, out var definition) ? definition : null;

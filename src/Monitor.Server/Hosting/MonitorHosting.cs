@@ -45,6 +45,7 @@ public static class MonitorHosting
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(InstrumentCatalog.BuiltIn());
         builder.Services.AddSingleton<GrainCalls>();
+        builder.Services.AddSingleton<Api.InstrumentSnapshots>();
         builder.Services.AddSingleton<InventoryIngest>();
         builder.Services.AddSingleton<TickIngest>();
         builder.Services.AddSingleton<ProblemDetailsWriter>();

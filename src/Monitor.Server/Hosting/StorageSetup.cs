@@ -22,6 +22,7 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Webhooks);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Sources);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Notifications);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Snapshots);
 
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
         // before Orleans' providers look for their tables and before any other hosted service starts.

@@ -1,13 +1,16 @@
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Market;
 using Npgsql;
+using NpgsqlTypes;
 using static Monitor.Storage.Postgres.PostgresParameters;
 
 namespace Monitor.Storage.Postgres;
 
 /// <summary>
-/// Rules and their versions. Each change is one statement that writes the rule and logs its version together:
-/// concurrent changes of one id serialize on the rule's row, so versions are numbered without gaps or repeats.
+/// Rules and their versions. Each change is one statement that writes the rule, logs its version and indexes the
+/// instruments it reads (<c>rule_instruments</c>) together: concurrent changes of one id serialize on the rule's row, so
+/// versions are numbered without gaps or repeats.
 /// </summary>
 internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
 {
@@ -16,6 +19,18 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
 
     /// <summary>The version a rule that does not exist (any more) is created with: one past its history's last.</summary>
     private const string NextVersion = "(SELECT coalesce(max(version), 0) + 1 FROM rule_versions WHERE rule_id = $1)";
+
+    /// <summary>
+    /// Makes rule $1's index rows the instruments of $5: the rows of other instruments go, the missing ones are added.
+    /// The two touch different rows (statements of one WITH see the same snapshot, so deleting and re-adding one row would
+    /// lose it). An unchanged definition has the same instruments, so it changes nothing.
+    /// </summary>
+    private const string Reindex = """
+        unindexed AS (DELETE FROM rule_instruments WHERE rule_id = $1 AND instrument <> ALL ($5::text[])),
+        indexed AS (
+            INSERT INTO rule_instruments (instrument, rule_id) SELECT instrument, $1 FROM unnest($5::text[]) AS instrument
+            ON CONFLICT DO NOTHING)
+        """;
 
     public async Task<RulePutResult> PutAsync(RuleDefinition rule, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
@@ -32,12 +47,13 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
                 WHERE rules.definition <> excluded.definition
                 RETURNING {Columns}, xmax = 0 AS inserted),
             logged AS (
-                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM changed)
+                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM changed),
+            {Reindex}
             SELECT {Columns}, inserted FROM changed
             """,
             connection)
         {
-            Parameters = { Text(rule.Id), Text(json), Time(at), Text(changedBy) },
+            Parameters = { Text(rule.Id), Text(json), Time(at), Text(changedBy), Instruments(rule) },
         })
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -63,12 +79,14 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
             WITH added AS (
                 INSERT INTO rules ({Columns}) VALUES ($1, $2, $3, $3, {NextVersion}) ON CONFLICT (id) DO NOTHING RETURNING {Columns}),
             logged AS (
-                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM added)
+                INSERT INTO rule_versions ({VersionColumns}) SELECT id, version, updated_at, $4, definition FROM added),
+            indexed AS (
+                INSERT INTO rule_instruments (instrument, rule_id) SELECT instrument, id FROM added, unnest($5::text[]) AS instrument)
             SELECT {Columns} FROM added
             """,
             connection)
         {
-            Parameters = { Text(rule.Id), Text(RuleJson.Serialize(rule)), Time(at), Text(changedBy) },
+            Parameters = { Text(rule.Id), Text(RuleJson.Serialize(rule)), Time(at), Text(changedBy), Instruments(rule) },
         };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -95,6 +113,50 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
         return rules;
     }
 
+    public async Task<IReadOnlyList<StoredRule>> ListReadingAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM rules WHERE id IN (SELECT rule_id FROM rule_instruments WHERE instrument = $1) ORDER BY id", connection)
+        {
+            Parameters = { Text(instrument.Value) },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rules = new List<StoredRule>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rules.Add(Read(reader));
+        }
+
+        return rules;
+    }
+
+    /// <summary>Indexes the rules stored before <c>rule_instruments</c> existed (the store's preparation runs it; a no-op after).</summary>
+    internal async Task IndexUnindexedAsync(CancellationToken cancellationToken)
+    {
+        var unindexed = new List<StoredRule>();
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM rules r WHERE NOT EXISTS (SELECT 1 FROM rule_instruments i WHERE i.rule_id = r.id)", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                unindexed.Add(Read(reader));
+            }
+        }
+
+        foreach (var (id, instruments) in RuleIndex.Of(unindexed))
+        {
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO rule_instruments (instrument, rule_id) SELECT instrument, $1 FROM unnest($2::text[]) AS instrument ON CONFLICT DO NOTHING", connection)
+            {
+                Parameters = { Text(id), TextArray(instruments) },
+            };
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -102,7 +164,8 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"""
-            WITH deleted AS (DELETE FROM rules WHERE id = $1 RETURNING id, version)
+            WITH deleted AS (DELETE FROM rules WHERE id = $1 RETURNING id, version),
+            unindexed AS (DELETE FROM rule_instruments WHERE rule_id IN (SELECT id FROM deleted))
             INSERT INTO rule_versions ({VersionColumns}) SELECT id, version + 1, $2, $3, NULL FROM deleted
             """,
             connection)
@@ -150,6 +213,10 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
+
+    private static NpgsqlParameter<string[]> Instruments(RuleDefinition rule) => TextArray([.. RuleIndex.Of(rule)]);
+
+    private static NpgsqlParameter<string[]> TextArray(string[] values) => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static StoredRule Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), ReadTime(reader, 2), ReadTime(reader, 3), reader.GetInt32(4));

@@ -13,6 +13,13 @@ internal static class SqliteAlertSchema
             updated_at INTEGER NOT NULL,
             version INTEGER NOT NULL) WITHOUT ROWID;
 
+        -- The instruments each rule reads (schema version 12), so an instrument's grain reads only its own rules.
+        CREATE TABLE IF NOT EXISTS rule_instruments (
+            instrument TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            PRIMARY KEY (instrument, rule_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS rule_instruments_rule ON rule_instruments (rule_id);
+
         -- Every version of every rule (schema version 8): the definition as stored then, NULL for a deletion.
         CREATE TABLE IF NOT EXISTS rule_versions (
             rule_id TEXT NOT NULL,

@@ -31,8 +31,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// 10: rule_versions, the history of every rule (created by IF NOT EXISTS, filled with the rules' current versions).
     /// 11: notification_outbox and notification_attempts (created by IF NOT EXISTS).
     /// 12: alert_activity (created by IF NOT EXISTS) and the alerts' assignment, shelf and comment count
-    /// (<see cref="SqliteAlertSchema.HandlingColumns"/>, added to the alerts table).</summary>
-    public const int SchemaVersion = 12;
+    /// (<see cref="SqliteAlertSchema.HandlingColumns"/>, added to the alerts table).
+    /// 13: rule_instruments, the instruments each rule reads (created by IF NOT EXISTS, filled from the stored rules), and
+    /// instrument_snapshots (likewise, filled by the grains as they write their state).</summary>
+    public const int SchemaVersion = 13;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -94,6 +96,16 @@ internal sealed class SqliteDatabase : IDisposable
             deleted_by TEXT NOT NULL,       -- the API key's name
             deleted_at INTEGER NOT NULL,
             tick_count INTEGER NOT NULL);
+
+        -- Each instrument's headline state as its grain last wrote it (IInstrumentSnapshotStore).
+        CREATE TABLE IF NOT EXISTS instrument_snapshots (
+            instrument TEXT NOT NULL PRIMARY KEY,
+            bar_interval TEXT NOT NULL,
+            price REAL,
+            time INTEGER,                   -- Unix microseconds
+            change_pct REAL,
+            indicators TEXT NOT NULL,       -- JSON object
+            seq INTEGER NOT NULL) WITHOUT ROWID;
 
         -- One row that /health/ready writes, to know the database takes writes.
         CREATE TABLE IF NOT EXISTS store_probe (
@@ -397,6 +409,11 @@ internal sealed class SqliteDatabase : IDisposable
         if (version is > 0 and < 10)
         {
             Execute(writer, SqliteAlertSchema.BackfillRuleVersions, transaction);
+        }
+
+        if (version is > 0 and < 13)
+        {
+            SqliteRuleStore.IndexAll(writer, transaction);
         }
 
         if (!HasColumn(writer, transaction, "alerts", "ack_key"))

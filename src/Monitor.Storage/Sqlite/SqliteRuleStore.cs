@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
 namespace Monitor.Storage.Sqlite;
 
-/// <summary>Rules and their versions; every change writes the rule and its version in one transaction under the write lock.</summary>
+/// <summary>Rules and their versions; every change writes the rule, its version and the instruments it reads (<c>rule_instruments</c>)
+/// in one transaction under the write lock.</summary>
 internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
 {
     private const string Columns = "id, definition, created_at, updated_at, version";
@@ -29,6 +31,7 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
                     ? new StoredRule(rule.Id, json, Truncate(at), Truncate(at), version)
                     : existing with { Json = json, UpdatedAt = Truncate(at), Version = version };
                 Store(connection, transaction, stored, changedBy);
+                Index(connection, transaction, rule.Id, RuleIndex.Of(rule));
                 return new RulePutResult(stored, existing is null ? RuleChange.Added : RuleChange.Replaced);
             },
             cancellationToken);
@@ -48,6 +51,7 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
 
                 var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), Truncate(at), Truncate(at), NextVersion(connection, transaction, rule.Id));
                 Store(connection, transaction, stored, changedBy);
+                Index(connection, transaction, rule.Id, RuleIndex.Of(rule));
                 return stored;
             },
             cancellationToken);
@@ -77,6 +81,44 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         return Task.FromResult<IReadOnlyList<StoredRule>>(rules);
     }
 
+    public Task<IReadOnlyList<StoredRule>> ListReadingAsync(InstrumentId instrument, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM rules WHERE id IN (SELECT rule_id FROM rule_instruments WHERE instrument = $instrument) ORDER BY id";
+        command.Parameters.AddWithValue("$instrument", instrument.Value);
+        using var reader = command.ExecuteReader();
+        var rules = new List<StoredRule>();
+        while (reader.Read())
+        {
+            rules.Add(Read(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredRule>>(rules);
+    }
+
+    /// <summary>Indexes every rule stored before <c>rule_instruments</c> existed (the schema upgrade to version 12 runs it).</summary>
+    internal static void IndexAll(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var rules = new List<StoredRule>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {Columns} FROM rules";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rules.Add(Read(reader));
+            }
+        }
+
+        foreach (var (id, instruments) in RuleIndex.Of(rules))
+        {
+            Index(connection, transaction, id, instruments);
+        }
+    }
+
     public Task<bool> DeleteAsync(string id, DateTimeOffset at, string changedBy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -94,6 +136,7 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
                 command.Transaction = transaction;
                 command.CommandText = $"""
                     DELETE FROM rules WHERE id = $id;
+                    DELETE FROM rule_instruments WHERE rule_id = $id;
                     INSERT INTO rule_versions ({VersionColumns}) VALUES ($id, $version, $at, $by, NULL);
                     """;
                 command.Parameters.AddWithValue("$id", id);
@@ -180,6 +223,23 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         command.Parameters.AddWithValue("$version", stored.Version);
         command.Parameters.AddWithValue("$by", changedBy);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Makes the rule's index rows the instruments it reads now.</summary>
+    private static void Index(SqliteConnection connection, SqliteTransaction transaction, string id, IReadOnlyList<string> instruments)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM rule_instruments WHERE rule_id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+        command.CommandText = "INSERT OR IGNORE INTO rule_instruments (instrument, rule_id) VALUES ($instrument, $id)";
+        var instrument = command.Parameters.Add("$instrument", SqliteType.Text);
+        foreach (string name in instruments)
+        {
+            instrument.Value = name;
+            command.ExecuteNonQuery();
+        }
     }
 
     private static StoredRule? Find(SqliteConnection connection, SqliteTransaction? transaction, string id)
