@@ -11,6 +11,10 @@
 #   hub-stalled-memory: 10 hub clients beside one batching client that never reads, the server's memory sampled every
 #                 5 s (run it for at least 70s: the stalled client connects after the warm-up's start)
 #   hub-fanout:   1,000 hub clients measured (FANOUT_CLIENTS to change), each on every instrument
+#   ingest-2000:  ingest as fast as it goes over 18 instruments, then over 2,000 (FEED:I0..FEED:I1999, created with
+#                 PUT /api/v1/instruments in batches of 1,000 with one RSI rule each through PUT /api/v1/rules, the feed
+#                 spread over all of them with `monitor feed --spread 2000`), side by side (issue 18.1: at least 150,000
+#                 ticks/s and 70% of the 18-instrument figure); SPREAD_INSTRUMENTS changes the 2,000
 # For the hub phases the server's and the feed's CPU seconds are printed too (they share the machine).
 # Latencies of each phase's first 10 seconds (JIT and connection warm-up) stay out of the totals.
 # Each phase gets a fresh server and an empty store. Usage:
@@ -59,6 +63,22 @@ run_phase() {
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  if [ -n "${SPREAD:-}" ]; then
+    python3 - "$SPREAD" "http://127.0.0.1:$port" "$key" <<'PY' >&2
+import json, sys, time, urllib.request
+count, url, key = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def put(path, body):
+    request = urllib.request.Request(url + path, json.dumps(body).encode(), {"Content-Type": "application/json", "X-Api-Key": key}, method="PUT")
+    urllib.request.urlopen(request, timeout=300).read()
+started = time.time()
+ids = [f"FEED:I{k}" for k in range(count)]
+for first in range(0, count, 1000):
+    chunk = ids[first:first + 1000]
+    put("/api/v1/instruments", [{"id": i, "name": i, "kind": "future", "unit": "USD/t"} for i in chunk])
+    put("/api/v1/rules", [{"id": "rsi-" + i.replace(":", "-"), "type": "threshold", "params": {"input": i + "@rsi(14)", "op": "above", "value": 70}} for i in chunk])
+print(f"created {count} instruments with one rule each in {time.time() - started:.1f} s")
+PY
+  fi
   if [ -n "${RULES:-}" ]; then
     python3 - "$RULES" "http://127.0.0.1:$port" "$key" <<'PY' >&2
 import json, sys, time, urllib.request
@@ -126,6 +146,10 @@ for phase in ${PHASES:-ingest stream latency}; do
         run_phase "tick-to-client latency at $rate ticks/s over 18 instruments" --rate "$rate" --concurrency 4 --batch 1000 --measure-latency --instruments "$first18"
       done ;;
     hub-stalled-memory) STALLED=1 STALL_BATCHED=1 run_phase "10 hub clients at 10,000 ticks/s beside one batching client that never reads" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
+    ingest-2000)
+      run_phase "ingest over 18 instruments, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 --instruments "$first18"
+      SPREAD=${SPREAD_INSTRUMENTS:-2000} run_phase "ingest spread over ${SPREAD_INSTRUMENTS:-2000} instruments with a rule each, as fast as it goes (4 posters x 1,000-tick batches)" \
+        --rate 0 --concurrency 4 --batch 1000 --spread "${SPREAD_INSTRUMENTS:-2000}" ;;
     hub-fanout) run_phase "${FANOUT_CLIENTS:-1000} hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients "${FANOUT_CLIENTS:-1000}" ;;
   esac
 done

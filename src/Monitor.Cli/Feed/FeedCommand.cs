@@ -70,17 +70,22 @@ internal static class FeedCommand
         {
             Description = $"send ticks over the tick stream (URL/{TickStreamClient.StreamPath}, a WebSocket per --concurrency) instead of POST requests: batches acknowledged as stored, resent after a reconnect",
         };
+        var spread = new Option<int>("--spread")
+        {
+            Description = $"spread the simulated ticks over N generated instruments, {FeedSettings.SpreadPrefix}0 to {FeedSettings.SpreadPrefix}N-1 (create them first, with PUT /api/v1/instruments): each follows one simulated instrument and takes its ticks in turn with the others that follow it (0, the default: feed the simulated instruments)",
+        };
         var json = new Option<bool>("--json") { Description = "print the final summary as one JSON object; progress and warnings go to standard error" };
 
         rate.Validators.Add(result => Require(result, double.IsFinite(result.GetValueOrDefault<double>()) && result.GetValueOrDefault<double>() >= 0, "--rate must be a number from 0"));
         batch.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= MaxBatch, $"--batch must be from 1 to {MaxBatch}"));
         hubClients.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 10_000, "--hub-clients must be from 1 to 10000"));
         hubInstruments.Validators.Add(result => Require(result, result.GetValueOrDefault<int?>() is null or (>= 1 and <= 1000), "--hub-instruments must be from 1 to 1000"));
+        spread.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 0 and <= 100_000, "--spread must be from 0 to 100000"));
         concurrency.Validators.Add(result => Require(result, result.GetValueOrDefault<int>() is >= 1 and <= 256, "--concurrency must be from 1 to 256"));
 
         var command = new Command("feed", "Sends simulated ticks and inventory values to a running server, in real time or as fast as it takes them")
         {
-            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, hubInstruments, warmup, stream, json,
+            url, apiKey, rate, duration, instruments, batch, concurrency, seed, measureLatency, hubClients, hubInstruments, warmup, stream, spread, json,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -99,6 +104,7 @@ internal static class FeedCommand
                 HubInstruments = result.GetValue(hubInstruments),
                 Warmup = result.GetValue(warmup) ?? TimeSpan.Zero,
                 Stream = result.GetValue(stream),
+                Spread = result.GetValue(spread),
                 Json = result.GetValue(json),
             };
             var configuration = result.InvocationConfiguration;

@@ -82,8 +82,8 @@ internal sealed class FeedRunner : IDisposable
         MarketHubListener? hub = null;
         if (settings.MeasureLatency)
         {
-            // The first instruments, in the simulator's order: their indexes are the same in the batches and the tracker.
-            string[] watched = [.. simulator.Instruments.Select(id => id.Value).Take(settings.HubInstruments ?? int.MaxValue)];
+            // The first instruments fed: their indexes are the same in the batches and the tracker.
+            string[] watched = [.. FedInstruments(settings, simulator).Take(settings.HubInstruments ?? int.MaxValue)];
             hub = await ConnectHubAsync(settings, watched, lines, errors, cancellationToken);
             if (hub is null)
             {
@@ -93,7 +93,7 @@ internal sealed class FeedRunner : IDisposable
 
         await using (hub)
         {
-            using var runner = new FeedRunner(settings, lines, output, clock, simulator.Instruments.Count, hub);
+            using var runner = new FeedRunner(settings, lines, output, clock, FedInstruments(settings, simulator).Count, hub);
             return await runner.RunCoreAsync(simulator, cancellationToken);
         }
     }
@@ -133,22 +133,28 @@ internal sealed class FeedRunner : IDisposable
         }
     }
 
+    /// <summary>The instruments the ticks go to, in the order of their indexes: the simulated ones, or those <c>--spread</c> generates.</summary>
+    private static IReadOnlyList<string> FedInstruments(FeedSettings settings, MarketSimulator simulator) => settings.Spread > 0
+        ? [.. Enumerable.Range(0, settings.Spread).Select(k => FeedSettings.SpreadPrefix + k.ToString(CultureInfo.InvariantCulture))]
+        : [.. simulator.Instruments.Select(id => id.Value)];
+
     private async Task<int> RunCoreAsync(MarketSimulator simulator, CancellationToken cancellationToken)
     {
-        var routes = new Dictionary<InstrumentId, TickRoute>();
-        for (int i = 0; i < simulator.Instruments.Count; i++)
+        // Fed instrument k follows simulated instrument k % (simulated count) and takes its ticks in turn with the others that do.
+        var fed = FedInstruments(_settings, simulator);
+        var routes = simulator.Instruments.ToDictionary(id => id, _ => new TickRoutes());
+        for (int k = 0; k < fed.Count; k++)
         {
-            var id = simulator.Instruments[i];
-            routes[id] = new TickRoute(i % _settings.Concurrency, i, JsonEncodedText.Encode(id.Value));
+            routes[simulator.Instruments[k % simulator.Instruments.Count]].Targets.Add(new TickRoute(k % _settings.Concurrency, k, JsonEncodedText.Encode(fed[k])));
         }
 
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"feed: {_settings.Url} {(_settings.Rate > 0 ? $"{_settings.Rate:#,0.##} ticks/s" : "as fast as the server takes")}, " +
-            $"{(_settings.Duration is { } d ? $"for {d}" : "until Ctrl-C")}, {routes.Count} instruments, " +
+            $"{(_settings.Duration is { } d ? $"for {d}" : "until Ctrl-C")}, {fed.Count} instruments, " +
             $"batches of up to {_settings.Batch}, {_settings.Concurrency} concurrent requests, seed {_settings.Seed}"));
         if (_hub is not null)
         {
-            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to {Math.Min(routes.Count, _settings.HubInstruments ?? int.MaxValue)} of the {routes.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
+            _output.WriteLine($"hub: {_settings.HubClients} connection(s) subscribed to {Math.Min(fed.Count, _settings.HubInstruments ?? int.MaxValue)} of the {fed.Count} instruments at {new Uri(_settings.Url, MarketHubListener.HubPath)}, measuring tick-to-client latency");
         }
 
         if (_settings.Stream && !await ConnectStreamsAsync(cancellationToken))
@@ -180,7 +186,7 @@ internal sealed class FeedRunner : IDisposable
         _inventoryQueue.Writer.TryComplete();
         await Task.WhenAll(posters);
         await inventoryPoster;
-        long fed = _clock.GetTimestamp();
+        long fedUntil = _clock.GetTimestamp();
         if (_hub is not null && !cancellationToken.IsCancellationRequested)
         {
             await WaitForLastQuotesAsync(_hub.Tracker, cancellationToken);
@@ -189,7 +195,7 @@ internal sealed class FeedRunner : IDisposable
         await reporterStop.CancelAsync();
         await reporter;
 
-        _reporter.PrintSummary(_clock.GetElapsedTime(started, fed));
+        _reporter.PrintSummary(_clock.GetElapsedTime(started, fedUntil));
         return _statistics.FailedRequests > 0 || _hub?.ConnectionLost == true ? 1 : 0;
     }
 
@@ -213,7 +219,7 @@ internal sealed class FeedRunner : IDisposable
         }
     }
 
-    private async Task GenerateAsync(MarketSimulator simulator, Dictionary<InstrumentId, TickRoute> routes, CancellationToken stop)
+    private async Task GenerateAsync(MarketSimulator simulator, Dictionary<InstrumentId, TickRoutes> routes, CancellationToken stop)
     {
         var current = new TickBatchWriter?[_settings.Concurrency];
         var ticks = new List<Tick>(4096);
@@ -267,14 +273,14 @@ internal sealed class FeedRunner : IDisposable
     }
 
     private async ValueTask DispatchAsync(
-        List<Tick> ticks, List<InventoryValue> inventory, Dictionary<InstrumentId, TickRoute> routes, TickBatchWriter?[] current, CancellationToken stop)
+        List<Tick> ticks, List<InventoryValue> inventory, Dictionary<InstrumentId, TickRoutes> routes, TickBatchWriter?[] current, CancellationToken stop)
     {
         long now = _clock.GetTimestamp();
         foreach (var tick in ticks)
         {
-            var route = routes[tick.Instrument];
+            var (route, seq) = routes[tick.Instrument].Next(tick.Seq, _settings.Spread > 0);
             var batch = current[route.Poster] ??= RentBatch(route.Poster, now);
-            batch.Add(tick, route.Instrument, route.Name);
+            batch.Add(tick with { Seq = seq }, route.Instrument, route.Name);
             if (batch.Count >= _settings.Batch)
             {
                 current[route.Poster] = null;
@@ -394,4 +400,27 @@ internal sealed class FeedRunner : IDisposable
 
     /// <summary>Where an instrument's ticks go: its poster, its index among the instruments, its id as JSON.</summary>
     private readonly record struct TickRoute(int Poster, int Instrument, JsonEncodedText Name);
+
+    /// <summary>The instruments one simulated instrument's ticks go to, in turn, each with the seq it has sent.</summary>
+    private sealed class TickRoutes
+    {
+        private long[] _seqs = [];
+        private int _next;
+
+        public List<TickRoute> Targets { get; } = [];
+
+        /// <summary>The next target and the tick's seq there: the simulator's own, or with <paramref name="generated"/>
+        /// the target's next (each generated instrument numbers its ticks 1, 2, 3...).</summary>
+        public (TickRoute Route, long Seq) Next(long simulatedSeq, bool generated)
+        {
+            if (_seqs.Length != Targets.Count)
+            {
+                _seqs = new long[Targets.Count];
+            }
+
+            int i = _next;
+            _next = (_next + 1) % Targets.Count;
+            return (Targets[i], generated ? ++_seqs[i] : simulatedSeq);
+        }
+    }
 }

@@ -29,6 +29,13 @@ internal sealed record FeedSettings(
     /// <summary>Whether ticks go over the tick stream (<c>--stream</c>, one WebSocket per poster) instead of <c>POST /api/v1/ticks</c>.</summary>
     public bool Stream { get; init; }
 
+    /// <summary>The prefix of the instruments <see cref="Spread"/> generates: <c>FEED:I0</c>, <c>FEED:I1</c>...</summary>
+    public const string SpreadPrefix = "FEED:I";
+
+    /// <summary>With N above 0 (<c>--spread</c>), the ticks go to N generated instruments (<see cref="SpreadPrefix"/>), each
+    /// following one simulated instrument, instead of the simulated instruments themselves.</summary>
+    public int Spread { get; init; }
+
     /// <summary>Whether the final summary is one JSON object on the output; the other lines then go to the error output.</summary>
     public bool Json { get; init; }
 
