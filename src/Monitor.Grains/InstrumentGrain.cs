@@ -110,9 +110,11 @@ public sealed class InstrumentGrain(
         }
         catch (Exception e)
         {
-            // The pipeline has moved past what is stored: start again from the store on the next call, and feed no rule
-            // grain what may not be stored.
+            // The pipeline has moved past what is stored: start again from the store on the next call, feed no rule
+            // grain what may not be stored, and write no state that has (it would count the unstored ticks as seen, and
+            // their retry as duplicates).
             _intake.Abandon();
+            _writeBehind.Abandon();
             DeactivateOnIdle();
             if (StoreFailures.IsUnavailable(e))
             {
@@ -144,18 +146,18 @@ public sealed class InstrumentGrain(
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
         _lastIngest = clock.GetTimestamp();
-        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed.
-        var revisions = await storeFailures.GuardAsync(
-            () => inventoryStore.AppendChangesAsync(batch.Values, batch.ReceivedAt), $"storing inventory of {_id}");
-
+        // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed. The changes are stored
+        // with the deliveries of their restatements in one transaction, before the acknowledgement.
+        string what = $"storing inventory of {_id}";
+        var revisions = await storeFailures.GuardAsync(() => inventoryStore.ClassifyAsync(batch.Values), what);
         var changes = revisions.Where(r => r.Change != InventoryChange.Unchanged).ToArray();
+        await storeFailures.GuardAsync(() => alerts.StoreInventoryAsync(changes, batch.ReceivedAt), what);
+
         if (changes.Length == 0)
         {
             return InventoryIngestCounts.Of(revisions);
         }
 
-        // Before the acknowledgement, like the values: a restatement the caller was told is stored has its deliveries.
-        await alerts.PublishRestatementsAsync(InventoryRestatement.Of(changes));
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
         _run.Inventory(changed);

@@ -9,9 +9,21 @@ public sealed class WriteBehind(Func<CancellationToken, Task> write)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    private bool _abandoned;
+
     public bool IsDirty { get; private set; }
 
-    public void Changed() => IsDirty = true;
+    public void Changed() => IsDirty = !_abandoned;
+
+    /// <summary>
+    /// What is in memory has moved past what the stores hold (a write to them failed): it is never written from now on,
+    /// not even on deactivation, so the next activation starts from the last state written and the stores.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        IsDirty = false;
+    }
 
     /// <summary>Writes if something changed since the last write; a failed write stays due.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)

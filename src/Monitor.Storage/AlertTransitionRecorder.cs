@@ -1,4 +1,5 @@
 using Monitor.Core.Alerts;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -30,6 +31,10 @@ internal interface IAlertTransitionWriter : IAsyncDisposable
 
     /// <summary>Adds an entry for the transition's alert to the notification policy's inbox.</summary>
     Task AddToNotificationInboxAsync(AlertTransition transition, CancellationToken cancellationToken);
+
+    /// <summary>Appends inventory values as <see cref="IInventoryStore.AppendAsync"/> does; their instruments have ids already
+    /// (the provider adds them before the transaction, as its inventory store does).</summary>
+    Task AppendInventoryAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
     /// <summary>Adds deliveries to the outbox, due at <paramref name="now"/>; returns how many were new.</summary>
     Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken);
@@ -104,26 +109,30 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
         return [.. recorded.OfType<RecordedAlertTransition>()];
     }
 
-    /// <summary><see cref="IAlertStore.AppendRestatementsAsync"/>: the deliveries <see cref="AlertConsequences"/> decides, in one transaction.</summary>
-    public async Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken)
+    /// <summary><see cref="IAlertStore.AppendInventoryAsync"/>: the values and the deliveries <see cref="AlertConsequences"/> decides for the restatements, in one transaction.</summary>
+    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(restatements);
-        if (restatements.Count == 0)
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
         {
             return 0;
         }
 
+        var restatements = InventoryRestatement.Of(changes);
         int deliveries = 0;
         await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
         {
-            var webhooks = await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
-            var newDeliveries = restatements.SelectMany(r => AlertConsequences.Deliveries(r, webhooks)).ToList();
-            if (newDeliveries.Count == 0)
+            await writer.AppendInventoryAsync([.. changes.Select(c => c.Value)], receivedAt, cancellationToken).ConfigureAwait(false);
+            if (restatements.Count > 0)
             {
-                return 0;
+                var webhooks = await writer.ReadEnabledWebhooksAsync(cancellationToken).ConfigureAwait(false);
+                var newDeliveries = restatements.SelectMany(r => AlertConsequences.Deliveries(r, webhooks)).ToList();
+                if (newDeliveries.Count > 0)
+                {
+                    deliveries = await writer.AddDeliveriesAsync(newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            deliveries = await writer.AddDeliveriesAsync(newDeliveries, outbox.Now, cancellationToken).ConfigureAwait(false);
             await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -34,6 +34,9 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public MonitorStore Store => _temporary.Store;
 
+    /// <summary>The SQLite file of <see cref="Store"/>.</summary>
+    public string DatabasePath => _temporary.DatabasePath;
+
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     public async Task InitializeAsync()

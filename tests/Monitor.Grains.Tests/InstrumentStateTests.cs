@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Monitor.Core.Market;
 using Orleans.Storage;
@@ -15,6 +16,32 @@ public sealed class InstrumentStateTests : IAsyncLifetime
     public Task InitializeAsync() => _cluster.InitializeAsync();
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    /// <summary>
+    /// A batch the store refuses (another process holds the SQLite write lock) is answered unavailable, and the grain
+    /// writes no state that counts its ticks as seen: sent again once the store takes writes, they are stored, not taken
+    /// for duplicates. The grain state lives apart from the store (as SQLite's grain state file does), so it could be written.
+    /// </summary>
+    [Fact]
+    public async Task BatchRefusedByALockedStore_IsStoredWhenSentAgain_NotTakenForDuplicates()
+    {
+        var grain = _cluster.Grains.GetGrain<IInstrumentGrain>(Silver.Value);
+        var time = _cluster.Time.GetUtcNow();
+        await grain.IngestAsync(new TickBatch([new Tick(Silver, time, 30, 1, 1)]));
+        var refused = new TickBatch([new Tick(Silver, time.AddSeconds(1), 31, 1, 2)]);
+
+        using (var locker = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _cluster.DatabasePath, Pooling = false }.ToString()))
+        {
+            locker.Open();
+            using var begin = locker.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => grain.IngestAsync(refused));
+        }
+
+        Assert.Equal(new IngestCounts(1, 0, 0), await grain.IngestAsync(refused));
+        Assert.Equal([30.0, 31.0], (await _cluster.Store.Ticks.ReadAfterAsync(Silver, 0).ToListAsync()).Select(t => t.Price));
+    }
 
     [Fact]
     public async Task IngestedTicks_AreWrittenWhenTheWriteIntervalPasses_NotWithTheBatch()

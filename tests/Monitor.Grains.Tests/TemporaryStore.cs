@@ -11,11 +11,16 @@ public sealed class TemporaryStore : IAsyncDisposable
 
     public MonitorStore Store { get; }
 
+    /// <summary>The SQLite file of <see cref="Store"/>.</summary>
+    public string DatabasePath => PathIn(_directory);
+
     public static async Task<TemporaryStore> OpenAsync()
     {
         var directory = Directory.CreateTempSubdirectory("monitor-grains-").FullName;
-        return new TemporaryStore(directory, await MonitorStore.OpenAsync(new StorageOptions { Sqlite = { Path = Path.Combine(directory, "monitor.db") } }));
+        return new TemporaryStore(directory, await MonitorStore.OpenAsync(new StorageOptions { Sqlite = { Path = PathIn(directory) } }));
     }
+
+    private static string PathIn(string directory) => Path.Combine(directory, "monitor.db");
 
     public async ValueTask DisposeAsync()
     {

@@ -281,19 +281,21 @@ public abstract class WebhookStoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
-    public async Task AppendRestatements_WebhooksThatNameTheEventForItsInstrument_OneDeliveryEachWithTheContractBodyOnce()
+    public async Task AppendInventory_RestatementStoredWithOneDeliveryPerWebhookThatNamesTheEventForItsInstrument_WithTheContractBodyOnce()
     {
-        var instrument = InstrumentId.Parse($"T:R{Guid.NewGuid():N}"[..18].ToUpperInvariant());
+        var instrument = NewInstrument();
         var asked = await NewWebhookAsync(NewRuleId(), [instrument.Value], events: [WebhookEvents.Firing, WebhookEvents.InventoryRestated]);
         var byDefault = await NewWebhookAsync(NewRuleId(), [instrument.Value]);
         var otherInstrument = await NewWebhookAsync(NewRuleId(), ["COMEX:SI"], events: [WebhookEvents.InventoryRestated]);
         var value = new InventoryValue(instrument, "registered", new DateOnly(2026, 1, 13), T0, 900, QuantityUnit.TroyOunce) { Location = "Brink's" };
         var restatement = new InventoryRestatement(value, 1000);
+        InventoryRevision[] restated = [new(value, InventoryChange.Restated, 1000)];
 
-        int added = await Alerts.AppendRestatementsAsync([restatement]);
-        int again = await Alerts.AppendRestatementsAsync([restatement]);
+        int added = await Alerts.AppendInventoryAsync(restated, T0);
+        int again = await Alerts.AppendInventoryAsync(restated, T0);
 
         Assert.Equal((1, 0), (added, again));
+        Assert.Equal([900.0, 900.0], (await fixture.Store.Inventory.ReadAsync(instrument, "registered", "Brink's", value.AsOf, value.AsOf, allVersions: true)).Select(v => v.Value.Quantity));
         Assert.Empty(await Webhooks.ListDeliveriesAsync(byDefault.Id, null, 10));
         Assert.Empty(await Webhooks.ListDeliveriesAsync(otherInstrument.Id, null, 10));
         var delivery = Assert.Single(await Webhooks.ListDeliveriesAsync(asked.Id, null, 10));
@@ -308,6 +310,33 @@ public abstract class WebhookStoreBehaviourTests<TFixture>(TFixture fixture)
                 """),
             body["data"]), body["data"]!.ToJsonString());
     }
+
+    /// <summary>
+    /// A restatement and its delivery are written in one transaction: when the delivery cannot be written, the new value
+    /// is not stored either (the client is not told it was, and sends it again), so no stored restatement lacks its delivery.
+    /// </summary>
+    [Fact]
+    public async Task AppendInventory_DeliveryCannotBeWritten_StoresNeitherTheRestatementNorAnyDelivery()
+    {
+        var instrument = NewInstrument();
+        var asked = await NewWebhookAsync(NewRuleId(), [instrument.Value], events: [WebhookEvents.InventoryRestated]);
+        var value = new InventoryValue(instrument, "registered", new DateOnly(2026, 1, 13), T0, 900, QuantityUnit.TroyOunce);
+
+        await fixture.FailWebhookDeliveriesAsync(true);
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => Alerts.AppendInventoryAsync([new(value, InventoryChange.Restated, 1000)], T0));
+        }
+        finally
+        {
+            await fixture.FailWebhookDeliveriesAsync(false);
+        }
+
+        Assert.Empty(await fixture.Store.Inventory.ReadAsync(instrument, "registered", null, value.AsOf, value.AsOf, allVersions: true));
+        Assert.Empty(await Webhooks.ListDeliveriesAsync(asked.Id, null, 10));
+    }
+
+    private static InstrumentId NewInstrument() => InstrumentId.Parse($"T:R{Guid.NewGuid():N}"[..18].ToUpperInvariant());
 
     internal static string NewRuleId() => AlertStoreBehaviourTests<TFixture>.NewRuleId();
 

@@ -176,11 +176,13 @@ public interface IAlertStore
     Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Adds the <c>inventory.restated</c> webhook deliveries of restatements just stored (which webhooks, with which
-    /// body: <see cref="Alerts.AlertConsequences"/>) to the outbox, in one transaction; returns how many were new. Delivery
-    /// ids are deterministic, so adding the same restatement again adds nothing.
+    /// Stores inventory changes (new values and restatements, as <see cref="InventoryStoreExtensions.ClassifyAsync"/>
+    /// finds them) as <see cref="IInventoryStore.AppendAsync"/> does and, in the same transaction, the
+    /// <c>inventory.restated</c> webhook deliveries of the restatements (which webhooks, with which body:
+    /// <see cref="Alerts.AlertConsequences"/>), so a restatement is never stored without its deliveries, whatever fails
+    /// when. Returns how many deliveries were new: their ids are deterministic, so the same restatement adds none again.
     /// </summary>
-    Task<int> AppendRestatementsAsync(IReadOnlyList<Alerts.InventoryRestatement> restatements, CancellationToken cancellationToken = default);
+    Task<int> AppendInventoryAsync(IReadOnlyList<Market.InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
 
     /// <summary>The alert with its transitions, or null if unknown.</summary>
     Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default);

@@ -12,6 +12,18 @@ public static class InventoryStoreExtensions
     public static async Task<IReadOnlyList<InventoryRevision>> AppendChangesAsync(
         this IInventoryStore store, IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
+        var revisions = await store.ClassifyAsync(values, cancellationToken).ConfigureAwait(false);
+        await store.AppendAsync([.. revisions.Where(r => r.Change != InventoryChange.Unchanged).Select(r => r.Value)], receivedAt, cancellationToken).ConfigureAwait(false);
+        return revisions;
+    }
+
+    /// <summary>
+    /// What each value of a batch would be against the latest stored versions: new, a restatement, or a repeat
+    /// (<see cref="InventoryRevisions"/>); stores nothing.
+    /// </summary>
+    public static async Task<IReadOnlyList<InventoryRevision>> ClassifyAsync(
+        this IInventoryStore store, IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
@@ -29,9 +41,6 @@ public static class InventoryStoreExtensions
             }
         }
 
-        var revisions = InventoryRevisions.Classify(latest, values);
-        var changed = revisions.Where(r => r.Change != InventoryChange.Unchanged).Select(r => r.Value).ToList();
-        await store.AppendAsync(changed, receivedAt, cancellationToken).ConfigureAwait(false);
-        return revisions;
+        return InventoryRevisions.Classify(latest, values);
     }
 }

@@ -1,4 +1,5 @@
 using Monitor.Core.Alerts;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Grains.Telemetry;
@@ -37,13 +38,13 @@ public sealed class AlertPublisher(IAlertStore alerts, IGrainFactory grains, Tim
         }
     }
 
-    /// <summary>Tells the webhooks that ask for <c>inventory.restated</c> of restatements just stored, through the
-    /// outbox (<see cref="IAlertStore.AppendRestatementsAsync"/>); hub clients hear of them as <c>Inventory</c> messages.</summary>
-    public Task PublishRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements)
-    {
-        ArgumentNullException.ThrowIfNull(restatements);
-        return restatements.Count == 0 ? Task.CompletedTask : alerts.AppendRestatementsAsync(restatements);
-    }
+    /// <summary>
+    /// Stores inventory changes with the <c>inventory.restated</c> deliveries of the restatements among them, in one
+    /// transaction (<see cref="IAlertStore.AppendInventoryAsync"/>): a restatement is never stored without them. Hub
+    /// clients hear of the changes as <c>Inventory</c> messages.
+    /// </summary>
+    public Task StoreInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt) =>
+        alerts.AppendInventoryAsync(changes, receivedAt);
 
     /// <summary>Acknowledges the alert (<see cref="IAlertStore.AcknowledgeAsync"/>) and pushes it as an <c>acknowledged</c>
     /// transition; null if there is no such alert.</summary>

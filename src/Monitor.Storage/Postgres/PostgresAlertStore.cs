@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Monitor.Core.Alerts;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Npgsql;
@@ -33,7 +34,7 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
             var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return new Writer(connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+                return new Writer(database, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
             }
             catch
             {
@@ -47,8 +48,16 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
-    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
-        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await PostgresInventoryStore.AddInstrumentsAsync(database, connection, [.. changes.Select(c => c.Value)], cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _recorder.AppendInventoryAsync(changes, receivedAt, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -272,7 +281,7 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");
 
     /// <summary>The PostgreSQL side of <see cref="AlertTransitionRecorder"/>: a connection and its transaction.</summary>
-    private sealed class Writer(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAlertTransitionWriter
+    private sealed class Writer(PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAlertTransitionWriter
     {
         public async Task<IReadOnlyList<Silence>> ReadSilencesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
             await PostgresSilenceStore.ReadOverlappingAsync(connection, transaction, from, to, cancellationToken).ConfigureAwait(false);
@@ -324,6 +333,9 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
                 ? Read(reader, [])
                 : throw new InvalidOperationException($"alert '{id}' is not stored although it was just written");
         }
+
+        public Task AppendInventoryAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+            PostgresInventoryStore.InsertAsync(database, connection, transaction, values, receivedAt, cancellationToken);
 
         public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
             PostgresWebhookStore.AddDeliveriesAsync(connection, transaction, deliveries, now, cancellationToken);

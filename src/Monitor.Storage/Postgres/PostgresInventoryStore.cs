@@ -24,13 +24,28 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
         }
 
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var ids = new int[values.Count];
-        for (int i = 0; i < values.Count; i++)
-        {
-            ids[i] = await database.GetOrAddInstrumentIdAsync(connection, values[i].Instrument, cancellationToken).ConfigureAwait(false);
-        }
-
+        await AddInstrumentsAsync(database, connection, values, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await InsertAsync(database, connection, transaction, values, receivedAt, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives the values' instruments their ids before a transaction stores the values (an id is added outside
+    /// any transaction, so the id cache never holds one a rollback took back).</summary>
+    internal static async Task AddInstrumentsAsync(PostgresDatabase database, NpgsqlConnection connection, IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken)
+    {
+        foreach (var value in values)
+        {
+            await database.GetOrAddInstrumentIdAsync(connection, value.Instrument, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Inserts the values in <paramref name="transaction"/>, each as the next version of its key; their
+    /// instruments have ids (<see cref="AddInstrumentsAsync"/>).</summary>
+    internal static async Task InsertAsync(
+        PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        StoredNumbers.RequireFinite(values);
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -39,9 +54,9 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
             },
         };
         var received = UnixMicros.ToUtcDateTime(receivedAt);
-        for (int i = 0; i < values.Count; i++)
+        foreach (var value in values)
         {
-            var value = values[i];
+            int id = await database.GetOrAddInstrumentIdAsync(connection, value.Instrument, cancellationToken).ConfigureAwait(false);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("""
                 INSERT INTO inventory (instrument_id, series, location, location_key, as_of, version, published_at, quantity, unit, received_at)
                 SELECT $1, $2, $8, $9, $3, coalesce(max(version), 0) + 1, $4, $5, $6, $7
@@ -50,7 +65,7 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
             {
                 Parameters =
                 {
-                    new NpgsqlParameter<int> { TypedValue = ids[i] },
+                    new NpgsqlParameter<int> { TypedValue = id },
                     new NpgsqlParameter<string> { TypedValue = value.Series },
                     new NpgsqlParameter<DateOnly> { TypedValue = value.AsOf },
                     new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(value.PublishedAt), NpgsqlDbType = NpgsqlDbType.TimestampTz },
@@ -64,7 +79,6 @@ internal sealed class PostgresInventoryStore(PostgresDatabase database) : IInven
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<StoredInventory>> ReadAsync(

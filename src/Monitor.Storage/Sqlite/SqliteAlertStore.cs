@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Alerts;
+using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 
@@ -31,8 +32,12 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
         _recorder.AppendAsync(transitions, cancellationToken);
 
-    public Task<int> AppendRestatementsAsync(IReadOnlyList<InventoryRestatement> restatements, CancellationToken cancellationToken = default) =>
-        _recorder.AppendRestatementsAsync(restatements, cancellationToken);
+    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await SqliteInventoryStore.AddInstrumentsAsync(database, [.. changes.Select(c => c.Value)], cancellationToken).ConfigureAwait(false);
+        return await _recorder.AppendInventoryAsync(changes, receivedAt, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -349,6 +354,12 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         public Task<StoredAlert> ReadAlertAsync(string id, CancellationToken cancellationToken) =>
             Task.FromResult(Find(_database.Writer, _transaction, id, withTransitions: false)
                 ?? throw new InvalidOperationException($"alert '{id}' is not stored although it was just written"));
+
+        public Task AppendInventoryAsync(IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        {
+            SqliteInventoryStore.Insert(_database, _transaction, values, receivedAt);
+            return Task.CompletedTask;
+        }
 
         public Task<int> AddDeliveriesAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
             Task.FromResult(SqliteWebhookStore.AddDeliveries(_database.Writer, _transaction, deliveries, now));

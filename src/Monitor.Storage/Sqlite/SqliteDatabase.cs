@@ -53,6 +53,14 @@ internal sealed class SqliteDatabase : IDisposable
 
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long a write waits for another process's write lock (the only writer this process has is
+    /// <see cref="Writer"/>, so only another process can hold it: an operator's sqlite3 shell, a tool writing the file)
+    /// before failing as a busy database, which the API answers 503 with Retry-After. Not the 30 s readers wait: every
+    /// write queues behind the one waiting, so a long wait turns a held lock into minutes of stalled requests.
+    /// </summary>
+    private const int WriteBusyTimeoutSeconds = 1;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER NOT NULL PRIMARY KEY,
@@ -168,7 +176,7 @@ internal sealed class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         };
-        var writer = new SqliteConnection(builder.ToString());
+        var writer = new SqliteConnection(builder.ToString()) { DefaultTimeout = WriteBusyTimeoutSeconds };
         try
         {
             writer.Open();

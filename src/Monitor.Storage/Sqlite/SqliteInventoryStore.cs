@@ -26,53 +26,63 @@ internal sealed class SqliteInventoryStore(SqliteDatabase database) : IInventory
             return;
         }
 
+        await AddInstrumentsAsync(database, values, cancellationToken).ConfigureAwait(false);
+        using var transaction = await SqliteWriteTransaction.BeginAsync(database, cancellationToken).ConfigureAwait(false);
+        Insert(database, transaction.Transaction, values, receivedAt);
+        transaction.Commit();
+    }
+
+    /// <summary>Gives the values' instruments their ids before a transaction stores the values (<see cref="SqliteDatabase.GetOrAddInstrumentId"/>
+    /// adds an id in a transaction of its own: an id is never taken back).</summary>
+    internal static async Task AddInstrumentsAsync(SqliteDatabase database, IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken)
+    {
         await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ids = new long[values.Count];
-            for (int i = 0; i < values.Count; i++)
+            foreach (var value in values)
             {
-                ids[i] = database.GetOrAddInstrumentId(values[i].Instrument);
+                database.GetOrAddInstrumentId(value.Instrument);
             }
-
-            var connection = database.Writer;
-            using var transaction = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            // The single writer makes max(version) + 1 safe; arrival (the rowid) increases with every row.
-            command.CommandText = """
-                INSERT INTO inventory (instrument_id, series, location, location_key, as_of, version, published_at, quantity, unit, received_at)
-                SELECT $id, $series, $location, $locationKey, $asOf, coalesce(max(version), 0) + 1, $publishedAt, $quantity, $unit, $receivedAt
-                FROM inventory WHERE instrument_id = $id AND series = $series AND location_key = $locationKey AND as_of = $asOf
-                """;
-            var id = command.Parameters.Add("$id", SqliteType.Integer);
-            var series = command.Parameters.Add("$series", SqliteType.Text);
-            var location = command.Parameters.Add("$location", SqliteType.Text);
-            var locationKey = command.Parameters.Add("$locationKey", SqliteType.Text);
-            var asOf = command.Parameters.Add("$asOf", SqliteType.Text);
-            var publishedAt = command.Parameters.Add("$publishedAt", SqliteType.Integer);
-            var quantity = command.Parameters.Add("$quantity", SqliteType.Real);
-            var unit = command.Parameters.Add("$unit", SqliteType.Text);
-            command.Parameters.AddWithValue("$receivedAt", UnixMicros.From(receivedAt));
-            for (int i = 0; i < values.Count; i++)
-            {
-                var value = values[i];
-                id.Value = ids[i];
-                series.Value = value.Series;
-                location.Value = (object?)value.Location ?? DBNull.Value;
-                locationKey.Value = InventoryLocation.Key(value.Location);
-                asOf.Value = FormatDate(value.AsOf);
-                publishedAt.Value = UnixMicros.From(value.PublishedAt);
-                quantity.Value = value.Quantity;
-                unit.Value = value.Unit.Symbol();
-                command.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
         }
         finally
         {
             database.WriteLock.Release();
+        }
+    }
+
+    /// <summary>Inserts the values in <paramref name="transaction"/> on the writer, each as the next version of its key;
+    /// their instruments have ids (<see cref="AddInstrumentsAsync"/>).</summary>
+    internal static void Insert(SqliteDatabase database, SqliteTransaction transaction, IReadOnlyList<InventoryValue> values, DateTimeOffset receivedAt)
+    {
+        StoredNumbers.RequireFinite(values);
+        using var command = database.Writer.CreateCommand();
+        command.Transaction = transaction;
+        // The single writer makes max(version) + 1 safe; arrival (the rowid) increases with every row.
+        command.CommandText = """
+            INSERT INTO inventory (instrument_id, series, location, location_key, as_of, version, published_at, quantity, unit, received_at)
+            SELECT $id, $series, $location, $locationKey, $asOf, coalesce(max(version), 0) + 1, $publishedAt, $quantity, $unit, $receivedAt
+            FROM inventory WHERE instrument_id = $id AND series = $series AND location_key = $locationKey AND as_of = $asOf
+            """;
+        var id = command.Parameters.Add("$id", SqliteType.Integer);
+        var series = command.Parameters.Add("$series", SqliteType.Text);
+        var location = command.Parameters.Add("$location", SqliteType.Text);
+        var locationKey = command.Parameters.Add("$locationKey", SqliteType.Text);
+        var asOf = command.Parameters.Add("$asOf", SqliteType.Text);
+        var publishedAt = command.Parameters.Add("$publishedAt", SqliteType.Integer);
+        var quantity = command.Parameters.Add("$quantity", SqliteType.Real);
+        var unit = command.Parameters.Add("$unit", SqliteType.Text);
+        command.Parameters.AddWithValue("$receivedAt", UnixMicros.From(receivedAt));
+        foreach (var value in values)
+        {
+            id.Value = database.GetOrAddInstrumentId(value.Instrument);
+            series.Value = value.Series;
+            location.Value = (object?)value.Location ?? DBNull.Value;
+            locationKey.Value = InventoryLocation.Key(value.Location);
+            asOf.Value = FormatDate(value.AsOf);
+            publishedAt.Value = UnixMicros.From(value.PublishedAt);
+            quantity.Value = value.Quantity;
+            unit.Value = value.Unit.Symbol();
+            command.ExecuteNonQuery();
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,9 +10,9 @@ using Npgsql;
 namespace Monitor.Server.Tests.Hardening;
 
 /// <summary>
-/// With the database read-only, writes once answered 500 with no detail, /health/ready stayed 200 and the log took a
-/// stack trace per request. Now: 503 with Retry-After and a detail, readiness down until the database takes writes
-/// again, one log message per interval, and every acknowledged tick still there.
+/// With the database unable to take writes, writes once answered 500 with no detail, /health/ready stayed 200 and the
+/// log took a stack trace per request. Now, with either store: 503 with Retry-After and a detail, readiness down until
+/// the database takes writes again, one log message per interval, and every acknowledged tick still there.
 /// </summary>
 public sealed class StoreOutageTests
 {
@@ -19,51 +20,103 @@ public sealed class StoreOutageTests
     public async Task PostgresReadOnly_Answers503AndNotReady_LogsOnce_LosesNoAcknowledgedTick()
     {
         string database = await TestPostgres.CreateDatabaseAsync("monitor_readonly");
-        var logs = new CapturedLogs();
         try
         {
-            await using var server = new MonitorServerFactory(
+            await OutageAsync(
                 new() { ["Monitor:Storage:Provider"] = "postgres", ["ConnectionStrings:Monitor"] = database },
-                services => services.AddSingleton<ILoggerProvider>(logs));
-            var ingest = server.CreateClient(MonitorServerFactory.IngestKey);
-            var admin = server.CreateClient(MonitorServerFactory.AdminKey);
-            var reader = server.CreateClient((string?)null);
-            var start = DateTimeOffset.UtcNow.AddMinutes(-30);
-            Assert.Equal(2, (await (await ingest.PostItemsAsync("/api/v1/ticks", Tick(start, 80, 1), Tick(start.AddSeconds(1), 81, 2))).OkJsonAsync())["accepted"]!.GetValue<int>());
-
-            await SetReadOnlyAsync(database, true);
-            await Eventually.GetAsync(async () => (await reader.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "ready goes down");
-            string readiness = await (await reader.GetAsync("/health/ready")).Content.ReadAsStringAsync();
-            int loggedBefore = logs.Errors.Count;
-            for (int i = 0; i < 20; i++)
-            {
-                var refused = await ingest.PostItemsAsync("/api/v1/ticks", Tick(start.AddSeconds(2), 82, 3));
-                Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
-                await refused.AssertProblemAsync(503, "cannot take writes");
-            }
-
-            var rule = await admin.PostJsonAsync("/api/v1/rules", """{"id":"outage","type":"threshold","severity":"info","params":{"input":"COMEX:SI","op":"above","value":100}}""");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, rule.StatusCode);
-            // At most one message per interval for all of those, and no stack trace from the API or the grain.
-            var errors = logs.Errors.Skip(loggedBefore).ToList();
-            Assert.InRange(errors.Count(e => e.Category.EndsWith("StoreWriteFailures", StringComparison.Ordinal)), 0, 2);
-            Assert.DoesNotContain(errors, e => e.Category.Contains("ExceptionHandler", StringComparison.Ordinal) || e.Category.EndsWith("InstrumentGrain", StringComparison.Ordinal));
-
-            await SetReadOnlyAsync(database, false);
-            await Eventually.GetAsync(async () => (await reader.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "ready comes back");
-            var retried = await Eventually.GetAsync(
-                () => ingest.PostItemsAsync("/api/v1/ticks", Tick(start.AddSeconds(2), 82, 3)), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), "ingest works again");
-            Assert.Equal(1, (await retried.OkJsonAsync())["accepted"]!.GetValue<int>());
-            Assert.Contains("cannot take writes", readiness, StringComparison.Ordinal);
-
-            await using var store = await Monitor.Storage.MonitorStore.OpenPostgresAsync(database, applyMigrations: false);
-            var stored = await store.Ticks.ReadAfterAsync(Core.Market.InstrumentId.Parse("COMEX:SI"), 0).ToListAsync();
-            Assert.Equal([80.0, 81.0, 82.0], stored.Select(t => t.Price));
+                readOnly => SetReadOnlyAsync(database, readOnly),
+                () => Monitor.Storage.MonitorStore.OpenPostgresAsync(database, applyMigrations: false));
         }
         finally
         {
             await TestPostgres.DropDatabaseAsync(database);
         }
+    }
+
+    /// <summary>
+    /// SQLite's outage here is another process holding the database's write lock (an operator's <c>sqlite3</c> shell in
+    /// a transaction, a tool writing to the file): the server's writes wait briefly for it, then fail as a busy database.
+    /// </summary>
+    [Fact]
+    public async Task SqliteLockedByAnotherWriter_Answers503AndNotReady_LogsOnce_LosesNoAcknowledgedTick()
+    {
+        string directory = Directory.CreateTempSubdirectory("monitor-sqlite-outage-").FullName;
+        string path = Path.Combine(directory, "monitor.db");
+        SqliteConnection? locker = null;
+        try
+        {
+            await OutageAsync(
+                new() { ["Monitor:Storage:Sqlite:Path"] = path },
+                locked =>
+                {
+                    if (locked)
+                    {
+                        locker = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+                        locker.Open();
+                        using var begin = locker.CreateCommand();
+                        begin.CommandText = "BEGIN IMMEDIATE";
+                        begin.ExecuteNonQuery();
+                    }
+                    else
+                    {
+                        locker!.Dispose(); // rolls the open transaction back, releasing the lock
+                    }
+
+                    return Task.CompletedTask;
+                },
+                () => Monitor.Storage.MonitorStore.OpenAsync(new() { Sqlite = { Path = path } }));
+        }
+        finally
+        {
+            locker?.Dispose();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Stores two ticks, starts the outage (<paramref name="setOutage"/> true), checks what the server answers and logs
+    /// through it, ends it, and checks that the server recovers and that the store (opened by <paramref name="openStore"/>)
+    /// holds every acknowledged tick.
+    /// </summary>
+    private static async Task OutageAsync(Dictionary<string, string> settings, Func<bool, Task> setOutage, Func<Task<Monitor.Storage.MonitorStore>> openStore)
+    {
+        var logs = new CapturedLogs();
+        await using var server = new MonitorServerFactory(settings, services => services.AddSingleton<ILoggerProvider>(logs));
+        var ingest = server.CreateClient(MonitorServerFactory.IngestKey);
+        var admin = server.CreateClient(MonitorServerFactory.AdminKey);
+        var reader = server.CreateClient((string?)null);
+        var start = DateTimeOffset.UtcNow.AddMinutes(-30);
+        Assert.Equal(2, (await (await ingest.PostItemsAsync("/api/v1/ticks", Tick(start, 80, 1), Tick(start.AddSeconds(1), 81, 2))).OkJsonAsync())["accepted"]!.GetValue<int>());
+
+        await setOutage(true);
+        await Eventually.GetAsync(async () => (await reader.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "ready goes down");
+        string readiness = await (await reader.GetAsync("/health/ready")).Content.ReadAsStringAsync();
+        int loggedBefore = logs.Errors.Count;
+        for (int i = 0; i < 10; i++)
+        {
+            var refused = await ingest.PostItemsAsync("/api/v1/ticks", Tick(start.AddSeconds(2), 82, 3));
+            Assert.True(refused.Headers.RetryAfter?.Delta == TimeSpan.FromSeconds(5), $"{(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+            await refused.AssertProblemAsync(503, "cannot take writes");
+        }
+
+        var rule = await admin.PostJsonAsync("/api/v1/rules", """{"id":"outage","type":"threshold","severity":"info","params":{"input":"COMEX:SI","op":"above","value":100}}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, rule.StatusCode);
+        // At most one message per interval for all of those, and no stack trace from the API or the grain.
+        var errors = logs.Errors.Skip(loggedBefore).ToList();
+        Assert.InRange(errors.Count(e => e.Category.EndsWith("StoreWriteFailures", StringComparison.Ordinal)), 0, 2);
+        Assert.DoesNotContain(errors, e => e.Category.Contains("ExceptionHandler", StringComparison.Ordinal) || e.Category.EndsWith("InstrumentGrain", StringComparison.Ordinal));
+
+        await setOutage(false);
+        await Eventually.GetAsync(async () => (await reader.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "ready comes back");
+        var retried = await Eventually.GetAsync(
+            () => ingest.PostItemsAsync("/api/v1/ticks", Tick(start.AddSeconds(2), 82, 3)), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), "ingest works again");
+        Assert.Equal(1, (await retried.OkJsonAsync())["accepted"]!.GetValue<int>());
+        Assert.Contains("cannot take writes", readiness, StringComparison.Ordinal);
+
+        await using var store = await openStore();
+        var stored = await store.Ticks.ReadAfterAsync(Core.Market.InstrumentId.Parse("COMEX:SI"), 0).ToListAsync();
+        Assert.Equal([80.0, 81.0, 82.0], stored.Select(t => t.Price));
     }
 
     private static object Tick(DateTimeOffset ts, double price, long seq) =>

@@ -27,6 +27,12 @@ public abstract class StoreFixture : IAsyncLifetime
         await DropDatabaseAsync();
     }
 
+    /// <summary>
+    /// Makes every insert into the webhook outbox fail (or work again), as an outbox the database cannot write would:
+    /// a write that stores something with its deliveries must then store neither.
+    /// </summary>
+    public abstract Task FailWebhookDeliveriesAsync(bool fail);
+
     protected abstract Task CreateDatabaseAsync();
 
     protected abstract Task DropDatabaseAsync();
@@ -40,6 +46,18 @@ public sealed class SqliteStoreFixture : StoreFixture
     public string DatabasePath => Path.Combine(_directory, "nested", "monitor.db");
 
     public override Task<MonitorStore> OpenAsync() => Task.FromResult(MonitorStore.OpenSqlite(DatabasePath));
+
+    public override Task FailWebhookDeliveriesAsync(bool fail)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = fail
+            ? "CREATE TRIGGER fail_deliveries BEFORE INSERT ON webhook_deliveries BEGIN SELECT RAISE(ABORT, 'the outbox cannot be written'); END"
+            : "DROP TRIGGER fail_deliveries";
+        command.ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
 
     protected override Task CreateDatabaseAsync() => Task.CompletedTask;
 
@@ -62,6 +80,21 @@ public sealed class PostgresStoreFixture : StoreFixture
 
     public override Task<MonitorStore> OpenAsync() =>
         MonitorStore.OpenAsync(new StorageOptions { Provider = StorageOptions.PostgresProvider, ConnectionString = ConnectionString });
+
+    public override async Task FailWebhookDeliveriesAsync(bool fail)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            fail
+                ? """
+                  CREATE FUNCTION fail_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the outbox cannot be written'; END $$;
+                  CREATE TRIGGER fail_deliveries BEFORE INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION fail_deliveries();
+                  """
+                : "DROP TRIGGER fail_deliveries ON webhook_deliveries; DROP FUNCTION fail_deliveries();",
+            connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     protected override async Task CreateDatabaseAsync() => _connectionString = await TestPostgres.CreateDatabaseAsync("monitor_storage");
 
