@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Monitor.Server.Tests;
 
@@ -50,5 +51,13 @@ public sealed class ForEachRulesTests(MonitorServerFactory server) : IClassFixtu
         alerts = await Eventually.GetAsync(
             () => reader.GetJsonAsync("/api/v1/alerts?ruleId=each-etf-above"), a => a.AsArray().Count == 3, because: "the added instrument's alert");
         Assert.Contains(alerts.AsArray(), a => a!["instruments"]![0]!.GetValue<string>() == "FE:C");
+
+        // An instrument that went idle runs the rule again when it comes back: a price under 100 resolves its alert.
+        await InstrumentGrains.DeactivateAllAsync(_server.Services.GetRequiredService<IGrainFactory>());
+        await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"FE:A","ts":"2026-05-05T10:02:00Z","price":95}]""");
+        await Eventually.GetAsync(
+            () => reader.GetJsonAsync("/api/v1/alerts?ruleId=each-etf-above&state=resolved"),
+            a => a.AsArray().Any(x => x!["instruments"]![0]!.GetValue<string>() == "FE:A"),
+            because: "FE:A's alert resolved after its grain came back");
     }
 }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Monitor.Grains;
-using Orleans.Runtime;
 
 namespace Monitor.Server.Tests;
 
@@ -30,10 +29,10 @@ public sealed class InstrumentListTests
         (await server.CreateClient(MonitorServerFactory.IngestKey).PostItemsAsync("/api/v1/ticks", ticks)).EnsureSuccessStatusCode();
         var live = Index(await read.GetJsonAsync("/api/v1/instruments"));
 
-        await DeactivateEveryInstrumentAsync(grains);
+        await InstrumentGrains.DeactivateAllAsync(grains);
         var listed = Index(await read.GetJsonAsync("/api/v1/instruments"));
 
-        Assert.Empty(await ActiveInstrumentsAsync(grains));
+        Assert.Empty(await InstrumentGrains.ActiveAsync(grains));
         Assert.Equal(25 + added.Length, listed.Count);
         foreach (string id in new[] { "ETF:URA", "BULK:I7" })
         {
@@ -51,18 +50,4 @@ public sealed class InstrumentListTests
 
     private static Dictionary<string, JsonNode> Index(JsonNode list) =>
         list.AsArray().ToDictionary(i => i!["id"]!.GetValue<string>(), i => i!);
-
-    private static async Task<List<GrainId>> ActiveInstrumentsAsync(IGrainFactory grains) =>
-        await grains.GetGrain<IManagementGrain>(0).GetActiveGrains(grains.GetGrain<IInstrumentGrain>("ANY:ID").GetGrainId().Type);
-
-    /// <summary>Deactivates every instrument grain (each writes its state and snapshot as it goes) and waits until none is left.</summary>
-    private static async Task DeactivateEveryInstrumentAsync(IGrainFactory grains)
-    {
-        foreach (var grain in await ActiveInstrumentsAsync(grains))
-        {
-            await grains.GetGrain<IManagementGrain>(0).DeactivateGrain(grain);
-        }
-
-        await Eventually.GetAsync(() => ActiveInstrumentsAsync(grains), active => active.Count == 0, TimeSpan.FromSeconds(30), "every instrument grain deactivated");
-    }
 }
