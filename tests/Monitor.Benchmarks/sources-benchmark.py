@@ -30,8 +30,14 @@ from bench_api import KEY, api, free_port
 HEADER = "Date,GLD Close,Total Net Asset Value Ounces in the Trust as at 4.15 p.m. NYT\n"
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # The server fetches every due source at once: with Python's default listen backlog of 5, the kernel drops the
+    # other connections' SYNs and they retry a second later, a delay of the publisher's, not Monitor's.
+    request_queue_size = 128
+
+
 def serve(handler, port):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -58,11 +64,15 @@ def main():
     resolved = {}
 
     class Receiver(http.server.BaseHTTPRequestHandler):
+        # Keep-alive, as a real receiver: the dispatcher reuses its connections.
+        protocol_version = "HTTP/1.1"
+
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if body["type"] == "alert.resolved":
                 resolved.setdefault(body["data"]["alert"]["ruleId"], time.time())
             self.send_response(204)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *a):
