@@ -65,34 +65,15 @@ public sealed class DerivedSeriesGrain(
     InstrumentCatalog catalog,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
-    ILogger<DerivedSeriesGrain> logger) : Grain, IDerivedSeriesGrain
+    ILogger<DerivedSeriesGrain> logger) : TickMergeGrain(options, clock), IDerivedSeriesGrain
 {
-    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly List<QueuedTick> _released = [];
     private readonly Dictionary<InstrumentId, Progress> _inputs = [];
-    private WriteBehind _writeBehind = null!;
     private InstrumentDefinition? _series;
     private DerivedSeriesCalculator? _calculator;
-    private TickMerge? _merge;
     private DateTimeOffset _inventoryReceivedThrough;
     private bool _discarded;
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _writeBehind = new WriteBehind(WriteStateAsync);
-        await LoadAsync(cancellationToken);
-        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
-        this.RegisterGrainTimer(ReleaseIdleAsync, new GrainTimerCreationOptions(IdleCheckInterval, IdleCheckInterval));
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
-        {
-            await _writeBehind.FlushAsync(cancellationToken);
-        }
-    }
 
     public async Task FeedAsync(RuleFeed feed)
     {
@@ -113,7 +94,7 @@ public sealed class DerivedSeriesGrain(
             {
                 if (fed.Index > input.QueuedIndex)
                 {
-                    _merge!.Add(new QueuedTick(fed.Tick, fed.Index, null), clock.GetTimestamp());
+                    Merge!.Add(new QueuedTick(fed.Tick, fed.Index, null), Clock.GetTimestamp());
                 }
             }
 
@@ -136,7 +117,7 @@ public sealed class DerivedSeriesGrain(
         }
 
         _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
-        _writeBehind.Changed();
+        StateWrites.Changed();
         return Task.CompletedTask;
     }
 
@@ -144,13 +125,12 @@ public sealed class DerivedSeriesGrain(
 
     public async Task ReloadAsync()
     {
-        await _writeBehind.FlushAsync(CancellationToken.None);
+        await StateWrites.FlushAsync(CancellationToken.None);
         DeactivateOnIdle();
     }
 
-    private long IdleAfterTicks => (long)(options.Value.InputIdleAfter.TotalSeconds * clock.TimestampFrequency);
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
         var id = InstrumentId.Parse(this.GetPrimaryKeyString());
         await InstrumentRegistry.RefreshAsync(GrainFactory, catalog);
@@ -177,15 +157,15 @@ public sealed class DerivedSeriesGrain(
             _inputs[instrument] = new Progress(instrument, applied);
         }
 
-        _merge = new TickMerge(_calculator.PricedBy, clock.GetTimestamp());
+        Merge = new TickMerge(_calculator.PricedBy, Clock.GetTimestamp());
         foreach (var input in _inputs.Values)
         {
             await CatchUpAsync(input, long.MaxValue, cancellationToken);
         }
 
         await ReleaseAsync(IdleAfterTicks);
-        _writeBehind.Changed();
-        await _writeBehind.FlushAsync(cancellationToken);
+        StateWrites.Changed();
+        await StateWrites.FlushAsync(cancellationToken);
     }
 
     /// <summary>
@@ -220,31 +200,23 @@ public sealed class DerivedSeriesGrain(
 
             if (!stored.Late)
             {
-                _merge!.Add(new QueuedTick(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, null), clock.GetTimestamp());
+                Merge!.Add(new QueuedTick(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, null), Clock.GetTimestamp());
             }
 
             input.QueuedIndex = stored.Index;
         }
     }
 
-    private async Task ReleaseIdleAsync(CancellationToken cancellationToken)
-    {
-        if (_merge is { Queued: > 0 })
-        {
-            await ReleaseAsync(IdleAfterTicks);
-        }
-    }
-
     /// <summary>Computes the series over every tick the merge can release and hands its ticks to the series' grain.</summary>
-    private async Task ReleaseAsync(long idleAfter)
+    protected override async Task ReleaseAsync(long idleAfter)
     {
-        if (_merge is null || _calculator is null || _discarded)
+        if (Merge is null || _calculator is null || _discarded)
         {
             return;
         }
 
         _released.Clear();
-        _merge.Release(clock.GetTimestamp(), idleAfter, _released.Add);
+        Merge.Release(Clock.GetTimestamp(), idleAfter, _released.Add);
         if (_released.Count == 0)
         {
             return;
@@ -261,7 +233,7 @@ public sealed class DerivedSeriesGrain(
             _inputs[queued.Tick.Instrument].AppliedIndex = queued.Index;
         }
 
-        _writeBehind.Changed();
+        StateWrites.Changed();
         if (ticks.Count == 0)
         {
             return;
@@ -280,7 +252,7 @@ public sealed class DerivedSeriesGrain(
         }
     }
 
-    private async Task WriteStateAsync(CancellationToken cancellationToken)
+    protected override async Task WriteStateAsync(CancellationToken cancellationToken)
     {
         if (_calculator is null || _series is null || _discarded)
         {

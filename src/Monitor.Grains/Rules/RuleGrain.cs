@@ -65,36 +65,17 @@ public sealed class RuleGrain(
     AlertPublisher alerts,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
-    ILogger<RuleGrain> logger) : Grain, IRuleGrain
+    ILogger<RuleGrain> logger) : TickMergeGrain(options, clock), IRuleGrain
 {
-    private static readonly TimeSpan IdleCheckInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly List<AlertTransition> _transitions = [];
     private readonly List<QueuedTick> _released = [];
     private readonly RuleEvaluationTimer _ruleTime = new("rule");
-    private WriteBehind _writeBehind = null!;
     private RuleSet? _rules;
     private PipelineDriver? _driver;
     private RuleDefinition? _definition;
     private Dictionary<InstrumentId, Input> _inputs = [];
-    private TickMerge? _merge;
     private DateTimeOffset _inventoryReceivedThrough;
-
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _writeBehind = new WriteBehind(WriteStateAsync);
-        await LoadAsync(cancellationToken);
-        this.RegisterGrainTimer(_writeBehind.FlushAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
-        this.RegisterGrainTimer(ReleaseIdleAsync, new GrainTimerCreationOptions(IdleCheckInterval, IdleCheckInterval));
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (reason.ReasonCode != DeactivationReasonCode.ApplicationError)
-        {
-            await _writeBehind.FlushAsync(cancellationToken);
-        }
-    }
 
     public async Task FeedAsync(RuleFeed feed)
     {
@@ -103,7 +84,7 @@ public sealed class RuleGrain(
             return;
         }
 
-        long started = clock.GetTimestamp();
+        long started = Clock.GetTimestamp();
         if (feed.ThroughIndex > 0 && _inputs.TryGetValue(feed.Instrument, out var input))
         {
             // A feed starting beyond what was queued means one went missing: what lies between comes from the stores.
@@ -127,7 +108,7 @@ public sealed class RuleGrain(
         }
 
         await ReleaseAsync(IdleAfterTicks);
-        MonitorMetrics.RuleFeedDuration.Record(clock.GetElapsedTime(started).TotalMilliseconds);
+        MonitorMetrics.RuleFeedDuration.Record(Clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
     public async Task FeedInventoryAsync(InventoryBatch batch)
@@ -143,7 +124,7 @@ public sealed class RuleGrain(
         }
 
         _inventoryReceivedThrough = batch.ReceivedAt > _inventoryReceivedThrough ? batch.ReceivedAt : _inventoryReceivedThrough;
-        _writeBehind.Changed();
+        StateWrites.Changed();
         await alerts.PublishAsync(_transitions);
     }
 
@@ -164,7 +145,6 @@ public sealed class RuleGrain(
     public Task<RuleStatusView?> GetStatusAsync() =>
         Task.FromResult(_rules?.Find(this.GetPrimaryKeyString()) is { } evaluator ? RuleStatusView.From(evaluator) : null);
 
-    private long IdleAfterTicks => (long)(options.Value.InputIdleAfter.TotalSeconds * clock.TimestampFrequency);
 
     /// <summary>The bar of <paramref name="interval"/> among those a tick closed, if any.</summary>
     private static Bar? ClosedBarOf(ClosedBar[]? closed, BarInterval interval)
@@ -180,7 +160,7 @@ public sealed class RuleGrain(
         return null;
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    protected override async Task LoadAsync(CancellationToken cancellationToken)
     {
         var stored = await ruleStore.GetAsync(this.GetPrimaryKeyString(), cancellationToken);
         var definition = stored is null ? null : StoredRules.Parse(stored, logger);
@@ -210,13 +190,13 @@ public sealed class RuleGrain(
         else
         {
             // A new rule reads the inventory received from now on.
-            _inventoryReceivedThrough = clock.GetUtcNow();
+            _inventoryReceivedThrough = Clock.GetUtcNow();
         }
 
         _definition = definition;
         (_rules, _driver) = definition is null ? (null, null) : (rules, driver);
         _inputs = [];
-        _merge = null;
+        Merge = null;
         if (definition is not null)
         {
             await StartInputsAsync(definition, cancellationToken);
@@ -249,7 +229,7 @@ public sealed class RuleGrain(
                 : new Input(instrument, saved.AppliedIndex, saved.OpenBar);
         }
 
-        _merge = new TickMerge(instruments, clock.GetTimestamp());
+        Merge = new TickMerge(instruments, Clock.GetTimestamp());
 
         // Indicators are rebuilt from the stored bars before the progress; then what was stored after it is caught up on.
         foreach (var input in _inputs.Values)
@@ -345,29 +325,21 @@ public sealed class RuleGrain(
     private void Queue(Input input, in Tick tick, long index, Bar? closed)
     {
         var bar = _definition!.Interval.BarStart(tick.Time);
-        _merge!.Add(new QueuedTick(tick, index, closed is { } c && c.Time == input.QueuedBar ? c : null), clock.GetTimestamp());
+        Merge!.Add(new QueuedTick(tick, index, closed is { } c && c.Time == input.QueuedBar ? c : null), Clock.GetTimestamp());
         input.QueuedBar = input.QueuedBar is { } open && open > bar ? open : bar;
     }
 
-    private async Task ReleaseIdleAsync(CancellationToken cancellationToken)
-    {
-        if (_merge is { Queued: > 0 })
-        {
-            await ReleaseAsync(IdleAfterTicks);
-        }
-    }
-
     /// <summary>Feeds the rule every tick the merge can release, then stores and announces the alerts that raised.</summary>
-    private async Task ReleaseAsync(long idleAfter)
+    protected override async Task ReleaseAsync(long idleAfter)
     {
-        if (_merge is null || _driver is null || _definition is null)
+        if (Merge is null || _driver is null || _definition is null)
         {
             return;
         }
 
         var interval = _definition.Interval;
         _released.Clear();
-        _merge.Release(clock.GetTimestamp(), idleAfter, _released.Add);
+        Merge.Release(Clock.GetTimestamp(), idleAfter, _released.Add);
         long started = RuleEvaluationTimer.Start(_driver.Rules);
         foreach (var queued in _released)
         {
@@ -389,8 +361,8 @@ public sealed class RuleGrain(
 
         if (_released.Count > 0)
         {
-            _writeBehind.Changed();
-            if (_merge.Queued == 0)
+            StateWrites.Changed();
+            if (Merge.Queued == 0)
             {
                 _driver.Advance(_transitions);
             }
@@ -408,11 +380,11 @@ public sealed class RuleGrain(
 
     private async Task WriteNowAsync(CancellationToken cancellationToken)
     {
-        _writeBehind.Changed();
-        await _writeBehind.FlushAsync(cancellationToken);
+        StateWrites.Changed();
+        await StateWrites.FlushAsync(cancellationToken);
     }
 
-    private async Task WriteStateAsync(CancellationToken cancellationToken)
+    protected override async Task WriteStateAsync(CancellationToken cancellationToken)
     {
         if (_rules is null || _definition is null)
         {
