@@ -63,3 +63,53 @@ export function setText(element: Element, text: string): boolean {
   element.textContent = text;
   return true;
 }
+
+/** What a keyed child was built from: its key, and the values that decide whether it must be built again. */
+const built = new WeakMap<Node, { key: string; version: readonly unknown[] }>();
+
+/**
+ * Makes `parent`'s children one element per item, in order, without touching what did not change: an item's element
+ * is built again only when a value of its `version` changed (compared with Object.is), elements are moved only when
+ * out of order, and children of items no longer listed are removed. So an element someone is about to click stays
+ * the same element while other items arrive, leave or change.
+ */
+export function reconcile<T>(parent: Element, items: readonly T[], key: (item: T) => string, version: (item: T) => readonly unknown[], build: (item: T) => Element): void {
+  const previous = new Map<string, Element>();
+  for (const child of parent.children) {
+    const made = built.get(child);
+    if (made) {
+      previous.set(made.key, child);
+    }
+  }
+  let cursor: ChildNode | null = parent.firstChild;
+  for (const item of items) {
+    const itemKey = key(item);
+    const itemVersion = version(item);
+    let element = previous.get(itemKey);
+    if (element && !sameValues(built.get(element)!.version, itemVersion)) {
+      if (element === cursor) {
+        cursor = cursor.nextSibling;
+      }
+      element.remove();
+      element = undefined;
+    }
+    if (!element) {
+      element = build(item);
+      built.set(element, { key: itemKey, version: itemVersion });
+    }
+    if (element === cursor) {
+      cursor = cursor.nextSibling;
+    } else {
+      parent.insertBefore(element, cursor);
+    }
+  }
+  while (cursor) {
+    const next: ChildNode | null = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+}

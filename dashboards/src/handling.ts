@@ -27,13 +27,17 @@ export function nextShelfEnd(alerts: Iterable<Alert>, now: number): number | nul
   return next;
 }
 
-/** "until 14:30 UTC (2h 5m)": when a shelf ends and how long is left. */
-export function shelfText(until: string, now: number): string {
-  const minutes = Math.max(0, Math.ceil((Date.parse(until) - now) / 60_000));
-  const left = minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60 ? ` ${minutes % 60}m` : ""}` : `${minutes}m`;
+/** "until 14:30 UTC": when a shelf ends (with its date when that is not today). */
+export function shelfEnd(until: string, now: number): string {
   const at = new Date(until).toISOString();
   const sameDay = at.slice(0, 10) === new Date(now).toISOString().slice(0, 10);
-  return `until ${sameDay ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`} UTC (${left})`;
+  return `until ${sameDay ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`} UTC`;
+}
+
+/** "2h 5m": how long is left until `until`, in whole minutes rounded up. */
+export function timeLeft(until: string, now: number): string {
+  const minutes = Math.max(0, Math.ceil((Date.parse(until) - now) / 60_000));
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60 ? ` ${minutes % 60}m` : ""}` : `${minutes}m`;
 }
 
 /** One line of an alert's history. */

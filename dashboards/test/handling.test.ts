@@ -1,7 +1,7 @@
 // Shelves hold until their time and then end on their own; a group's counts say what still repeats; history lines
 // name who did what under which key.
 import { describe, expect, it } from "vitest";
-import { activityText, groupCounts, groupTitle, isShelved, nextShelfEnd, shelfText, shelfUntil } from "../src/handling";
+import { activityText, groupCounts, groupTitle, isShelved, nextShelfEnd, shelfEnd, shelfUntil, timeLeft } from "../src/handling";
 import type { Alert, AlertGroup } from "../src/types";
 
 const now = Date.parse("2026-01-16T12:00:00Z");
@@ -32,9 +32,10 @@ describe("shelves", () => {
 
   it("are asked for as hours from now and read as the time they end and what is left", () => {
     expect(shelfUntil(4, now)).toBe("2026-01-16T16:00:00.000Z");
-    expect(shelfText("2026-01-16T14:05:00Z", now)).toBe("until 14:05 UTC (2h 5m)");
-    expect(shelfText("2026-01-17T13:00:00Z", now)).toBe("until 2026-01-17 13:00 UTC (25h)");
-    expect(shelfText("2026-01-16T12:20:00Z", now)).toBe("until 12:20 UTC (20m)");
+    const read = (until: string): string => `${shelfEnd(until, now)} (${timeLeft(until, now)})`;
+    expect(read("2026-01-16T14:05:00Z")).toBe("until 14:05 UTC (2h 5m)");
+    expect(read("2026-01-17T13:00:00Z")).toBe("until 2026-01-17 13:00 UTC (25h)");
+    expect(read("2026-01-16T12:20:00Z")).toBe("until 12:20 UTC (20m)");
   });
 });
 

@@ -1,13 +1,14 @@
 // The alert feed: newest first, severity colours, state, the message with its numbers, acknowledge (with a name),
 // silence, and the work on each alert (assign, shelve, comments: alertWork.ts); or, "By group", the notification
-// policy's groups (alertGroups.ts). Redrawn in one animation frame after any change; alerts are few, so a full redraw
-// is cheap.
+// policy's groups (alertGroups.ts). Redrawn in one animation frame after any change, keyed by alert id: a card is built
+// again only when its alert (or its open form, or whether it is shelved) changed, so the card someone is about to
+// click is not replaced because another alert arrived, the snapshot was reloaded, or a minute passed.
 import { describe, post } from "../api";
 import { canAdmin, canAcknowledge, type Context } from "../context";
-import { h, replace } from "../dom";
-import * as format from "../format";
+import { h, reconcile, replace } from "../dom";
 import { schedule } from "../frame";
 import { isShelved, nextShelfEnd } from "../handling";
+import { agoTime, refreshRelativeTimes } from "../relativeTime";
 import type { Alert } from "../types";
 import { alertGroups } from "./alertGroups";
 import { nameForm, workActions, workLines, type OpenPanels } from "./alertWork";
@@ -45,7 +46,14 @@ export function alertFeed(context: Context, options: FeedOptions = {}): { elemen
       replace(list, h("li", { class: "empty", text: "No alerts. All quiet." }));
       return;
     }
-    replace(list, ...alerts.map((alert) => card(context, alert, open, draw)));
+    reconcile(
+      list,
+      alerts,
+      (alert) => alert.id,
+      (alert) => [JSON.stringify(alert), isShelved(alert, now), open.get(alert.id)],
+      (alert) => card(context, alert, open, draw),
+    );
+    refreshRelativeTimes(list, now);
   };
   const redraw = (): void => schedule(`feed:${options.instrument ?? "*"}`, draw);
   redraw();
@@ -99,11 +107,11 @@ export function card(context: Context, alert: Alert, open: OpenPanels, redraw: (
       h("span", { class: "severity", text: alert.severity }),
       h("span", { class: "state", text: state }),
       h("a", { class: "rule", href: `#/alerts/${encodeURIComponent(alert.id)}`, title: "Why it fired: its inputs", text: alert.ruleName || alert.ruleId }),
-      h("time", { class: "when", dateTime: alert.firedAt ?? alert.startedAt, title: format.dateTime(alert.firedAt ?? alert.startedAt), text: format.ago(alert.firedAt ?? alert.startedAt) }),
+      agoTime(alert.firedAt ?? alert.startedAt, now, "when"),
     ),
     h("p", { class: "message", text: alert.message }),
     h("div", { class: "meta" }, h("span", { class: "instruments", text: alert.instruments.join(" · ") }), alert.direction ? h("span", { class: "direction", text: alert.direction }) : null),
-    acknowledged ? h("p", { class: "acked", text: `Acknowledged by ${alert.acknowledgedBy}${alert.acknowledgedByKey ? ` (key ${alert.acknowledgedByKey})` : ""} ${format.ago(alert.acknowledgedAt)}` }) : null,
+    acknowledged ? h("p", { class: "acked" }, `Acknowledged by ${alert.acknowledgedBy}${alert.acknowledgedByKey ? ` (key ${alert.acknowledgedByKey})` : ""} `, alert.acknowledgedAt ? agoTime(alert.acknowledgedAt, now) : null) : null,
     ...workLines(alert, now),
     open.get(alert.id) ?? actions,
   );

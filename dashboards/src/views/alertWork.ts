@@ -5,8 +5,9 @@ import { describe } from "../api";
 import { canAcknowledge, type Context } from "../context";
 import { h, replace } from "../dom";
 import * as format from "../format";
-import { activityText, isShelved, shelfHours, shelfText, shelfUntil } from "../handling";
+import { activityText, isShelved, shelfEnd, shelfHours, shelfUntil } from "../handling";
 import { getAckName, setAckName } from "../keys";
+import { agoTime, leftTime } from "../relativeTime";
 import type { Alert } from "../types";
 
 /** A form or panel open on a card, by alert id: it survives redraws while alerts keep arriving. */
@@ -16,10 +17,10 @@ export type OpenPanels = Map<string, HTMLElement>;
 export function workLines(alert: Alert, now: number): HTMLElement[] {
   const lines: HTMLElement[] = [];
   if (alert.assignment) {
-    lines.push(h("p", { class: "assigned", text: `Assigned to ${alert.assignment.assignee} by ${alert.assignment.by} ${format.ago(alert.assignment.at, now)}` }));
+    lines.push(h("p", { class: "assigned" }, `Assigned to ${alert.assignment.assignee} by ${alert.assignment.by} `, agoTime(alert.assignment.at, now)));
   }
   if (alert.shelf && isShelved(alert, now)) {
-    lines.push(h("p", { class: "shelved-note", text: `Shelved ${shelfText(alert.shelf.until, now)} by ${alert.shelf.by}` }));
+    lines.push(h("p", { class: "shelved-note" }, `Shelved ${shelfEnd(alert.shelf.until, now)} (`, leftTime(alert.shelf.until, now), `) by ${alert.shelf.by}`));
   }
   return lines;
 }
