@@ -12,7 +12,8 @@ namespace Monitor.Server.Tests;
 /// service raised. Five hours of simulated market (ticks of seven instruments and their inventory reports) go through
 /// a real server process, which is killed with -9 halfway and restarted; then a backtest of the same stored rules runs
 /// over its store. Every rule type is in the set, in instrument grains and in rule grains, on bar closes and on ticks;
-/// expression rules too, with window functions, crosses, bar fields and a message template.
+/// expression rules too, with window functions, crosses, bar fields and a message template; rules over a derived series
+/// (alone, and with another instrument in a rule grain), and a forEach rule with an episode per matching ETF.
 /// </summary>
 public sealed class BacktestParityTests : IDisposable
 {
@@ -61,9 +62,17 @@ public sealed class BacktestParityTests : IDisposable
            "params":{"condition":"crossesAbove(COMEX:GC@ema(5), COMEX:GC@ema(20)) or zscore(COMEX:GC / COMEX:SI, 20) >= 2 or max(COMEX:GC, 10) - min(COMEX:GC, 10) > 3 * stddev(COMEX:GC, 30)",
                      "message":"GC/SI z {zscore(COMEX:GC / COMEX:SI, 20)}"}},
           {"id":"hg-tick-expression","type":"expression","interval":"1m","evaluate":"tick",
-           "params":{"condition":"crossesBelow(COMEX:HG, mean(COMEX:HG, 5)) and high(COMEX:HG) - low(COMEX:HG) > 0"}}
+           "params":{"condition":"crossesBelow(COMEX:HG, mean(COMEX:HG, 5)) and high(COMEX:HG) - low(COMEX:HG) > 0"}},
+          {"id":"gsr-expression","type":"expression","interval":"1m","params":{"condition":"zscore(X:GSR, 20) >= 2 or crossesBelow(X:GSR@ema(5), X:GSR@ema(20))"}},
+          {"id":"gsr-hg-expression","type":"expression","interval":"1m","keepFiringBars":1,
+           "params":{"condition":"pctChange(X:GSR, PT5M) >= 1 and pctChange(COMEX:HG, PT5M) < 0"}},
+          {"id":"etf-each-move","type":"expression","interval":"1m","forEach":["ETF:*"],
+           "params":{"condition":"abs(pctChange($, PT5M)) >= 1 or pctChange($/holdings, PT5M) <= -1.5"}}
         ]
         """;
+
+    /// <summary>The gold/silver ratio, computed live as its inputs tick and in the backtest from their stored ticks.</summary>
+    private const string Series = """{"id":"X:GSR","name":"Gold/silver ratio","expression":"COMEX:GC / COMEX:SI","unit":"ratio","intervals":["1m"]}""";
 
     /// <summary>
     /// A rule over several instruments waits this long for an instrument whose ticks lag (the default is 2 s): parity
@@ -82,6 +91,7 @@ public sealed class BacktestParityTests : IDisposable
         await using (var server = await ServerProcess.StartAsync(_directory, Settings))
         {
             var admin = server.CreateClient(TestApiKeys.Admin);
+            await (await admin.PostJsonAsync("/api/v1/series", Series)).OkJsonAsync();
             foreach (var rule in JsonNode.Parse(Rules)!.AsArray())
             {
                 await (await admin.PostJsonAsync("/api/v1/rules", rule!.ToJsonString())).OkJsonAsync();
@@ -100,6 +110,15 @@ public sealed class BacktestParityTests : IDisposable
         {
             Assert.True(expected.Any(a => a["type"]!.GetValue<string>() == type && a["firedAt"] is not null), $"no {type} rule fired: the scenario does not test it");
         }
+
+        foreach (string rule in new[] { "gsr-expression", "gsr-hg-expression" })
+        {
+            Assert.True(expected.Any(a => a["ruleId"]!.GetValue<string>() == rule && a["firedAt"] is not null), $"{rule} over the derived series did not fire");
+        }
+
+        var eachFired = expected.Where(a => a["ruleId"]!.GetValue<string>() == "etf-each-move" && a["firedAt"] is not null)
+            .Select(a => a["instruments"]![0]!.GetValue<string>()).Distinct().Order();
+        Assert.Equal(["ETF:GLD", "ETF:SLV"], eachFired);
 
         // Rule grains evaluate the last ticks once their inputs have been quiet for InputIdleAfter: wait for that.
         var read = restarted.CreateClient(TestApiKeys.Read);
