@@ -101,10 +101,17 @@ internal static class BacktestCommand
                 return failed;
             }
 
+            // The instruments and derived series the service added, as its catalog has them: forEach patterns match
+            // them, and derived series are computed from their inputs as the service's backtests compute them.
+            foreach (var definition in await store.Instruments.ReadAllAsync(cancellationToken))
+            {
+                catalog.Put(definition);
+            }
+
             var notifications = policy is null ? null : new NotificationReplay(policy, await store.Silences.ListAsync(cancellationToken: cancellationToken));
             var running = ForEachRules.Expand(rules, catalog.All.Select(d => d.Id)).ToList();
             var engine = new BacktestEngine(running, BacktestEngine.IntervalsOf(catalog)) { Notifications = notifications };
-            var report = await engine.RunAsync(new StoreBacktestSource(store), from, to, new ProgressPrinter(errors), cancellationToken);
+            var report = await engine.RunAsync(DerivedSeriesSource.Over(new StoreBacktestSource(store), catalog), from, to, new ProgressPrinter(errors), cancellationToken);
             await File.WriteAllTextAsync(outFile.FullName, BacktestReportJson.Serialize(report), new UTF8Encoding(false), cancellationToken);
             var counts = report.Counts;
             output.WriteLine(

@@ -40,8 +40,7 @@ public sealed class BacktestRunner(
                     var running = ForEachRules.Expand(rules, catalog.All.Select(d => d.Id)).ToList();
                     var engine = new BacktestEngine(running, BacktestEngine.IntervalsOf(catalog)) { MaxAlerts = options.MaxAlerts, Notifications = notifications };
                     // Derived series are computed from their inputs, as live, so a backtest can also run one defined after the data.
-                    var source = new DerivedSeriesSource(
-                        new StoreBacktestSource(ticks, bars, inventory), catalog.All.Where(d => d.Expression is not null), BacktestEngine.IntervalsOf(catalog));
+                    var source = DerivedSeriesSource.Over(new StoreBacktestSource(ticks, bars, inventory), catalog);
                     return await engine.RunAsync(source, from, to, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally

@@ -1,4 +1,5 @@
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Orleans.Runtime;
 
 namespace Monitor.Grains;
@@ -90,44 +91,63 @@ public static class InstrumentRegistry
     }
 }
 
+/// <summary>What grain storage held of the registry before the store kept it; moved to the store once, then empty.</summary>
 [GenerateSerializer, Alias("Monitor.InstrumentRegistryState")]
 public sealed class InstrumentRegistryState
 {
     [Id(0)] public Dictionary<string, InstrumentRecord> Instruments { get; set; } = [];
 }
 
+/// <summary>
+/// <see cref="IInstrumentRegistryGrain"/>, kept in the store's instrument registry (<see cref="IInstrumentDefinitionStore"/>)
+/// so that tools reading the store (a backtest from the command line) see the instruments and derived series the service
+/// has. Holds them all in memory while active.
+/// </summary>
 public sealed class InstrumentRegistryGrain(
-    [PersistentState("instrumentRegistry", MonitorGrainStorage.Name)] IPersistentState<InstrumentRegistryState> state)
+    [PersistentState("instrumentRegistry", MonitorGrainStorage.Name)] IPersistentState<InstrumentRegistryState> earlier,
+    IInstrumentDefinitionStore store)
     : Grain, IInstrumentRegistryGrain
 {
-    public async Task PutAsync(InstrumentRecord instrument)
+    private readonly Dictionary<string, InstrumentRecord> _instruments = [];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        state.State.Instruments[instrument.Id] = instrument;
-        await state.WriteStateAsync();
+        if (earlier.State.Instruments.Count > 0)
+        {
+            await store.PutAsync([.. earlier.State.Instruments.Values.Select(r => r.ToDefinition())], cancellationToken);
+            await earlier.ClearStateAsync(cancellationToken);
+        }
+
+        foreach (var definition in await store.ReadAllAsync(cancellationToken))
+        {
+            _instruments[definition.Id.Value] = InstrumentRecord.From(definition);
+        }
     }
+
+    public Task PutAsync(InstrumentRecord instrument) => PutManyAsync([instrument]);
 
     public async Task PutManyAsync(InstrumentRecord[] instruments)
     {
+        await store.PutAsync([.. instruments.Select(i => i.ToDefinition())]);
         foreach (var instrument in instruments)
         {
-            state.State.Instruments[instrument.Id] = instrument;
+            _instruments[instrument.Id] = instrument;
         }
-
-        await state.WriteStateAsync();
     }
 
-    public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(state.State.Instruments.Values.ToArray());
+    public Task<InstrumentRecord[]> GetAllAsync() => Task.FromResult(_instruments.Values.ToArray());
 
-    public Task<InstrumentRecord?> GetAsync(string id) => Task.FromResult(state.State.Instruments.GetValueOrDefault(id));
+    public Task<InstrumentRecord?> GetAsync(string id) => Task.FromResult(_instruments.GetValueOrDefault(id));
 
     public async Task<bool> RemoveAsync(string id)
     {
-        if (!state.State.Instruments.Remove(id))
+        if (!_instruments.ContainsKey(id))
         {
             return false;
         }
 
-        await state.WriteStateAsync();
+        await store.RemoveAsync(InstrumentId.Parse(id));
+        _instruments.Remove(id);
         return true;
     }
 }

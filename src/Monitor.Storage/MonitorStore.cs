@@ -33,6 +33,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         ITickRetention tickRetention,
         INotificationPolicyStore notificationPolicy,
         IInstrumentSnapshotStore snapshots,
+        IInstrumentDefinitionStore instruments,
         IAsyncDisposable database,
         Func<CancellationToken, Task> ping,
         Func<CancellationToken, Task> probeWrite,
@@ -50,6 +51,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
         TickRetention = tickRetention;
         NotificationPolicy = notificationPolicy;
         Snapshots = snapshots;
+        Instruments = instruments;
         _ticks = (IAsyncDisposable)ticks;
         _database = database;
         _ping = ping;
@@ -84,6 +86,9 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
 
     /// <summary>Each instrument's headline state as its grain last wrote it.</summary>
     public IInstrumentSnapshotStore Snapshots { get; }
+
+    /// <summary>The instrument registry: instruments added at run time and derived series.</summary>
+    public IInstrumentDefinitionStore Instruments { get; }
 
     /// <summary>Runs a trivial query, so a readiness probe knows the database answers; throws if it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken) => _ping(cancellationToken);
@@ -160,6 +165,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new SqliteTickRetention(database),
             new SqliteNotificationPolicyStore(database),
             new SqliteSnapshotStore(database),
+            new SqliteInstrumentDefinitionStore(database),
             new AsyncDisposer(database.Dispose),
             _ =>
             {
@@ -206,6 +212,7 @@ public sealed class MonitorStore : IAsyncDisposable, IDisposable
             new PostgresTickRetention(database),
             new PostgresNotificationPolicyStore(database),
             new PostgresSnapshotStore(database),
+            new PostgresInstrumentDefinitionStore(database),
             database,
             async cancellationToken =>
             {

@@ -53,6 +53,7 @@ internal static class InstrumentMemory
                     silo.Services.AddSingleton(store.Inventory);
                     silo.Services.AddSingleton(store.Rules);
                     silo.Services.AddSingleton(store.Snapshots);
+                    silo.Services.AddSingleton(store.Instruments);
                     silo.Services.AddSingleton(store.Alerts);
                     silo.Services.AddSingleton<AlertPublisher>();
                     silo.Services.AddOptions<RuleGrainOptions>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Monitor.Cli.Import;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
@@ -125,6 +126,56 @@ public sealed class BacktestCommandTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A derived series defined in the service is in its store: a backtest of the store computes it from its inputs'
+    /// stored ticks, as the service's backtests do, and a rule over it (and a forEach over <c>X:*</c>) raises the
+    /// alerts the service raised live.
+    /// </summary>
+    [Fact]
+    public async Task DerivedSeriesDefinedInTheService_BacktestOfItsStoreRaisesTheLiveAlerts()
+    {
+        const string RulesJson = """
+            [{"id":"gsr-high","name":"Ratio above 85","type":"expression","interval":"1m","evaluate":"tick","params":{"condition":"X:GSR > 85"}},
+             {"id":"each-derived-high","name":"Derived above 85","type":"expression","interval":"1m","evaluate":"tick","forEach":["X:*"],"params":{"condition":"$ > 85"}}]
+            """;
+        string data = Directory.CreateDirectory(Path.Combine(_directory.FullName, "server")).FullName;
+        string[] live;
+        await using (var server = await ServerProcess.StartAsync(data))
+        {
+            var admin = server.CreateClient(TestApiKeys.Admin);
+            await (await admin.PostJsonAsync("/api/v1/series", """{"id":"X:GSR","name":"Gold/silver ratio","expression":"COMEX:GC / COMEX:SI","unit":"ratio","intervals":["1m"]}""")).OkJsonAsync();
+            foreach (var rule in JsonNode.Parse(RulesJson)!.AsArray())
+            {
+                await (await admin.PostJsonAsync("/api/v1/rules", rule!.ToJsonString())).OkJsonAsync();
+            }
+
+            await (await server.CreateClient(TestApiKeys.Ingest).PostJsonAsync("/api/v1/ticks", """
+                [{"instrument":"COMEX:GC","ts":"2026-05-05T10:00:00Z","price":2400},
+                 {"instrument":"COMEX:SI","ts":"2026-05-05T10:00:01Z","price":30},
+                 {"instrument":"COMEX:GC","ts":"2026-05-05T10:00:30Z","price":2430},
+                 {"instrument":"COMEX:SI","ts":"2026-05-05T10:01:10Z","price":28}]
+                """)).OkJsonAsync();
+            var alerts = await Eventually.GetAsync(
+                () => server.CreateClient(TestApiKeys.Read).GetJsonAsync("/api/v1/alerts"),
+                a => a.AsArray().Count == 2,
+                because: "both rules fire on the ratio at 86.8");
+            live = [.. alerts.AsArray().Select(a => Summary(a!["id"]!.GetValue<string>(), a["startedAt"]!.GetValue<string>(), a["message"]!.GetValue<string>())).Order()];
+            await server.StopAsync();
+        }
+
+        var rules = new FileInfo(Path.Combine(_directory.FullName, "rules.json"));
+        await File.WriteAllTextAsync(rules.FullName, RulesJson);
+        var storage = new StorageOptions { Provider = StorageOptions.SqliteProvider, Sqlite = { Path = Path.Combine(data, "data", "monitor.db") } };
+
+        string report = await RunAsync(new BacktestCommand.Inputs(null, null, null), storage, "derived.json");
+
+        using var json = JsonDocument.Parse(report);
+        Assert.Equal(
+            live,
+            json.RootElement.GetProperty("alerts").EnumerateArray()
+                .Select(a => Summary(a.GetProperty("id").GetString()!, a.GetProperty("startedAt").GetString()!, a.GetProperty("message").GetString()!)).Order());
+    }
+
     [Fact]
     public async Task InvalidRules_ExitCode2_EveryProblemByField()
     {
@@ -141,6 +192,8 @@ public sealed class BacktestCommandTests : IDisposable
         Assert.Contains("rules.json: [1].type:", errors.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory.FullName, "out.json")));
     }
+
+    private static string Summary(string id, string startedAt, string message) => $"{id} {startedAt} {message}";
 
     private static DateTimeOffset Day(int day) => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(day);
 

@@ -41,6 +41,33 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task InstrumentDefinitions_PutReplacesAndRemoveDeletes_ReadAllGivesEveryFieldBack()
+    {
+        var (added, series) = (NewInstrument(), NewInstrument());
+        var instrument = new InstrumentDefinition(added, "Sprott Physical Silver", InstrumentKind.Etf, "USD", "USD/share", [BarInterval.OneMinute], PreciousMetal: true);
+        var ratio = new InstrumentDefinition(series, "Gold/silver ratio", InstrumentKind.Derived, "", "ratio", [BarInterval.OneMinute, BarInterval.OneDay], false)
+        {
+            Expression = "COMEX:GC / COMEX:SI",
+        };
+
+        await Fixture.Store.Instruments.PutAsync([instrument, ratio with { Name = "before" }]);
+        await Fixture.Store.Instruments.PutAsync([ratio]);
+        var read = (await Fixture.Store.Instruments.ReadAllAsync()).Where(d => d.Id == added || d.Id == series).ToDictionary(d => d.Id);
+
+        Assert.Equal(2, read.Count);
+        foreach (var expected in new[] { instrument, ratio })
+        {
+            var actual = read[expected.Id];
+            Assert.Equal(expected.Intervals.Select(i => i.Name), actual.Intervals.Select(i => i.Name));
+            Assert.Equal(expected with { Intervals = actual.Intervals }, actual);
+        }
+
+        Assert.True(await Fixture.Store.Instruments.RemoveAsync(series));
+        Assert.False(await Fixture.Store.Instruments.RemoveAsync(series));
+        Assert.DoesNotContain(await Fixture.Store.Instruments.ReadAllAsync(), d => d.Id == series);
+    }
+
+    [Fact]
     public async Task AppendThenReadAfter_ExactValues_RoundTrip()
     {
         var instrument = NewInstrument();

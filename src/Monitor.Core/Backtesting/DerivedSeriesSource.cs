@@ -17,6 +17,13 @@ public sealed class DerivedSeriesSource(
 {
     private const int BlockSize = 1024;
 
+    /// <summary>The derived series <paramref name="catalog"/> defines, over <paramref name="source"/>, with the catalog's intervals.</summary>
+    public static DerivedSeriesSource Over(IBacktestSource source, InstrumentCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new DerivedSeriesSource(source, catalog.All.Where(d => d.Expression is not null), BacktestEngine.IntervalsOf(catalog));
+    }
+
     private readonly Dictionary<InstrumentId, InstrumentDefinition> _derived =
         derived.Where(d => d.Expression is not null).ToDictionary(d => d.Id);
 

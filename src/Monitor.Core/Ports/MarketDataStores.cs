@@ -142,3 +142,20 @@ public interface IInstrumentSnapshotStore
     /// <summary>Every instrument's snapshot, in no set order.</summary>
     Task<IReadOnlyList<InstrumentSnapshotRecord>> ReadAllAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The instrument registry: instruments added or changed at run time and derived series (their full definitions, the
+/// expression included), one row per instrument, replaced in place. The service keeps it; tools reading the store (a
+/// backtest from the command line) take their catalog from it as the service does.
+/// </summary>
+public interface IInstrumentDefinitionStore
+{
+    /// <summary>Adds or replaces each definition, all in one write.</summary>
+    Task PutAsync(IReadOnlyCollection<InstrumentDefinition> definitions, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes one; false if it was not there.</summary>
+    Task<bool> RemoveAsync(InstrumentId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every definition, ordered by id.</summary>
+    Task<IReadOnlyList<InstrumentDefinition>> ReadAllAsync(CancellationToken cancellationToken = default);
+}

@@ -23,6 +23,7 @@ public static class StorageSetup
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Sources);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Notifications);
         services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Snapshots);
+        services.AddSingleton(s => s.GetRequiredService<MonitorStore>().Instruments);
 
         // Registered before the silo: the store (and in PostgreSQL the schema, Orleans' tables included) is ready
         // before Orleans' providers look for their tables and before any other hosted service starts.

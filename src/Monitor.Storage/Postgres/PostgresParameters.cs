@@ -4,10 +4,12 @@ using NpgsqlTypes;
 
 namespace Monitor.Storage.Postgres;
 
-/// <summary>Typed parameters for the rule, alert and silence stores.</summary>
+/// <summary>Typed parameters for the stores.</summary>
 internal static class PostgresParameters
 {
     public static NpgsqlParameter<string> Text(string? value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    public static NpgsqlParameter<string[]> TextArray(string[] values) => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     public static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
         new() { TypedValue = UnixMicros.ToUtcDateTime(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };

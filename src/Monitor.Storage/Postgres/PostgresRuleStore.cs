@@ -216,8 +216,6 @@ internal sealed class PostgresRuleStore(PostgresDatabase database) : IRuleStore
 
     private static NpgsqlParameter<string[]> Instruments(RuleDefinition rule) => TextArray([.. RuleIndex.Of(rule)]);
 
-    private static NpgsqlParameter<string[]> TextArray(string[] values) => new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
-
     private static StoredRule Read(NpgsqlDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), ReadTime(reader, 2), ReadTime(reader, 3), reader.GetInt32(4));
 

@@ -33,8 +33,10 @@ internal sealed class SqliteDatabase : IDisposable
     /// 12: alert_activity (created by IF NOT EXISTS) and the alerts' assignment, shelf and comment count
     /// (<see cref="SqliteAlertSchema.HandlingColumns"/>, added to the alerts table).
     /// 13: rule_instruments, the instruments each rule reads (created by IF NOT EXISTS, filled from the stored rules), and
-    /// instrument_snapshots (likewise, filled by the grains as they write their state).</summary>
-    public const int SchemaVersion = 13;
+    /// instrument_snapshots (likewise, filled by the grains as they write their state).
+    /// 14: instrument_definitions, the instrument registry (created by IF NOT EXISTS; the registry grain moves what
+    /// grain storage held there when it first activates).</summary>
+    public const int SchemaVersion = 14;
 
     // Durability: WAL with synchronous=NORMAL does not fsync on commit, only at checkpoints. A commit is in the
     // OS page cache when the call returns, so it survives the process being killed (kill -9, a crash, an OOM
@@ -106,6 +108,11 @@ internal sealed class SqliteDatabase : IDisposable
             change_pct REAL,
             indicators TEXT NOT NULL,       -- JSON object
             seq INTEGER NOT NULL) WITHOUT ROWID;
+
+        -- The instrument registry: instruments added at run time and derived series (IInstrumentDefinitionStore).
+        CREATE TABLE IF NOT EXISTS instrument_definitions (
+            id TEXT NOT NULL PRIMARY KEY,
+            definition TEXT NOT NULL) WITHOUT ROWID;   -- JSON object
 
         -- One row that /health/ready writes, to know the database takes writes.
         CREATE TABLE IF NOT EXISTS store_probe (
