@@ -1,4 +1,5 @@
 using Monitor.Core.Expressions;
+using Monitor.Core.Market;
 using Monitor.Core.Rules;
 using Xunit.Abstractions;
 
@@ -23,6 +24,55 @@ public sealed class RuleCostTests(ITestOutputHelper output)
     [MemberData(nameof(RuleScenarios.ExpressionTypeData), MemberType = typeof(RuleScenarios))]
     public void HundredThousandBars_ExpressionAllocatesNothingPerBarBesidesTransitions(string type) =>
         AssertIncremental(type, ExpressionEquivalent.For(RuleScenarios.Rule(type)));
+
+    /// <summary>
+    /// <c>activeWhen</c> is checked at every bar. An expression rule limited to NYSE Arca's session, fed four weeks of
+    /// one-minute bars (inside the session six and a half hours of each weekday, outside it the rest of the time),
+    /// allocates nothing per bar on either side once its first week has filled the calendar's holidays of the year and
+    /// the window's ring.
+    /// </summary>
+    [Fact]
+    public void MinuteBarsInsideAndOutsideActiveWhen_ExpressionAllocatesNothingPerBar()
+    {
+        var rule = ExpressionEquivalent.For(RuleRunner.Rule("percentMove", """{"input":"COMEX:SI","window":"PT30M","minPct":0.5}""", interval: "1m")) with
+        {
+            ActiveWhen = RuleActiveTimes.Parse("""{"calendar":"nyse-arca","when":"open"}"""),
+        };
+        var silver = InstrumentId.Parse("COMEX:SI");
+        var set = new RuleSet();
+        var transitions = new List<AlertTransition>();
+        set.Put(rule, transitions);
+        var random = new Random(3);
+        double price = 30;
+        var monday = new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
+        int inside = 0, outside = 0, allocating = 0, raised = 0;
+        long quietBytes = 0;
+        for (int minute = 0; minute < 4 * 7 * 24 * 60; minute++)
+        {
+            var time = monday.AddMinutes(minute);
+            price *= 1 + (0.004 * (random.NextDouble() - 0.5));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            set.OnBarClosed(silver, BarInterval.OneMinute, new Bar(time, price, price, price, price, 1), transitions);
+            set.AdvanceTo(time.AddMinutes(1), transitions);
+            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (minute < 7 * 24 * 60 || transitions.Count > 0)
+            {
+                raised += transitions.Count;
+                transitions.Clear();
+                continue;
+            }
+
+            bool active = set.Find(rule.Id)!.Status.Outcome != RuleOutcome.Inactive;
+            inside += active ? 1 : 0;
+            outside += active ? 0 : 1;
+            quietBytes += bytes;
+            allocating += bytes > 0 ? 1 : 0;
+        }
+
+        output.WriteLine($"{inside} bars inside, {outside} outside, {raised} transitions; {quietBytes} B in {allocating} bars without transitions");
+        Assert.True(inside > 4_000 && outside > 20_000 && raised > 10, "the scenario does not exercise both sides of activeWhen and the rule");
+        Assert.True(allocating <= 10 && quietBytes < inside + outside, $"{quietBytes} B in {allocating} bars without transitions");
+    }
 
     private void AssertIncremental(string type, RuleDefinition rule)
     {
