@@ -77,6 +77,8 @@ public sealed class DerivedSeriesApiTests(MonitorServerFactory server) : IClassF
         await Refused("""{"id":"X:R2","name":"r","expression":"COMEX:GC + ETF:SLV/holdings","unit":"ratio"}""", 400, "at position 10 ('+'): cannot add a price");
         await Refused("""{"id":"X:R3","name":"r","expression":"mean(COMEX:GC, P5D)","unit":"ratio"}""", 400, "takes no mean()");
         await Refused("""{"id":"X:R4","name":"r","unit":"ratio"}""", 400, "'expression' is required");
+        var rule = await admin.PostJsonAsync("/api/v1/rules", """{"id":"reads-x-r1","type":"expression","interval":"1m","params":{"condition":"X:R1 > 1"}}""");
+        await rule.AssertProblemAsync(400, "unknown derived series 'X:R1': define it first with POST /api/v1/series");
 
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/v1/series", """{"id":"X:A","name":"a","expression":"COMEX:GC * 2","unit":"USD/oz"}""")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/v1/series", """{"id":"X:B","name":"b","expression":"X:A / COMEX:SI","unit":"ratio"}""")).StatusCode);

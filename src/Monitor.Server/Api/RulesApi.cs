@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Monitor.Core.Derived;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
@@ -213,7 +214,9 @@ public static class RulesApi
         {
             if (!catalog.TryGet(instrument, out var definition))
             {
-                problems.Add(new RuleProblem("params", $"unknown instrument '{instrument}': add it first with PUT /api/v1/instruments/{instrument}"));
+                problems.Add(new RuleProblem("params", DerivedSeries.IsDerived(instrument)
+                    ? $"unknown derived series '{instrument}': define it first with POST /api/v1/series"
+                    : $"unknown instrument '{instrument}': add it first with PUT /api/v1/instruments/{instrument}"));
             }
             else if (rule.ReadsTicksOf(instrument) && !definition.Intervals.Contains(rule.Interval))
             {
