@@ -28,7 +28,8 @@ public sealed partial class MetricsExportTests : IAsyncLifetime, IDisposable
     {
         _server = _factory.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
         {
-            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusExporter());
+            // Every scrape collects anew (no cached answer): a scrape after something changed shows what it changed.
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
             services.AddSingleton<IStartupFilter, ScrapeEndpoint>();
         }));
         _hub = new HubConnectionBuilder()
@@ -84,6 +85,23 @@ public sealed partial class MetricsExportTests : IAsyncLifetime, IDisposable
             return queried.IsSubsetOf(exported);
         });
         Assert.Empty(queried.Except(exported));
+    }
+
+    [Fact]
+    public async Task OrleansMetrics_OutliveAnotherServerStoppingInTheSameProcess()
+    {
+        // Every host's Orleans meters have the same names: the other server's instruments must not join this
+        // server's series, or its stopping ends them (the tests run several servers in one process).
+        await using (var other = new MonitorServerFactory())
+        {
+            (await other.CreateClient(MonitorServerFactory.ReadKey).GetAsync("/api/v1/instruments")).EnsureSuccessStatusCode();
+        }
+
+        // A collection exports series that ended one last time and then drops them: the scrape after it tells.
+        await _server.CreateClient().GetStringAsync("/metrics");
+        const string activations = "orleans_catalog_activations{otel_scope_name=\"Microsoft.Orleans\",grain_type=\"instrument\"}";
+        string scrape = await _server.CreateClient().GetStringAsync("/metrics");
+        Assert.Contains(activations, scrape, StringComparison.Ordinal);
     }
 
     /// <summary>Every PromQL expression of every panel of dashboards/grafana/monitor.json.</summary>

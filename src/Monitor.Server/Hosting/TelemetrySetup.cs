@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Monitor.Grains.Telemetry;
 using OpenTelemetry.Metrics;
@@ -29,6 +30,17 @@ public static class TelemetrySetup
                     metrics.AddOtlpExporter();
                 }
             });
+        services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(OnlyThisHostsMeters(provider.GetRequiredService<IMeterFactory>())));
         return services;
     }
+
+    /// <summary>
+    /// Drops the instruments of meters that another host's meter factory made. Orleans and ASP.NET Core make their
+    /// meters with the host's <see cref="IMeterFactory"/>, under the same names in every host, and a meter provider
+    /// subscribes by name across the whole process. With two hosts in one process (the tests run several), this
+    /// provider would merge the other host's instruments into its own series, and when that host stops, its disposed
+    /// instruments would end those series here too: this host would export no Orleans metric from then on.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OnlyThisHostsMeters(IMeterFactory thisHost) =>
+        instrument => instrument.Meter.Scope is IMeterFactory factory && !ReferenceEquals(factory, thisHost) ? MetricStreamConfiguration.Drop : null;
 }
