@@ -71,14 +71,22 @@ internal sealed class InstrumentRun
         return disposition;
     }
 
-    /// <summary>Applies the ticks stored after <paramref name="afterIndex"/> (after a restore); returns the last index read.</summary>
-    public async Task<long> ReplayTicksAsync(ITickStore ticks, long afterIndex, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the ticks stored after <paramref name="afterIndex"/> (after a restore), if <paramref name="mark"/>, the
+    /// store's, goes past it; returns the last index read.
+    /// </summary>
+    public async Task<long> ReplayTicksAsync(ITickStore ticks, long afterIndex, TickMark mark, CancellationToken cancellationToken)
     {
         long last = afterIndex;
-        await foreach (var stored in ticks.ReadAfterAsync(_pipeline.Instrument, afterIndex, cancellationToken))
+        // After a clean stop nothing is stored past the saved state: read nothing then. Reading by index is a probe of
+        // every day partition of PostgreSQL's tick table (hundreds, with a year kept); the mark is one row.
+        var stored = mark.LastIndex > afterIndex
+            ? ticks.ReadAfterAsync(_pipeline.Instrument, afterIndex, cancellationToken)
+            : AsyncEnumerable.Empty<StoredTick>();
+        await foreach (var tick in stored)
         {
-            Apply(new Tick(_pipeline.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq));
-            last = stored.Index;
+            Apply(new Tick(_pipeline.Instrument, tick.Time, tick.Price, tick.Volume, tick.Seq));
+            last = tick.Index;
         }
 
         EndBatch();

@@ -48,8 +48,9 @@ internal sealed class TickIntake(InstrumentRun run, RuleGrainFeed feed)
     /// </summary>
     public async Task ResumeAsync(ITickStore ticks, long watermark, CancellationToken cancellationToken)
     {
-        long replayed = await run.ReplayTicksAsync(ticks, watermark, cancellationToken);
-        LastIndex = Math.Max(replayed, (await ticks.GetMarkAsync(run.Instrument, cancellationToken)).LastIndex);
+        var mark = await ticks.GetMarkAsync(run.Instrument, cancellationToken);
+        long replayed = await run.ReplayTicksAsync(ticks, watermark, mark, cancellationToken);
+        LastIndex = Math.Max(replayed, mark.LastIndex);
         feed.UpdateReaders(LastIndex);
     }
 

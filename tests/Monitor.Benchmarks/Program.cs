@@ -4,7 +4,7 @@ namespace Monitor.Benchmarks;
 
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project tests/Monitor.Benchmarks -- --filter '*'</c>
-/// (see docs/benchmarks.md); <c>-- seed-bars ...</c> seeds history for restart-benchmark.sh (<see cref="BarSeeder"/>);
+/// (see docs/benchmarks.md); <c>-- seed-bars ...</c> seeds history for restart-benchmark.py (<see cref="BarSeeder"/>);
 /// <c>-- memory [N]</c> measures the managed heap per active instrument (<see cref="InstrumentMemory"/>).
 /// </summary>
 public static class Program

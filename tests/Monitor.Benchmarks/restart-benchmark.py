@@ -1,21 +1,33 @@
 #!/usr/bin/env python3
-"""Restart with a large catalog and stored history (embedded default), measured from outside.
+"""Restart with a large catalog and stored history, measured from outside (embedded SQLite, or PostgreSQL).
 
-1. Starts a server on an empty store and adds INSTRUMENTS instruments (BULK:I0...) and one RSI rule each, in batches of
-   1,000 through PUT /api/v1/instruments and PUT /api/v1/rules (each batch timed: the bulk administration figure).
-2. Stops it and seeds stored history through the store's own bar writes (Monitor.Benchmarks seed-bars): minute bars for
-   the last MINUTE_DAYS days, hourly and daily bars for a year.
-3. Starts it again and measures, from the process start: when /health/ready answers 200, when the first tick (to a
-   random instrument) is acknowledged, and then the acknowledgement time of a first tick to each of SAMPLE other random
-   instruments, one after another (each activates its grain: state, warm-up from bars, rules).
+1. Seeds stored history before the server first runs (Monitor.Benchmarks seed-bars, rows written straight into the
+   bars table): for each of INSTRUMENTS instruments (BULK:I0...) hourly and daily bars for the year before today
+   (00:00 UTC), and minute bars for that year for the first YEAR_INSTRUMENTS, for the last MINUTE_DAYS days for the
+   others. A year of minute bars for all 10,000 would be 5.3 billion rows (300 GB in SQLite): see BarSeeder.cs.
+2. Starts the server, adds the instruments and one RSI rule each, in batches of 1,000 through PUT /api/v1/instruments
+   and PUT /api/v1/rules (each batch timed: the bulk administration figure).
+3. The live session before the restart: one tick per instrument at 00:00 UTC today, right after its stored history, so
+   each instrument's saved state has its bars open there, as a server that was running has. Then a clean stop (each
+   grain writes its state as it deactivates).
+4. Starts the server again and measures, from the process start: when /health/ready answers 200 (and the server's
+   CPU seconds by then), when the first tick (to an instrument with a year of minute bars) is acknowledged, the
+   acknowledgement time of a first tick to each of SAMPLE other instruments, one after another, half of them with a
+   year of minute bars (each activates its grain: saved state, warm-up from the bars, rules), and then one request per
+   10,000 instruments with a tick for every instrument not yet woken: the whole catalog back, as a feed reconnecting
+   after the restart does.
 
-usage: python3 tests/Monitor.Benchmarks/restart-benchmark.py [--instruments 10000] [--minute-days 7] [--sample 200]
+Timing on a loaded machine is indicative only; the CPU seconds are less sensitive to the load than the wall time.
+
+usage: python3 tests/Monitor.Benchmarks/restart-benchmark.py [--instruments 10000] [--minute-days 7]
+           [--year-instruments 200] [--sample 200] [--postgres 'Host=127.0.0.1;Port=5432;Username=postgres'] [--keep]
 """
-import argparse, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
-from datetime import datetime, timezone
+import argparse, json, os, random, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
+from datetime import datetime, timedelta, timezone
 
 KEY = "bench-key-0123456789abcdef"
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MAX_ITEMS = 10_000  # items per ingest request
 
 
 def free_port():
@@ -25,53 +37,73 @@ def free_port():
 def request(url, method="GET", body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data, {"Content-Type": "application/json", "X-Api-Key": KEY}, method=method)
-    with urllib.request.urlopen(req, timeout=120) as response:
+    with urllib.request.urlopen(req, timeout=600) as response:
         body = response.read()
         # /health/ready answers plain text ("Healthy"); the API answers JSON.
         is_json = response.headers.get_content_type().endswith("json")
         return response.status, json.loads(body) if is_json and body else None
 
 
-def start_server(work, port):
-    binary = os.path.join(ROOT, "src/Monitor.Server/bin/Release/net10.0/Monitor.Server")
-    args = [binary, f"--urls=http://127.0.0.1:{port}", "--Monitor:DemoFeed:Enabled=false",
-            f"--Monitor:Cluster:SiloPort={free_port()}", f"--Monitor:Cluster:GatewayPort={free_port()}",
-            "--Monitor:Auth:ApiKeys:0:Name=bench", f"--Monitor:Auth:ApiKeys:0:Key={KEY}", "--Monitor:Auth:ApiKeys:0:Roles:0=admin",
-            "--Logging:LogLevel:Default=Warning"]
-    started = time.monotonic()
-    process = subprocess.Popen(args, cwd=work, stdout=open(os.path.join(work, "server.log"), "a"), stderr=subprocess.STDOUT)
-    return process, started
+class Server:
+    def __init__(self, work, storage_args):
+        self.work, self.storage_args, self.port = work, storage_args, free_port()
+        self.log = os.path.join(work, "server.log")
 
+    def start(self):
+        binary = os.path.join(ROOT, "src/Monitor.Server/bin/Release/net10.0/Monitor.Server")
+        args = [binary, f"--urls=http://127.0.0.1:{self.port}", "--Monitor:DemoFeed:Enabled=false",
+                f"--Monitor:Cluster:SiloPort={free_port()}", f"--Monitor:Cluster:GatewayPort={free_port()}",
+                "--Monitor:Auth:ApiKeys:0:Name=bench", f"--Monitor:Auth:ApiKeys:0:Key={KEY}", "--Monitor:Auth:ApiKeys:0:Roles:0=admin",
+                "--Logging:LogLevel:Default=Warning",
+                # Logs each activation that replays ticks stored after its saved state: none after a clean stop.
+                "--Logging:LogLevel:Monitor.Grains.InstrumentGrain=Information"] + self.storage_args
+        self.log_start = os.path.getsize(self.log) if os.path.exists(self.log) else 0
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(args, cwd=self.work, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
 
-def wait_ready(port, deadline_s=300):
-    limit = time.monotonic() + deadline_s
-    while time.monotonic() < limit:
-        try:
-            if request(f"http://127.0.0.1:{port}/health/ready")[0] == 200:
-                return time.monotonic()
-        except (urllib.error.URLError, ConnectionError, OSError):
-            pass
-        time.sleep(0.05)
-    sys.exit("the server did not become ready")
+    def wait_ready(self, deadline_s=600):
+        limit = time.monotonic() + deadline_s
+        while time.monotonic() < limit:
+            if self.process.poll() is not None:
+                sys.exit(f"the server exited ({self.process.returncode}); see {self.log}")
+            try:
+                if request(self.url("/health/ready"))[0] == 200:
+                    return time.monotonic() - self.started
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.05)
+        sys.exit("the server did not become ready")
 
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
 
-def stop(process):
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=120)
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=600)
 
+    def cpu_s(self):
+        fields = open(f"/proc/{self.process.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
-def rss_mb(process):
-    for line in open(f"/proc/{process.pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0
+    def rss_mb(self):
+        for line in open(f"/proc/{self.process.pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0
 
+    def replays_logged(self):
+        with open(self.log) as log:
+            log.seek(self.log_start)
+            return sum("replayed the ticks stored after index" in line for line in log)
 
-def tick(port, instrument):
-    now = datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
-    status, body = request(f"http://127.0.0.1:{port}/api/v1/ticks", "POST", [{"instrument": instrument, "ts": now, "price": 100.0}])
-    if status != 200 or body.get("accepted") != 1:
-        sys.exit(f"tick to {instrument} not accepted: {status} {body}")
+    def ticks(self, instruments, at):
+        """Posts one tick per instrument at `at`, in requests of at most MAX_ITEMS; fails unless every one is accepted."""
+        ts = at.isoformat().replace("+00:00", "Z")
+        for first in range(0, len(instruments), MAX_ITEMS):
+            chunk = instruments[first:first + MAX_ITEMS]
+            status, body = request(self.url("/api/v1/ticks"), "POST", [{"instrument": i, "ts": ts, "price": 100.0} for i in chunk])
+            if status != 200 or body.get("accepted") != len(chunk):
+                sys.exit(f"ticks to {len(chunk)} instruments not all accepted: {status} {body}")
 
 
 def percentile(values, p):
@@ -79,65 +111,114 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def summary(latencies):
+    return f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms, max {max(latencies):.0f} ms"
+
+
+def psql(connection_string, sql):
+    """Runs one statement with psql against the server of an Npgsql connection string (Host, Port, Username, Database)."""
+    parts = dict(p.split("=", 1) for p in connection_string.split(";") if "=" in p)
+    url = f"postgresql://{parts.get('Username', 'postgres')}@{parts.get('Host', '127.0.0.1')}:{parts.get('Port', '5432')}/{parts.get('Database', 'postgres')}"
+    return subprocess.run(["psql", url, "-qAtc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--instruments", type=int, default=10000)
     parser.add_argument("--minute-days", type=int, default=7)
+    parser.add_argument("--year-instruments", type=int, default=200, help="instruments with a year of minute bars")
     parser.add_argument("--sample", type=int, default=200)
-    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--postgres", help="an Npgsql connection string to a server the benchmark may create a database on")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (and the PostgreSQL database)")
     options = parser.parse_args()
+    options.year_instruments = min(options.year_instruments, options.instruments)
 
     for project in ("src/Monitor.Server", "tests/Monitor.Benchmarks"):
         subprocess.run(["dotnet", "build", project, "-c", "Release", "-v", "quiet", "-nologo"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     work = tempfile.mkdtemp(prefix="monitor-restart.")
-    port = free_port()
+    database = None
+    if options.postgres:
+        database = f"monitor_restart_{os.getpid()}"
+        psql(options.postgres, f"CREATE DATABASE {database}")
+        store = re.sub(r";?Database=[^;]*", "", options.postgres) + f";Database={database}"
+        storage_args = ["--Monitor:Storage:Provider=postgres", f"--ConnectionStrings:Monitor={store}"]
+    else:
+        store = os.path.join(work, "data/monitor.db")
+        storage_args = []
     ids = [f"BULK:I{i}" for i in range(options.instruments)]
+    with_year, without_year = ids[:options.year_instruments], ids[options.year_instruments:]
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
-        process, _ = start_server(work, port)
-        wait_ready(port)
+        began = time.monotonic()
+        subprocess.run(["dotnet", os.path.join(ROOT, "tests/Monitor.Benchmarks/bin/Release/net10.0/Monitor.Benchmarks.dll"), "seed-bars",
+                        store, "BULK:I", str(options.instruments), str(options.minute_days), str(options.year_instruments),
+                        today.isoformat()], check=True)
+        size_gb = (int(psql(store, "SELECT pg_database_size(current_database())")) if database else os.path.getsize(store)) / 1e9
+        print(f"history seeded in {time.monotonic() - began:.0f} s; store {size_gb:.1f} GB")
+
+        server = Server(work, storage_args)
+        server.start()
+        server.wait_ready()
         batch_times = []
         for first in range(0, len(ids), 1000):
             chunk = ids[first:first + 1000]
             began = time.monotonic()
-            request(f"http://127.0.0.1:{port}/api/v1/instruments", "PUT",
+            request(server.url("/api/v1/instruments"), "PUT",
                     [{"id": i, "name": i, "kind": "future", "unit": "USD/t", "intervals": ["1m", "1h", "1d"]} for i in chunk])
             instruments_s = time.monotonic() - began
             began = time.monotonic()
-            request(f"http://127.0.0.1:{port}/api/v1/rules", "PUT",
+            request(server.url("/api/v1/rules"), "PUT",
                     [{"id": "rsi-" + i.replace(":", "-"), "type": "threshold", "params": {"input": i + "@rsi(14)", "op": "above", "value": 70}} for i in chunk])
             batch_times.append((instruments_s, time.monotonic() - began))
         print(f"catalog: {len(ids)} instruments and rules in batches of 1,000; per batch: instruments "
               f"{max(t[0] for t in batch_times):.2f} s at most (mean {sum(t[0] for t in batch_times) / len(batch_times):.2f} s), "
               f"rules {max(t[1] for t in batch_times):.2f} s at most (mean {sum(t[1] for t in batch_times) / len(batch_times):.2f} s)")
-        stop(process)
-
         began = time.monotonic()
-        subprocess.run(["dotnet", os.path.join(ROOT, "tests/Monitor.Benchmarks/bin/Release/net10.0/Monitor.Benchmarks.dll"), "seed-bars",
-                        os.path.join(work, "data/monitor.db"), "BULK:I", str(options.instruments), str(options.minute_days)], check=True)
-        size_gb = os.path.getsize(os.path.join(work, "data/monitor.db")) / 1e9
-        print(f"history seeded in {time.monotonic() - began:.0f} s; store {size_gb:.1f} GB")
+        server.ticks(ids, today)
+        print(f"live session: a tick to each of {len(ids)} instruments at {today:%Y-%m-%d %H:%M} UTC in {time.monotonic() - began:.1f} s")
+        began = time.monotonic()
+        server.stop()
+        print(f"clean stop in {time.monotonic() - began:.1f} s")
 
-        process, started = start_server(work, port)
-        ready = wait_ready(port) - started
+        server.start()
+        ready = server.wait_ready()
+        ready_cpu = server.cpu_s()
         rng = random.Random(1)
-        first = rng.choice(ids)
-        tick(port, first)
-        first_ack = time.monotonic() - started
-        latencies = []
-        for instrument in rng.sample([i for i in ids if i != first], min(options.sample, len(ids) - 1)):
-            began = time.monotonic()
-            tick(port, instrument)
-            latencies.append((time.monotonic() - began) * 1000)
-        print(f"restart: ready {ready:.1f} s after start; first tick ({first}) acknowledged {first_ack:.1f} s after start")
-        print(f"first tick to {len(latencies)} other instruments (each activates its grain): "
-              f"p50 {percentile(latencies, 50):.0f} ms, p99 {percentile(latencies, 99):.0f} ms, max {max(latencies):.0f} ms; "
-              f"server RSS {rss_mb(process):.0f} MB")
-        stop(process)
+        first = rng.choice(with_year)
+        began = time.monotonic()
+        server.ticks([first], datetime.now(timezone.utc))
+        first_ack = time.monotonic() - server.started
+        first_ms = (time.monotonic() - began) * 1000
+        latencies = {"a year": [], "the last days": []}
+        half = options.sample // 2
+        woken = {first}
+        for group, pool in (("a year", with_year), ("the last days", without_year)):
+            candidates = [i for i in pool if i not in woken]
+            for instrument in rng.sample(candidates, min(half if group == "a year" else options.sample - half, len(candidates))):
+                began = time.monotonic()
+                server.ticks([instrument], datetime.now(timezone.utc))
+                latencies[group].append((time.monotonic() - began) * 1000)
+                woken.add(instrument)
+        print(f"restart: ready {ready:.1f} s after start (server CPU {ready_cpu:.1f} s); first tick ({first}) acknowledged "
+              f"{first_ack:.1f} s after start, {first_ms:.0f} ms after it was sent")
+        for group, values in latencies.items():
+            if values:
+                print(f"first tick to {len(values)} other instruments with {group} of minute bars (one after another, each "
+                      f"activates its grain): {summary(values)}")
+        rest = [i for i in ids if i not in woken]
+        cpu_before, began = server.cpu_s(), time.monotonic()
+        server.ticks(rest, datetime.now(timezone.utc))
+        print(f"the rest of the catalog: a tick to each of {len(rest)} instruments acknowledged in {time.monotonic() - began:.1f} s "
+              f"(server CPU {server.cpu_s() - cpu_before:.1f} s); all {len(ids)} active {time.monotonic() - server.started:.1f} s after start; "
+              f"server RSS {server.rss_mb():.0f} MB; activations that replayed ticks stored after their saved state: {server.replays_logged()}")
+        server.stop()
     finally:
         if options.keep:
-            print(f"work directory: {work}")
+            print(f"work directory: {work}" + (f"; database: {database}" if database else ""))
         else:
             shutil.rmtree(work, ignore_errors=True)
+            if database:
+                psql(options.postgres, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
 
 
 if __name__ == "__main__":

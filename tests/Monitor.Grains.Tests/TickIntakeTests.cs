@@ -75,6 +75,26 @@ public sealed class TickIntakeTests : IAsyncLifetime
         Assert.Equal(4, Assert.Single(next).Index);
     }
 
+    [Fact]
+    public async Task Resume_NothingStoredPastTheWatermark_KeepsTheSavedStateAndNumbersOn()
+    {
+        var (stored, _, _) = Intake();
+        var (ticks, _) = stored.Take(Batch((0, 30.0, 1), (10, 31.0, 2)));
+        await Store.Ticks.AppendAsync(Silver, ticks);
+
+        // The saved state had both ticks (a clean stop): nothing to replay.
+        var (resumed, run, _) = Intake();
+        run.Apply(new Tick(Silver, Start, 30.0, 1, 1));
+        run.Apply(new Tick(Silver, Start.AddSeconds(10), 31.0, 1, 2));
+        await resumed.ResumeAsync(Store.Ticks, watermark: 2, CancellationToken.None);
+        var openBar = run.OpenBar("1m");
+        var (next, counts) = resumed.Take(Batch((20, 32.0, 3)));
+
+        Assert.Equal((30.0, 31.0, 2.0), (openBar!.Value.Open, openBar.Value.Close, openBar.Value.Volume));
+        Assert.Equal(new IngestCounts(1, 0, 0), counts);
+        Assert.Equal(3, Assert.Single(next).Index);
+    }
+
     private (TickIntake Intake, InstrumentRun Run, RuleGrainFeed Feed) Intake(bool ruleOverSeveral = false)
     {
         var run = new InstrumentRun(new InstrumentPipeline(Silver, [BarInterval.OneMinute], []));
