@@ -15,6 +15,8 @@
 #                 PUT /api/v1/instruments in batches of 1,000 with one RSI rule each through PUT /api/v1/rules, the feed
 #                 spread over all of them with `monitor feed --spread 2000`), side by side (issue 18.1: at least 150,000
 #                 ticks/s and 70% of the 18-instrument figure); SPREAD_INSTRUMENTS changes the 2,000
+#   latency-2000: tick-to-client latency at 10,000 ticks/s spread over the same 2,000 instruments with a rule each, the
+#                 hub client subscribed to 100 of them (FEED:I0..FEED:I99) and measuring their ticks (issue 18.4)
 # For the hub phases the server's and the feed's CPU seconds are printed too (they share the machine).
 # Latencies of each phase's first 10 seconds (JIT and connection warm-up) stay out of the totals.
 # Each phase gets a fresh server and an empty store. Usage:
@@ -150,6 +152,8 @@ for phase in ${PHASES:-ingest stream latency}; do
       run_phase "ingest over 18 instruments, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 --instruments "$first18"
       SPREAD=${SPREAD_INSTRUMENTS:-2000} run_phase "ingest spread over ${SPREAD_INSTRUMENTS:-2000} instruments with a rule each, as fast as it goes (4 posters x 1,000-tick batches)" \
         --rate 0 --concurrency 4 --batch 1000 --spread "${SPREAD_INSTRUMENTS:-2000}" ;;
+    latency-2000) SPREAD=${SPREAD_INSTRUMENTS:-2000} run_phase "tick-to-client latency at 10,000 ticks/s over ${SPREAD_INSTRUMENTS:-2000} instruments with a rule each, the client subscribed to 100" \
+        --rate 10000 --concurrency 4 --batch 1000 --measure-latency --spread "${SPREAD_INSTRUMENTS:-2000}" --hub-instruments 100 ;;
     hub-fanout) run_phase "${FANOUT_CLIENTS:-1000} hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients "${FANOUT_CLIENTS:-1000}" ;;
   esac
 done
