@@ -201,7 +201,7 @@ public sealed class InstrumentGrain(
 
     private Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        _feed.FeedIfDue();
+        _ = _feed.FeedIfDue();
         return _quotes.FlushAsync();
     }
 
@@ -217,7 +217,7 @@ public sealed class InstrumentGrain(
         // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
         _quotes = new QuotePublisher(
             pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
-        _feed = new RuleGrainFeed(_id, pipeline.Series[0].Interval, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
+        _feed = new RuleGrainFeed(_id, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
         _rules = new InstrumentRules(_run, _feed);
         _intake = new TickIntake(_run, _feed);
         _derived = DerivedSeriesFeed.For(_id, catalog, GrainFactory, logger);

@@ -21,7 +21,7 @@ public sealed class InstrumentRulesTests : IAsyncLifetime
 
     public InstrumentRulesTests()
     {
-        _feed = new RuleGrainFeed(Silver, BarInterval.OneMinute, _ => new RecordingRuleGrain(), new FakeTimeProvider(Start), NullLogger.Instance);
+        _feed = new RuleGrainFeed(Silver, _ => new RecordingRuleGrain(), new FakeTimeProvider(Start), NullLogger.Instance);
         _rules = new InstrumentRules(_run, _feed);
     }
 

@@ -14,43 +14,97 @@ public sealed class RuleGrainFeedTests
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly RecordingRuleGrain _rule = new();
+    private readonly Dictionary<string, RecordingRuleGrain> _grains = [];
 
     [Fact]
-    public void BarCloseRules_GetPerBarItsFirstTickTheLatestAndTheLast_WithThePipelinesBars()
+    public void BarCloseRules_GetTheClosedBarsOfTheirInterval_AndPerBarOnlyTheTicksThatOpenedItAndSetItsClose()
     {
-        var feed = Feed(evaluate: "bar");
+        var feed = Feed(Spread("spread", "bar"));
         var pipeline = new InstrumentPipeline(Silver, [BarInterval.OneMinute], []);
         // One bar: an opener, two ticks, a later one, then one out of order (earlier, arriving last); then the next bar.
-        double[] seconds = [0, 10, 20, 40, 30, 60];
-        Store(feed, pipeline, seconds);
+        Store(feed, pipeline, [0, 10, 20, 40, 30, 60]);
 
         feed.FeedIfDue();
 
-        var sent = Assert.Single(_rule.Feeds);
-        Assert.Equal([0, 40, 30, 60], sent.Ticks.Select(t => (t.Tick.Time - Start).TotalSeconds));
-        Assert.Equal([1L, 4, 5, 6], sent.Ticks.Select(t => t.Index));
+        var sent = Assert.Single(_grains["spread"].Feeds);
+        var bar = Assert.Single(sent.Bars);
+        Assert.Equal((Start, 0.0, 40.0, 0.0, 40.0, 5.0), (bar.Bar.Time, bar.Bar.Open, bar.Bar.High, bar.Bar.Low, bar.Bar.Close, bar.Bar.Volume));
+        Assert.Equal((6L, Start.AddSeconds(60)), (bar.Index, bar.ClosedAt));
+        // The ticks that opened the closed bar and set its close, and the one that opened the next bar.
+        Assert.Equal([(1L, 0.0), (4L, 40.0), (6L, 60.0)], sent.Ticks.Select(t => (t.Index, (t.Tick.Time - Start).TotalSeconds)));
         Assert.Equal((0L, 6L), (sent.AfterIndex, sent.ThroughIndex));
-        var closed = Assert.Single(sent.Ticks[^1].Closed!);
-        Assert.Equal((BarInterval.OneMinute, Start, 40.0, 0.0, 5.0), (closed.Interval, closed.Bar.Time, closed.Bar.High, closed.Bar.Low, closed.Bar.Volume));
-        Assert.All(sent.Ticks[..^1], t => Assert.Null(t.Closed));
     }
 
     [Fact]
-    public void TickRules_GetEveryTick()
+    public void BarCloseRules_GetTheTickSettingTheOpenBarsCloseOnlyWhenALaterOneTookItsPlace()
     {
-        var feed = Feed(evaluate: "tick");
-        Store(feed, new InstrumentPipeline(Silver, [BarInterval.OneMinute], []), [0, 10, 20, 40, 30]);
+        var feed = Feed(Spread("spread", "bar"));
+        var pipeline = new InstrumentPipeline(Silver, [BarInterval.OneMinute], []);
+        Store(feed, pipeline, [0, 20]);
+        feed.FeedIfDue();
+        _time.Advance(RuleGrainOptions.FeedInterval);
+        Store(feed, pipeline, [10], firstIndex: 3);
+        feed.FeedIfDue();
+        _time.Advance(RuleGrainOptions.FeedInterval);
+        Store(feed, pipeline, [30], firstIndex: 4);
+        feed.FeedIfDue();
+
+        var feeds = _grains["spread"].Feeds;
+        Assert.Equal(3, feeds.Count);
+        Assert.Equal([1L, 2], feeds[0].Ticks.Select(t => t.Index));
+        Assert.Empty(feeds[1].Ticks);
+        Assert.Equal(3, feeds[1].ThroughIndex);
+        Assert.Equal([4L], feeds[2].Ticks.Select(t => t.Index));
+        Assert.All(feeds, f => Assert.Empty(f.Bars));
+    }
+
+    [Fact]
+    public void TickRules_GetEveryTick_AndTheBarsBeforeTheTicksThatClosedThem()
+    {
+        var feed = Feed(Spread("spread", "tick"));
+        Store(feed, new InstrumentPipeline(Silver, [BarInterval.OneMinute], []), [0, 10, 20, 40, 30, 60]);
 
         feed.FeedIfDue();
 
-        Assert.Equal(5, Assert.Single(_rule.Feeds).Ticks.Length);
+        var sent = Assert.Single(_grains["spread"].Feeds);
+        Assert.Equal([1L, 2, 3, 4, 5, 6], sent.Ticks.Select(t => t.Index));
+        Assert.Equal(6, Assert.Single(sent.Bars).Index);
+    }
+
+    [Fact]
+    public void RuleReadingTheInstrumentThroughAnIndicatorOnly_GetsItsBarsAndNoTicks()
+    {
+        var rule = RuleJson.Parse("""
+            {"id":"ema-cross","type":"indicatorCross","interval":"1m","params":{"fast":"COMEX:GC@ema(5)","slow":"COMEX:SI@ema(5)","direction":"both"}}
+            """).Rule!;
+        var feed = Feed(rule);
+        Store(feed, new InstrumentPipeline(Silver, [BarInterval.OneMinute], []), [0, 30, 60, 90, 120]);
+
+        feed.FeedIfDue();
+
+        var sent = Assert.Single(_grains["ema-cross"].Feeds);
+        Assert.Empty(sent.Ticks);
+        Assert.Equal([(3L, Start), (5L, Start.AddMinutes(1))], sent.Bars.Select(b => (b.Index, b.Bar.Time)));
+    }
+
+    [Fact]
+    public void RulesOnDifferentIntervals_EachGetTheBarsOfTheirOwn()
+    {
+        var feed = Feed(Spread("minute", "bar"), Spread("hour", "bar", "1h"));
+        var pipeline = new InstrumentPipeline(Silver, [BarInterval.OneMinute, BarInterval.OneHour], []);
+        Store(feed, pipeline, [0, 60, 3_600]);
+
+        feed.FeedIfDue();
+
+        Assert.Equal([Start, Start.AddMinutes(1)], Assert.Single(_grains["minute"].Feeds).Bars.Select(b => b.Bar.Time));
+        var hourly = Assert.Single(Assert.Single(_grains["hour"].Feeds).Bars);
+        Assert.Equal((BarInterval.OneHour.Length, 3L), (hourly.ClosedAt - hourly.Bar.Time, hourly.Index));
     }
 
     [Fact]
     public void BarCloseRules_AreFedOnceASecondWithinABar_AndAtOnceWhenOneCloses()
     {
-        var feed = Feed(evaluate: "bar");
+        var feed = Feed(Spread("spread", "bar"));
         var pipeline = new InstrumentPipeline(Silver, [BarInterval.OneMinute], []);
         Store(feed, pipeline, [0, 10]);
 
@@ -58,25 +112,30 @@ public sealed class RuleGrainFeedTests
         _time.Advance(RuleGrainOptions.FeedInterval - TimeSpan.FromMilliseconds(100));
         Store(feed, pipeline, [20], firstIndex: 3);
         feed.FeedIfDue();
-        int beforeInterval = _rule.Feeds.Count;
+        int beforeInterval = _grains["spread"].Feeds.Count;
         _time.Advance(TimeSpan.FromMilliseconds(100));
         feed.FeedIfDue();
-        int afterInterval = _rule.Feeds.Count;
+        int afterInterval = _grains["spread"].Feeds.Count;
         Store(feed, pipeline, [60], firstIndex: 4);
         feed.FeedIfDue();
 
         Assert.Equal(1, beforeInterval);
         Assert.Equal(2, afterInterval);
-        Assert.Equal(3, _rule.Feeds.Count);
-        Assert.Equal(3, _rule.Feeds[^1].AfterIndex);
+        Assert.Equal(3, _grains["spread"].Feeds.Count);
+        Assert.Equal(3, _grains["spread"].Feeds[^1].AfterIndex);
     }
 
-    private RuleGrainFeed Feed(string evaluate)
+    private static RuleDefinition Spread(string id, string evaluate, string interval = "1m") => RuleJson.Parse(
+        $$"""{"id":"{{id}}","type":"spread","interval":"{{interval}}","evaluate":"{{evaluate}}","params":{"near":"COMEX:SI","far":"COMEX:GC","op":"above","value":1} }""").Rule!;
+
+    private RuleGrainFeed Feed(params RuleDefinition[] rules)
     {
-        var rule = RuleJson.Parse(
-            $$"""{"id":"spread","type":"spread","interval":"1m","evaluate":"{{evaluate}}","params":{"near":"COMEX:SI","far":"COMEX:GC","op":"above","value":1} }""").Rule!;
-        var feed = new RuleGrainFeed(Silver, BarInterval.OneMinute, _ => _rule, _time, NullLogger.Instance);
-        feed.Track(rule.Id, rule);
+        var feed = new RuleGrainFeed(Silver, id => _grains.TryGetValue(id, out var grain) ? grain : _grains[id] = new RecordingRuleGrain(), _time, NullLogger.Instance);
+        foreach (var rule in rules)
+        {
+            feed.Track(rule.Id, rule);
+        }
+
         feed.UpdateReaders(lastIndex: 0);
         return feed;
     }

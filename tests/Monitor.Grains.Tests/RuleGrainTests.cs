@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Backtesting;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
@@ -26,12 +28,10 @@ public sealed class RuleGrainTests : IAsyncLifetime
     [Fact]
     public async Task SilentInput_IsWaitedForUntilItHasBeenIdleForInputIdleAfter()
     {
-        var rule = RuleJson.Parse("""
+        var rule = await PutRuleAsync("""
             {"id":"ca-spread","type":"spread","interval":"1m","params":{"near":"LME:CA.CASH","far":"LME:CA","op":"above","value":20}}
-            """).Rule!;
-        await _cluster.Store.Rules.PutAsync(rule, _cluster.Time.GetUtcNow(), "test");
+            """);
         var grain = _cluster.Grains.GetGrain<IRuleGrain>(rule.Id);
-        await grain.SyncAsync();
 
         // Three minutes of the cash contract's ticks, with the bars its pipeline closed; the 3-month contract sends nothing.
         await grain.FeedAsync(Feed(Cash, _cluster.Time.GetUtcNow(), minutes: 3));
@@ -56,13 +56,11 @@ public sealed class RuleGrainTests : IAsyncLifetime
     [Fact]
     public async Task ActivationFromStateSavedBeforeItsFirstTick_RaisesWhatABacktestOfTheStoreRaises()
     {
-        var rule = RuleJson.Parse("""
+        var rule = await PutRuleAsync("""
             {"id":"gc-ema-cross","type":"expression","interval":"1m",
              "params":{"condition":"crossesAbove(COMEX:GC@ema(3), COMEX:GC@ema(8)) and COMEX:SI > 0"}}
-            """).Rule!;
-        await _cluster.Store.Rules.PutAsync(rule, _cluster.Time.GetUtcNow(), "test");
+            """);
         var grain = _cluster.Grains.GetGrain<IRuleGrain>(rule.Id);
-        await grain.SyncAsync();
         await _cluster.Cluster.DeactivateAsync(grain);
 
         // Four hours of both instruments' ticks and bars, stored as their grains store them; the rule grain heard nothing.
@@ -74,10 +72,84 @@ public sealed class RuleGrainTests : IAsyncLifetime
         _cluster.Time.Advance(new RuleGrainOptions().InputIdleAfter + TimeSpan.FromMilliseconds(500));
         await grain.GetStatusAsync(); // queued behind the idle check the advance fired
 
-        var stored = (await _cluster.Store.Rules.GetAsync(rule.Id))!.Parse().Rule!;
+        await AssertRaisesWhatABacktestOfTheStoreRaisesAsync(rule.Id);
+    }
+
+    /// <summary>
+    /// The instruments' feeds as their grains send them: of silver, read only through an indicator, the rule grain gets
+    /// the bars and no tick; of gold, its clock, the bars and the ticks that opened each and set its close. What it raises is what a
+    /// backtest of the store raises.
+    /// </summary>
+    [Fact]
+    public async Task FedBarsAndTheTicksOpeningThemAndSettingTheirCloses_RaisesWhatABacktestOfTheStoreRaises()
+    {
+        var rule = await PutRuleAsync("""
+            {"id":"gc-ema-cross-si-sma","type":"expression","interval":"1m",
+             "params":{"condition":"crossesAbove(COMEX:GC@ema(3), COMEX:GC@ema(8)) and COMEX:SI@sma(3) > 0"}}
+            """);
+        var grain = new ForwardingRuleGrain(_cluster.Grains.GetGrain<IRuleGrain>(rule.Id));
+        var time = new FakeTimeProvider(_cluster.Time.GetUtcNow());
+        var inputs = new[] { (Gold, Price: (Func<int, double>)(i => 3_000 + (30 * Math.Sin(i * 2 * Math.PI / 90)))), (Silver, Price: i => 40 + Math.Sin(i / 7.0)) }
+            .Select(input =>
+            {
+                var feed = new RuleGrainFeed(input.Item1, _ => grain, time, NullLogger.Instance);
+                feed.Track(rule.Id, rule);
+                feed.UpdateReaders(lastIndex: 0);
+                return (Instrument: input.Item1, input.Price, Pipeline: new InstrumentPipeline(input.Item1, [BarInterval.OneMinute], []), Feed: feed);
+            })
+            .ToArray();
+
+        // Four hours, a tick of each every 10 s; each minute both grains store what came and feed the rule grain.
+        var start = _cluster.Time.GetUtcNow();
+        var closed = new List<ClosedBar>();
+        for (int minute = 0; minute < 240; minute++)
+        {
+            foreach (var input in inputs)
+            {
+                var ticks = new List<StoredTick>();
+                var bars = new List<Bar>();
+                for (int i = minute * 6; i < (minute + 1) * 6; i++)
+                {
+                    var tick = new Tick(input.Instrument, start.AddSeconds(10 * i), input.Price(i), 1, i + 1);
+                    closed.Clear();
+                    input.Pipeline.Apply(tick, closed);
+                    bars.AddRange(closed.Select(c => c.Bar));
+                    ticks.Add(new StoredTick(i + 1, tick.Time, tick.Price, tick.Volume, tick.Seq, Late: false));
+                    input.Feed.Stored(tick, i + 1, applied: true, closed);
+                }
+
+                await _cluster.Store.Ticks.AppendAsync(input.Instrument, ticks.ToArray());
+                await _cluster.Store.Bars.UpsertAsync(input.Instrument, BarInterval.OneMinute, bars);
+                await input.Feed.FeedIfDue();
+            }
+        }
+
+        _cluster.Time.Advance(new RuleGrainOptions().InputIdleAfter + TimeSpan.FromMilliseconds(500));
+        await grain.GetStatusAsync(); // queued behind the idle check the advance fired
+
+        var silver = grain.Feeds.Where(f => f.Instrument == Silver).ToList();
+        Assert.All(silver, f => Assert.Empty(f.Ticks));
+        Assert.Equal(239, silver.Sum(f => f.Bars.Length));
+        var gold = grain.Feeds.Where(f => f.Instrument == Gold).ToList();
+        Assert.True(gold.Sum(f => f.Ticks.Length) <= 2 * 240, "gold's feed carries more than the ticks opening each bar and setting its close");
+        await AssertRaisesWhatABacktestOfTheStoreRaisesAsync(rule.Id);
+    }
+
+    /// <summary>Stores a rule and has its grain read it.</summary>
+    private async Task<RuleDefinition> PutRuleAsync(string json)
+    {
+        var rule = RuleJson.Parse(json).Rule!;
+        await _cluster.Store.Rules.PutAsync(rule, _cluster.Time.GetUtcNow(), "test");
+        await _cluster.Grains.GetGrain<IRuleGrain>(rule.Id).SyncAsync();
+        return rule;
+    }
+
+    private async Task AssertRaisesWhatABacktestOfTheStoreRaisesAsync(string ruleId)
+    {
+        var stored = (await _cluster.Store.Rules.GetAsync(ruleId))!.Parse().Rule!;
         var backtest = await new BacktestEngine([stored], BacktestEngine.IntervalsOf(InstrumentCatalog.BuiltIn()))
             .RunAsync(new StoreBacktestSource(_cluster.Store), null, null);
-        var live = await _cluster.Store.Alerts.ListAsync(new AlertQuery { RuleId = rule.Id, Limit = 1_000 });
+        var live = await _cluster.Store.Alerts.ListAsync(new AlertQuery { RuleId = ruleId, Limit = 1_000 });
         Assert.True(backtest.Alerts.Count >= 5, $"the scenario raises {backtest.Alerts.Count} alerts: too few to compare");
         Assert.Equal(Json(backtest.Alerts), Json(live.Select(a => a.Alert)));
     }
@@ -115,20 +187,40 @@ public sealed class RuleGrainTests : IAsyncLifetime
             return Encoding.UTF8.GetString(buffer.ToArray());
         })];
 
-    /// <summary>A tick every 10 s through a pipeline of one-minute bars, as the instrument's grain feeds them.</summary>
+    /// <summary>A tick every 10 s through a pipeline of one-minute bars, as the instrument's grain feeds them to a rule on its ticks.</summary>
     private static RuleFeed Feed(InstrumentId instrument, DateTimeOffset start, int minutes)
     {
         var pipeline = new InstrumentPipeline(instrument, [BarInterval.OneMinute], []);
         var closed = new List<ClosedBar>();
-        var fed = new List<FedTick>();
+        var ticks = new List<FedTick>();
+        var bars = new List<FedBar>();
         for (int i = 0; i <= minutes * 6; i++)
         {
             var tick = new Tick(instrument, start.AddSeconds(10 * i), 9000 + i, 1, i + 1);
             closed.Clear();
             pipeline.Apply(tick, closed);
-            fed.Add(new FedTick(tick, i + 1, closed.Count == 0 ? null : [.. closed]));
+            bars.AddRange(closed.Select(c => new FedBar(c.Bar, i + 1, tick.Time)));
+            ticks.Add(new FedTick(tick, i + 1));
         }
 
-        return new RuleFeed(instrument, 0, fed.Count, [.. fed]);
+        return new RuleFeed(instrument, 0, ticks.Count, [.. bars], [.. ticks]);
+    }
+
+    /// <summary>Passes feeds on to a grain and keeps them.</summary>
+    private sealed class ForwardingRuleGrain(IRuleGrain grain) : IRuleGrain
+    {
+        public List<RuleFeed> Feeds { get; } = [];
+
+        public Task FeedAsync(RuleFeed feed)
+        {
+            Feeds.Add(feed);
+            return grain.FeedAsync(feed);
+        }
+
+        public Task FeedInventoryAsync(InventoryBatch batch) => grain.FeedInventoryAsync(batch);
+
+        public Task SyncAsync() => grain.SyncAsync();
+
+        public Task<RuleStatusView?> GetStatusAsync() => grain.GetStatusAsync();
     }
 }

@@ -98,7 +98,7 @@ public sealed class TickIntakeTests : IAsyncLifetime
     private (TickIntake Intake, InstrumentRun Run, RuleGrainFeed Feed) Intake(bool ruleOverSeveral = false)
     {
         var run = new InstrumentRun(new InstrumentPipeline(Silver, [BarInterval.OneMinute], []));
-        var feed = new RuleGrainFeed(Silver, BarInterval.OneMinute, _ => _rule, new FakeTimeProvider(Start), NullLogger.Instance);
+        var feed = new RuleGrainFeed(Silver, _ => _rule, new FakeTimeProvider(Start), NullLogger.Instance);
         if (ruleOverSeveral)
         {
             var rule = RuleJson.Parse(

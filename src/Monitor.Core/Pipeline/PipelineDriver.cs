@@ -64,13 +64,21 @@ public sealed class PipelineDriver(RuleSet rules, AdvancePolicy policy)
     /// <summary>A tick its instrument's pipeline applied, with the bars it closed (finest interval first).</summary>
     public void Tick(in Tick tick, ReadOnlySpan<ClosedBar> closed, List<AlertTransition> output)
     {
-        MoveTo(tick.Time.UtcTicks, output);
+        Closed(tick.Instrument, tick.Time, closed, output);
+        Rules.OnTick(tick, output);
+    }
+
+    /// <summary>
+    /// Bars an instrument's pipeline closed at <paramref name="at"/>, the time of the tick that closed them, without the
+    /// tick: what a rule grain gets of an instrument whose ticks its rule does not read.
+    /// </summary>
+    public void Closed(InstrumentId instrument, DateTimeOffset at, ReadOnlySpan<ClosedBar> closed, List<AlertTransition> output)
+    {
+        MoveTo(at.UtcTicks, output);
         foreach (var bar in closed)
         {
-            Rules.OnBarClosed(tick.Instrument, bar, output);
+            Rules.OnBarClosed(instrument, bar, output);
         }
-
-        Rules.OnTick(tick, output);
     }
 
     /// <summary>A stored bar (open time <see cref="Bar.Time"/>) of an instrument driven by bars: an event at its close.</summary>

@@ -98,7 +98,7 @@ public sealed record RuleDefinition
         return primary;
     }
 
-    /// <summary>Whether the rule needs the ticks of <paramref name="instrument"/>: its clock, a price or an indicator.</summary>
+    /// <summary>Whether the rule reads the pipeline of <paramref name="instrument"/>: its clock, a price or an indicator.</summary>
     public bool ReadsTicksOf(InstrumentId instrument)
     {
         var inputs = Parameters.Inputs;
@@ -116,6 +116,13 @@ public sealed record RuleDefinition
         }
 
         return false;
+    }
+
+    /// <summary>Whether the rule reads the ticks of <paramref name="instrument"/>: its clock or a price (an indicator reads bars only).</summary>
+    public bool ReadsPriceOf(InstrumentId instrument)
+    {
+        var inputs = Parameters.Inputs;
+        return inputs[0].Instrument == instrument || inputs.Any(i => i.Instrument == instrument && i.Kind == RuleInputKind.Price);
     }
 
     /// <summary>Whether the rule reads an inventory series of <paramref name="instrument"/>.</summary>

@@ -8,8 +8,8 @@ namespace Monitor.Core.Rules;
 /// instrument id). The grains send at their own pace, so a tick is released only once every instrument the rule
 /// waits for has a tick queued: otherwise a lagging instrument's earlier ticks would arrive after the rule had
 /// evaluated past them. An instrument that has sent nothing for <c>idleAfter</c> (a closed market, a stopped feed)
-/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none. A tick travels with the
-/// bar of the rule's interval it closed, if any: the rule sees that close at the tick's place in the order.
+/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none. Besides ticks it merges
+/// the bars the instruments' pipelines closed, each at the place of the tick that closed it.
 /// </summary>
 public sealed class TickMerge
 {
@@ -28,12 +28,12 @@ public sealed class TickMerge
     /// <summary>Ticks waiting for release.</summary>
     public int Queued => _sources.Sum(s => s.Queue.Count);
 
-    /// <summary>Queues a tick of one instrument (in that instrument's stored order).</summary>
-    public void Add(in QueuedTick tick, long arrivedAt)
+    /// <summary>Queues a tick or bar of one instrument (in that instrument's stored order).</summary>
+    public void Add(in QueuedTick queued, long arrivedAt)
     {
-        var source = Find(tick.Tick.Instrument)
-            ?? throw new ArgumentException($"the merge does not read {tick.Tick.Instrument}", nameof(tick));
-        source.Queue.Enqueue(tick);
+        var source = Find(queued.Instrument)
+            ?? throw new ArgumentException($"the merge does not read {queued.Instrument}", nameof(queued));
+        source.Queue.Enqueue(queued);
         source.LastArrival = arrivedAt;
     }
 
@@ -58,7 +58,7 @@ public sealed class TickMerge
                     continue;
                 }
 
-                if (next is null || source.Queue.Peek().Tick.Time < next.Queue.Peek().Tick.Time)
+                if (next is null || source.Queue.Peek().Time < next.Queue.Peek().Time)
                 {
                     next = source;
                 }
@@ -96,5 +96,15 @@ public sealed class TickMerge
     }
 }
 
-/// <summary>A tick waiting in a <see cref="TickMerge"/>: its stored index, and the bar of the rule's interval it closed, if any.</summary>
-public readonly record struct QueuedTick(Tick Tick, long Index, Bar? Closed);
+/// <summary>
+/// What waits in a <see cref="TickMerge"/> at the stored index of its tick: a tick, or a bar of the rule's interval
+/// that closed at <see cref="Time"/> (the closing tick's time; the tick itself follows at the same index if the
+/// rule reads it).
+/// </summary>
+public readonly record struct QueuedTick(InstrumentId Instrument, DateTimeOffset Time, long Index, Tick? Tick, Bar? Closed)
+{
+    public static QueuedTick Of(in Tick tick, long index) => new(tick.Instrument, tick.Time, index, tick, null);
+
+    public static QueuedTick OfBar(InstrumentId instrument, DateTimeOffset closedAt, long index, in Bar closed) =>
+        new(instrument, closedAt, index, null, closed);
+}

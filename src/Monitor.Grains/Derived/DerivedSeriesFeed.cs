@@ -30,8 +30,8 @@ internal sealed class DerivedSeriesFeed(InstrumentId instrument, IReadOnlyList<I
             return Task.CompletedTask;
         }
 
-        var applied = stored.Where(t => !t.Late).Select(t => new FedTick(new Tick(instrument, t.Time, t.Price, t.Volume, t.Seq), t.Index, null));
-        var feed = new RuleFeed(instrument, afterIndex, throughIndex, [.. applied]);
+        var applied = stored.Where(t => !t.Late).Select(t => new FedTick(new Tick(instrument, t.Time, t.Price, t.Volume, t.Seq), t.Index));
+        var feed = new RuleFeed(instrument, afterIndex, throughIndex, Bars: [], [.. applied]);
         return FeedAsync(series => series.FeedAsync(feed));
     }
 

@@ -94,7 +94,7 @@ public sealed class DerivedSeriesGrain(
             {
                 if (fed.Index > input.QueuedIndex)
                 {
-                    Merge!.Add(new QueuedTick(fed.Tick, fed.Index, null), Clock.GetTimestamp());
+                    Merge!.Add(QueuedTick.Of(fed.Tick, fed.Index), Clock.GetTimestamp());
                 }
             }
 
@@ -200,7 +200,7 @@ public sealed class DerivedSeriesGrain(
 
             if (!stored.Late)
             {
-                Merge!.Add(new QueuedTick(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, null), Clock.GetTimestamp());
+                Merge!.Add(QueuedTick.Of(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index), Clock.GetTimestamp());
             }
 
             input.QueuedIndex = stored.Index;
@@ -225,12 +225,13 @@ public sealed class DerivedSeriesGrain(
         var ticks = new List<Tick>(_released.Count);
         foreach (var queued in _released)
         {
-            if (_calculator.TryCompute(queued.Tick, out var tick))
+            // Only ticks are queued here: a derived series is computed from its inputs' prices.
+            if (queued.Tick is { } input && _calculator.TryCompute(input, out var tick))
             {
                 ticks.Add(tick);
             }
 
-            _inputs[queued.Tick.Instrument].AppliedIndex = queued.Index;
+            _inputs[queued.Instrument].AppliedIndex = queued.Index;
         }
 
         StateWrites.Changed();

@@ -60,21 +60,31 @@ public sealed record RuleStatusView(
 
 /// <summary>
 /// What an instrument's grain stored after <see cref="AfterIndex"/> through <see cref="ThroughIndex"/>, for the rules
-/// that read it: the ticks its pipeline applied (late ones were not), each with its stored index and the bars it
-/// closed. For rules on bar closes only the ticks that can change what a close sees are sent (see
-/// <see cref="RuleGrainFeed"/>). A rule grain that finds <see cref="AfterIndex"/> beyond what it has seen catches up
-/// from the stores, so a lost feed loses nothing.
+/// that read it: the bars of the rule's interval its pipeline closed and, for a rule that reads the instrument's price,
+/// the ticks it needs of those the pipeline applied (see <see cref="RuleGrainFeed"/>), each with its stored index. A
+/// rule grain that finds <see cref="AfterIndex"/> beyond what it has seen catches up from the stores, so a lost feed
+/// loses nothing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Monitor.RuleFeed")]
 public sealed record RuleFeed(
     [property: Id(0)] InstrumentId Instrument,
     [property: Id(1)] long AfterIndex,
     [property: Id(2)] long ThroughIndex,
+    [property: Id(4)] FedBar[] Bars,
     [property: Id(3)] FedTick[] Ticks);
 
-/// <summary>One applied tick, its stored index, and the bars it closed (finest interval first; null when none).</summary>
+/// <summary>An applied tick and its stored index.</summary>
 [GenerateSerializer, Immutable, Alias("Monitor.FedTick")]
 public readonly record struct FedTick(
     [property: Id(0)] Tick Tick,
+    [property: Id(1)] long Index);
+
+/// <summary>
+/// A bar the pipeline closed, with the stored index and time of the tick that closed it: the rule sees the close at that
+/// tick's place in event order, before the tick itself, as a backtest does.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Monitor.FedBar")]
+public readonly record struct FedBar(
+    [property: Id(0)] Bar Bar,
     [property: Id(1)] long Index,
-    [property: Id(2)] ClosedBar[]? Closed);
+    [property: Id(2)] DateTimeOffset ClosedAt);

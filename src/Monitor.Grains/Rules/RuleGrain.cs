@@ -50,11 +50,12 @@ public sealed class RuleGrainOptions
 }
 
 /// <summary>
-/// Runs one rule over several instruments. The instruments' grains feed it what their pipelines applied: the ticks and
-/// the bars they closed (<see cref="RuleGrainFeed"/>). It merges them into event-time order (<see cref="TickMerge"/>)
-/// and drives the rule through a <see cref="PipelineDriver"/>, as a backtest does; it builds no bars itself. State is
-/// written behind; after a restart, or a feed that went missing, it catches up from the stores: the ticks stored after
-/// its progress and the stored bars they closed, so nothing is lost.
+/// Runs one rule over several instruments. The instruments' grains feed it what their pipelines produced: the bars of
+/// the rule's interval they closed and, of an instrument whose price the rule reads, the ticks it needs
+/// (<see cref="RuleGrainFeed"/>). It merges them into event-time order (<see cref="TickMerge"/>) and drives the rule
+/// through a <see cref="PipelineDriver"/>, as a backtest does; it builds no bars itself. State is written behind; after
+/// a restart, or a feed that went missing, it catches up from the stores: the ticks stored after its progress and the
+/// stored bars they closed, so nothing is lost.
 /// </summary>
 public sealed class RuleGrain(
     [PersistentState("rule", MonitorGrainStorage.Name)] IPersistentState<RuleGrainState> state,
@@ -95,14 +96,7 @@ public sealed class RuleGrain(
 
             if (input.QueuedIndex >= feed.AfterIndex)
             {
-                foreach (var fed in feed.Ticks)
-                {
-                    if (fed.Index > input.QueuedIndex)
-                    {
-                        Queue(input, fed.Tick, fed.Index, ClosedBarOf(fed.Closed, _definition.Interval));
-                    }
-                }
-
+                Queue(input, feed);
                 input.QueuedIndex = Math.Max(input.QueuedIndex, feed.ThroughIndex);
             }
         }
@@ -145,19 +139,29 @@ public sealed class RuleGrain(
     public Task<RuleStatusView?> GetStatusAsync() =>
         Task.FromResult(_rules?.Find(this.GetPrimaryKeyString()) is { } evaluator ? RuleStatusView.From(evaluator) : null);
 
-
-    /// <summary>The bar of <paramref name="interval"/> among those a tick closed, if any.</summary>
-    private static Bar? ClosedBarOf(ClosedBar[]? closed, BarInterval interval)
+    /// <summary>Queues a feed's bars and ticks stored after what was queued, in stored order (a bar before the tick that closed it).</summary>
+    private void Queue(Input input, RuleFeed feed)
     {
-        foreach (var bar in closed ?? [])
+        int b = 0, t = 0;
+        while (b < feed.Bars.Length || t < feed.Ticks.Length)
         {
-            if (bar.Interval == interval)
+            if (t == feed.Ticks.Length || (b < feed.Bars.Length && feed.Bars[b].Index <= feed.Ticks[t].Index))
             {
-                return bar.Bar;
+                var bar = feed.Bars[b++];
+                if (bar.Index > input.QueuedIndex)
+                {
+                    Queue(input, QueuedTick.OfBar(input.Instrument, bar.ClosedAt, bar.Index, bar.Bar));
+                }
+            }
+            else
+            {
+                var fed = feed.Ticks[t++];
+                if (fed.Index > input.QueuedIndex)
+                {
+                    Queue(input, QueuedTick.Of(fed.Tick, fed.Index));
+                }
             }
         }
-
-        return null;
     }
 
     protected override async Task LoadAsync(CancellationToken cancellationToken)
@@ -302,7 +306,6 @@ public sealed class RuleGrain(
         {
             if (!stored.Late)
             {
-                Bar? closed = null;
                 if (input.QueuedBar is { } open && interval.BarStart(stored.Time) > open)
                 {
                     if (!bars.TryGetValue(open, out var bar))
@@ -311,21 +314,29 @@ public sealed class RuleGrain(
                         return;
                     }
 
-                    closed = bar;
+                    Queue(input, QueuedTick.OfBar(input.Instrument, stored.Time, stored.Index, bar));
                 }
 
-                Queue(input, new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index, closed);
+                Queue(input, QueuedTick.Of(new Tick(input.Instrument, stored.Time, stored.Price, stored.Volume, stored.Seq), stored.Index));
             }
 
             input.QueuedIndex = stored.Index;
         }
     }
 
-    /// <summary>Queues a tick with the bar it closed; a bar the rule saw no tick of (it started inside it) is not fed.</summary>
-    private void Queue(Input input, in Tick tick, long index, Bar? closed)
+    /// <summary>
+    /// Queues a tick, or a bar that closed at <see cref="QueuedTick.Time"/>. The first bar that closes after the rule
+    /// started is taken whole; after that a bar is fed only if it is the one the queued events are in (a guard against
+    /// a bar the rule's progress has already passed).
+    /// </summary>
+    private void Queue(Input input, in QueuedTick queued)
     {
-        var bar = _definition!.Interval.BarStart(tick.Time);
-        Merge!.Add(new QueuedTick(tick, index, closed is { } c && c.Time == input.QueuedBar ? c : null), Clock.GetTimestamp());
+        if (queued.Closed is not { } closed || input.QueuedBar is not { } current || closed.Time == current)
+        {
+            Merge!.Add(queued, Clock.GetTimestamp());
+        }
+
+        var bar = _definition!.Interval.BarStart(queued.Time);
         input.QueuedBar = input.QueuedBar is { } open && open > bar ? open : bar;
     }
 
@@ -346,16 +357,17 @@ public sealed class RuleGrain(
             if (queued.Closed is { } bar)
             {
                 var closed = new ClosedBar(interval, bar);
-                _driver.Tick(queued.Tick, new ReadOnlySpan<ClosedBar>(in closed), _transitions);
-            }
-            else
-            {
-                _driver.Tick(queued.Tick, [], _transitions);
+                _driver.Closed(queued.Instrument, queued.Time, new ReadOnlySpan<ClosedBar>(in closed), _transitions);
             }
 
-            var input = _inputs[queued.Tick.Instrument];
+            if (queued.Tick is { } tick)
+            {
+                _driver.Tick(tick, [], _transitions);
+            }
+
+            var input = _inputs[queued.Instrument];
             input.AppliedIndex = queued.Index;
-            var open = interval.BarStart(queued.Tick.Time);
+            var open = interval.BarStart(queued.Time);
             input.OpenBar = input.OpenBar is { } current && current > open ? current : open;
         }
 

@@ -7,34 +7,46 @@ namespace Monitor.Grains.Rules;
 
 /// <summary>
 /// An instrument grain's side of the rules over several instruments that read the instrument: which rule grains those
-/// are, and what its pipeline applied since it last fed them. Feeds go out on the grain's quote timer, so under load one
-/// feed carries many requests' ticks; a feed lost on the way is read from the stores by the rule grain.
+/// are, and what its pipeline produced since it last fed them. Feeds go out on the grain's quote timer, so under load one
+/// feed carries many requests' worth; a feed lost on the way is read from the stores by the rule grain.
 /// </summary>
 /// <remarks>
-/// The rule grains take the bars from here, so a rule on bar closes needs, of the other ticks within one bar, only
-/// those that can change the price a close sees: per bar of the instrument's finest interval the buffer keeps the tick
-/// that opened it (it carries the bars it closed), the latest by time and the last to arrive. Rules on every tick get
-/// every tick. Past <see cref="MaxTicks"/> the buffer starts over and the rule grains read what it dropped from the stores.
+/// Each rule grain gets the bars of its rule's interval as the pipeline closed them. Ticks only go to rules that read
+/// the instrument's price or take it as their clock: a rule on every tick gets every tick; a rule on bar closes reads
+/// the price as of each close, so it gets, per bar, the tick that opened it (right after the close of the bar before,
+/// it makes the rule evaluate that close, as in a backtest) and the tick that sets the bar's close (sent when the bar
+/// closes, and on each feed while it is open, if a later tick took its place). Rules that read the same interval in the same way
+/// share one feed. Past <see cref="MaxEvents"/> buffered the feed starts over and the rule grains read what it dropped
+/// from the stores.
 /// </remarks>
-public sealed class RuleGrainFeed(InstrumentId instrument, BarInterval finest, Func<string, IRuleGrain> ruleGrain, TimeProvider clock, ILogger logger)
+public sealed class RuleGrainFeed(InstrumentId instrument, Func<string, IRuleGrain> ruleGrain, TimeProvider clock, ILogger logger)
 {
-    private const int MaxTicks = 200_000;
+    private const int MaxEvents = 200_000;
 
     private readonly Dictionary<string, RuleDefinition> _rules = new(StringComparer.Ordinal);
-    private readonly List<FedTick> _ticks = [];
-    private IRuleGrain[] _tickReaders = [];
+    private Readers[] _readers = [];
     private IRuleGrain[] _inventoryReaders = [];
     private bool _everyTick;
+    private int _buffered;
     private long _afterIndex;
     private long _throughIndex;
-    private int _runStart;
-    private DateTimeOffset _runBar;
     private bool _barClosed;
     private long _lastFeed;
     private Task _sending = Task.CompletedTask;
 
-    /// <summary>Whether a rule over several instruments reads this one's ticks.</summary>
-    public bool HasTickReaders => _tickReaders.Length > 0;
+    /// <summary>What ticks a rule needs of the instrument besides the bars of its interval.</summary>
+    private enum TickNeed
+    {
+        None,
+
+        /// <summary>Per bar, the tick that sets its close.</summary>
+        Close,
+
+        Every,
+    }
+
+    /// <summary>Whether a rule over several instruments reads this one's pipeline (its bars, and its ticks if it reads its price).</summary>
+    public bool HasTickReaders => _readers.Length > 0;
 
     /// <summary>Takes one rule's current definition (null: deleted, or it runs in the instrument's grain); then call <see cref="UpdateReaders"/>.</summary>
     public void Track(string ruleId, RuleDefinition? definition)
@@ -49,14 +61,24 @@ public sealed class RuleGrainFeed(InstrumentId instrument, BarInterval finest, F
         }
     }
 
-    /// <summary>Who gets the feed, from the rules tracked; with no tick reader before, the feed starts after stored tick <paramref name="lastIndex"/>.</summary>
+    /// <summary>Who gets the feed, from the rules tracked; with no reader before, the feed starts after stored tick <paramref name="lastIndex"/>.</summary>
     public void UpdateReaders(long lastIndex)
     {
         bool hadReaders = HasTickReaders;
-        var tickReaders = _rules.Values.Where(d => d.ReadsTicksOf(instrument)).ToList();
-        _tickReaders = [.. tickReaders.Select(d => ruleGrain(d.Id))];
+        // A group that reads as before keeps what it has buffered for its next feed; a new one starts after what is
+        // stored now (its rule grains catch up from the stores on a gap its first feed shows).
+        var before = _readers.ToDictionary(r => (r.Interval, r.Need));
+        _readers = [.. _rules.Values
+            .Where(d => d.ReadsTicksOf(instrument))
+            .GroupBy(d => (d.Interval, Need: Need(d)))
+            .Select(g =>
+            {
+                var readers = before.GetValueOrDefault(g.Key) ?? new Readers(g.Key.Interval, g.Key.Need, _throughIndex);
+                readers.Grains = [.. g.Select(d => ruleGrain(d.Id))];
+                return readers;
+            })];
         _inventoryReaders = [.. _rules.Values.Where(d => d.ReadsInventoryOf(instrument)).Select(d => ruleGrain(d.Id))];
-        _everyTick = tickReaders.Exists(d => d.Evaluate == EvaluationMode.Tick);
+        _everyTick = Array.Exists(_readers, r => r.Need == TickNeed.Every);
         if (!hadReaders)
         {
             Restart(lastIndex);
@@ -77,63 +99,46 @@ public sealed class RuleGrainFeed(InstrumentId instrument, BarInterval finest, F
             return;
         }
 
-        if (_ticks.Count == MaxTicks)
+        if (_buffered >= MaxEvents)
         {
             Restart(index - 1);
             _throughIndex = index;
         }
 
-        var fed = new FedTick(tick, index, closed.Count == 0 ? null : [.. closed]);
-        var bar = finest.BarStart(tick.Time);
+        foreach (var readers in _readers)
+        {
+            _buffered += readers.Stored(tick, index, closed);
+        }
+
         _barClosed |= closed.Count > 0;
-        if (_everyTick || closed.Count > 0 || _runStart == _ticks.Count || bar != _runBar)
-        {
-            _runStart = _ticks.Count;
-            _runBar = bar;
-            _ticks.Add(fed);
-            return;
-        }
-
-        // Within the bar's run: after its first tick, keep only the latest by time if it is later than this one.
-        int latest = -1;
-        for (int i = _runStart + 1; i < _ticks.Count; i++)
-        {
-            if (latest < 0 || _ticks[i].Tick.Time >= _ticks[latest].Tick.Time)
-            {
-                latest = i;
-            }
-        }
-
-        if (latest >= 0 && _ticks[latest].Tick.Time > tick.Time)
-        {
-            var kept = _ticks[latest];
-            _ticks.RemoveRange(_runStart + 1, _ticks.Count - _runStart - 1);
-            _ticks.Add(kept);
-        }
-        else if (latest >= 0)
-        {
-            _ticks.RemoveRange(_runStart + 1, _ticks.Count - _runStart - 1);
-        }
-
-        _ticks.Add(fed);
     }
 
     /// <summary>
     /// Sends what was stored since the last feed, one feed in flight at a time. Rules on bar closes are fed at least every
     /// <see cref="RuleGrainOptions.FeedInterval"/>, and at once when a bar closed (they evaluate then); rules on every tick every time.
+    /// Returns the feed in flight, which never fails (the grain's timer does not wait for it).
     /// </summary>
-    public void FeedIfDue()
+    public Task FeedIfDue()
     {
         if (_throughIndex == _afterIndex || !_sending.IsCompleted
             || (!_everyTick && !_barClosed && clock.GetElapsedTime(_lastFeed) < RuleGrainOptions.FeedInterval))
         {
-            return;
+            return _sending;
         }
 
         _lastFeed = clock.GetTimestamp();
-        var feed = new RuleFeed(instrument, _afterIndex, _throughIndex, [.. _ticks]);
-        Restart(_throughIndex);
-        _sending = SendAsync([.. _tickReaders.Select(rule => rule.FeedAsync(feed))]);
+        var sends = new List<Task>();
+        foreach (var readers in _readers)
+        {
+            var feed = readers.Take(instrument, _throughIndex);
+            sends.AddRange(readers.Grains.Select(rule => rule.FeedAsync(feed)));
+        }
+
+        _buffered = 0;
+        _barClosed = false;
+        _afterIndex = _throughIndex;
+        _sending = SendAsync([.. sends]);
+        return _sending;
     }
 
     /// <summary>
@@ -155,11 +160,20 @@ public sealed class RuleGrainFeed(InstrumentId instrument, BarInterval finest, F
     /// <summary>Drops what is buffered and goes on after stored tick <paramref name="index"/>.</summary>
     public void Restart(long index)
     {
-        _ticks.Clear();
-        _runStart = 0;
+        foreach (var readers in _readers)
+        {
+            readers.Clear(index);
+        }
+
+        _buffered = 0;
         _barClosed = false;
         _afterIndex = _throughIndex = index;
     }
+
+    private TickNeed Need(RuleDefinition definition) =>
+        !definition.ReadsPriceOf(instrument) ? TickNeed.None
+        : definition.Evaluate == EvaluationMode.Tick ? TickNeed.Every
+        : TickNeed.Close;
 
     private async Task SendAsync(Task[] sends)
     {
@@ -171,6 +185,86 @@ public sealed class RuleGrainFeed(InstrumentId instrument, BarInterval finest, F
         {
             // A rule grain that missed a feed catches up from the stores when the next one shows the gap.
             logger.LogWarning(e, "Feeding rule grains from {Instrument} failed", instrument);
+        }
+    }
+
+    /// <summary>The rule grains that read one interval in the same way, and what their next feed carries.</summary>
+    private sealed class Readers(BarInterval interval, TickNeed need, long afterIndex)
+    {
+        private long _afterIndex = afterIndex;
+        private readonly List<FedBar> _bars = [];
+        private readonly List<FedTick> _ticks = [];
+        private FedTick? _close;
+        private bool _closeSent;
+
+        public BarInterval Interval { get; } = interval;
+
+        public TickNeed Need { get; } = need;
+
+        public IRuleGrain[] Grains { get; set; } = [];
+
+        /// <summary>Takes an applied tick and the bars it closed; returns how many events it buffered.</summary>
+        public int Stored(in Tick tick, long index, IReadOnlyList<ClosedBar> closed)
+        {
+            int count = _bars.Count + _ticks.Count;
+            foreach (var bar in closed)
+            {
+                if (bar.Interval == Interval)
+                {
+                    SendClose();
+                    _bars.Add(new FedBar(bar.Bar, index, tick.Time));
+                    _close = null;
+                }
+            }
+
+            var fed = new FedTick(tick, index);
+            if (Need == TickNeed.Every || (Need == TickNeed.Close && _close is null))
+            {
+                // A tick that opens a bar goes out too: it comes right after the close it made, and evaluates that close.
+                _ticks.Add(fed);
+            }
+
+            if (Need == TickNeed.Close && (_close is not { } close || tick.Time >= close.Tick.Time))
+            {
+                // The pipeline's rule for a bar's close: the latest tick by time, the last to arrive on equal times.
+                _closeSent = _close is null;
+                _close = fed;
+            }
+
+            return _bars.Count + _ticks.Count - count;
+        }
+
+        /// <summary>The feed for the ticks stored since the last one, through <paramref name="throughIndex"/>; the buffers start again.</summary>
+        public RuleFeed Take(InstrumentId instrument, long throughIndex)
+        {
+            SendClose();
+            var feed = new RuleFeed(instrument, _afterIndex, throughIndex, [.. _bars], [.. _ticks]);
+            _bars.Clear();
+            _ticks.Clear();
+            _afterIndex = throughIndex;
+            return feed;
+        }
+
+        /// <summary>
+        /// Drops what is buffered (the rule grains catch up from the stores). The tick setting the open bar's close is
+        /// kept as the one later ticks must pass by time, so none earlier than it goes out after it.
+        /// </summary>
+        public void Clear(long afterIndex)
+        {
+            _afterIndex = afterIndex;
+            _bars.Clear();
+            _ticks.Clear();
+            _closeSent = true;
+        }
+
+        /// <summary>Adds the tick that sets the open bar's close, unless it went out already.</summary>
+        private void SendClose()
+        {
+            if (_close is { } close && !_closeSent)
+            {
+                _ticks.Add(close);
+                _closeSent = true;
+            }
         }
     }
 }
