@@ -20,16 +20,7 @@ public sealed class TickRetentionTests : IAsyncLifetime
     [Fact]
     public async Task Migrate_TicksInUnpartitionedTable_KeptReadableAndAppendsContinue()
     {
-        var before = PostgresMigrator.EmbeddedScripts.Where(s => string.CompareOrdinal(s.Name, "050_tick_partitions.sql") < 0).ToList();
-        await new PostgresMigrator(_connectionString, before).MigrateAsync();
-        await ExecuteAsync(
-            """
-            INSERT INTO instruments (id, name) VALUES (1, 'COMEX:SI');
-            INSERT INTO ticks (idx, time, price, volume, seq, instrument_id, late)
-            SELECT g, timestamptz '2026-01-05 00:00:00+00' + g * interval '1 hour', 30 + g * 0.01, 1, g, 1, false
-            FROM generate_series(1, 200) AS g;
-            INSERT INTO tick_marks (instrument_id, last_idx, last_seq) VALUES (1, 200, 200);
-            """);
+        await MigrateBeforePartitionsWithTicksAsync("2026-01-05", "1 hour", 200);
 
         await using var store = await MonitorStore.OpenPostgresAsync(_connectionString);
         var silver = InstrumentId.Parse("COMEX:SI");
@@ -45,6 +36,23 @@ public sealed class TickRetentionTests : IAsyncLifetime
         Assert.Equal(
             "FOR VALUES FROM (MINVALUE) TO ('2026-01-14 00:00:00+00')",
             await ScalarAsync<string>("SET TIME ZONE 'UTC'; SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'ticks_legacy'"));
+    }
+
+    [Fact]
+    public async Task Maintain_WithRetention_DropsTheUpgradedTableOnceItsWholeRangeIsPastIt()
+    {
+        await MigrateBeforePartitionsWithTicksAsync("2026-11-01", "1 day", 20);
+        await using var store = await MonitorStore.OpenPostgresAsync(_connectionString);
+        var silver = InstrumentId.Parse("COMEX:SI");
+
+        // The newest old tick is of 11-21, so the upgraded table covers everything before 11-22.
+        var kept = await store.TickRetention.MaintainAsync(Now, TimeSpan.FromDays(16));
+        var dropped = await store.TickRetention.MaintainAsync(Now, TimeSpan.FromDays(15));
+
+        Assert.DoesNotContain("ticks_legacy", kept.PartitionsDropped);
+        Assert.Contains("ticks_legacy", dropped.PartitionsDropped);
+        Assert.Empty(await store.Ticks.ReadAfterAsync(silver, 0).ToListAsync());
+        Assert.Equal(new TickMark(20, 20), await store.Ticks.GetMarkAsync(silver));
     }
 
     [Fact]
@@ -143,6 +151,22 @@ public sealed class TickRetentionTests : IAsyncLifetime
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>The schema as before script 050, its ticks table not partitioned, holding <paramref name="count"/> ticks of
+    /// COMEX:SI (id 1), one every <paramref name="step"/> after 00:00 UTC on <paramref name="day"/>.</summary>
+    private async Task MigrateBeforePartitionsWithTicksAsync(string day, string step, int count)
+    {
+        var before = PostgresMigrator.EmbeddedScripts.Where(s => string.CompareOrdinal(s.Name, "050_tick_partitions.sql") < 0).ToList();
+        await new PostgresMigrator(_connectionString, before).MigrateAsync();
+        await ExecuteAsync(
+            $"""
+            INSERT INTO instruments (id, name) VALUES (1, 'COMEX:SI');
+            INSERT INTO ticks (idx, time, price, volume, seq, instrument_id, late)
+            SELECT g, timestamptz '{day} 00:00:00+00' + g * interval '{step}', 30 + g * 0.01, 1, g, 1, false
+            FROM generate_series(1, {count}) AS g;
+            INSERT INTO tick_marks (instrument_id, last_idx, last_seq) VALUES (1, {count}, {count});
+            """);
     }
 
     private async Task<List<string>> PartitionsAsync()
