@@ -21,12 +21,12 @@ public sealed class AlertLabels
 
     private AlertLabels(Dictionary<string, string[]> values) => _values = values;
 
-    public static AlertLabels Of(Alert alert, IReadOnlyDictionary<string, string>? ruleLabels)
+    public static AlertLabels Of(Alert alert)
     {
         ArgumentNullException.ThrowIfNull(alert);
         var values = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        // The labels the alert carries (its rule's when it was raised), unless the caller looks the rule's up itself.
-        foreach (var (name, value) in ruleLabels ?? alert.Labels)
+        // The labels the alert carries: its rule's when it was raised.
+        foreach (var (name, value) in alert.Labels)
         {
             values[name] = [value];
         }

@@ -15,30 +15,51 @@ namespace Monitor.Core.Notifications;
 /// </summary>
 public sealed class NotificationEngine
 {
-    private readonly NotificationPolicy _policy;
     private readonly RouteTree _routes;
-    private readonly Func<string, IReadOnlyDictionary<string, string>?> _ruleLabels;
+    private readonly Dictionary<string, ReceiverDefinition> _receivers = new(StringComparer.Ordinal);
+    private readonly Inhibitions _inhibitions;
     private readonly SortedDictionary<string, NotificationGroup> _groups = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, (StoredAlert Alert, AlertLabels Labels)> _firing = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, StoredAlert> _firing = new(StringComparer.Ordinal);
 
-    /// <param name="ruleLabels">A rule's labels by rule id (null for none).</param>
+    // The groups by when they flush next, so a flush finds the due ones without looking at the others.
+    // A group is queued once: when it forms, and again at each flush that leaves it standing.
+    private readonly PriorityQueue<string, (DateTimeOffset At, string Key)> _schedule = new(FlushOrder.Instance);
+
+    private static readonly Comparer<StoredAlert> OldestFirst = Comparer<StoredAlert>.Create(static (x, y) =>
+    {
+        int byStart = x.Alert.StartedAt.CompareTo(y.Alert.StartedAt);
+        return byStart != 0 ? byStart : string.CompareOrdinal(x.Alert.Id, y.Alert.Id);
+    });
+
+    // Reused by every flush, which runs on one thread: a flush that sends nothing allocates next to nothing.
+    private readonly List<string> _dueKeys = [];
+    private readonly List<StoredAlert> _sendableFiring = [];
+    private readonly List<StoredAlert> _sendableResolved = [];
+    private readonly List<string> _resolvedIds = [];
+
     /// <param name="state">State to resume from (<see cref="State"/> of an earlier engine over the same policy).</param>
-    public NotificationEngine(NotificationPolicy policy, Func<string, IReadOnlyDictionary<string, string>?>? ruleLabels = null, NotificationEngineState? state = null)
+    public NotificationEngine(NotificationPolicy policy, NotificationEngineState? state = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        _policy = policy;
         _routes = new RouteTree(policy);
-        _ruleLabels = ruleLabels ?? (_ => null);
+        foreach (var receiver in policy.Receivers)
+        {
+            _receivers.TryAdd(receiver.Name, receiver);
+        }
+
+        _inhibitions = new Inhibitions(policy.InhibitRules);
         if (state is not null)
         {
             foreach (var group in state.Groups)
             {
                 _groups[group.Key] = group;
+                Schedule(group);
             }
 
             foreach (var alert in state.Firing)
             {
-                _firing[alert.Alert.Id] = (alert, LabelsOf(alert.Alert));
+                _firing[alert.Alert.Id] = alert;
+                _inhibitions.Firing(alert.Alert, AlertLabels.Of(alert.Alert));
             }
         }
     }
@@ -50,9 +71,9 @@ public sealed class NotificationEngine
     public NotificationCounts Counts { get; } = new();
 
     /// <summary>When the earliest group flushes, or null when there is no group.</summary>
-    public DateTimeOffset? NextDueAt => _groups.Count == 0 ? null : _groups.Values.Min(g => g.NextFlushAt);
+    public DateTimeOffset? NextDueAt => _schedule.TryPeek(out _, out var next) ? next.At : null;
 
-    public NotificationEngineState State => new([.. _groups.Values], [.. _firing.Values.Select(f => f.Alert)]);
+    public NotificationEngineState State => new([.. _groups.Values], [.. _firing.Values]);
 
     /// <summary>The alert ids of the groups, by group key (the board shows alerts by group).</summary>
     public IEnumerable<NotificationGroup> Groups => _groups.Values;
@@ -65,15 +86,17 @@ public sealed class NotificationEngine
     public void Observe(StoredAlert alert, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var labels = LabelsOf(alert.Alert);
+        var labels = AlertLabels.Of(alert.Alert);
         bool firing = alert.Alert.State == AlertState.Firing;
         if (firing)
         {
-            _firing[alert.Alert.Id] = (alert, labels);
+            _firing[alert.Alert.Id] = alert;
+            _inhibitions.Firing(alert.Alert, labels);
         }
         else
         {
             _firing.Remove(alert.Alert.Id);
+            _inhibitions.Remove(alert.Alert.Id);
         }
 
         if (alert.Alert.State == AlertState.Pending)
@@ -83,7 +106,7 @@ public sealed class NotificationEngine
 
         foreach (var route in _routes.Match(labels))
         {
-            if (_policy.FindReceiver(route.Receiver) is not { Kind: not null })
+            if (_receivers.GetValueOrDefault(route.Receiver) is not { Kind: not null })
             {
                 continue;
             }
@@ -107,6 +130,7 @@ public sealed class NotificationEngine
                     NextFlushAt = now + route.GroupWait,
                 };
                 _groups[key] = group;
+                Schedule(group);
             }
 
             bool known = group.Alerts.TryGetValue(alert.Alert.Id, out var before);
@@ -127,50 +151,73 @@ public sealed class NotificationEngine
     /// <summary>Flushes every group due at <paramref name="now"/>, oldest due first, and returns what they send.</summary>
     public IReadOnlyList<Notification> Flush(DateTimeOffset now)
     {
-        var notifications = new List<Notification>();
-        var due = _groups.Values.Where(g => g.NextFlushAt <= now).OrderBy(g => g.NextFlushAt).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-        foreach (var group in due)
+        _dueKeys.Clear();
+        while (_schedule.TryPeek(out _, out var next) && next.At <= now)
         {
+            _dueKeys.Add(_schedule.Dequeue());
+        }
+
+        List<Notification>? notifications = null;
+        foreach (string key in _dueKeys)
+        {
+            var group = _groups[key];
             var route = RouteOf(group);
             group.NextFlushAt = now + route.GroupInterval;
             if (Decide(group, route, now) is { } notification)
             {
-                notifications.Add(notification);
+                (notifications ??= []).Add(notification);
             }
 
-            foreach (var resolved in group.Alerts.Values.Where(a => a.Alert.Alert.State == AlertState.Resolved).ToList())
+            foreach (string resolved in _resolvedIds)
             {
-                group.Alerts.Remove(resolved.Alert.Alert.Id);
+                group.Alerts.Remove(resolved);
             }
 
             if (group.Alerts.Count == 0)
             {
                 _groups.Remove(group.Key);
             }
+            else
+            {
+                Schedule(group);
+            }
         }
 
-        return notifications;
+        return notifications ?? [];
     }
 
-    /// <summary>A group's flush: which alerts can be sent, and whether that makes a notification (Alertmanager's dedup, plus acknowledgements).</summary>
+    /// <summary>
+    /// A group's flush: which alerts can be sent, and whether that makes a notification (Alertmanager's dedup, plus
+    /// acknowledgements). Leaves the ids of the group's resolved alerts in <see cref="_resolvedIds"/>.
+    /// </summary>
     private Notification? Decide(NotificationGroup group, ResolvedRoute route, DateTimeOffset now)
     {
-        var receiver = _policy.FindReceiver(group.Receiver)!;
+        var receiver = _receivers[group.Receiver];
         var counts = Counts.For(group.Receiver);
         bool muted = route.IsMutedAt(now);
-        var firing = new List<StoredAlert>();
-        var resolved = new List<StoredAlert>();
+        var firing = _sendableFiring;
+        var resolved = _sendableResolved;
+        firing.Clear();
+        resolved.Clear();
+        _resolvedIds.Clear();
         bool anyFiring = false;
-        foreach (var (id, entry) in group.Alerts.ToList())
+        for (int i = 0; i < group.Alerts.Count; i++)
         {
+            string id = group.Alerts.GetKeyAtIndex(i);
+            var entry = group.Alerts.GetValueAtIndex(i);
             var alert = entry.Alert;
             bool isFiring = alert.Alert.State == AlertState.Firing;
             anyFiring |= isFiring;
-            bool silenced = alert.Silenced || Silence.AnyMatches(Silences, alert.Alert, now);
-            bool inhibited = isFiring && !silenced && IsInhibited(alert.Alert.Id, LabelsOf(alert.Alert));
+            if (alert.Alert.State == AlertState.Resolved)
+            {
+                _resolvedIds.Add(id);
+            }
+
+            bool silenced = alert.Silenced || IsSilenced(alert.Alert, now);
+            bool inhibited = isFiring && !silenced && _inhibitions.IsInhibited(alert.Alert);
             if (entry.News > 0)
             {
-                group.Alerts[id] = entry with { News = 0 };
+                group.Alerts.SetValueAtIndex(i, entry with { News = 0 });
                 if (silenced)
                 {
                     counts.RemovedBySilences += entry.News;
@@ -202,7 +249,7 @@ public sealed class NotificationEngine
             return null;
         }
 
-        group.LastSent = new SentNotification(now, [.. firing.Select(a => a.Alert.Id)], [.. resolved.Select(a => a.Alert.Id)]);
+        group.LastSent = new SentNotification(now, IdsOf(firing), IdsOf(resolved));
         if (reason == NotificationReason.Resolved && !receiver.SendResolved)
         {
             return null;
@@ -217,10 +264,11 @@ public sealed class NotificationEngine
             default: counts.Resolved++; break;
         }
 
-        var alerts = firing.OrderBy(a => a.Alert.StartedAt).ThenBy(a => a.Alert.Id, StringComparer.Ordinal).ToList();
+        var alerts = new List<StoredAlert>(firing.Count + (receiver.SendResolved ? resolved.Count : 0));
+        AddOldestFirst(alerts, firing);
         if (receiver.SendResolved)
         {
-            alerts.AddRange(resolved.OrderBy(a => a.Alert.StartedAt).ThenBy(a => a.Alert.Id, StringComparer.Ordinal));
+            AddOldestFirst(alerts, resolved);
         }
 
         foreach (string ruleId in alerts.Select(a => a.Alert.RuleId).Distinct(StringComparer.Ordinal))
@@ -247,7 +295,7 @@ public sealed class NotificationEngine
             return firing.Count > 0 ? NotificationReason.First : null;
         }
 
-        if (firing.Any(a => !last.Firing.Contains(a.Alert.Id)))
+        if (AnyNotIn(firing, last.Firing))
         {
             return NotificationReason.Update;
         }
@@ -258,48 +306,77 @@ public sealed class NotificationEngine
             return !anyFiring && last.Firing.Count > 0 ? NotificationReason.Resolved : null;
         }
 
-        if (sendResolved && resolved.Any(a => !last.Resolved.Contains(a.Alert.Id)))
+        if (sendResolved && AnyNotIn(resolved, last.Resolved))
         {
             return NotificationReason.Update;
         }
 
-        return now - last.At >= repeatInterval && firing.Any(a => a.Acknowledgement is null && !a.IsShelvedAt(now)) ? NotificationReason.Repeat : null;
+        return now - last.At >= repeatInterval && AnyUnhandled(firing, now) ? NotificationReason.Repeat : null;
     }
 
-    /// <summary>
-    /// Whether a firing alert is muted by an inhibition rule: it matches the rule's targets and another firing alert
-    /// matches its sources with equal values of the <c>equal</c> labels. As in Alertmanager, an alert matching both
-    /// sides of a rule cannot be inhibited by another that also matches both.
-    /// </summary>
-    private bool IsInhibited(string alertId, AlertLabels labels)
+    private static string[] IdsOf(List<StoredAlert> alerts)
     {
-        foreach (var rule in _policy.InhibitRules)
+        var ids = new string[alerts.Count];
+        for (int i = 0; i < ids.Length; i++)
         {
-            if (!LabelMatcher.All(rule.TargetMatchers, labels))
-            {
-                continue;
-            }
+            ids[i] = alerts[i].Alert.Id;
+        }
 
-            bool targetIsSource = LabelMatcher.All(rule.SourceMatchers, labels);
-            foreach (var (id, source) in _firing)
+        return ids;
+    }
+
+    /// <summary>Appends <paramref name="alerts"/> by start time, then id (distinct in a group: the order is total).</summary>
+    private static void AddOldestFirst(List<StoredAlert> into, List<StoredAlert> alerts)
+    {
+        int from = into.Count;
+        into.AddRange(alerts);
+        into.Sort(from, alerts.Count, OldestFirst);
+    }
+
+    private static bool AnyNotIn(List<StoredAlert> alerts, IReadOnlyList<string> ids)
+    {
+        foreach (var alert in alerts)
+        {
+            if (!ids.Contains(alert.Alert.Id))
             {
-                if (id != alertId
-                    && LabelMatcher.All(rule.SourceMatchers, source.Labels)
-                    && !(targetIsSource && LabelMatcher.All(rule.TargetMatchers, source.Labels))
-                    && rule.Equal.All(name => string.Equals(source.Labels.ValueOf(name), labels.ValueOf(name), StringComparison.Ordinal)))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
         return false;
     }
 
+    /// <summary>Whether some alert is neither acknowledged nor shelved at <paramref name="now"/>.</summary>
+    private static bool AnyUnhandled(List<StoredAlert> alerts, DateTimeOffset now)
+    {
+        foreach (var alert in alerts)
+        {
+            if (alert.Acknowledgement is null && !alert.IsShelvedAt(now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsSilenced(Alert alert, DateTimeOffset now)
+    {
+        for (int i = 0; i < Silences.Count; i++)
+        {
+            if (Silences[i].Matches(alert, now))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Schedule(NotificationGroup group) => _schedule.Enqueue(group.Key, (group.NextFlushAt, group.Key));
+
     private ResolvedRoute RouteOf(NotificationGroup group) => _routes.Find(group.RouteId)
         ?? throw new InvalidOperationException($"group {group.Key} names route {group.RouteId}, which the policy does not have");
-
-    private AlertLabels LabelsOf(Alert alert) => AlertLabels.Of(alert, _ruleLabels(alert.RuleId));
 
     private static Dictionary<string, string> GroupLabels(ResolvedRoute route, AlertLabels labels)
     {
@@ -328,5 +405,17 @@ public sealed class NotificationEngine
         string key = $"{group.Receiver}|{group.Key}|{group.CreatedAt.UtcTicks}|{group.Sequence}|{reason}|{string.Join(",", sent.Firing)}|{string.Join(",", sent.Resolved)}";
         SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
         return "ntf_" + Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary>Earliest flush first, then by group key, as flushes happen.</summary>
+    private sealed class FlushOrder : IComparer<(DateTimeOffset At, string Key)>
+    {
+        public static readonly FlushOrder Instance = new();
+
+        public int Compare((DateTimeOffset At, string Key) x, (DateTimeOffset At, string Key) y)
+        {
+            int byTime = x.At.CompareTo(y.At);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.Key, y.Key);
+        }
     }
 }

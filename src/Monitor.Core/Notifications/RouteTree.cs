@@ -18,7 +18,20 @@ public sealed record ResolvedRoute(
 {
     /// <summary>Whether the route sends nothing at <paramref name="at"/>: inside a mute interval, or outside all its active ones.</summary>
     public bool IsMutedAt(DateTimeOffset at) =>
-        MuteTimeIntervals.Any(i => i.Contains(at)) || (ActiveTimeIntervals.Count > 0 && !ActiveTimeIntervals.Any(i => i.Contains(at)));
+        AnyContains(MuteTimeIntervals, at) || (ActiveTimeIntervals.Count > 0 && !AnyContains(ActiveTimeIntervals, at));
+
+    private static bool AnyContains(IReadOnlyList<TimeIntervalDefinition> intervals, DateTimeOffset at)
+    {
+        for (int i = 0; i < intervals.Count; i++)
+        {
+            if (intervals[i].Contains(at))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>

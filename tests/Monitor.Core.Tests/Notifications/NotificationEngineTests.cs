@@ -144,6 +144,33 @@ public sealed class NotificationEngineTests
     }
 
     [Fact]
+    public void Inhibition_HoldsWhileASourceFires_AndAlertsOnBothSidesDoNotInhibitEachOther()
+    {
+        var policy = Policy("""
+            {"receivers":[{"name":"desk","slack":{"url":"https://hooks.slack.com/x"}}],
+             "route":{"receiver":"desk","groupBy":["..."],"groupWait":"0s","groupInterval":"1m"},
+             "inhibitRules":[{"sourceMatchers":["severity=critical"],"targetMatchers":["severity=~critical|warning"],"equal":["instrument"]}]}
+            """);
+        var engine = new NotificationEngine(policy);
+        var crit1 = Firing("crit1", ruleId: "big", severity: AlertSeverity.Critical);
+        var crit2 = Firing("crit2", ruleId: "huge", severity: AlertSeverity.Critical);
+        engine.Observe(crit1, _time.GetUtcNow());
+        engine.Observe(crit2, _time.GetUtcNow());
+        engine.Observe(Firing("warn", ruleId: "small"), _time.GetUtcNow());
+        Assert.Equal(["crit1 First", "crit2 First"], Sent(engine.Flush(_time.GetUtcNow())));
+
+        // The state carries the firing alerts the inhibition is worked out from.
+        engine = new NotificationEngine(policy, state: NotificationEngineStateJson.Deserialize(NotificationEngineStateJson.Serialize(engine.State)));
+        Advance(60);
+        engine.Observe(Resolved(crit1, _time.GetUtcNow()), _time.GetUtcNow());
+        Assert.Equal(["crit1 Resolved"], Sent(engine.Flush(_time.GetUtcNow())));
+
+        Advance(60);
+        engine.Observe(Resolved(crit2, _time.GetUtcNow()), _time.GetUtcNow());
+        Assert.Equal(["crit2 Resolved", "warn First"], Sent(engine.Flush(_time.GetUtcNow())));
+    }
+
+    [Fact]
     public void RoutingTree_FollowsContinueAndFallsBackToTheParent()
     {
         var engine = new NotificationEngine(Policy("""
@@ -209,6 +236,9 @@ public sealed class NotificationEngineTests
     }
 
     private void Advance(int seconds) => _time.Advance(TimeSpan.FromSeconds(seconds));
+
+    private static IEnumerable<string> Sent(IReadOnlyList<Notification> sent) =>
+        sent.Select(n => $"{string.Join(",", n.Alerts.Select(a => a.Alert.Id))} {n.Reason}").Order(StringComparer.Ordinal);
 
     /// <summary>Flushes at every due time within <paramref name="span"/> and lists the reasons of what was sent.</summary>
     private List<NotificationReason> FlushEveryGroupInterval(NotificationEngine engine, TimeSpan span)
