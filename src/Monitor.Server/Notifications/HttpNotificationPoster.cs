@@ -21,9 +21,14 @@ public sealed class HttpNotificationPoster(GuardedHttp http) : IDisposable
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(hint);
         var at = http.Clock.GetUtcNow();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        var (result, body) = await http.SendAsync(request, at, cancellationToken).ConfigureAwait(false);
+        HttpRequestMessage NewRequest()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return request;
+        }
+
+        var (result, body) = await http.SendAsync(NewRequest, at, cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
             return result;

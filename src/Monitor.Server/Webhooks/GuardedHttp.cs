@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 
 namespace Monitor.Server.Webhooks;
@@ -8,47 +10,54 @@ namespace Monitor.Server.Webhooks;
 /// connects only through <see cref="WebhookAddressGuard"/> (so no request reaches an address it refuses, whatever DNS
 /// says a moment later), and gives up after the timeout. An attempt never throws for the endpoint's sake: what came of
 /// it is an <see cref="AttemptResult"/>, with the start of the answer's body for the error message.
+/// <para>
+/// Connections are kept alive and reused, except to a server whose last answer was HTTP/1.0 without keep-alive: such
+/// a server closes the connection after each response (RFC 9112, section 9.3), but SocketsHttpHandler pools it as if it
+/// stayed open, and a request sent on it before the server's close arrives gets no answer ("the response ended
+/// prematurely"). Requests to such a server get a connection of their own. A request that got no answer on a pooled
+/// connection (that race, or an idle connection a keep-alive server closed just then) is sent once more on a new
+/// connection: no answer came, and receivers tell a repeated delivery by its id anyway.
+/// </para>
 /// </summary>
 public sealed class GuardedHttp : IDisposable
 {
     /// <summary>How much of an answer's body is read for error messages.</summary>
     private const int BodyExcerpt = 512;
 
-    private readonly HttpClient _client;
+    private readonly HttpClient _pooled;
+    private readonly HttpClient _unpooled;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _clock;
+
+    // Servers (scheme, host and port) whose last answer said they close the connection after each response.
+    private readonly ConcurrentDictionary<string, bool> _closingServers = new(StringComparer.OrdinalIgnoreCase);
 
     public GuardedHttp(WebhookAddressGuard guard, TimeSpan timeout, TimeProvider clock, string product)
     {
         ArgumentNullException.ThrowIfNull(guard);
         _timeout = timeout;
         _clock = clock;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseProxy = false,
-            UseCookies = false,
-            ConnectCallback = guard.ConnectAsync,
-            ConnectTimeout = timeout,
-            // A pooled connection is checked once; re-resolving now and then follows an endpoint that moves.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        };
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = 1 << 20 };
-        _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(product, "1"));
+        // A pooled connection is checked once; re-resolving now and then follows an endpoint that moves.
+        _pooled = Client(guard, timeout, product, TimeSpan.FromMinutes(2));
+        // A lifetime of zero: every request opens a connection and closes it after the response.
+        _unpooled = Client(guard, timeout, product, TimeSpan.Zero);
     }
 
     public TimeProvider Clock => _clock;
 
-    /// <summary>Sends <paramref name="request"/>; the result's <c>At</c> is <paramref name="at"/>, and the body excerpt is empty unless an answer came.</summary>
-    public async Task<(AttemptResult Result, string Body)> SendAsync(HttpRequestMessage request, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request <paramref name="newRequest"/> makes (it may be asked twice, for a request sent again); the
+    /// result's <c>At</c> is <paramref name="at"/>, and the body excerpt is empty unless an answer came.
+    /// </summary>
+    public async Task<(AttemptResult Result, string Body)> SendAsync(Func<HttpRequestMessage> newRequest, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(newRequest);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         var watch = Stopwatch.StartNew();
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            using var response = await SendOnceAnsweredAsync(newRequest, timeout.Token).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             string body = status is >= 200 and < 300 ? "" : await ExcerptAsync(response, timeout.Token).ConfigureAwait(false);
             return (new AttemptResult(at, status, watch.Elapsed, Describe(response, status), RetryAfter(response, _clock.GetUtcNow())), body);
@@ -63,7 +72,56 @@ public sealed class GuardedHttp : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _pooled.Dispose();
+        _unpooled.Dispose();
+    }
+
+    private static HttpClient Client(WebhookAddressGuard guard, TimeSpan timeout, string product, TimeSpan connectionLifetime)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            ConnectCallback = guard.ConnectAsync,
+            ConnectTimeout = timeout,
+            PooledConnectionLifetime = connectionLifetime,
+        };
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = 1 << 20 };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue(product, "1"));
+        return client;
+    }
+
+    /// <summary>The response, on a pooled connection unless the server closes after each response; a request that got no answer on a pooled connection is sent once more on a new one.</summary>
+    private async Task<HttpResponseMessage> SendOnceAnsweredAsync(Func<HttpRequestMessage> newRequest, CancellationToken cancellationToken)
+    {
+        using var request = newRequest();
+        string server = request.RequestUri!.GetLeftPart(UriPartial.Authority);
+        bool closing = _closingServers.ContainsKey(server);
+        HttpResponseMessage response;
+        try
+        {
+            response = await (closing ? _unpooled : _pooled).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException unanswered) when (!closing && unanswered.HttpRequestError == HttpRequestError.ResponseEnded)
+        {
+            using var again = newRequest();
+            response = await _unpooled.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (response.Version == HttpVersion.Version10 && !response.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase))
+        {
+            _closingServers[server] = true;
+        }
+        else
+        {
+            _closingServers.TryRemove(server, out _);
+        }
+
+        return response;
+    }
 
     private static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -28,12 +28,18 @@ public sealed class WebhookSender(WebhookAddressGuard guard, TimeSpan timeout, T
         var at = _http.Clock.GetUtcNow();
         long timestamp = at.ToUnixTimeSeconds();
         byte[] body = Encoding.UTF8.GetBytes(delivery.Payload);
-        using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("webhook-id", delivery.Id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", string.Join(' ', webhook.SigningSecretsAt(at).Select(secret => WebhookSecret.Sign(WebhookSecret.Key(secret), delivery.Id, timestamp, body))));
-        return (await _http.SendAsync(request, at, cancellationToken).ConfigureAwait(false)).Result;
+        string signature = string.Join(' ', webhook.SigningSecretsAt(at).Select(secret => WebhookSecret.Sign(WebhookSecret.Key(secret), delivery.Id, timestamp, body)));
+        HttpRequestMessage NewRequest()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add("webhook-id", delivery.Id);
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", signature);
+            return request;
+        }
+
+        return (await _http.SendAsync(NewRequest, at, cancellationToken).ConfigureAwait(false)).Result;
     }
 
     public void Dispose() => _http.Dispose();
