@@ -36,7 +36,11 @@ public sealed class InstrumentGrain(
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
-    /// <summary>How often rule grains are fed what is due (and a waiting quote is flushed, should its own flush have been missed).</summary>
+    /// <summary>
+    /// How often, while rule grains read the instrument, they are fed what is due (and a waiting quote is flushed, should
+    /// its own flush have been missed). An instrument no rule grain reads has nothing due periodically and runs no such
+    /// timer: thousands of instruments would otherwise cost tens of thousands of timer turns a second.
+    /// </summary>
     private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
 
     private InstrumentId _id;
@@ -47,6 +51,8 @@ public sealed class InstrumentGrain(
     private DerivedSeriesFeed _derived = null!;
     private QuotePublisher _quotes = null!;
     private IGrainTimer _quoteFlush = null!;
+    private IGrainTimer _housekeeping = null!;
+    private bool _housekeepingRuns;
     private WriteBehind _writeBehind = null!;
     private long _lastIngest;
 
@@ -56,12 +62,13 @@ public sealed class InstrumentGrain(
         // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
         _quoteFlush = this.RegisterGrainTimer(
             _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        // Started by StartAsync if rule grains read the instrument.
+        _housekeeping = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _writeBehind = new WriteBehind(WriteStateAsync);
         await storeFailures.GuardAsync(() => StartAsync(cancellationToken), $"activating {_id}");
 
         _lastIngest = clock.GetTimestamp();
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
-        this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Housekeeping, Housekeeping));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -176,6 +183,7 @@ public sealed class InstrumentGrain(
         _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
         await _rules.SyncAsync(ruleId, stored is null ? null : StoredRules.Parse(stored, logger), barStore, _intake.LastIndex);
+        ScheduleHousekeeping();
         _writeBehind.Changed();
         await alerts.PublishAsync(_run.Transitions);
     }
@@ -196,6 +204,17 @@ public sealed class InstrumentGrain(
         if (clock.GetElapsedTime(_lastIngest) >= options.Value.IdleAfter)
         {
             DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Runs the housekeeping timer while rule grains read the instrument, and stops it when none does.</summary>
+    private void ScheduleHousekeeping()
+    {
+        if (_feed.HasTickReaders != _housekeepingRuns)
+        {
+            _housekeepingRuns = _feed.HasTickReaders;
+            var period = _housekeepingRuns ? Housekeeping : Timeout.InfiniteTimeSpan;
+            _housekeeping.Change(period, period);
         }
     }
 
@@ -227,6 +246,7 @@ public sealed class InstrumentGrain(
         await _run.ReplayInventoryAsync(inventoryStore, saved.InventoryReceivedThrough, cancellationToken);
         long watermark = saved.TickWatermark;
         await _intake.ResumeAsync(tickStore, watermark, cancellationToken);
+        ScheduleHousekeeping();
         await _run.StoreClosedBarsAsync(barStore, cancellationToken);
         await alerts.PublishAsync(_run.Transitions);
         // Written once per activation at least, so the snapshot the instrument list reads exists (a store from before it
