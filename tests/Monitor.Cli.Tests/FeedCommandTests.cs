@@ -49,6 +49,26 @@ public sealed class FeedCommandTests
     }
 
     [Fact]
+    public async Task Feed_Spread_SendsTheSameTicksToEveryGeneratedInstrumentNumberingEachOnesSeqFromOne()
+    {
+        await using var receiver = await FeedReceiver.StartAsync();
+
+        var result = await InvokeAsync(receiver, "--rate", "2000", "--duration", "1.5s", "--batch", "100", "--concurrency", "3", "--seed", "7", "--spread", "40");
+
+        Assert.Equal(0, result.ExitCode);
+        var ticks = receiver.Requests.Where(r => r.Path == "/api/v1/ticks").SelectMany(r => ReadTicks(r.Body, maxItems: 100, spread: 40)).ToList();
+        // The simulator's ticks as without --spread, only routed: as many, over FEED:I0 to FEED:I39, every one of them fed.
+        Assert.Equal(25 + 3000, ticks.Count);
+        Assert.Equal(Enumerable.Range(0, 40).Select(k => FeedSettings.SpreadPrefix + k.ToString(CultureInfo.InvariantCulture)).Order(), ticks.Select(t => t.Instrument).Distinct().Order());
+        foreach (var instrument in ticks.GroupBy(t => t.Instrument))
+        {
+            Assert.Equal(Enumerable.Range(1, instrument.Count()).Select(n => (long)n), instrument.Select(t => t.Seq));
+        }
+
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"sent {ticks.Count:#,0} accepted {ticks.Count:#,0} rejected 0"), result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Feed_Inventory_PostsEverySeriesInItsContractUnit()
     {
         await using var receiver = await FeedReceiver.StartAsync();
@@ -171,6 +191,8 @@ public sealed class FeedCommandTests
     [InlineData("--url http://127.0.0.1:1 --api-key k --concurrency 0", "--concurrency")]
     [InlineData("--url http://127.0.0.1:1 --api-key k --instruments COMEX:SI,COMEX:XX", "COMEX:XX")]
     [InlineData("--url http://127.0.0.1:1 --api-key k --duration soon", "--duration")]
+    [InlineData("--url http://127.0.0.1:1 --api-key k --spread -1", "--spread")]
+    [InlineData("--url http://127.0.0.1:1 --api-key k --spread 100001", "--spread")]
     [InlineData("--url http://127.0.0.1:1", "--api-key")]
     public void Parse_BadArguments_NameTheOption(string arguments, string expected)
     {
@@ -206,8 +228,9 @@ public sealed class FeedCommandTests
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
-    /// <summary>Reads a batch as the server would and checks every tick is well formed.</summary>
-    private static List<(string Instrument, long Seq)> ReadTicks(byte[] body, int maxItems)
+    /// <summary>Reads a batch as the server would and checks every tick is well formed, and for a simulated instrument
+    /// (or with <paramref name="spread"/>, one of that many generated instruments).</summary>
+    private static List<(string Instrument, long Seq)> ReadTicks(byte[] body, int maxItems, int spread = 0)
     {
         var items = Items(body);
         Assert.InRange(items.Count, 1, maxItems);
@@ -215,7 +238,11 @@ public sealed class FeedCommandTests
         {
             Assert.Equal(["instrument", "price", "seq", "ts", "volume"], item.EnumerateObject().Select(p => p.Name).Order());
             string instrument = item.GetProperty("instrument").GetString()!;
-            Assert.True(MarketCalibration.TryGetProfile(InstrumentId.Parse(instrument), out _), instrument);
+            Assert.True(
+                spread > 0
+                    ? instrument.StartsWith(FeedSettings.SpreadPrefix, StringComparison.Ordinal) && int.Parse(instrument[FeedSettings.SpreadPrefix.Length..], CultureInfo.InvariantCulture) < spread
+                    : MarketCalibration.TryGetProfile(InstrumentId.Parse(instrument), out _),
+                instrument);
             string ts = item.GetProperty("ts").GetString()!;
             Assert.True(DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) && (ts.EndsWith('Z') || ts[^6] is '+' or '-'), ts);
             Assert.InRange(time, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
