@@ -5,7 +5,6 @@ using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
 using Monitor.Core.Ports;
 using Monitor.Grains.Alerts;
-using Monitor.Grains.Derived;
 using Monitor.Grains.Rules;
 using Monitor.Grains.Telemetry;
 using Monitor.Storage;
@@ -14,13 +13,10 @@ using Orleans.Runtime;
 namespace Monitor.Grains;
 
 /// <summary>
-/// One instrument's live pipeline and the rules over this instrument alone (<see cref="InstrumentRun"/>), as a shell of
-/// storage, timers and push. Ticks are numbered (<see cref="TickIntake"/>) and stored before they are acknowledged;
-/// state is written behind (<see cref="WriteBehind"/>). On activation the grain restores that state, warms its
-/// indicators up from stored bars, and replays what was stored after it, so a killed silo loses nothing. Quotes go to
-/// the hubs through <see cref="QuotePublisher"/>; rules over several instruments (<see cref="InstrumentRules"/>) run in
-/// their own <see cref="IRuleGrain"/>, fed through <see cref="RuleGrainFeed"/>; derived series that read the instrument
-/// through <see cref="DerivedSeriesFeed"/>.
+/// One instrument's live pipeline and the rules over this instrument alone, as a shell of storage, timers and push
+/// around the <see cref="InstrumentParts"/> of its activation. Ticks are numbered and stored before they are
+/// acknowledged; state is written behind (<see cref="WriteBehind"/>). On activation the grain restores that state and
+/// replays what was stored after it, so a killed silo loses nothing.
 /// </summary>
 public sealed class InstrumentGrain(
     [PersistentState("instrument", MonitorGrainStorage.Name)] IPersistentState<InstrumentGrainState> state,
@@ -44,12 +40,7 @@ public sealed class InstrumentGrain(
     private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
 
     private InstrumentId _id;
-    private InstrumentRun _run = null!;
-    private RuleGrainFeed _feed = null!;
-    private InstrumentRules _rules = null!;
-    private TickIntake _intake = null!;
-    private DerivedSeriesFeed _derived = null!;
-    private QuotePublisher _quotes = null!;
+    private InstrumentParts _parts = null!;
     private IGrainTimer _quoteFlush = null!;
     private IGrainTimer _housekeeping = null!;
     private bool _housekeepingRuns;
@@ -61,7 +52,7 @@ public sealed class InstrumentGrain(
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
         // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
         _quoteFlush = this.RegisterGrainTimer(
-            _ => _quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _ => _parts.Quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         // Started by StartAsync if rule grains read the instrument.
         _housekeeping = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _writeBehind = new WriteBehind(WriteStateAsync);
@@ -88,7 +79,7 @@ public sealed class InstrumentGrain(
 
     public async Task<TickDeletion> DeleteTicksAsync(DateTimeOffset from, DateTimeOffset to, string by)
     {
-        var deletion = await tickStore.DeleteRangeAsync(new TickDeletion(_id, from, to, by, clock.GetUtcNow(), Count: 0), _run.Intervals);
+        var deletion = await tickStore.DeleteRangeAsync(new TickDeletion(_id, from, to, by, clock.GetUtcNow(), Count: 0), _parts.Run.Intervals);
         logger.LogWarning(
             "{By} deleted {Count} ticks of {Instrument} from {From:O} to {To:O}; the grain rebuilds from the ticks that remain",
             by, deletion.Count, _id, from, to);
@@ -98,29 +89,29 @@ public sealed class InstrumentGrain(
         await state.ClearStateAsync();
         await StartAsync(CancellationToken.None);
         // A removed tick dated ahead closed the bars open at the time: they are open again, not stored.
-        await _run.DeleteBarsFromOpenAsync(barStore, CancellationToken.None);
+        await _parts.Run.DeleteBarsFromOpenAsync(barStore, CancellationToken.None);
         await _writeBehind.FlushAsync(CancellationToken.None);
-        await _quotes.ChangedAsync();
+        await _parts.Quotes.ChangedAsync();
         return deletion;
     }
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
         _lastIngest = clock.GetTimestamp();
-        long afterIndex = _intake.LastIndex;
-        var (toStore, counts) = _intake.Take(batch);
+        long afterIndex = _parts.Intake.LastIndex;
+        var (toStore, counts) = _parts.Intake.Take(batch);
         try
         {
             await tickStore.AppendAsync(_id, toStore);
-            await _run.StoreClosedBarsAsync(barStore, CancellationToken.None);
-            await alerts.PublishAsync(_run.Transitions);
+            await _parts.Run.StoreClosedBarsAsync(barStore, CancellationToken.None);
+            await alerts.PublishAsync(_parts.Run.Transitions);
         }
         catch (Exception e)
         {
             // The pipeline has moved past what is stored: start again from the store on the next call, feed no rule
             // grain what may not be stored, and write no state that has (it would count the unstored ticks as seen, and
             // their retry as duplicates).
-            _intake.Abandon();
+            _parts.Intake.Abandon();
             _writeBehind.Abandon();
             DeactivateOnIdle();
             if (StoreFailures.IsUnavailable(e))
@@ -137,16 +128,7 @@ public sealed class InstrumentGrain(
             _writeBehind.Changed();
         }
 
-        MonitorMetrics.TicksAccepted.Add(counts.Accepted);
-        MonitorMetrics.TicksDuplicate.Add(counts.Duplicates);
-        MonitorMetrics.TicksLate.Add(counts.Late);
-        if (counts.Accepted > 0)
-        {
-            await _quotes.ChangedAsync();
-        }
-
-        await _derived.StoredAsync(afterIndex, _intake.LastIndex, toStore);
-
+        await _parts.TicksStoredAsync(afterIndex, toStore, counts);
         return counts;
     }
 
@@ -167,14 +149,11 @@ public sealed class InstrumentGrain(
 
         var changed = batch with { Values = [.. changes.Select(r => r.Value)] };
         MonitorMetrics.InventoryAccepted.Add(changed.Values.Length);
-        _run.Inventory(changed);
+        _parts.Run.Inventory(changed);
         _writeBehind.Changed();
-        await alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_parts.Run.Transitions);
 
-        // Before the acknowledgement, so the rule grains and derived series have it before any tick the client sends next.
-        await _feed.FeedInventoryAsync(changed);
-        await _derived.InventoryAsync(changed);
-        await _quotes.InventoryAsync(changes);
+        await _parts.InventoryStoredAsync(changed, changes);
         return InventoryIngestCounts.Of(revisions);
     }
 
@@ -182,20 +161,20 @@ public sealed class InstrumentGrain(
     {
         _lastIngest = clock.GetTimestamp();
         var stored = await ruleStore.GetAsync(ruleId);
-        await _rules.SyncAsync(ruleId, stored is null ? null : StoredRules.Parse(stored, logger), barStore, _intake.LastIndex);
+        await _parts.Rules.SyncAsync(ruleId, stored is null ? null : StoredRules.Parse(stored, logger), barStore, _parts.Intake.LastIndex);
         ScheduleHousekeeping();
         _writeBehind.Changed();
-        await alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_parts.Run.Transitions);
     }
 
     public Task<RuleStatusView?> GetRuleStatusAsync(string ruleId) =>
-        Task.FromResult(_run.Find(ruleId) is { } evaluator ? RuleStatusView.From(evaluator) : null);
+        Task.FromResult(_parts.Run.Find(ruleId) is { } evaluator ? RuleStatusView.From(evaluator) : null);
 
-    public Task<InstrumentSnapshot> GetSnapshotAsync() => Task.FromResult(_quotes.Snapshot());
+    public Task<InstrumentSnapshot> GetSnapshotAsync() => Task.FromResult(_parts.Quotes.Snapshot());
 
-    public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_run.OpenBar(interval));
+    public Task<Bar?> GetOpenBarAsync(string interval) => Task.FromResult(_parts.Run.OpenBar(interval));
 
-    public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_run.Indicators(interval));
+    public Task<IndicatorSnapshot?> GetIndicatorsAsync(string interval) => Task.FromResult(_parts.Run.Indicators(interval));
 
     /// <summary>Writes state behind; an instrument idle for <see cref="InstrumentGrainOptions.IdleAfter"/> then deactivates (and writes again if needed).</summary>
     private async Task OnWriteTimerAsync(CancellationToken cancellationToken)
@@ -210,9 +189,9 @@ public sealed class InstrumentGrain(
     /// <summary>Runs the housekeeping timer while rule grains read the instrument, and stops it when none does.</summary>
     private void ScheduleHousekeeping()
     {
-        if (_feed.HasTickReaders != _housekeepingRuns)
+        if (_parts.Feed.HasTickReaders != _housekeepingRuns)
         {
-            _housekeepingRuns = _feed.HasTickReaders;
+            _housekeepingRuns = _parts.Feed.HasTickReaders;
             var period = _housekeepingRuns ? Housekeeping : Timeout.InfiniteTimeSpan;
             _housekeeping.Change(period, period);
         }
@@ -220,52 +199,28 @@ public sealed class InstrumentGrain(
 
     private Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        _ = _feed.FeedIfDue();
-        return _quotes.FlushAsync();
+        _ = _parts.Feed.FeedIfDue();
+        return _parts.Quotes.FlushAsync();
     }
 
-    /// <summary>
-    /// Resumes from saved state and replays what was stored after it; without usable saved state (none yet, or the
-    /// intervals changed) every stored tick and inventory value is replayed: bars, indicators and rules come out as they were.
-    /// </summary>
+    /// <summary>Builds the activation's parts and resumes them from the saved state and the stores.</summary>
     private async Task StartAsync(CancellationToken cancellationToken)
     {
         var definition = await InstrumentRegistry.FindAsync(GrainFactory, catalog, _id);
-        var pipeline = new InstrumentPipeline(_id, definition.Intervals, InstrumentCatalog.StandardIndicators);
-        _run = new InstrumentRun(pipeline);
-        // A rebuild's seq goes on above the previous run's, so clients see a gap and reload.
-        _quotes = new QuotePublisher(
-            pipeline, new RelayFanOut(GrainFactory, clock), clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), after: _quotes?.Seq ?? 0);
-        _feed = new RuleGrainFeed(_id, id => GrainFactory.GetGrain<IRuleGrain>(id), clock, logger);
-        _rules = new InstrumentRules(_run, _feed);
-        _intake = new TickIntake(_run, _feed);
-        _derived = DerivedSeriesFeed.For(_id, catalog, GrainFactory, logger);
-
-        _rules.Load(await StoredRules.LoadAsync(ruleStore, _id, logger, cancellationToken));
-        var saved = await _run.RestoreAsync(state.State, barStore, cancellationToken) ? state.State : new InstrumentGrainState();
-        await _run.ReplayInventoryAsync(inventoryStore, saved.InventoryReceivedThrough, cancellationToken);
-        long watermark = saved.TickWatermark;
-        await _intake.ResumeAsync(tickStore, watermark, cancellationToken);
+        _parts = InstrumentParts.Create(
+            definition, catalog, GrainFactory, clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), _parts?.Quotes.Seq ?? 0, logger);
+        await _parts.ResumeAsync(state.State, tickStore, barStore, inventoryStore, ruleStore, logger, cancellationToken);
         ScheduleHousekeeping();
-        await _run.StoreClosedBarsAsync(barStore, cancellationToken);
-        await alerts.PublishAsync(_run.Transitions);
+        await alerts.PublishAsync(_parts.Run.Transitions);
         // Written once per activation at least, so the snapshot the instrument list reads exists (a store from before it
         // did, bars imported offline) and is current.
         _writeBehind.Changed();
-        if (_intake.LastIndex > watermark)
-        {
-            logger.LogInformation("{Instrument} replayed the ticks stored after index {Watermark} through {Last}", _id, watermark, _intake.LastIndex);
-        }
     }
 
     private async Task WriteStateAsync(CancellationToken cancellationToken)
     {
-        _run.SaveTo(state.State);
-        state.State.TickWatermark = _intake.LastIndex;
+        _parts.SaveTo(state.State);
         await state.WriteStateAsync(cancellationToken);
-        var snapshot = _quotes.Snapshot();
-        await snapshots.PutAsync(
-            new InstrumentSnapshotRecord(_id, _run.Intervals[0].Name, snapshot.LastPrice, snapshot.LastTime, snapshot.ChangePct, snapshot.Indicators, snapshot.Seq),
-            cancellationToken);
+        await snapshots.PutAsync(_parts.Snapshot(), cancellationToken);
     }
 }

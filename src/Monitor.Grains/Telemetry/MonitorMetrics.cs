@@ -70,6 +70,14 @@ public static class MonitorMetrics
     public static readonly ObservableGauge<long> WebhookBacklog =
         Meter.CreateObservableGauge("monitor.webhooks.backlog", () => Interlocked.Read(ref s_webhookBacklog), "{delivery}");
 
+    /// <summary>What became of an ingested batch of ticks.</summary>
+    public static void Ingested(IngestCounts counts)
+    {
+        TicksAccepted.Add(counts.Accepted);
+        TicksDuplicate.Add(counts.Duplicates);
+        TicksLate.Add(counts.Late);
+    }
+
     public static void SetWebhookBacklog(long pending) => Interlocked.Exchange(ref s_webhookBacklog, pending);
 
     public static void RecordWebhookAttempt(DeliveryState outcome, TimeSpan duration)
