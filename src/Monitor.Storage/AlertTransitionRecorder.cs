@@ -43,14 +43,16 @@ internal interface IAlertTransitionWriter : IAsyncDisposable
 }
 
 /// <summary>
-/// <see cref="IAlertStore.AppendTransitionsAsync"/> for every provider: one transaction in which the
-/// <see cref="AlertConsequences"/> of each new transition are written (its row, its alert's view, its webhook
-/// deliveries or, while a notification policy is in force, its entry in the policy's inbox), so a stored alert always
-/// has its deliveries. The provider supplies the transaction.
+/// The writes of <see cref="IAlertStore"/>, once for every provider. <see cref="AppendTransitionsAsync"/>: one
+/// transaction in which the <see cref="AlertConsequences"/> of each new transition are written (its row, its alert's
+/// view, its webhook deliveries or, while a notification policy is in force, its entry in the policy's inbox), so a
+/// stored alert always has its deliveries. A provider's alert store derives from this and supplies the transaction
+/// (<see cref="BeginWriteAsync"/>), which runs its SQL, and the reads.
 /// </summary>
-internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAlertTransitionWriter>> begin, WebhookOutbox outbox)
+internal abstract class AlertTransitionRecorder(WebhookOutbox outbox)
 {
-    public async Task<IReadOnlyList<RecordedAlertTransition>> AppendAsync(IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
+        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transitions);
         if (transitions.Count == 0)
@@ -60,7 +62,7 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
 
         var recorded = new RecordedAlertTransition?[transitions.Count];
         int deliveries = 0;
-        await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
+        await using (var writer = await BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
             var silences = await writer.ReadSilencesAsync(transitions.Min(t => t.At), transitions.Max(t => t.At), cancellationToken).ConfigureAwait(false);
             IReadOnlyList<Webhook>? webhooks = null;
@@ -110,7 +112,7 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
     }
 
     /// <summary><see cref="IAlertStore.AppendInventoryAsync"/>: the values and the deliveries <see cref="AlertConsequences"/> decides for the restatements, in one transaction.</summary>
-    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Count == 0)
@@ -118,9 +120,11 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
             return 0;
         }
 
+        await AddInstrumentsAsync([.. changes.Select(c => c.Value)], cancellationToken).ConfigureAwait(false);
+
         var restatements = InventoryRestatement.Of(changes);
         int deliveries = 0;
-        await using (var writer = await begin(cancellationToken).ConfigureAwait(false))
+        await using (var writer = await BeginWriteAsync(cancellationToken).ConfigureAwait(false))
         {
             await writer.AppendInventoryAsync([.. changes.Select(c => c.Value)], receivedAt, cancellationToken).ConfigureAwait(false);
             if (restatements.Count > 0)
@@ -143,4 +147,10 @@ internal sealed class AlertTransitionRecorder(Func<CancellationToken, Task<IAler
 
         return deliveries;
     }
+
+    /// <summary>Opens one write transaction of the provider.</summary>
+    protected abstract Task<IAlertTransitionWriter> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>Gives the values' instruments their ids before the transaction, as the provider's inventory store does.</summary>
+    protected abstract Task AddInstrumentsAsync(IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken);
 }

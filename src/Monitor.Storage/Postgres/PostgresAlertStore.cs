@@ -9,7 +9,7 @@ using static Monitor.Storage.Postgres.PostgresParameters;
 
 namespace Monitor.Storage.Postgres;
 
-internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbox outbox) : IAlertStore
+internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbox outbox) : AlertTransitionRecorder(outbox), IAlertStore
 {
     private const string Columns = $"view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key, {AlertHandlingColumns.Names}";
 
@@ -27,37 +27,6 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         SELECT from_state, to_state, at, silenced FROM alert_transitions WHERE alert_id = $1
         ORDER BY at, {Rank("to_state")}
         """;
-
-    private readonly AlertTransitionRecorder _recorder = new(
-        async cancellationToken =>
-        {
-            var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return new Writer(database, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
-            }
-            catch
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        },
-        outbox);
-
-    public Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
-        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
-        _recorder.AppendAsync(transitions, cancellationToken);
-
-    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await PostgresInventoryStore.AddInstrumentsAsync(database, connection, [.. changes.Select(c => c.Value)], cancellationToken).ConfigureAwait(false);
-        }
-
-        return await _recorder.AppendInventoryAsync(changes, receivedAt, cancellationToken).ConfigureAwait(false);
-    }
 
     public async Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -281,6 +250,26 @@ internal sealed class PostgresAlertStore(PostgresDatabase database, WebhookOutbo
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");
 
     /// <summary>The PostgreSQL side of <see cref="AlertTransitionRecorder"/>: a connection and its transaction.</summary>
+    protected override async Task<IAlertTransitionWriter> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new Writer(database, connection, await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override async Task AddInstrumentsAsync(IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresInventoryStore.AddInstrumentsAsync(database, connection, values, cancellationToken).ConfigureAwait(false);
+    }
+
     private sealed class Writer(PostgresDatabase database, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAlertTransitionWriter
     {
         public async Task<IReadOnlyList<Silence>> ReadSilencesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>

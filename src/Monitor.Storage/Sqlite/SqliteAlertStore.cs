@@ -8,36 +8,9 @@ using Monitor.Core.Rules;
 
 namespace Monitor.Storage.Sqlite;
 
-internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox outbox) : IAlertStore
+internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox outbox) : AlertTransitionRecorder(outbox), IAlertStore
 {
     private const string Columns = $"view, silenced, acknowledged_by, acknowledged_at, ack_comment, ack_key, {AlertHandlingColumns.Names}";
-
-    private readonly AlertTransitionRecorder _recorder = new(
-        async cancellationToken =>
-        {
-            await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return new Writer(database);
-            }
-            catch
-            {
-                database.WriteLock.Release();
-                throw;
-            }
-        },
-        outbox);
-
-    public Task<IReadOnlyList<RecordedAlertTransition>> AppendTransitionsAsync(
-        IReadOnlyList<AlertTransition> transitions, CancellationToken cancellationToken = default) =>
-        _recorder.AppendAsync(transitions, cancellationToken);
-
-    public async Task<int> AppendInventoryAsync(IReadOnlyList<InventoryRevision> changes, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        await SqliteInventoryStore.AddInstrumentsAsync(database, [.. changes.Select(c => c.Value)], cancellationToken).ConfigureAwait(false);
-        return await _recorder.AppendInventoryAsync(changes, receivedAt, cancellationToken).ConfigureAwait(false);
-    }
 
     public Task<StoredAlert?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -289,6 +262,23 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, WebhookOutbox ou
         RuleText.TryParse(text, out AlertState state) ? state : throw new InvalidDataException($"stored alert state '{text}' is unknown");
 
     /// <summary>The SQLite side of <see cref="AlertTransitionRecorder"/>: the writer connection, under the write lock until disposed.</summary>
+    protected override async Task<IAlertTransitionWriter> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        await database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new Writer(database);
+        }
+        catch
+        {
+            database.WriteLock.Release();
+            throw;
+        }
+    }
+
+    protected override Task AddInstrumentsAsync(IReadOnlyList<InventoryValue> values, CancellationToken cancellationToken) =>
+        SqliteInventoryStore.AddInstrumentsAsync(database, values, cancellationToken);
+
     private sealed class Writer : IAlertTransitionWriter
     {
         private readonly SqliteDatabase _database;
