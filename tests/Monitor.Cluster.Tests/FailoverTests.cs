@@ -21,7 +21,8 @@ public sealed class FailoverTests(ITestOutputHelper output)
         // One rule runs in the instrument grain on B, one over two instruments in a rule grain on B: their episodes must
         // come through B's death too.
         await FeedChecks.CreateRuleAsync(a.CreateClient(TestApiKeys.Admin), SteadyFeed.Rule(onB[0]));
-        string spreadRule = await GrainPlacement.PlaceRuleAsync(b, id => SteadyFeed.SpreadRule(id, onB[0], onA[0]));
+        var (spreadRule, spreadOnB) = await GrainPlacement.PlaceRuleAsync(b, id => SteadyFeed.SpreadRule(id, onB[0], onA[0]));
+        output.WriteLine($"the rule grain of {spreadRule} is on {(spreadOnB ? "B, which dies" : "A: placement kept it off B; it loses the grain feeding it")}");
         await using var listener = await HubListener.StartAsync(a, instruments);
         var ingest = a.CreateClient(TestApiKeys.Ingest);
         await using var feed = new SteadyFeed(instruments, onB[0], _ => ingest);
