@@ -32,20 +32,12 @@ public sealed class InstrumentGrain(
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
-    /// <summary>
-    /// How often, while rule grains read the instrument, they are fed what is due (and a waiting quote is flushed, should
-    /// its own flush have been missed). An instrument no rule grain reads has nothing due periodically and runs no such
-    /// timer: thousands of instruments would otherwise cost tens of thousands of timer turns a second.
-    /// </summary>
-    private static readonly TimeSpan Housekeeping = TimeSpan.FromMilliseconds(100);
-
     private InstrumentId _id;
     private InstrumentParts _parts = null!;
     private IGrainTimer _quoteFlush = null!;
-    private IGrainTimer _housekeeping = null!;
-    private bool _housekeepingRuns;
+    private HousekeepingSchedule _housekeeping = null!;
     private WriteBehind _writeBehind = null!;
-    private long _lastIngest;
+    private IdleWatch _idle = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -54,11 +46,12 @@ public sealed class InstrumentGrain(
         _quoteFlush = this.RegisterGrainTimer(
             _ => _parts.Quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         // Started by StartAsync if rule grains read the instrument.
-        _housekeeping = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        var housekeeping = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+        _housekeeping = new HousekeepingSchedule(period => housekeeping.Change(period, period));
         _writeBehind = new WriteBehind(WriteStateAsync);
         await storeFailures.GuardAsync(() => StartAsync(cancellationToken), $"activating {_id}");
 
-        _lastIngest = clock.GetTimestamp();
+        _idle = new IdleWatch(clock, options.Value.IdleAfter);
         this.RegisterGrainTimer(OnWriteTimerAsync, new GrainTimerCreationOptions(WriteBehind.Interval, WriteBehind.Interval));
     }
 
@@ -97,7 +90,7 @@ public sealed class InstrumentGrain(
 
     public async Task<IngestCounts> IngestAsync(TickBatch batch)
     {
-        _lastIngest = clock.GetTimestamp();
+        _idle.Active();
         long afterIndex = _parts.Intake.LastIndex;
         var (toStore, counts) = _parts.Intake.Take(batch);
         try
@@ -134,7 +127,7 @@ public sealed class InstrumentGrain(
 
     public async Task<InventoryIngestCounts> IngestInventoryAsync(InventoryBatch batch)
     {
-        _lastIngest = clock.GetTimestamp();
+        _idle.Active();
         // Repeats of the latest version change nothing: not stored, not fed to rules, not pushed. The changes are stored
         // with the deliveries of their restatements in one transaction, before the acknowledgement.
         string what = $"storing inventory of {_id}";
@@ -159,10 +152,10 @@ public sealed class InstrumentGrain(
 
     public async Task SyncRuleAsync(string ruleId)
     {
-        _lastIngest = clock.GetTimestamp();
+        _idle.Active();
         var stored = await ruleStore.GetAsync(ruleId);
         await _parts.Rules.SyncAsync(ruleId, stored is null ? null : StoredRules.Parse(stored, logger), barStore, _parts.Intake.LastIndex);
-        ScheduleHousekeeping();
+        _housekeeping.Follow(_parts.Feed.HasTickReaders);
         _writeBehind.Changed();
         await alerts.PublishAsync(_parts.Run.Transitions);
     }
@@ -180,20 +173,9 @@ public sealed class InstrumentGrain(
     private async Task OnWriteTimerAsync(CancellationToken cancellationToken)
     {
         await _writeBehind.FlushAsync(cancellationToken);
-        if (clock.GetElapsedTime(_lastIngest) >= options.Value.IdleAfter)
+        if (_idle.IsIdle)
         {
             DeactivateOnIdle();
-        }
-    }
-
-    /// <summary>Runs the housekeeping timer while rule grains read the instrument, and stops it when none does.</summary>
-    private void ScheduleHousekeeping()
-    {
-        if (_parts.Feed.HasTickReaders != _housekeepingRuns)
-        {
-            _housekeepingRuns = _parts.Feed.HasTickReaders;
-            var period = _housekeepingRuns ? Housekeeping : Timeout.InfiniteTimeSpan;
-            _housekeeping.Change(period, period);
         }
     }
 
@@ -210,7 +192,7 @@ public sealed class InstrumentGrain(
         _parts = InstrumentParts.Create(
             definition, catalog, GrainFactory, clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), _parts?.Quotes.Seq ?? 0, logger);
         await _parts.ResumeAsync(state.State, tickStore, barStore, inventoryStore, ruleStore, logger, cancellationToken);
-        ScheduleHousekeeping();
+        _housekeeping.Follow(_parts.Feed.HasTickReaders);
         await alerts.PublishAsync(_parts.Run.Transitions);
         // Written once per activation at least, so the snapshot the instrument list reads exists (a store from before it
         // did, bars imported offline) and is current.
