@@ -1,7 +1,8 @@
 // The board's view of the market: the instruments' latest state from HTTP snapshots and hub messages.
 // Every hub message carries a seq per instrument; a message that skips one means something was lost, so that
 // instrument's snapshot is reloaded (quotes carry the full latest state, but inventory changes and closed bars
-// in between would be missing).
+// in between would be missing). A quote the hub sent after coalescing others away says so with prevSeq, the seq
+// of the message before it: nothing is missing if that one was seen.
 import { encode, get } from "./api";
 import { Emitter } from "./events";
 import type { Bar, Instrument, InventoryMessage, InventoryPoint, QuoteMessage } from "./types";
@@ -63,7 +64,7 @@ export class Market {
     if (!state || quote.seq <= state.seq) {
       return;
     }
-    this.checkGap(state, quote.seq);
+    this.checkGap(state, quote.prevSeq ?? quote.seq - 1);
     state.move = state.last && quote.price !== state.last.price ? (quote.price > state.last.price ? "up" : "down") : null;
     state.last = { price: quote.price, ts: quote.ts };
     state.changePct = quote.changePct;
@@ -90,7 +91,7 @@ export class Market {
     if (!state || message.seq <= state.seq) {
       return;
     }
-    this.checkGap(state, message.seq);
+    this.checkGap(state, message.seq - 1);
     state.seq = message.seq;
     if (message.location) {
       // The watchlist shows totals; a location's value only tells the instrument's page to refresh its pane.
@@ -115,8 +116,9 @@ export class Market {
     this.changes.emit({ id: state.id, kind: "inventory" });
   }
 
-  private checkGap(state: InstrumentState, seq: number): void {
-    if (state.seq > 0 && seq > state.seq + 1) {
+  /** `previous`: the seq of the message that came before this one; a gap when it was not seen. */
+  private checkGap(state: InstrumentState, previous: number): void {
+    if (state.seq > 0 && previous > state.seq) {
       this.gaps.add(state.id);
       void this.reloadGaps();
     }

@@ -50,6 +50,8 @@ export interface QuoteMessage {
   bar: (Bar & { interval: string }) | null;
   indicators: Record<string, number>;
   seq: number;
+  /** Set on a plain Quote sent after the hub left quotes out: the seq of the message it sent before this one. */
+  prevSeq?: number;
 }
 
 export interface InventoryMessage {

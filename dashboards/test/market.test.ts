@@ -37,8 +37,8 @@ class FakeApi {
 }
 
 const point = (asOf: string, quantity: number): InventoryPoint => ({ asOf, quantity, unit: "oz" });
-const quote = (instrument: string, seq: number, price: number) => ({
-  instrument, seq, price, ts: "2026-01-15T10:00:01Z", changePct: 1, bar: null, indicators: {},
+const quote = (instrument: string, seq: number, price: number, prevSeq?: number) => ({
+  instrument, seq, price, ts: "2026-01-15T10:00:01Z", changePct: 1, bar: null, indicators: {}, prevSeq,
 });
 const inventory = (asOf: string, quantity: number, seq: number, location: string | null = null) => ({
   instrument: "ETF:SLV", series: "holdings", asOf, quantity, unit: "oz", seq, location, restated: false,
@@ -73,6 +73,22 @@ describe("Market", () => {
     await vi.waitFor(() => expect(market.instruments.get("COMEX:SI")).toMatchObject({ seq: 9, last: { price: 90 } }));
     expect(api.requests).toContain("/api/v1/instruments/COMEX%3ASI");
     expect(api.requests.some((path) => path.includes("ETF%3ASLV"))).toBe(false);
+  });
+
+  it("CoalescedQuote_WhosePrevSeqWasSeen_AppliesWithoutReloading", () => {
+    market.onQuote(quote("COMEX:SI", 9, 85, 5));
+
+    expect(market.instruments.get("COMEX:SI")).toMatchObject({ seq: 9, last: { price: 85 } });
+    expect(api.requests).toEqual([]);
+  });
+
+  it("CoalescedQuote_WhosePrevSeqWasNotSeen_ReloadsThatInstrumentsSnapshot", async () => {
+    api.put("COMEX:SI", 9, 90);
+
+    market.onQuote(quote("COMEX:SI", 8, 85, 6));
+
+    await vi.waitFor(() => expect(market.instruments.get("COMEX:SI")).toMatchObject({ seq: 9, last: { price: 90 } }));
+    expect(api.requests).toContain("/api/v1/instruments/COMEX%3ASI");
   });
 
   it("InventorySkippingASeq_ReloadsThatInstrumentsSnapshot", async () => {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 using Monitor.Core.Market;
@@ -47,7 +48,10 @@ public sealed record QuoteBar(
     [property: Id(5)] double Close,
     [property: Id(6)] double Volume);
 
-/// <summary>The <c>Quote</c> hub message (docs/api.md, Hub): the instrument's latest state.</summary>
+/// <summary>
+/// The <c>Quote</c> hub message (docs/api.md, Hub): the instrument's latest state. <paramref name="PrevSeq"/> is set by
+/// the hub on a quote sent after it left quotes out (coalesced): the seq of the message it sent before this one.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Monitor.QuoteMessage")]
 public sealed record QuoteMessage(
     [property: Id(0)] string Instrument,
@@ -56,7 +60,8 @@ public sealed record QuoteMessage(
     [property: Id(3)] double? ChangePct,
     [property: Id(4)] QuoteBar? Bar,
     [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
-    [property: Id(6)] long Seq);
+    [property: Id(6)] long Seq,
+    [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PrevSeq = null);
 
 /// <summary>The <c>Inventory</c> hub message: a new value, or with <paramref name="Restated"/> a new version of one
 /// (<paramref name="Location"/> null for the series' total).</summary>

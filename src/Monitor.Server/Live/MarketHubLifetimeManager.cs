@@ -17,10 +17,11 @@ namespace Monitor.Server.Live;
 /// Quotes (<see cref="PublishQuote"/>): a connection opened with <c>?quotes=batched</c> collects its instruments' quotes
 /// and is sent them as one <c>Quotes</c> message per push (<see cref="PushQuoteBatches"/>, every
 /// <see cref="MarketHubOptions.PushInterval"/>); connections that get the same quotes share one serialized message.
-/// Other connections get each quote as a <c>Quote</c> message, as before.
+/// Other connections get <c>Quote</c> messages, at most one per instrument every <see cref="QuoteThrottle.Interval"/>
+/// (the latest state), each serialized once for all of them.
 /// </remarks>
 internal sealed class MarketHubLifetimeManager(
-    ILogger<DefaultHubLifetimeManager<MarketHub>> logger, IOptions<MarketHubOptions> options, ILogger<ClientOutbox> outboxLogger)
+    ILogger<DefaultHubLifetimeManager<MarketHub>> logger, IOptions<MarketHubOptions> options, ILogger<ClientOutbox> outboxLogger, TimeProvider clock)
     : DefaultHubLifetimeManager<MarketHub>(logger)
 {
     /// <summary>The query parameter, and its value, with which a connection asks for quote batches.</summary>
@@ -31,6 +32,12 @@ internal sealed class MarketHubLifetimeManager(
 
     // Groups stay once created, even empty: they are instruments and "alerts", a set that barely grows.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ClientOutbox>> _groups = new(StringComparer.Ordinal);
+
+    // Per instrument, for the connections that take quotes one by one; like groups, kept once created.
+    private readonly ConcurrentDictionary<string, QuoteThrottle> _throttles = new(StringComparer.Ordinal);
+
+    // Instruments whose throttle may hold a quote, for the next push to look at.
+    private readonly ConcurrentDictionary<string, QuoteThrottle> _waiting = new(StringComparer.Ordinal);
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
@@ -100,11 +107,12 @@ internal sealed class MarketHubLifetimeManager(
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         Post(_clients.Values.Where(c => c.UserIdentifier is { } user && userIds.Contains(user)), methodName, args);
 
-    /// <summary>Hands a quote to its instrument's subscribers: kept for the next push, or queued as a <c>Quote</c> message.</summary>
+    /// <summary>Hands a quote to its instrument's subscribers: kept for the next push, or, throttled, queued as a <c>Quote</c> message.</summary>
     public void PublishQuote(QuoteMessage quote)
     {
-        SerializedHubMessage? single = null;
-        foreach (var client in Members(MarketHub.InstrumentGroup(quote.Instrument)).Values)
+        var members = Members(MarketHub.InstrumentGroup(quote.Instrument));
+        bool anyOneByOne = false;
+        foreach (var client in members.Values)
         {
             if (client.BatchesQuotes)
             {
@@ -112,14 +120,57 @@ internal sealed class MarketHubLifetimeManager(
             }
             else
             {
-                single ??= new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Quote), [quote]));
-                client.Post(single);
+                anyOneByOne = true;
+            }
+        }
+
+        if (anyOneByOne)
+        {
+            var throttle = _throttles.GetOrAdd(quote.Instrument, _ => new QuoteThrottle(clock));
+            if (throttle.Offer(quote) is { } now)
+            {
+                PostOneByOne(members, now);
+            }
+            else
+            {
+                _waiting[quote.Instrument] = throttle;
+            }
+        }
+    }
+
+    /// <summary>Sends an <c>Inventory</c> message to the instrument's subscribers, after the quote waiting before it, if any.</summary>
+    public void PublishInventory(InventoryMessage inventory)
+    {
+        var members = Members(MarketHub.InstrumentGroup(inventory.Instrument));
+        if (_throttles.TryGetValue(inventory.Instrument, out var throttle) && throttle.BeforeInventory(inventory.Seq) is { } waiting)
+        {
+            PostOneByOne(members, waiting);
+        }
+
+        Post(members.Values, nameof(IMarketClient.Inventory), [inventory]);
+    }
+
+    /// <summary>One push: the quote batches, and the throttled quotes whose interval has ended.</summary>
+    public void Push()
+    {
+        PushQuoteBatches();
+        foreach (var (instrument, throttle) in _waiting)
+        {
+            // Removed first: a quote held meanwhile puts the instrument back.
+            _waiting.TryRemove(instrument, out _);
+            if (throttle.TakeDue() is { } due)
+            {
+                PostOneByOne(Members(MarketHub.InstrumentGroup(instrument)), due);
+            }
+            else if (throttle.IsWaiting)
+            {
+                _waiting[instrument] = throttle;
             }
         }
     }
 
     /// <summary>Sends each batching connection the quotes kept for it, as one <c>Quotes</c> message.</summary>
-    public void PushQuoteBatches()
+    private void PushQuoteBatches()
     {
         // Connections subscribed alike get the same quotes in the same order: one serialization serves them all.
         var shared = new Dictionary<List<QuoteMessage>, SerializedHubMessage>(SameQuotes.Instance);
@@ -136,6 +187,10 @@ internal sealed class MarketHubLifetimeManager(
             }
         }
     }
+
+    /// <summary>Queues the quote, serialized once, for the members that take quotes one by one.</summary>
+    private static void PostOneByOne(ConcurrentDictionary<string, ClientOutbox> members, QuoteMessage quote) =>
+        Post(members.Values.Where(client => !client.BatchesQuotes), nameof(IMarketClient.Quote), [quote]);
 
     private ConcurrentDictionary<string, ClientOutbox> Members(string group) =>
         _groups.GetOrAdd(group, _ => new ConcurrentDictionary<string, ClientOutbox>(StringComparer.Ordinal));

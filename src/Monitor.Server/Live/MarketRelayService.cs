@@ -17,8 +17,11 @@ internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub, Market
         return Task.CompletedTask;
     }
 
-    public Task OnInventoryAsync(InventoryMessage inventory) =>
-        hub.Clients.Group(MarketHub.InstrumentGroup(inventory.Instrument)).Inventory(inventory);
+    public Task OnInventoryAsync(InventoryMessage inventory)
+    {
+        connections.PublishInventory(inventory);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Monitor.Server.Live;
 
-/// <summary>Every <see cref="MarketHubOptions.PushInterval"/>, sends the connections that take quote batches what came for them.</summary>
+/// <summary>Every <see cref="MarketHubOptions.PushInterval"/>, sends the connections that take quote batches what came for them, and the throttled quotes that are due.</summary>
 internal sealed class QuotePushService(MarketHubLifetimeManager connections, IOptions<MarketHubOptions> options, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -12,7 +12,7 @@ internal sealed class QuotePushService(MarketHubLifetimeManager connections, IOp
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                connections.PushQuoteBatches();
+                connections.Push();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
