@@ -1,12 +1,15 @@
 // The alerts as the notification policy groups them (GET /api/v1/notifications/groups): the very groups its receivers
 // hear about, each with its labels, receiver, what it sent and when it flushes next, its alerts, and buttons to
 // acknowledge or shelve the whole group. Reloaded when alerts change and every few seconds (the policy's runner
-// regroups on its own schedule).
+// regroups on its own schedule). Keyed like the alert feed: a group's head is built again only when the group (or its
+// open form) changed, and each alert card only when its alert did, so a reload every few seconds replaces no button
+// someone is about to click; relative times move in place.
 import { describe, get } from "../api";
 import { canAcknowledge, type Context } from "../context";
-import { h, replace } from "../dom";
+import { h, reconcile, replace } from "../dom";
 import * as format from "../format";
-import { groupCounts, groupTitle, shelfUntil } from "../handling";
+import { groupCounts, groupTitle, isShelved, shelfUntil } from "../handling";
+import { agoTime, refreshRelativeTimes } from "../relativeTime";
 import type { Alert, AlertGroup } from "../types";
 import { nameForm, nameOrAsk, shelveMenu, type OpenPanels } from "./alertWork";
 
@@ -18,6 +21,8 @@ export function alertGroups(context: Context, renderCard: CardRenderer): { eleme
   const element = h("div", { class: "alert-groups" }, h("p", { class: "muted", text: "Loading groups…" }));
   const open: OpenPanels = new Map();
   const forms = new Map<string, HTMLElement>();
+  // Each group's list of cards, by group id: kept when the group's head is built again, so its cards stay too.
+  const lists = new Map<string, HTMLOListElement>();
   let groups: AlertGroup[] = [];
   let loading = false;
 
@@ -27,7 +32,29 @@ export function alertGroups(context: Context, renderCard: CardRenderer): { eleme
       return;
     }
     const now = Date.now();
-    replace(element, ...groups.map((group) => section(context, group, now, open, forms, renderCard, draw, load)));
+    const listOf = (id: string): HTMLOListElement => lists.get(id) ?? lists.set(id, h("ol", { class: "alerts" })).get(id)!;
+    for (const id of lists.keys()) {
+      if (!groups.some((group) => group.id === id)) {
+        lists.delete(id);
+      }
+    }
+    reconcile(
+      element,
+      groups,
+      (group) => group.id,
+      (group) => [JSON.stringify({ ...group, members: undefined }), JSON.stringify(groupCounts(group, now)), forms.get(group.id)],
+      (group) => section(context, group, now, forms, listOf(group.id), draw, load),
+    );
+    for (const group of groups) {
+      reconcile(
+        listOf(group.id),
+        group.members,
+        (alert) => alert.id,
+        (alert) => [JSON.stringify(alert), isShelved(alert, now), open.get(alert.id)],
+        (alert) => renderCard(context, alert, open, draw),
+      );
+    }
+    refreshRelativeTimes(element, now);
   };
   const load = (): void => {
     if (loading || element.hidden) {
@@ -67,9 +94,8 @@ function section(
   context: Context,
   group: AlertGroup,
   now: number,
-  open: OpenPanels,
   forms: Map<string, HTMLElement>,
-  renderCard: CardRenderer,
+  cards: HTMLOListElement,
   redraw: () => void,
   reload: () => void,
 ): HTMLElement {
@@ -80,7 +106,7 @@ function section(
     counts.shelved ? `${counts.shelved} shelved` : "",
     counts.resolved ? `${counts.resolved} resolved` : "",
   ].filter(Boolean);
-  const sent = group.lastNotifiedAt ? `${group.notifications} sent, last ${format.ago(group.lastNotifiedAt, now)}` : "nothing sent yet";
+  const sent = group.lastNotifiedAt ? [`${group.notifications} sent, last `, agoTime(group.lastNotifiedAt, now)] : ["nothing sent yet"];
   const actions = h("div", { class: "actions" });
   if (canAcknowledge(context) && counts.open > 0) {
     actions.append(h("button", { class: "ack-group", text: "Acknowledge group", on: { click: () => { forms.set(group.id, groupAckForm(context, group, forms, redraw, reload)); redraw(); } } }));
@@ -97,10 +123,10 @@ function section(
       h("span", { class: "group-title", text: groupTitle(group) }),
       h("span", { class: "receiver", title: `route ${group.routeId}`, text: `→ ${group.receiver}` }),
       h("span", { class: "group-facts", text: facts.join(" · ") }),
-      h("span", { class: "group-sent muted", title: `next flush ${format.dateTime(group.nextFlushAt)}`, text: sent }),
+      h("span", { class: "group-sent muted", title: `next flush ${format.dateTime(group.nextFlushAt)}` }, ...sent),
     ),
     forms.get(group.id) ?? actions,
-    h("ol", { class: "alerts" }, ...group.members.map((alert) => renderCard(context, alert, open, redraw))),
+    cards,
   );
 }
 
