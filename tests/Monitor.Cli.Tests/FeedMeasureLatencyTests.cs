@@ -48,7 +48,9 @@ public sealed class FeedMeasureLatencyTests
     [Fact]
     public async Task MeasureLatencyWithHubClients_EveryConnectionSubscribesAndIsMeasuredOnItsOwn()
     {
-        await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho());
+        // The first connection is SignalR's client, the others lean WebSocket ones: each must read the same quotes, the
+        // same foreign ones and the same seq gaps.
+        await using var receiver = await FeedReceiver.StartAsync(echo: new QuoteEcho(ForeignQuotes: true, SkipSeqOnce: true));
 
         var run = await FeedInvocation.InvokeAsync(receiver, CancellationToken.None,
             "--rate", "1000", "--duration", "1.5s", "--batch", "100", "--seed", "5", "--measure-latency", "--hub-clients", "3", "--json");
@@ -59,7 +61,11 @@ public sealed class FeedMeasureLatencyTests
         Assert.Equal(3, hub.GetProperty("clients").GetInt32());
         Assert.Equal(0, hub.GetProperty("starvedClients").GetInt32());
         Assert.Equal(0, hub.GetProperty("connectionsLost").GetInt32());
-        Assert.Equal(0, hub.GetProperty("unknown").GetInt64());
+        Assert.Equal(3 * receiver.ForeignQuotes, hub.GetProperty("unknown").GetInt64());
+        Assert.Equal(Instruments, receiver.ForeignQuotes);
+        Assert.Equal(3 * receiver.SkippedSeqs, hub.GetProperty("gaps").GetInt64());
+        Assert.True(receiver.SkippedSeqs > 0);
+        Assert.Equal(3 * (receiver.EchoedQuotes + receiver.ForeignQuotes), hub.GetProperty("quotes").GetInt64());
 
         // Every connection is in the echo's group, so each receives each echoed quote and measures every tick on its own.
         long sent = summary.RootElement.GetProperty("ticks").GetProperty("sent").GetInt64();

@@ -32,7 +32,7 @@ internal sealed class HubLatencyTracker
 
     /// <summary>Per client, per instrument: <c>_tracks[client][instrument]</c>.</summary>
     private readonly InstrumentTrack[][] _tracks;
-    private readonly FrozenDictionary<string, int> _index;
+    private readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _index;
     private readonly LatencyRecorder[] _clientLatency;
     private long _unknown;
 
@@ -43,7 +43,7 @@ internal sealed class HubLatencyTracker
     {
         _instruments = instruments;
         _tracks = [.. Enumerable.Range(0, clients).Select(_ => instruments.Select(id => new InstrumentTrack()).ToArray())];
-        _index = instruments.Select((id, i) => (id, i)).ToFrozenDictionary(x => x.id, x => x.i, StringComparer.Ordinal);
+        _index = instruments.Select((id, i) => (id, i)).ToFrozenDictionary(x => x.id, x => x.i, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         _clientLatency = [.. Enumerable.Range(0, clients).Select(_ => new LatencyRecorder())];
     }
 
@@ -108,7 +108,7 @@ internal sealed class HubLatencyTracker
     }
 
     /// <summary>A quote arrived at hub connection <paramref name="client"/> at <paramref name="arrivedAt"/> (a <see cref="Stopwatch"/> timestamp).</summary>
-    public void RecordQuote(string instrument, DateTimeOffset ts, long seq, long arrivedAt, int client = 0)
+    public void RecordQuote(ReadOnlySpan<char> instrument, DateTimeOffset ts, long seq, long arrivedAt, int client = 0)
     {
         if (!_index.TryGetValue(instrument, out int i))
         {
@@ -123,7 +123,7 @@ internal sealed class HubLatencyTracker
     }
 
     /// <summary>Another message of <paramref name="instrument"/> that carries its seq (an inventory value).</summary>
-    public void RecordSeq(string instrument, long seq, int client = 0)
+    public void RecordSeq(ReadOnlySpan<char> instrument, long seq, int client = 0)
     {
         if (_index.TryGetValue(instrument, out int i))
         {

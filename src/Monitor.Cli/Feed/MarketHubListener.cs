@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Monitor.Cli.Feed;
 
 /// <summary>
-/// SignalR clients of the server's <c>/hubs/market</c> (docs/api.md, Hub), one or more connections each subscribed
-/// to the instruments being fed and taking quote batches (<c>?quotes=batched</c>, a <c>Quotes</c> message per push);
-/// hands every quote (and the seq of every <c>Inventory</c> message) to a
-/// <see cref="HubLatencyTracker"/>, which tracks each connection on its own. The API key goes along as the access
-/// token, in case reading needs one.
+/// Clients of the server's <c>/hubs/market</c> (docs/api.md, Hub), one or more connections each subscribed to the
+/// instruments being fed and taking quote batches (<c>?quotes=batched</c>, a <c>Quotes</c> message per push); hands
+/// every quote (and the seq of every <c>Inventory</c> message) to a <see cref="HubLatencyTracker"/>, which tracks each
+/// connection on its own. The first connection is SignalR's own .NET client, so what the figures rest on is read as
+/// any SignalR client reads it; the others are <see cref="LeanHubConnection"/>s, which read only what they measure, so
+/// that a thousand of them on the same machine leave the CPU to the server they measure. The API key goes along (as the
+/// access token, or the <c>X-Api-Key</c> header), in case reading needs one.
 /// </summary>
 internal sealed class MarketHubListener : IAsyncDisposable
 {
@@ -20,14 +22,16 @@ internal sealed class MarketHubListener : IAsyncDisposable
     /// <summary>Connections opened at once while connecting many.</summary>
     private const int ConnectingAtOnce = 16;
 
-    private readonly HubConnection[] _connections;
+    private readonly HubConnection _connection;
+    private readonly LeanHubConnection?[] _lean;
     private readonly TextWriter _output;
     private volatile bool _stopping;
     private int _connectionsLost;
 
-    private MarketHubListener(HubConnection[] connections, HubLatencyTracker tracker, TextWriter output)
+    private MarketHubListener(HubConnection connection, int leanConnections, HubLatencyTracker tracker, TextWriter output)
     {
-        _connections = connections;
+        _connection = connection;
+        _lean = new LeanHubConnection?[leanConnections];
         Tracker = tracker;
         _output = output;
     }
@@ -46,42 +50,39 @@ internal sealed class MarketHubListener : IAsyncDisposable
     public static async Task<MarketHubListener> ConnectAsync(
         Uri baseUrl, string apiKey, IReadOnlyList<string> instruments, HubLatencyTracker tracker, TextWriter output, CancellationToken cancellationToken)
     {
-        var connections = new HubConnection[tracker.Clients];
-        var listener = new MarketHubListener(connections, tracker, output);
-        for (int c = 0; c < connections.Length; c++)
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseUrl, HubPath + BatchedQuotes), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
+            .Build();
+        var listener = new MarketHubListener(connection, tracker.Clients - 1, tracker, output);
+        connection.On<QuoteMessage[]>("Quotes", quotes =>
         {
-            int client = c;
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(baseUrl, HubPath + BatchedQuotes), options => options.AccessTokenProvider = () => Task.FromResult<string?>(apiKey))
-                .Build();
-            connection.On<QuoteMessage[]>("Quotes", quotes =>
+            long arrivedAt = Stopwatch.GetTimestamp();
+            foreach (var quote in quotes)
             {
-                long arrivedAt = Stopwatch.GetTimestamp();
-                foreach (var quote in quotes)
-                {
-                    tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, arrivedAt, client);
-                }
-            });
-            connection.On<SequencedMessage>("Inventory", message =>
+                tracker.RecordQuote(quote.Instrument, quote.Ts, quote.Seq, arrivedAt);
+            }
+        });
+        connection.On<SequencedMessage>("Inventory", message =>
+        {
+            if (message.Seq is { } seq)
             {
-                if (message.Seq is { } seq)
-                {
-                    tracker.RecordSeq(message.Instrument, seq, client);
-                }
-            });
-            connection.Closed += listener.OnClosedAsync;
-            connections[c] = connection;
-        }
+                tracker.RecordSeq(message.Instrument, seq);
+            }
+        });
+        connection.Closed += error => listener.OnClosedAsync(error?.Message);
 
         try
         {
+            await connection.StartAsync(cancellationToken);
+            await connection.InvokeAsync("SubscribeInstruments", instruments.ToArray(), cancellationToken);
             await Parallel.ForEachAsync(
-                connections,
+                Enumerable.Range(0, listener._lean.Length),
                 new ParallelOptions { MaxDegreeOfParallelism = ConnectingAtOnce, CancellationToken = cancellationToken },
-                async (connection, token) =>
+                async (i, token) =>
                 {
-                    await connection.StartAsync(token);
-                    await connection.InvokeAsync("SubscribeInstruments", instruments.ToArray(), token);
+                    var lean = await LeanHubConnection.ConnectAsync(baseUrl, apiKey, instruments, tracker, client: i + 1, token);
+                    lean.Closed += reason => listener.OnClosedAsync(reason);
+                    listener._lean[i] = lean;
                 });
             return listener;
         }
@@ -95,18 +96,22 @@ internal sealed class MarketHubListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
-        foreach (var connection in _connections)
+        await _connection.DisposeAsync();
+        foreach (var lean in _lean)
         {
-            await connection.DisposeAsync();
+            if (lean is not null)
+            {
+                await lean.DisposeAsync();
+            }
         }
     }
 
-    private Task OnClosedAsync(Exception? error)
+    private Task OnClosedAsync(string? reason)
     {
         if (!_stopping)
         {
             Interlocked.Increment(ref _connectionsLost);
-            _output.WriteLine($"warning: {HubPath} closed a connection{(error is null ? "" : $": {error.Message}")}; its quotes from now on are missed");
+            _output.WriteLine($"warning: {HubPath} closed a connection{(reason is null ? "" : $": {reason}")}; its quotes from now on are missed");
         }
 
         return Task.CompletedTask;
