@@ -2,36 +2,12 @@
 // The alert feed keeps each card, and so its buttons, while its alert is unchanged: alerts arriving, the snapshot
 // reloading and the clock moving must not replace the card someone is about to click (a replaced button is a click
 // that misses). Only a change to the alert itself builds its card again.
-import { HubConnectionState } from "@microsoft/signalr";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AlertBook } from "../src/alerts";
-import type { Context } from "../src/context";
-import { Live, type HubLink } from "../src/live";
-import { Market } from "../src/market";
-import type { Alert } from "../src/types";
+import { alert, readerContext } from "./alertFixtures";
 import { alertFeed } from "../src/views/alertFeed";
 
 const start = Date.parse("2026-01-16T12:00:00Z");
-
-function alert(id: string, changes: Partial<Alert> = {}): Alert {
-  return {
-    id, ruleId: `rule-${id}`, ruleName: `Gold above ${id}`, type: "threshold", severity: "critical", instruments: ["COMEX:GC"], state: "firing",
-    direction: null, startedAt: "2026-01-16T11:59:00Z", firedAt: "2026-01-16T11:59:30Z", resolvedAt: null, message: "COMEX:GC 5,130 above 5,000",
-    values: { "COMEX:GC": 5130 }, acknowledgedBy: null, acknowledgedByKey: null, acknowledgedAt: null, silenced: false, ...changes,
-  };
-}
-
-/** The feed never uses the hub: a connection that is never started. */
-const unstarted: HubLink = {
-  state: HubConnectionState.Disconnected,
-  start: async () => undefined,
-  stop: async () => undefined,
-  invoke: async () => undefined as never,
-  on: () => undefined,
-  onreconnecting: () => undefined,
-  onreconnected: () => undefined,
-  onclose: () => undefined,
-};
 
 /** Runs the animation frame that draws what changed. */
 async function frame(): Promise<void> {
@@ -49,7 +25,7 @@ describe("the alert feed", () => {
   beforeEach(async () => {
     vi.useFakeTimers({ now: start, toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame", "Date"] });
     alerts = new AlertBook();
-    const context: Context = { live: new Live(unstarted), market: new Market(), alerts, session: { name: "reader", roles: ["read"], anonymousRead: false } };
+    const context = readerContext(alerts);
     // An instrument's feed: the same cards as the board's, without the policy's groups (which load from the server).
     const feed = alertFeed(context, { instrument: "COMEX:GC" });
     document.body.append(feed.element);

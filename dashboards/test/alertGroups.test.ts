@@ -2,25 +2,14 @@
 // "By group" reloads the policy's groups every few seconds. Like the list, it must keep each alert card, and so its
 // buttons, while the alert is unchanged: a reload that returns the same groups, or a group that gains an alert, must
 // not replace the card someone is about to click. The groups come from a stand-in for GET /api/v1/notifications/groups.
-import { HubConnectionState } from "@microsoft/signalr";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AlertBook } from "../src/alerts";
-import type { Context } from "../src/context";
-import { Live, type HubLink } from "../src/live";
-import { Market } from "../src/market";
+import { alert, readerContext } from "./alertFixtures";
 import type { Alert, AlertGroup } from "../src/types";
 import { alertGroups } from "../src/views/alertGroups";
 import { card } from "../src/views/alertFeed";
 
 const start = Date.parse("2026-01-16T12:00:00Z");
-
-function alert(id: string, changes: Partial<Alert> = {}): Alert {
-  return {
-    id, ruleId: `rule-${id}`, ruleName: `Gold above ${id}`, type: "threshold", severity: "critical", instruments: ["COMEX:GC"], state: "firing",
-    direction: null, startedAt: "2026-01-16T11:59:00Z", firedAt: "2026-01-16T11:59:30Z", resolvedAt: null, message: "COMEX:GC 5,130 above 5,000",
-    values: { "COMEX:GC": 5130 }, acknowledgedBy: null, acknowledgedByKey: null, acknowledgedAt: null, silenced: false, ...changes,
-  };
-}
 
 function group(id: string, members: Alert[]): AlertGroup {
   return {
@@ -28,17 +17,6 @@ function group(id: string, members: Alert[]): AlertGroup {
     createdAt: "2026-01-16T11:59:30Z", lastNotifiedAt: "2026-01-16T11:59:40Z", nextFlushAt: "2026-01-16T12:05:00Z", notifications: 1, members,
   };
 }
-
-const unstarted: HubLink = {
-  state: HubConnectionState.Disconnected,
-  start: async () => undefined,
-  stop: async () => undefined,
-  invoke: async () => undefined as never,
-  on: () => undefined,
-  onreconnecting: () => undefined,
-  onreconnected: () => undefined,
-  onclose: () => undefined,
-};
 
 describe("the alert groups", () => {
   let answer: AlertGroup[];
@@ -65,7 +43,7 @@ describe("the alert groups", () => {
       requests++;
       return new Response(JSON.stringify(answer), { status: 200, headers: { "Content-Type": "application/json" } });
     });
-    const context: Context = { live: new Live(unstarted), market: new Market(), alerts: new AlertBook(), session: { name: "reader", roles: ["read"], anonymousRead: false } };
+    const context = readerContext(new AlertBook());
     const groups = alertGroups(context, card);
     document.body.append(groups.element);
     root = groups.element;
