@@ -1,4 +1,5 @@
 using Monitor.Core.Notifications;
+using Monitor.Core.Webhooks;
 using Monitor.Notifications.Messages;
 
 namespace Monitor.Notifications;

@@ -2,6 +2,7 @@ using Monitor.Core.Alerts;
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 
 namespace Monitor.Storage;
 

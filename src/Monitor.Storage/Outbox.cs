@@ -1,4 +1,5 @@
-using Monitor.Core.Ports;
+using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 
 namespace Monitor.Storage;
 
@@ -13,6 +14,13 @@ internal sealed record OutboxTables(string Entries, string Group, string Attempt
     public static OutboxTables Webhooks { get; } = new("webhook_deliveries", "webhook_id", "webhook_attempts", "delivery_id");
 
     public static OutboxTables Notifications { get; } = new("notification_outbox", "receiver", "notification_attempts", "notification_id");
+}
+
+/// <summary>An entry's state as both outboxes store it: its contract spelling.</summary>
+internal static class OutboxState
+{
+    public static DeliveryState Parse(string text) =>
+        RuleText.TryParse(text, out DeliveryState state) ? state : throw new InvalidDataException($"stored delivery state '{text}' is unknown");
 }
 
 /// <summary>An attempt to record: the entry's new state and, for a webhook delivery, the webhook to disable with why.</summary>

@@ -11,8 +11,8 @@ internal static class SilenceRules
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Comment, nameof(request));
         ArgumentException.ThrowIfNullOrWhiteSpace(request.CreatedBy, nameof(request));
-        var startsAt = Truncate(request.StartsAt);
-        var endsAt = Truncate(request.EndsAt);
+        var startsAt = UnixMicros.Truncate(request.StartsAt);
+        var endsAt = UnixMicros.Truncate(request.EndsAt);
         if (endsAt <= startsAt)
         {
             throw new ArgumentException($"a silence must end after it starts (startsAt {request.StartsAt:O}, endsAt {request.EndsAt:O})", nameof(request));
@@ -26,10 +26,9 @@ internal static class SilenceRules
             endsAt,
             request.Comment,
             request.CreatedBy,
-            Truncate(at));
+            UnixMicros.Truncate(at));
     }
 
     private static string? EmptyToNull(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
-    private static DateTimeOffset Truncate(DateTimeOffset time) => UnixMicros.ToTime(UnixMicros.From(time));
 }

@@ -1,4 +1,3 @@
-using Monitor.Core.Ports;
 namespace Monitor.Storage;
 
 /// <summary>
@@ -15,6 +14,9 @@ internal static class UnixMicros
     public static long From(DateTimeOffset time) => time.UtcTicks / TicksPerMicrosecond - EpochMicros;
 
     public static DateTimeOffset ToTime(long micros) => new((micros + EpochMicros) * TicksPerMicrosecond, TimeSpan.Zero);
+
+    /// <summary>The time as it comes back from the store: truncated to microseconds, in UTC.</summary>
+    public static DateTimeOffset Truncate(DateTimeOffset time) => ToTime(From(time));
 
     /// <summary>The UTC <see cref="DateTime"/> of a time truncated to microseconds, as Npgsql writes timestamptz.</summary>
     public static DateTime ToUtcDateTime(DateTimeOffset time)

@@ -1,6 +1,6 @@
+using Monitor.Core.Webhooks;
 using System.Text.Json;
 using System.Threading.Channels;
-using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
 

@@ -1,5 +1,5 @@
+using Monitor.Core.Webhooks;
 using System.Data.Common;
-using Monitor.Core.Ports;
 
 namespace Monitor.Storage;
 
@@ -55,7 +55,7 @@ internal interface IWebhookTables
 }
 
 /// <summary>
-/// <see cref="IWebhookStore"/> for every provider: what a webhook becomes on creation and change (<see cref="WebhookRules"/>),
+/// <see cref="IWebhookStore"/> for every provider: what a webhook becomes on creation and change (<see cref="WebhookRules"/>, its times truncated as stored),
 /// how attempts are recorded (<see cref="OutboxRecorder"/>), that a redelivery wakes the dispatcher, and what bad
 /// arguments are refused, decided here once; the provider's <see cref="IWebhookTables"/> runs the SQL.
 /// </summary>
@@ -63,7 +63,7 @@ internal sealed class WebhookStore(IWebhookTables tables, WebhookOutbox outbox) 
 {
     public async Task<Webhook> CreateAsync(WebhookRequest request, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        var webhook = WebhookRules.NewWebhook(request, at);
+        var webhook = WebhookRules.NewWebhook(request, UnixMicros.Truncate(at));
         await tables.InsertAsync(webhook, cancellationToken).ConfigureAwait(false);
         return webhook;
     }
@@ -80,14 +80,14 @@ internal sealed class WebhookStore(IWebhookTables tables, WebhookOutbox outbox) 
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(change);
-        return tables.ChangeAsync(id, webhook => WebhookRules.Apply(webhook, change, at), cancellationToken);
+        return tables.ChangeAsync(id, webhook => WebhookRules.Apply(webhook, change, UnixMicros.Truncate(at)), cancellationToken);
     }
 
     public Task<Webhook?> RotateSecretAsync(string id, string secret, DateTimeOffset previousExpiresAt, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return tables.ChangeAsync(id, webhook => WebhookRules.Rotate(webhook, secret, previousExpiresAt, at), cancellationToken);
+        return tables.ChangeAsync(id, webhook => WebhookRules.Rotate(webhook, secret, UnixMicros.Truncate(previousExpiresAt), UnixMicros.Truncate(at)), cancellationToken);
     }
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)

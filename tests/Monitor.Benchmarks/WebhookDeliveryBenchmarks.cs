@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;

@@ -1,5 +1,6 @@
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 

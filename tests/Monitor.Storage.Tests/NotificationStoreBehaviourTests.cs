@@ -1,4 +1,5 @@
 using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Storage.Tests.Infrastructure;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 

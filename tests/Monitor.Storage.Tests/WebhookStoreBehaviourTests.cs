@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Text.Json.Nodes;
 using Monitor.Core.Alerts;
 using Monitor.Core.Market;

@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

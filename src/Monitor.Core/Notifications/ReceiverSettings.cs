@@ -1,3 +1,5 @@
+using Monitor.Core.Webhooks;
+
 namespace Monitor.Core.Notifications;
 
 /// <summary>What a receiver of one kind sends to, read from its settings by <see cref="ReceiverSettingsReader"/>.</summary>

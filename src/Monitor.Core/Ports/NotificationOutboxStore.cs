@@ -1,3 +1,5 @@
+using Monitor.Core.Webhooks;
+
 namespace Monitor.Core.Ports;
 
 /// <summary>

@@ -1,5 +1,5 @@
+using Monitor.Core.Webhooks;
 using System.Diagnostics.Metrics;
-using Monitor.Core.Ports;
 
 namespace Monitor.Grains.Telemetry;
 

@@ -1,6 +1,7 @@
 using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Api;

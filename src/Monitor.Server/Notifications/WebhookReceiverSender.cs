@@ -1,5 +1,6 @@
 using Monitor.Core.Notifications;
 using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Notifications;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Grains.Telemetry;
 
 using Monitor.Server.Hosting;

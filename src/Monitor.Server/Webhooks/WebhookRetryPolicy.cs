@@ -1,4 +1,4 @@
-using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 
 namespace Monitor.Server.Webhooks;
 

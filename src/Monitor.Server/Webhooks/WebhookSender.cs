@@ -1,6 +1,6 @@
+using Monitor.Core.Webhooks;
 using System.Net.Http.Headers;
 using System.Text;
-using Monitor.Core.Ports;
 
 namespace Monitor.Server.Webhooks;
 

@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Text;
 using System.Text.Json;
 using Monitor.Core.Alerts;

@@ -103,7 +103,7 @@ internal sealed class PostgresNotificationStore(PostgresDatabase database) : INo
             reader => new StoredNotification(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [], reader.GetString(6),
-                WebhookRules.ParseState(reader.GetString(7)), ReadTime(reader, 8), ReadTime(reader, 9), reader.GetInt32(10), []),
+                OutboxState.Parse(reader.GetString(7)), ReadTime(reader, 8), ReadTime(reader, 9), reader.GetInt32(10), []),
             notification => notification.Id,
             (notification, attempts) => notification with { Attempts = attempts },
             cancellationToken);

@@ -1,5 +1,5 @@
-using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 using Npgsql;
 using NpgsqlTypes;
 using static Monitor.Storage.Postgres.PostgresParameters;

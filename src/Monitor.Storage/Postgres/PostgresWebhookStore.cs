@@ -1,6 +1,6 @@
 using Monitor.Core.Alerts;
-using Monitor.Core.Ports;
 using Monitor.Core.Rules;
+using Monitor.Core.Webhooks;
 using Npgsql;
 using static Monitor.Storage.Postgres.PostgresParameters;
 
@@ -234,7 +234,7 @@ internal sealed class PostgresWebhookStore(PostgresDatabase database) : IWebhook
             command,
             reader => new StoredDelivery(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                WebhookRules.ParseState(reader.GetString(5)), ReadTime(reader, 6), ReadTime(reader, 7), reader.GetInt32(8), []),
+                OutboxState.Parse(reader.GetString(5)), ReadTime(reader, 6), ReadTime(reader, 7), reader.GetInt32(8), []),
             delivery => delivery.Id,
             (delivery, attempts) => delivery with { Attempts = attempts },
             cancellationToken);

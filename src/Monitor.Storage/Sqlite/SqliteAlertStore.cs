@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;

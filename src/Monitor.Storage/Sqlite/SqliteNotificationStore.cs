@@ -105,7 +105,7 @@ internal sealed class SqliteNotificationStore(SqliteDatabase database) : INotifi
             reader => new StoredNotification(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 JsonSerializer.Deserialize<string[]>(reader.GetString(5)) ?? [], reader.GetString(6),
-                WebhookRules.ParseState(reader.GetString(7)), UnixMicros.ToTime(reader.GetInt64(8)), UnixMicros.ToTime(reader.GetInt64(9)),
+                OutboxState.Parse(reader.GetString(7)), UnixMicros.ToTime(reader.GetInt64(8)), UnixMicros.ToTime(reader.GetInt64(9)),
                 reader.GetInt32(10), []),
             notification => notification.Id,
             (notification, attempts) => notification with { Attempts = attempts });

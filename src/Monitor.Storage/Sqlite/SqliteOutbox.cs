@@ -1,6 +1,6 @@
+using Monitor.Core.Webhooks;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using static Monitor.Storage.Sqlite.SqliteCommands;
 

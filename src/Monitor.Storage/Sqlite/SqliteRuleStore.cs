@@ -28,8 +28,8 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
 
                 int version = NextVersion(connection, transaction, rule.Id);
                 var stored = existing is null
-                    ? new StoredRule(rule.Id, json, Truncate(at), Truncate(at), version)
-                    : existing with { Json = json, UpdatedAt = Truncate(at), Version = version };
+                    ? new StoredRule(rule.Id, json, UnixMicros.Truncate(at), UnixMicros.Truncate(at), version)
+                    : existing with { Json = json, UpdatedAt = UnixMicros.Truncate(at), Version = version };
                 Store(connection, transaction, stored, changedBy);
                 Index(connection, transaction, rule.Id, RuleIndex.Of(rule));
                 return new RulePutResult(stored, existing is null ? RuleChange.Added : RuleChange.Replaced);
@@ -49,7 +49,7 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
                     return null;
                 }
 
-                var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), Truncate(at), Truncate(at), NextVersion(connection, transaction, rule.Id));
+                var stored = new StoredRule(rule.Id, RuleJson.Serialize(rule), UnixMicros.Truncate(at), UnixMicros.Truncate(at), NextVersion(connection, transaction, rule.Id));
                 Store(connection, transaction, stored, changedBy);
                 Index(connection, transaction, rule.Id, RuleIndex.Of(rule));
                 return stored;
@@ -259,5 +259,4 @@ internal sealed class SqliteRuleStore(SqliteDatabase database) : IRuleStore
         new(reader.GetString(0), reader.GetInt32(1), UnixMicros.ToTime(reader.GetInt64(2)),
             reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4));
 
-    private static DateTimeOffset Truncate(DateTimeOffset time) => UnixMicros.ToTime(UnixMicros.From(time));
 }

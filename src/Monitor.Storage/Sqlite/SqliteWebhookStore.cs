@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Monitor.Core.Alerts;
-using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using static Monitor.Storage.Sqlite.SqliteCommands;
+using Monitor.Core.Webhooks;
 
 namespace Monitor.Storage.Sqlite;
 
@@ -237,7 +237,7 @@ internal sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookTabl
             command,
             reader => new StoredDelivery(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                WebhookRules.ParseState(reader.GetString(5)), UnixMicros.ToTime(reader.GetInt64(6)), UnixMicros.ToTime(reader.GetInt64(7)),
+                OutboxState.Parse(reader.GetString(5)), UnixMicros.ToTime(reader.GetInt64(6)), UnixMicros.ToTime(reader.GetInt64(7)),
                 reader.GetInt32(8), []),
             delivery => delivery.Id,
             (delivery, attempts) => delivery with { Attempts = attempts });

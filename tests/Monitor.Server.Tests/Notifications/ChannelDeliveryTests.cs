@@ -1,3 +1,4 @@
+using Monitor.Core.Webhooks;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;

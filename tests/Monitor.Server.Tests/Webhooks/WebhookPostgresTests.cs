@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Server.Webhooks;
 using Monitor.Storage;
 

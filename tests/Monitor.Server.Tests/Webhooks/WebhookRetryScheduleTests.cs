@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
-using Monitor.Core.Ports;
+using Monitor.Core.Webhooks;
 using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;

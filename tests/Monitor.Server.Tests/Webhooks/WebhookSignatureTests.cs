@@ -1,6 +1,6 @@
+using Monitor.Core.Webhooks;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using Monitor.Core.Ports;
 using Monitor.Server.Webhooks;
 
 namespace Monitor.Server.Tests.Webhooks;

@@ -1,11 +1,11 @@
+using Monitor.Core.Webhooks;
 using System.Text.Json.Serialization;
 using Monitor.Core.Market;
-using Monitor.Core.Ports;
 using Monitor.Core.Rules;
 using Monitor.Server.Hosting;
-using Monitor.Server.Webhooks;
+using Monitor.Server.Api;
 
-namespace Monitor.Server.Api;
+namespace Monitor.Server.Webhooks;
 
 /// <summary>
 /// <c>/api/v1/webhooks</c> (docs/api.md, Webhooks), admin only. Extensions: <c>GET</c> and <c>PATCH /{id}</c> (change
