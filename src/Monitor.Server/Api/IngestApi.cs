@@ -17,6 +17,7 @@ public static class IngestApi
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         api.MapGet(TickStream.Path, TickStream.AcceptAsync)
+            .Produces(StatusCodes.Status101SwitchingProtocols)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/inventory", InventoryIngestApi.IngestAsync)
             .Produces<IngestResponse>()
