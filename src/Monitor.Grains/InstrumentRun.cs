@@ -78,10 +78,12 @@ internal sealed class InstrumentRun
     public async Task<long> ReplayTicksAsync(ITickStore ticks, long afterIndex, TickMark mark, CancellationToken cancellationToken)
     {
         long last = afterIndex;
-        // After a clean stop nothing is stored past the saved state: read nothing then. Reading by index is a probe of
-        // every day partition of PostgreSQL's tick table (hundreds, with a year kept); the mark is one row.
+        // After a clean stop nothing is stored past the saved state: read nothing then. After a crash, only the ticks
+        // from the open bar on: earlier ones would be late, which changes nothing but the last seq, and the mark has
+        // that. Reading by index alone probes every day partition of PostgreSQL's tick table (hundreds, with a year
+        // kept) for each instrument that wakes; with the time bound it reads the days since its saved state.
         var stored = mark.LastIndex > afterIndex
-            ? ticks.ReadAfterAsync(_pipeline.Instrument, afterIndex, cancellationToken)
+            ? ticks.ReadAfterAsync(_pipeline.Instrument, afterIndex, _pipeline.LateBefore, cancellationToken)
             : AsyncEnumerable.Empty<StoredTick>();
         await foreach (var tick in stored)
         {
@@ -89,6 +91,7 @@ internal sealed class InstrumentRun
             last = tick.Index;
         }
 
+        _pipeline.SeenSeq(mark.LastSeq);
         EndBatch();
         return last;
     }

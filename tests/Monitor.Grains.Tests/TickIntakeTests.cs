@@ -95,6 +95,29 @@ public sealed class TickIntakeTests : IAsyncLifetime
         Assert.Equal(3, Assert.Single(next).Index);
     }
 
+    [Fact]
+    public async Task Resume_AfterACrash_ReadsNoTickLateForTheSavedOpenBar_AndCountsItsSeqAsSeen()
+    {
+        var (stored, _, _) = Intake();
+        // Tick 4 is dated in the minute tick 2 closed: late, with the highest seq.
+        var (ticks, _) = stored.Take(Batch((0, 30.0, 1), (70, 31.0, 2), (80, 32.0, 3), (10, 29.0, 4)));
+        await Store.Ticks.AppendAsync(Silver, ticks);
+
+        // The saved state had ticks 1 and 2, so its open bar is the second minute: tick 3 is replayed, tick 4 is not read.
+        var (resumed, run, _) = Intake();
+        run.Apply(new Tick(Silver, Start, 30.0, 1, 1));
+        run.Apply(new Tick(Silver, Start.AddSeconds(70), 31.0, 1, 2));
+        await resumed.ResumeAsync(Store.Ticks, watermark: 2, CancellationToken.None);
+        var openBar = run.OpenBar("1m");
+        var (resent, resentCounts) = resumed.Take(Batch((10, 29.0, 4)));
+        var (next, _) = resumed.Take(Batch((90, 33.0, 5)));
+
+        Assert.Equal((31.0, 32.0, 2.0), (openBar!.Value.Open, openBar.Value.Close, openBar.Value.Volume));
+        Assert.Equal(new IngestCounts(0, 1, 0), resentCounts);
+        Assert.Empty(resent);
+        Assert.Equal(5, Assert.Single(next).Index);
+    }
+
     private (TickIntake Intake, InstrumentRun Run, RuleGrainFeed Feed) Intake(bool ruleOverSeveral = false)
     {
         var run = new InstrumentRun(new InstrumentPipeline(Silver, [BarInterval.OneMinute], []));

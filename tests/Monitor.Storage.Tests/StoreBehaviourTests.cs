@@ -196,6 +196,20 @@ public abstract class StoreBehaviourTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task ReadAfter_IndexAndTime_ReturnsLaterTicksAtOrAfterTheTimeInIndexOrder()
+    {
+        var instrument = NewInstrument();
+        var ticks = Ticks(1, 10);
+        var bound = ticks[5].Time;
+        ticks[7] = ticks[7] with { Time = bound.AddTicks(-10) }; // stored after the bound's tick, with an earlier time
+        await Ticks.AppendAsync(instrument, ticks);
+
+        Assert.Equal([6L, 7L, 9L, 10L], (await Ticks.ReadAfterAsync(instrument, 4, bound).ToListAsync()).Select(t => t.Index));
+        Assert.Equal(ticks[6..], await Ticks.ReadAfterAsync(instrument, 6, DateTimeOffset.MinValue).ToListAsync());
+        Assert.Empty(await Ticks.ReadAfterAsync(NewInstrument(), 0, bound).ToListAsync());
+    }
+
+    [Fact]
     public async Task ReadRange_TimeWindow_ReturnsTicksFromInclusiveToExclusiveInIndexOrder()
     {
         var instrument = NewInstrument();

@@ -2,6 +2,7 @@ using Monitor.Core.Market;
 using Monitor.Core.Ports;
 using Monitor.Storage.Postgres;
 using Monitor.Storage.Tests.Infrastructure;
+using Monitor.Testing;
 using Npgsql;
 using static Monitor.Storage.Tests.Infrastructure.TestData;
 
@@ -53,6 +54,42 @@ public sealed class TickRetentionTests : IAsyncLifetime
         Assert.Contains("ticks_legacy", dropped.PartitionsDropped);
         Assert.Empty(await store.Ticks.ReadAfterAsync(silver, 0).ToListAsync());
         Assert.Equal(new TickMark(20, 20), await store.Ticks.GetMarkAsync(silver));
+    }
+
+    /// <summary>
+    /// A replay after a crash reads the ticks past the saved state from its open bar on: PostgreSQL plans that read over
+    /// the day partitions from there only, so it neither probes nor locks the older ones. Here an older partition is
+    /// locked by another connection: the bounded read goes through, a read by index alone waits for the lock.
+    /// </summary>
+    [Fact]
+    public async Task ReadAfter_WithATimeBound_TouchesOnlyThePartitionsFromItsDay()
+    {
+        await using var store = await MonitorStore.OpenPostgresAsync(_connectionString);
+        var silver = InstrumentId.Parse("COMEX:SI");
+        var ticks = Enumerable.Range(1, 3).Select(i => new StoredTick(i, Now.AddDays(i - 3), 30 + i, 1, i, Late: false)).ToArray();
+        await store.Ticks.AppendAsync(silver, ticks);
+
+        await using var locker = new NpgsqlConnection(_connectionString);
+        await locker.OpenAsync();
+        await using var transaction = await locker.BeginTransactionAsync();
+        string oldest = $"ticks_p{Now.AddDays(-2):yyyyMMdd}";
+        await using (var lockOldest = new NpgsqlCommand($"LOCK TABLE {oldest} IN ACCESS EXCLUSIVE MODE", locker, transaction))
+        {
+            await lockOldest.ExecuteNonQueryAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var bounded = await store.Ticks.ReadAfterAsync(silver, 1, new DateTimeOffset(Now.UtcDateTime.Date, TimeSpan.Zero), deadline.Token).ToListAsync();
+        using var stop = new CancellationTokenSource();
+        var unbounded = store.Ticks.ReadAfterAsync(silver, 1, stop.Token).ToListAsync();
+        await Eventually.GetAsync(
+            () => ScalarAsync<long>($"SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = '{oldest}'::regclass"),
+            waiting => waiting > 0,
+            because: "the read by index waits for the locked partition");
+        stop.Cancel();
+
+        Assert.Equal([ticks[2]], bounded);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => unbounded);
     }
 
     [Fact]

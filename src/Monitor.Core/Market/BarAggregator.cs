@@ -50,6 +50,9 @@ public sealed class BarAggregator
     /// <summary>What must be saved to resume exactly where this aggregator is.</summary>
     public BarAggregatorState State => new(_open, _closedThrough);
 
+    /// <summary>Every tick before this time is late (<see cref="IsLate"/>): the open bar's start, or where the closed bars end.</summary>
+    public DateTimeOffset LateBefore => _open is { } open && open.Bar.Time > _closedThrough ? open.Bar.Time : _closedThrough;
+
     /// <summary>Whether a tick at <paramref name="time"/> would be late: its bar has already closed.</summary>
     public bool IsLate(DateTimeOffset time)
     {

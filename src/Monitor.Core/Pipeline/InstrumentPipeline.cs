@@ -66,6 +66,13 @@ public sealed class InstrumentPipeline
 
     public IntervalSeries? Find(BarInterval interval) => Array.Find(_series, s => s.Interval == interval);
 
+    /// <summary>Every tick before this time is late: its bar of the finest interval has closed.</summary>
+    public DateTimeOffset LateBefore => _series[0].Aggregator.LateBefore;
+
+    /// <summary>Counts <paramref name="seq"/> as seen, as a late tick with it would: a replay that skips late ticks
+    /// gives it the highest <c>seq</c> stored, so their retries are still duplicates.</summary>
+    public void SeenSeq(long seq) => LastSeq = Math.Max(LastSeq, seq);
+
     /// <summary>Whether a tick would be dropped as a duplicate.</summary>
     public bool IsDuplicate(long seq) => seq > 0 && seq <= LastSeq;
 

@@ -29,6 +29,13 @@ public interface ITickStore
     /// <summary>Ticks with an index above <paramref name="afterIndex"/>, in index order.</summary>
     IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Ticks with an index above <paramref name="afterIndex"/> and a time at or after <paramref name="notBefore"/>, in
+    /// index order: what a replay needs when every earlier tick would be late. The time bound keeps PostgreSQL's read
+    /// to the day partitions from <paramref name="notBefore"/> on, where a read by index alone probes every partition.
+    /// </summary>
+    IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, DateTimeOffset notBefore, CancellationToken cancellationToken = default);
+
     /// <summary>Ticks with <paramref name="from"/> &lt;= time &lt; <paramref name="to"/>, in index order.</summary>
     IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 

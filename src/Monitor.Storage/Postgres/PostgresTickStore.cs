@@ -51,6 +51,17 @@ internal sealed class PostgresTickStore : ITickStore, IAsyncDisposable
             command => command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterIndex }),
             cancellationToken);
 
+    public IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, DateTimeOffset notBefore, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            $"SELECT {Columns} FROM ticks WHERE instrument_id = $1 AND idx > $2 AND time >= $3 ORDER BY idx",
+            command =>
+            {
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterIndex });
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = UnixMicros.ToUtcDateTime(notBefore), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            },
+            cancellationToken);
+
     public IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         ReadAsync(
             instrument,

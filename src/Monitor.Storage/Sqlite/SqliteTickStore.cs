@@ -50,6 +50,17 @@ internal sealed class SqliteTickStore : ITickStore, IAsyncDisposable
             command => command.Parameters.AddWithValue("$after", afterIndex),
             cancellationToken);
 
+    public IAsyncEnumerable<StoredTick> ReadAfterAsync(InstrumentId instrument, long afterIndex, DateTimeOffset notBefore, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            instrument,
+            table => $"SELECT {Columns} FROM {table} WHERE idx > $after AND time >= $from ORDER BY idx",
+            command =>
+            {
+                command.Parameters.AddWithValue("$after", afterIndex);
+                command.Parameters.AddWithValue("$from", UnixMicros.From(notBefore));
+            },
+            cancellationToken);
+
     public IAsyncEnumerable<StoredTick> ReadRangeAsync(InstrumentId instrument, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         ReadAsync(
             instrument,
