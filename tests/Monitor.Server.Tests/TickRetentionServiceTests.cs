@@ -6,6 +6,7 @@ using Monitor.Core.Ports;
 using Monitor.Server.Hosting;
 using Monitor.Storage;
 using Monitor.Testing;
+using Npgsql;
 
 namespace Monitor.Server.Tests;
 
@@ -64,5 +65,72 @@ public sealed class TickRetentionServiceTests : IAsyncLifetime
                 return indices.ToArray();
             },
             indices => indices.SequenceEqual(expected),
+            because: because);
+}
+
+/// <summary>
+/// The same service over PostgreSQL's partitioned tick table: as the fake clock passes midnight, the server makes the
+/// day partitions a week ahead and drops whole days past <c>Monitor:Storage:TickRetention</c>; bars stay.
+/// </summary>
+public sealed class TickRetentionServicePostgresTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+    private string _connectionString = "";
+    private MonitorStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync("monitor_partitions");
+        _store = await MonitorStore.OpenPostgresAsync(_connectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(_connectionString);
+    }
+
+    [Fact]
+    public async Task Running_KeepsAWeekOfDayPartitionsAhead_AndDropsWholeDaysPastTheRetention_KeepingBars()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var silver = InstrumentId.Parse("COMEX:SI");
+        await _store.Ticks.AppendAsync(silver, new StoredTick[] { new(1, Start.AddDays(-2), 30, 1, 1, false), new(2, Start, 31, 1, 2, false) });
+        var oldBar = new Bar(Start.AddDays(-2), 30, 30, 30, 30, 1);
+        await _store.Bars.UpsertAsync(silver, BarInterval.OneMinute, [oldBar]);
+        var options = Options.Create(new StorageOptions { TickRetention = TimeSpan.FromDays(1) });
+        using var service = new TickRetentionService(_store.TickRetention, options, clock, NullLogger<TickRetentionService>.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        var atStart = await WaitForPartitionsAsync(p => p.Contains("ticks_p20261214") && !p.Contains("ticks_p20261205"), "a week ahead of 12-07, 12-05 dropped");
+        clock.Advance(TimeSpan.FromDays(1));
+        var dayLater = await WaitForPartitionsAsync(p => p.Contains("ticks_p20261215") && !p.Contains("ticks_p20261206"), "a week ahead of 12-08, 12-06 dropped");
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.Equal("ticks_p20261206", atStart[0]);
+        Assert.Equal("ticks_p20261207", dayLater[0]);
+        Assert.Equal([2L], (await _store.Ticks.ReadAfterAsync(silver, 0).ToListAsync()).Select(t => t.Index));
+        Assert.Equal([oldBar], await _store.Bars.ReadAsync(silver, BarInterval.OneMinute, Start.AddDays(-3), Start, limit: 10));
+        Assert.Equal(new TickMark(2, 2), await _store.Ticks.GetMarkAsync(silver));
+    }
+
+    private Task<List<string>> WaitForPartitionsAsync(Func<List<string>, bool> done, string because) =>
+        Eventually.GetAsync(
+            async () =>
+            {
+                await using var connection = new NpgsqlConnection(_connectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand(
+                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ticks'::regclass ORDER BY 1", connection);
+                await using var reader = await command.ExecuteReaderAsync();
+                var names = new List<string>();
+                while (await reader.ReadAsync())
+                {
+                    names.Add(reader.GetString(0));
+                }
+
+                return names;
+            },
+            done,
             because: because);
 }
