@@ -29,7 +29,7 @@
 # whose catalogs differ over the same instruments);
 # TRACE, a directory: each phase's server is profiled with dotnet-trace (sampled thread time, 20 s from 15 s in; the tool
 # from `dotnet tool install dotnet-trace`, or DOTNET_TRACE=path) into PHASE.nettrace, and its top methods by exclusive
-# and inclusive time are written beside it.
+# and inclusive time are written beside it. LATENCY_RATES, the rates latency-18 runs (default "1000 10000 100000").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60s}
@@ -109,9 +109,9 @@ PY
     (sleep 15
      local traced
      traced=$(pgrep -P "$pid" | head -1)
-     "${DOTNET_TRACE:-dotnet-trace}" collect -p "${traced:-$pid}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE/$phase.nettrace" >/dev/null 2>&1
-     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 40 >"$TRACE/$phase.exclusive.txt" 2>&1
-     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase.nettrace" topN -n 60 --inclusive >"$TRACE/$phase.inclusive.txt" 2>&1) &
+     "${DOTNET_TRACE:-dotnet-trace}" collect -p "${traced:-$pid}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE/$phase${rate:+-$rate}.nettrace" >/dev/null 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase${rate:+-$rate}.nettrace" topN -n 40 >"$TRACE/$phase${rate:+-$rate}.exclusive.txt" 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase${rate:+-$rate}.nettrace" topN -n 60 --inclusive >"$TRACE/$phase${rate:+-$rate}.inclusive.txt" 2>&1) &
     tracer=$!
   fi
   cpu_before=$(server_cpu "$pid")
@@ -144,9 +144,11 @@ for phase in ${PHASES:-ingest stream latency}; do
     hub-clients) run_phase "10 hub clients at 10,000 ticks/s" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
     hub-stalled) STALLED=20 run_phase "10 hub clients at 10,000 ticks/s beside 20 that never read" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
     latency-18)
-      for rate in 1000 10000 100000; do
+      # LATENCY_RATES to run fewer (each rate's trace is named after it: latency-18-100000.nettrace).
+      for rate in ${LATENCY_RATES:-1000 10000 100000}; do
         run_phase "tick-to-client latency at $rate ticks/s over 18 instruments" --rate "$rate" --concurrency 4 --batch 1000 --measure-latency --instruments "$first18"
-      done ;;
+      done
+      unset rate ;;
     hub-stalled-memory) STALLED=1 STALL_BATCHED=1 run_phase "10 hub clients at 10,000 ticks/s beside one batching client that never reads" --rate 10000 --concurrency 4 --batch 1000 --measure-latency --hub-clients 10 ;;
     ingest-2000)
       run_phase "ingest over 18 instruments, as fast as it goes (4 posters x 1,000-tick batches)" --rate 0 --concurrency 4 --batch 1000 --instruments "$first18"

@@ -10,7 +10,7 @@ namespace Monitor.Server.Live;
 /// time. Senders only enqueue, so a connection that stops reading holds up no one but itself; once its queue is full
 /// it is disconnected (a client reloads its snapshot when it reconnects, as after any gap). Also keeps the groups
 /// the connection is in, so they can be left when it closes, and, for a connection that takes quote batches, the
-/// quotes that arrived since the last push (<see cref="AddQuote"/>, <see cref="TakeQuotes"/>).
+/// quotes that arrived since the last push (<see cref="AddQuote"/>, <see cref="PushQuotes"/>).
 /// </summary>
 internal sealed class ClientOutbox
 {
@@ -48,19 +48,26 @@ internal sealed class ClientOutbox
         }
     }
 
-    /// <summary>The quotes kept since the last call, in the order they came; null when there are none.</summary>
-    public List<QuoteMessage>? TakeQuotes()
+    /// <summary>
+    /// Queues the quotes kept since the last push as one message (<paramref name="batch"/> makes it from them, in the
+    /// order they came), then <paramref name="after"/> if given. Taking and queueing hold one lock, so a message that
+    /// must follow the quotes before it (an <c>Inventory</c>, whose seq is the next) is never queued ahead of them.
+    /// </summary>
+    public void PushQuotes(Func<List<QuoteMessage>, SerializedHubMessage> batch, SerializedHubMessage? after = null)
     {
         lock (_groups)
         {
-            if (_quotes.Count == 0)
+            if (_quotes.Count > 0)
             {
-                return null;
+                var taken = _quotes;
+                _quotes = [];
+                Post(batch(taken));
             }
 
-            var taken = _quotes;
-            _quotes = [];
-            return taken;
+            if (after is not null)
+            {
+                Post(after);
+            }
         }
     }
 

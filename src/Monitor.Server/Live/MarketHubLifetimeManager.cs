@@ -138,7 +138,11 @@ internal sealed class MarketHubLifetimeManager(
         }
     }
 
-    /// <summary>Sends an <c>Inventory</c> message to the instrument's subscribers, after the quote waiting before it, if any.</summary>
+    /// <summary>
+    /// Sends an <c>Inventory</c> message to the instrument's subscribers after the quotes that came before it: the
+    /// throttled quote waiting, and each batching connection's quotes not pushed yet (its seq follows theirs, so a
+    /// client that got it first would see a gap).
+    /// </summary>
     public void PublishInventory(InventoryMessage inventory)
     {
         var members = Members(MarketHub.InstrumentGroup(inventory.Instrument));
@@ -147,7 +151,19 @@ internal sealed class MarketHubLifetimeManager(
             PostOneByOne(members, waiting);
         }
 
-        Post(members.Values, nameof(IMarketClient.Inventory), [inventory]);
+        var message = new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Inventory), [inventory]));
+        var batches = new QuoteBatches();
+        foreach (var client in members.Values)
+        {
+            if (client.BatchesQuotes)
+            {
+                client.PushQuotes(batches.Serialize, after: message);
+            }
+            else
+            {
+                client.Post(message);
+            }
+        }
     }
 
     /// <summary>One push: the quote batches, and the throttled quotes whose interval has ended.</summary>
@@ -172,18 +188,12 @@ internal sealed class MarketHubLifetimeManager(
     /// <summary>Sends each batching connection the quotes kept for it, as one <c>Quotes</c> message.</summary>
     private void PushQuoteBatches()
     {
-        // Connections subscribed alike get the same quotes in the same order: one serialization serves them all.
-        var shared = new Dictionary<List<QuoteMessage>, SerializedHubMessage>(SameQuotes.Instance);
+        var batches = new QuoteBatches();
         foreach (var client in _clients.Values)
         {
-            if (client.BatchesQuotes && client.TakeQuotes() is { } quotes)
+            if (client.BatchesQuotes)
             {
-                if (!shared.TryGetValue(quotes, out var message))
-                {
-                    shared[quotes] = message = new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Quotes), [quotes]));
-                }
-
-                client.Post(message);
+                client.PushQuotes(batches.Serialize);
             }
         }
     }
@@ -209,13 +219,53 @@ internal sealed class MarketHubLifetimeManager(
     }
 }
 
+/// <summary>
+/// The <c>Quotes</c> messages of one push. Connections subscribed alike get the same quotes in the same order: one
+/// serialized message serves them all.
+/// </summary>
+internal sealed class QuoteBatches
+{
+    private readonly Dictionary<List<QuoteMessage>, SerializedHubMessage> _shared = new(SameQuotes.Instance);
+
+    public SerializedHubMessage Serialize(List<QuoteMessage> quotes)
+    {
+        if (!_shared.TryGetValue(quotes, out var message))
+        {
+            _shared[quotes] = message = new SerializedHubMessage(new InvocationMessage(nameof(IMarketClient.Quotes), [quotes]));
+        }
+
+        return message;
+    }
+}
+
 /// <summary>Lists of quotes equal when they hold the same quote objects in the same order.</summary>
 internal sealed class SameQuotes : IEqualityComparer<List<QuoteMessage>>
 {
     public static SameQuotes Instance { get; } = new();
 
-    public bool Equals(List<QuoteMessage>? x, List<QuoteMessage>? y) =>
-        ReferenceEquals(x, y) || (x is not null && y is not null && x.Count == y.Count && x.Zip(y).All(pair => ReferenceEquals(pair.First, pair.Second)));
+    public bool Equals(List<QuoteMessage>? x, List<QuoteMessage>? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x is null || y is null || x.Count != y.Count)
+        {
+            return false;
+        }
+
+        // Compared for every connection on every push: a plain loop, no enumerator or tuple per pair.
+        for (int i = 0; i < x.Count; i++)
+        {
+            if (!ReferenceEquals(x[i], y[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public int GetHashCode(List<QuoteMessage> quotes)
     {

@@ -8,9 +8,9 @@ using Monitor.Server.Live;
 namespace Monitor.Server.Tests.Live;
 
 /// <summary>
-/// A plain <c>Quote</c> client beside a <c>?quotes=batched</c> one, real SignalR clients of the real server. The hub's
-/// quote throttle runs on a fake clock (the rest of the server on the real one), so while it stands still every quote
-/// after the first waits, and moving it on by one interval lets the newest one go.
+/// What the hub sends plain <c>Quote</c> and <c>?quotes=batched</c> connections, to real SignalR clients of the real
+/// server with a fake clock: the throttle's alone (a quote after the first waits while it stands still, and moving it
+/// on by one interval lets the newest go), or the whole server's (a quote waits in its batch until the clock moves).
 /// </summary>
 public sealed class QuoteThrottlingHubTests
 {
@@ -72,6 +72,67 @@ public sealed class QuoteThrottlingHubTests
         Assert.Equal(Enumerable.Range(0, batchedSeqs.Count).Select(i => batchedSeqs[0] + i), batchedSeqs);
         Assert.All(batched.All(), quote => Assert.False(quote.TryGetProperty("prevSeq", out _)));
         Assert.False(plain.All()[0].TryGetProperty("prevSeq", out _));
+    }
+
+    [Fact]
+    public async Task BatchedClient_GetsAnInventoryMessageAfterTheQuotesThatCameBeforeIt_SoItsSeqIsNoGap()
+    {
+        // The whole server on a fake clock that stands still between pushes: a quote waits in the batch until the clock moves.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = new MonitorServerFactory(new(), services => services.AddSingleton<TimeProvider>(clock));
+        var received = new List<(string Kind, long Seq)>();
+        await using var batched = Connect(server, "?quotes=batched");
+        batched.On<JsonElement>("Quotes", quotes =>
+        {
+            lock (received)
+            {
+                received.AddRange(quotes.EnumerateArray().Select(q => ("quote", q.GetProperty("seq").GetInt64())));
+            }
+        });
+        batched.On<JsonElement>("Inventory", inventory =>
+        {
+            lock (received)
+            {
+                received.Add(("inventory", inventory.GetProperty("seq").GetInt64()));
+            }
+        });
+        await batched.StartAsync();
+        await batched.InvokeAsync("SubscribeInstruments", new[] { "LME:AH" });
+
+        var ingest = server.CreateClient(MonitorServerFactory.IngestKey);
+        double price = 2500;
+        await Eventually.GetAsync(
+            async () =>
+            {
+                await ingest.PostItemsAsync("/api/v1/ticks", TestApi.Tick("LME:AH", clock.GetUtcNow().ToString("O"), price += 1));
+                clock.Advance(TimeSpan.FromMilliseconds(20));
+                lock (received)
+                {
+                    return received.Count;
+                }
+            },
+            count => count > 0,
+            because: "a first Quotes message");
+
+        // A tick whose quote waits for the next push, then an inventory value: its message must not overtake the quote.
+        (await ingest.PostItemsAsync("/api/v1/ticks", TestApi.Tick("LME:AH", clock.GetUtcNow().ToString("O"), price + 1))).EnsureSuccessStatusCode();
+        string asOf = clock.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        (await ingest.PostJsonAsync("/api/v1/inventory", $$"""[{"instrument":"LME:AH","series":"stocks","asOf":"{{asOf}}","quantity":550,"unit":"kt"}]""")).EnsureSuccessStatusCode();
+        var messages = await Eventually.GetAsync(
+            () =>
+            {
+                lock (received)
+                {
+                    return Task.FromResult(received.ToList());
+                }
+            },
+            list => list.Any(m => m.Kind == "inventory"),
+            because: "the Inventory message");
+
+        int at = messages.FindIndex(m => m.Kind == "inventory");
+        Assert.True(at > 0, "a quote came first");
+        Assert.Equal(("quote", messages[at].Seq - 1), messages[at - 1]);
+        Assert.Equal(Enumerable.Range(0, at + 1).Select(i => messages[0].Seq + i), messages.Take(at + 1).Select(m => m.Seq));
     }
 
     private static Task PostAsync(HttpClient ingest, double price) =>
