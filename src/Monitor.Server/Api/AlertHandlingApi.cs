@@ -21,7 +21,7 @@ public static class AlertHandlingApi
 
     public static IEndpointRouteBuilder MapAlertHandlingApi(this IEndpointRouteBuilder app)
     {
-        var alerts = app.MapGroup("/api/v1/alerts/{id}").WithTags("Alerts").RequireRole(Policies.ReadKey).CallsGrains()
+        var alerts = app.MapGroup("/api/v1/alerts/{id}").WithTags("Alerts").RequireRole(Policies.ReadKey).CallsGrains().BindsJsonBody()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         alerts.MapPost("/assign", AssignAsync).Produces<AlertView>();
@@ -29,7 +29,7 @@ public static class AlertHandlingApi
         alerts.MapPost("/unshelve", UnshelveAsync).Produces<AlertView>();
         alerts.MapPost("/comments", CommentAsync).Produces<AlertView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
 
-        var group = app.MapGroup("/api/v1/notifications/groups/{id}").WithTags("Notifications").RequireRole(Policies.ReadKey).CallsGrains()
+        var group = app.MapGroup("/api/v1/notifications/groups/{id}").WithTags("Notifications").RequireRole(Policies.ReadKey).CallsGrains().BindsJsonBody()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/ack", AcknowledgeGroupAsync).Produces<AlertGroupView>();

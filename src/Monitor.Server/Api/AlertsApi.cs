@@ -20,7 +20,7 @@ public static class AlertsApi
 
         // The read role is enough to acknowledge (a desk acknowledges from the board), but it takes a key: the
         // acknowledgement is recorded under the key's name, which a free-text 'by' cannot forge.
-        alerts.MapPost("/{id}/ack", AcknowledgeAsync).RequireRole(Policies.ReadKey).CallsGrains()
+        alerts.MapPost("/{id}/ack", AcknowledgeAsync).RequireRole(Policies.ReadKey).CallsGrains().BindsJsonBody()
             .Produces<AlertView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -29,7 +29,7 @@ public static class AlertsApi
         silences.MapGet("/", ListSilencesAsync).RequireRole(Policies.Read)
             .Produces<Silence[]>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        silences.MapPost("/", CreateSilenceAsync).RequireRole(Policies.Admin)
+        silences.MapPost("/", CreateSilenceAsync).RequireRole(Policies.Admin).BindsJsonBody()
             .Produces<Silence>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest);
         silences.MapDelete("/{id}", DeleteSilenceAsync).RequireRole(Policies.Admin)

@@ -23,11 +23,11 @@ public static class SourcesApi
         read.MapGet("/{id}", GetAsync).Produces<SourceView>().ProducesProblem(StatusCodes.Status404NotFound);
         read.MapGet("/{id}/files", ListFilesAsync).Produces<FileView[]>().ProducesProblem(StatusCodes.Status404NotFound);
         var admin = app.MapGroup("/api/v1/sources").WithTags("Sources").RequireRole(Policies.Admin);
-        admin.MapPost("/", CreateAsync)
+        admin.MapPost("/", CreateAsync).BindsJsonBody()
             .Produces<SourceView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPut("/{id}", ReplaceAsync)
+        admin.MapPut("/{id}", ReplaceAsync).BindsJsonBody()
             .Produces<SourceView>()
             .Produces<SourceView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -23,10 +23,10 @@ public static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireRole(Policies.Admin);
-        api.MapPost("/", CreateAsync).Produces<WebhookView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapPost("/", CreateAsync).BindsJsonBody().Produces<WebhookView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/", ListAsync).Produces<WebhookView[]>();
         api.MapGet("/{id}", GetAsync).Produces<WebhookView>().ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPatch("/{id}", UpdateAsync)
+        api.MapPatch("/{id}", UpdateAsync).BindsJsonBody()
             .Produces<WebhookView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -41,7 +41,7 @@ public static class WebhooksApi
             .Produces<DeliveryView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapPost("/{id}/deliveries/redeliver-failed", RedeliverFailedAsync)
+        api.MapPost("/{id}/deliveries/redeliver-failed", RedeliverFailedAsync).BindsJsonBody()
             .Produces<RedeliveredView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

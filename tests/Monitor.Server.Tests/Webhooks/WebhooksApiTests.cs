@@ -110,6 +110,15 @@ public sealed class WebhooksApiTests(MonitorServerFactory server)
     }
 
     [Fact]
+    public async Task Create_BodyThatIsNotJson_415Problem()
+    {
+        var response = await _admin.PostAsync("/api/v1/webhooks", new StringContent($"url={PublicUrl}", System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Routes_NeedTheAdminRole()
     {
         var reader = server.CreateClient(MonitorServerFactory.ReadKey);
