@@ -44,11 +44,16 @@ cli="dotnet $PWD/src/Monitor.Cli/bin/Release/net10.0/monitor.dll"
 tools="dotnet $PWD/tests/Monitor.Board.Tools/bin/Release/net10.0/Monitor.Board.Tools.dll"
 case " ${PHASES:-} " in *" hub-stalled"*) dotnet build tests/Monitor.Board.Tools -c Release -v quiet -nologo >/dev/null ;; esac
 
+# The server's process: the one started, or its child when the start left a parent between.
+server_process() {
+  local child
+  child=$(pgrep -P "$1" | head -1 || true)
+  echo "${child:-$1}"
+}
+
 # utime + stime of the server process and its threads, in clock ticks (1/100 s).
 server_cpu() {
-  local child
-  child=$(pgrep -P "$1" | head -1)
-  awk '{print $14 + $15}' "/proc/${child:-$1}/stat"
+  awk '{print $14 + $15}' "/proc/$(server_process "$1")/stat"
 }
 
 run_phase() {
@@ -100,16 +105,16 @@ PY
     stall_pid=$!
     until grep -q "^stall:" "$work/stall.log" 2>/dev/null; do sleep 0.2; done
     # The server's resident memory every 5 s while clients stall: it must level off, not grow with the backlog.
-    (while sleep 5; do awk '/VmRSS/ {print $2}' "/proc/$(pgrep -P "$pid" | head -1)/status" 2>/dev/null; done >"$work/rss.log") &
+    local server_pid
+    server_pid=$(server_process "$pid")
+    (while sleep 5; do awk '/VmRSS/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || true; done >"$work/rss.log") &
     sampler=$!
   fi
   local tracer=""
   if [ -n "${TRACE:-}" ]; then
     mkdir -p "$TRACE"
     (sleep 15
-     local traced
-     traced=$(pgrep -P "$pid" | head -1)
-     "${DOTNET_TRACE:-dotnet-trace}" collect -p "${traced:-$pid}" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE/$phase${rate:+-$rate}.nettrace" >/dev/null 2>&1
+     "${DOTNET_TRACE:-dotnet-trace}" collect -p "$(server_process "$pid")" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$TRACE/$phase${rate:+-$rate}.nettrace" >/dev/null 2>&1
      "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase${rate:+-$rate}.nettrace" topN -n 40 >"$TRACE/$phase${rate:+-$rate}.exclusive.txt" 2>&1
      "${DOTNET_TRACE:-dotnet-trace}" report "$TRACE/$phase${rate:+-$rate}.nettrace" topN -n 60 --inclusive >"$TRACE/$phase${rate:+-$rate}.inclusive.txt" 2>&1) &
     tracer=$!
@@ -124,8 +129,11 @@ PY
     wait "$tracer" || true
   fi
   if [ -n "$stall_pid" ]; then
-    kill "$stall_pid" 2>/dev/null; wait "$stall_pid" 2>/dev/null || true
-    kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+    # Either may have ended already (the stall tool stops when it cannot reconnect): that must not end the script.
+    kill "$stall_pid" 2>/dev/null || echo "the stall tool had stopped: $(tail -1 "$work/stall.log")" >&2
+    wait "$stall_pid" 2>/dev/null || true
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
     echo "stalled clients: $(grep -c 'stopped reading' "$work/server.log") disconnected by the server" >&2
     awk 'NR==1 {first=$1} {if ($1>max) max=$1; last=$1} END {if (NR) printf "server memory (RSS) while stalled, every 5 s: first %.0f MB, max %.0f MB, last %.0f MB (%d samples)\n", first/1024, max/1024, last/1024, NR}' "$work/rss.log" >&2
   fi
