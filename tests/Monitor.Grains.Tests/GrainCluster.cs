@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Core.Market;
+using Monitor.Core.Ports;
 using Monitor.Grains;
 using Monitor.Grains.Alerts;
 using Monitor.Grains.Rules;
@@ -15,8 +16,8 @@ using Orleans.TestingHost;
 namespace Monitor.Grains.Tests;
 
 /// <summary>
-/// One in-process silo with the real grains, a real SQLite store in a temporary directory, memory grain storage and
-/// fake time: the silo's <see cref="TimeProvider"/> is <see cref="Time"/>, so grain timers fire when a test advances it.
+/// One in-process silo with the real grains, a real SQLite store in a temporary directory (its tick reads counted),
+/// memory grain storage and fake time: the silo's <see cref="TimeProvider"/> is <see cref="Time"/>, so grain timers fire when a test advances it.
 /// </summary>
 public sealed class GrainCluster : IAsyncLifetime
 {
@@ -34,6 +35,9 @@ public sealed class GrainCluster : IAsyncLifetime
 
     public MonitorStore Store => _temporary.Store;
 
+    /// <summary>The tick store as the grains see it, counting their reads.</summary>
+    public CountingTickStore GrainTicks { get; private set; } = null!;
+
     /// <summary>The SQLite file of <see cref="Store"/>.</summary>
     public string DatabasePath => _temporary.DatabasePath;
 
@@ -42,6 +46,7 @@ public sealed class GrainCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _temporary = await TemporaryStore.OpenAsync();
+        GrainTicks = new CountingTickStore(_temporary.Store.Ticks);
         s_clusters[_id] = this;
         var builder = new TestClusterBuilder(1);
         builder.Properties[IdKey] = _id;
@@ -74,7 +79,7 @@ public sealed class GrainCluster : IAsyncLifetime
                 options.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             silo.Services.AddSingleton<TimeProvider>(cluster.Time);
             silo.Services.AddSingleton(InstrumentCatalog.BuiltIn());
-            silo.Services.AddSingleton(store.Ticks);
+            silo.Services.AddSingleton<ITickStore>(cluster.GrainTicks);
             silo.Services.AddSingleton(store.Bars);
             silo.Services.AddSingleton(store.Inventory);
             silo.Services.AddSingleton(store.Rules);

@@ -8,7 +8,8 @@ namespace Monitor.Core.Rules;
 /// instrument id). The grains send at their own pace, so a tick is released only once every instrument the rule
 /// waits for has a tick queued: otherwise a lagging instrument's earlier ticks would arrive after the rule had
 /// evaluated past them. An instrument that has sent nothing for <c>idleAfter</c> (a closed market, a stopped feed)
-/// is not waited for. Arrival stamps come from the caller's clock; the merge itself has none. Besides ticks it merges
+/// is not waited for; <see cref="Idle"/> names those a release would pass, so that the caller can first queue what
+/// they stored and have not sent yet. Arrival stamps come from the caller's clock; the merge itself has none. Besides ticks it merges
 /// the bars the instruments' pipelines closed, each at the place of the tick that closed it.
 /// </summary>
 public sealed class TickMerge
@@ -71,6 +72,43 @@ public sealed class TickMerge
 
             release(next.Queue.Dequeue());
         }
+    }
+
+    /// <summary>
+    /// The instruments a <see cref="Release"/> at <paramref name="now"/> would not wait for, having sent nothing for
+    /// <paramref name="idleAfter"/>: it may release past them. None if it would release nothing (nothing is queued, or
+    /// an instrument it waits for has nothing queued).
+    /// </summary>
+    public IReadOnlyList<InstrumentId> Idle(long now, long idleAfter)
+    {
+        if (Queued == 0)
+        {
+            return [];
+        }
+
+        List<InstrumentId>? idle = null;
+        foreach (var source in _sources)
+        {
+            bool quiet = now - source.LastArrival >= idleAfter;
+            if (!quiet && source.Queue.Count == 0)
+            {
+                return [];
+            }
+
+            if (quiet)
+            {
+                (idle ??= []).Add(source.Instrument);
+            }
+        }
+
+        return idle ?? [];
+    }
+
+    /// <summary>Waits for <paramref name="instrument"/> as if it had sent something at <paramref name="at"/> (it is known to have more coming).</summary>
+    public void Heard(InstrumentId instrument, long at)
+    {
+        var source = Find(instrument) ?? throw new ArgumentException($"the merge does not read {instrument}", nameof(instrument));
+        source.LastArrival = Math.Max(source.LastArrival, at);
     }
 
     private Source? Find(InstrumentId instrument)

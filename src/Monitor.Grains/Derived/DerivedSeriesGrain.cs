@@ -65,10 +65,8 @@ public sealed class DerivedSeriesGrain(
     InstrumentCatalog catalog,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
-    ILogger<DerivedSeriesGrain> logger) : TickMergeGrain(options, clock), IDerivedSeriesGrain
+    ILogger<DerivedSeriesGrain> logger) : TickMergeGrain(tickStore, options, clock), IDerivedSeriesGrain
 {
-
-    private readonly List<QueuedTick> _released = [];
     private readonly Dictionary<InstrumentId, Progress> _inputs = [];
     private InstrumentDefinition? _series;
     private DerivedSeriesCalculator? _calculator;
@@ -85,7 +83,7 @@ public sealed class DerivedSeriesGrain(
         // A feed starting beyond what was queued means one went missing: what lies between comes from the store.
         if (feed.AfterIndex > input.QueuedIndex)
         {
-            await CatchUpAsync(input, feed.AfterIndex, CancellationToken.None);
+            await CatchUpAsync(input.Instrument, feed.AfterIndex, CancellationToken.None);
         }
 
         if (input.QueuedIndex >= feed.AfterIndex)
@@ -101,7 +99,7 @@ public sealed class DerivedSeriesGrain(
             input.QueuedIndex = Math.Max(input.QueuedIndex, feed.ThroughIndex);
         }
 
-        await ReleaseAsync(IdleAfterTicks);
+        await ReleaseAsync();
     }
 
     public Task FeedInventoryAsync(InventoryBatch batch)
@@ -153,17 +151,17 @@ public sealed class DerivedSeriesGrain(
             // Without saved progress the series starts at what is stored now.
             long applied = state.State.AppliedIndex.TryGetValue(instrument.Value, out long index)
                 ? index
-                : (await tickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex;
+                : (await TickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex;
             _inputs[instrument] = new Progress(instrument, applied);
         }
 
         Merge = new TickMerge(_calculator.PricedBy, Clock.GetTimestamp());
-        foreach (var input in _inputs.Values)
+        foreach (var instrument in _inputs.Keys)
         {
-            await CatchUpAsync(input, long.MaxValue, cancellationToken);
+            await CatchUpOnStoreAsync(instrument, cancellationToken);
         }
 
-        await ReleaseAsync(IdleAfterTicks);
+        await ReleaseAsync();
         StateWrites.Changed();
         await StateWrites.FlushAsync(cancellationToken);
     }
@@ -188,10 +186,13 @@ public sealed class DerivedSeriesGrain(
         }
     }
 
+    protected override long QueuedIndex(InstrumentId instrument) => _inputs[instrument].QueuedIndex;
+
     /// <summary>Queues the applied ticks stored after what was queued, through <paramref name="throughIndex"/>.</summary>
-    private async Task CatchUpAsync(Progress input, long throughIndex, CancellationToken cancellationToken)
+    protected override async Task<bool> CatchUpAsync(InstrumentId instrument, long throughIndex, CancellationToken cancellationToken)
     {
-        await foreach (var stored in tickStore.ReadAfterAsync(input.Instrument, input.QueuedIndex, cancellationToken))
+        var input = _inputs[instrument];
+        await foreach (var stored in TickStore.ReadAfterAsync(input.Instrument, input.QueuedIndex, cancellationToken))
         {
             if (stored.Index > throughIndex)
             {
@@ -205,25 +206,20 @@ public sealed class DerivedSeriesGrain(
 
             input.QueuedIndex = stored.Index;
         }
+
+        return true;
     }
 
-    /// <summary>Computes the series over every tick the merge can release and hands its ticks to the series' grain.</summary>
-    protected override async Task ReleaseAsync(long idleAfter)
+    /// <summary>Computes the series over what the merge released and hands its ticks to the series' grain.</summary>
+    protected override async Task ApplyAsync(IReadOnlyList<QueuedTick> released)
     {
-        if (Merge is null || _calculator is null || _discarded)
+        if (_calculator is null || _discarded || released.Count == 0)
         {
             return;
         }
 
-        _released.Clear();
-        Merge.Release(Clock.GetTimestamp(), idleAfter, _released.Add);
-        if (_released.Count == 0)
-        {
-            return;
-        }
-
-        var ticks = new List<Tick>(_released.Count);
-        foreach (var queued in _released)
+        var ticks = new List<Tick>(released.Count);
+        foreach (var queued in released)
         {
             // Only ticks are queued here: a derived series is computed from its inputs' prices.
             if (queued.Tick is { } input && _calculator.TryCompute(input, out var tick))

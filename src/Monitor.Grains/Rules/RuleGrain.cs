@@ -66,11 +66,9 @@ public sealed class RuleGrain(
     AlertPublisher alerts,
     IOptions<RuleGrainOptions> options,
     TimeProvider clock,
-    ILogger<RuleGrain> logger) : TickMergeGrain(options, clock), IRuleGrain
+    ILogger<RuleGrain> logger) : TickMergeGrain(tickStore, options, clock), IRuleGrain
 {
-
     private readonly List<AlertTransition> _transitions = [];
-    private readonly List<QueuedTick> _released = [];
     private readonly RuleEvaluationTimer _ruleTime = new("rule");
     private RuleSet? _rules;
     private PipelineDriver? _driver;
@@ -91,7 +89,7 @@ public sealed class RuleGrain(
             // A feed starting beyond what was queued means one went missing: what lies between comes from the stores.
             if (feed.AfterIndex > input.QueuedIndex)
             {
-                await CatchUpAsync(input, feed.AfterIndex, CancellationToken.None);
+                await CatchUpAsync(input.Instrument, feed.AfterIndex, CancellationToken.None);
             }
 
             if (input.QueuedIndex >= feed.AfterIndex)
@@ -101,7 +99,7 @@ public sealed class RuleGrain(
             }
         }
 
-        await ReleaseAsync(IdleAfterTicks);
+        await ReleaseAsync();
         MonitorMetrics.RuleFeedDuration.Record(Clock.GetElapsedTime(started).TotalMilliseconds);
     }
 
@@ -229,7 +227,7 @@ public sealed class RuleGrain(
             // Without saved progress the rule starts at what is stored now; the bar open then is taken whole when it closes.
             var saved = sameInterval ? state.State.Inputs.Find(p => p.Instrument == instrument) : null;
             _inputs[instrument] = saved is null
-                ? new Input(instrument, (await tickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, openBar: null)
+                ? new Input(instrument, (await TickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, openBar: null)
                 : new Input(instrument, saved.AppliedIndex, saved.OpenBar);
         }
 
@@ -245,12 +243,12 @@ public sealed class RuleGrain(
                 _rules.WarmUp(input.Instrument, interval, bar);
             }
 
-            await CatchUpAsync(input, long.MaxValue, cancellationToken);
+            await CatchUpAsync(input.Instrument, long.MaxValue, cancellationToken);
         }
 
         // Not a flush: the instruments' grains may each have stored a different share of the latest ticks, so what one
         // has stored beyond the others waits for them as live ticks do.
-        await ReleaseAsync(IdleAfterTicks);
+        await ReleaseAsync();
     }
 
     /// <summary>
@@ -261,7 +259,7 @@ public sealed class RuleGrain(
     /// </summary>
     private async Task<DateTimeOffset> FirstBarAfterAsync(Input input, BarInterval interval, CancellationToken cancellationToken)
     {
-        await foreach (var stored in tickStore.ReadAfterAsync(input.Instrument, input.AppliedIndex, cancellationToken))
+        await foreach (var stored in TickStore.ReadAfterAsync(input.Instrument, input.AppliedIndex, cancellationToken))
         {
             if (!stored.Late)
             {
@@ -272,15 +270,19 @@ public sealed class RuleGrain(
         return DateTimeOffset.MaxValue;
     }
 
-    /// <summary>
-    /// Queues the applied ticks stored after what was queued, through <paramref name="throughIndex"/>, each with the
-    /// stored bar it closed. A bar not stored yet (its instrument's grain is still recovering) stops the catch-up there:
-    /// the next feed shows the gap again.
-    /// </summary>
-    private async Task CatchUpAsync(Input input, long throughIndex, CancellationToken cancellationToken)
+    protected override long QueuedIndex(InstrumentId instrument) => _inputs[instrument].QueuedIndex;
+
+    protected override async Task<bool> CatchUpAsync(InstrumentId instrument, long throughIndex, CancellationToken cancellationToken)
+    {
+        var input = _inputs[instrument];
+        return await QueueStoredAsync(input, await ReadStoredAsync(input, throughIndex, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The ticks stored after what was queued, through <paramref name="throughIndex"/>.</summary>
+    private async Task<List<StoredTick>> ReadStoredAsync(Input input, long throughIndex, CancellationToken cancellationToken)
     {
         var ticks = new List<StoredTick>();
-        await foreach (var stored in tickStore.ReadAfterAsync(input.Instrument, input.QueuedIndex, cancellationToken))
+        await foreach (var stored in TickStore.ReadAfterAsync(input.Instrument, input.QueuedIndex, cancellationToken))
         {
             if (stored.Index > throughIndex)
             {
@@ -290,6 +292,16 @@ public sealed class RuleGrain(
             ticks.Add(stored);
         }
 
+        return ticks;
+    }
+
+    /// <summary>
+    /// Queues the applied ones of <paramref name="ticks"/> (stored after what was queued), each with the stored bar it
+    /// closed. A bar not stored yet (its instrument's grain is still recovering) stops the catch-up there and returns
+    /// false: the next feed shows the gap again.
+    /// </summary>
+    private async Task<bool> QueueStoredAsync(Input input, List<StoredTick> ticks, CancellationToken cancellationToken)
+    {
         var interval = _definition!.Interval;
         var bars = new Dictionary<DateTimeOffset, Bar>();
         if (ticks.Count > 0)
@@ -311,7 +323,7 @@ public sealed class RuleGrain(
                     if (!bars.TryGetValue(open, out var bar))
                     {
                         logger.LogInformation("Rule {Rule} waits for the {Interval} bar of {Instrument} at {Bar} to be stored", _definition.Id, interval, input.Instrument, open);
-                        return;
+                        return false;
                     }
 
                     Queue(input, QueuedTick.OfBar(input.Instrument, stored.Time, stored.Index, bar));
@@ -322,6 +334,8 @@ public sealed class RuleGrain(
 
             input.QueuedIndex = stored.Index;
         }
+
+        return true;
     }
 
     /// <summary>
@@ -340,8 +354,8 @@ public sealed class RuleGrain(
         input.QueuedBar = input.QueuedBar is { } open && open > bar ? open : bar;
     }
 
-    /// <summary>Feeds the rule every tick the merge can release, then stores and announces the alerts that raised.</summary>
-    protected override async Task ReleaseAsync(long idleAfter)
+    /// <summary>Feeds the rule what the merge released, then stores and announces the alerts that raised.</summary>
+    protected override async Task ApplyAsync(IReadOnlyList<QueuedTick> released)
     {
         if (Merge is null || _driver is null || _definition is null)
         {
@@ -349,10 +363,8 @@ public sealed class RuleGrain(
         }
 
         var interval = _definition.Interval;
-        _released.Clear();
-        Merge.Release(Clock.GetTimestamp(), idleAfter, _released.Add);
         long started = RuleEvaluationTimer.Start(_driver.Rules);
-        foreach (var queued in _released)
+        foreach (var queued in released)
         {
             if (queued.Closed is { } bar)
             {
@@ -371,7 +383,7 @@ public sealed class RuleGrain(
             input.OpenBar = input.OpenBar is { } current && current > open ? current : open;
         }
 
-        if (_released.Count > 0)
+        if (released.Count > 0)
         {
             StateWrites.Changed();
             if (Merge.Queued == 0)
@@ -383,7 +395,7 @@ public sealed class RuleGrain(
                 _driver.Flush(_transitions);
             }
 
-            _ruleTime.Stop(started, _released.Count);
+            _ruleTime.Stop(started, released.Count);
             _ruleTime.Record();
         }
 
