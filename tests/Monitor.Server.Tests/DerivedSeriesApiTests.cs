@@ -62,6 +62,35 @@ public sealed class DerivedSeriesApiTests(MonitorServerFactory server) : IClassF
         Assert.Contains("is a derived series: its values are computed from COMEX:GC / COMEX:SI", rejected["rejected"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>notReady</c> says why the last input tick made no tick of the series; before any input ticked there is no such
+    /// tick, and it is null, as it is once the series ticks.
+    /// </summary>
+    [Fact]
+    public async Task NotReady_IsNullBeforeAnyInputTicks_NamesTheInputWithoutAValue_AndIsNullOnceTheSeriesTicks()
+    {
+        var admin = _server.CreateClient(MonitorServerFactory.AdminKey);
+        var created = await admin.PostJsonAsync("/api/v1/series", """{"id":"X:PTPD","name":"Platinum/palladium","expression":"NYMEX:PL / NYMEX:PA","unit":"ratio","intervals":["1m"]}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var reader = _server.CreateClient((string?)null);
+
+        var fresh = (await reader.GetJsonAsync("/api/v1/series/X:PTPD")).AsObject();
+        Assert.True(fresh.TryGetPropertyValue("notReady", out var none) && none is null, $"notReady before any input ticked: {fresh}");
+
+        await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"NYMEX:PL","ts":"2026-05-06T10:00:00Z","price":1000}]""")).OkJsonAsync();
+        await Eventually.GetAsync(
+            () => reader.GetJsonAsync("/api/v1/series/X:PTPD"),
+            r => r["notReady"]?.GetValue<string>() == "NYMEX:PA has no value yet",
+            because: "platinum ticked, palladium has no price");
+
+        await (await admin.PostJsonAsync("/api/v1/ticks", """[{"instrument":"NYMEX:PA","ts":"2026-05-06T10:00:01Z","price":800}]""")).OkJsonAsync();
+        var ticking = await Eventually.GetAsync(
+            () => reader.GetJsonAsync("/api/v1/series/X:PTPD"),
+            r => r.AsObject().TryGetPropertyValue("notReady", out var reason) && reason is null,
+            because: "palladium's tick made a tick of the series");
+        Assert.Equal("NYMEX:PL / NYMEX:PA", ticking["expression"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task BadDefinitions_AreRefusedWithTheReason_AndNothingIsSaved()
     {
