@@ -11,7 +11,7 @@ namespace Monitor.Server.Tests;
 /// <summary>
 /// The server's <c>/openapi/v1.json</c> declares every answer a route can give, each with its body: a success; a schema
 /// for every body (problem details for errors); the 401 and 403 of a role check; the 400 of a request body or query
-/// parameters (they may not bind, or be refused), and the 415 of a JSON body sent as something else; the 404 of a resource the path names, unless the route creates it
+/// parameters (they may not bind, or be refused), and the 413 and 415 of a JSON body too large or sent as something else; the 404 of a resource the path names, unless the route creates it
 /// (a PUT that answers 201).
 /// </summary>
 [Collection(ServerCollection.Name)]
@@ -84,7 +84,7 @@ public sealed partial class OpenApiResponsesTests(MonitorServerFactory server)
 
         if (operation["requestBody"]?["content"]?["application/json"] is not null)
         {
-            required.Add("415");
+            required.AddRange(["413", "415"]);
         }
 
         foreach (string status in required.Where(s => !statuses.Contains(s)))

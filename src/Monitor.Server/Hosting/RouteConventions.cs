@@ -2,7 +2,7 @@ namespace Monitor.Server.Hosting;
 
 /// <summary>
 /// Route metadata shared by the API areas, so <c>/openapi/v1.json</c> declares the answers that come from the host
-/// rather than from a handler: the role checks' 401 and 403, the 415 of a bound body that is not JSON, and the 503 of a
+/// rather than from a handler: the role checks' 401 and 403, the 413 and 415 of a bound body, and the 503 of a
 /// grain call while the cluster changes.
 /// </summary>
 public static class RouteConventions
@@ -15,12 +15,12 @@ public static class RouteConventions
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
     /// <summary>
-    /// Declares the 415 the framework answers (as problem details, with no detail) when a request body that a handler's
-    /// parameter binds is not JSON.
+    /// Declares what the framework answers, as problem details, about a request body that a handler's parameter binds:
+    /// 413 over the server's request size limit (<see cref="BadRequestExceptionHandler"/>), 415 when it is not JSON.
     /// </summary>
     public static TBuilder BindsJsonBody<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        builder.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>Declares the 503 (with <c>Retry-After</c>) of <see cref="ClusterChangeExceptionHandler"/>.</summary>
     public static TBuilder CallsGrains<TBuilder>(this TBuilder builder)
