@@ -29,12 +29,12 @@ public sealed class InstrumentGrain(
     InstrumentCatalog catalog,
     TimeProvider clock,
     StoreWriteFailures storeFailures,
+    RelayOutbox relays,
     IOptions<InstrumentGrainOptions> options,
     ILogger<InstrumentGrain> logger) : Grain, IInstrumentGrain
 {
     private InstrumentId _id;
     private InstrumentParts _parts = null!;
-    private IGrainTimer _quoteFlush = null!;
     private HousekeepingSchedule _housekeeping = null!;
     private WriteBehind _writeBehind = null!;
     private IdleWatch _idle = null!;
@@ -42,9 +42,6 @@ public sealed class InstrumentGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _id = InstrumentId.Parse(this.GetPrimaryKeyString());
-        // Armed by the publisher only when a quote waits: an idle instrument has no short timer running.
-        _quoteFlush = this.RegisterGrainTimer(
-            _ => _parts.Quotes.FlushAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         // Started by StartAsync if rule grains read the instrument.
         var housekeeping = this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
         _housekeeping = new HousekeepingSchedule(period => housekeeping.Change(period, period));
@@ -84,7 +81,7 @@ public sealed class InstrumentGrain(
         // A removed tick dated ahead closed the bars open at the time: they are open again, not stored.
         await _parts.Run.DeleteBarsFromOpenAsync(barStore, CancellationToken.None);
         await _writeBehind.FlushAsync(CancellationToken.None);
-        await _parts.Quotes.ChangedAsync();
+        _parts.Quotes.Changed();
         return deletion;
     }
 
@@ -182,7 +179,7 @@ public sealed class InstrumentGrain(
     private Task OnTimerAsync(CancellationToken cancellationToken)
     {
         _ = _parts.Feed.FeedIfDue();
-        return _parts.Quotes.FlushAsync();
+        return Task.CompletedTask;
     }
 
     /// <summary>Builds the activation's parts and resumes them from the saved state and the stores.</summary>
@@ -190,7 +187,7 @@ public sealed class InstrumentGrain(
     {
         var definition = await InstrumentRegistry.FindAsync(GrainFactory, catalog, _id);
         _parts = InstrumentParts.Create(
-            definition, catalog, GrainFactory, clock, due => _quoteFlush.Change(due, Timeout.InfiniteTimeSpan), _parts?.Quotes.Seq ?? 0, logger);
+            definition, catalog, GrainFactory, relays, clock, _parts?.Quotes.Seq ?? 0, logger);
         await _parts.ResumeAsync(state.State, tickStore, barStore, inventoryStore, ruleStore, logger, cancellationToken);
         _housekeeping.Follow(_parts.Feed.HasTickReaders);
         await alerts.PublishAsync(_parts.Run.Transitions);

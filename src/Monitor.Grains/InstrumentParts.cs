@@ -39,18 +39,18 @@ internal sealed class InstrumentParts
     public DerivedSeriesFeed Derived { get; }
 
     /// <summary>
-    /// The parts for <paramref name="definition"/>; quotes are pushed to every silo's relay, their seq going on above
-    /// <paramref name="previousSeq"/> (a rebuild's clients see a gap and reload), flushed by <paramref name="scheduleFlush"/>.
+    /// The parts for <paramref name="definition"/>; quotes are pushed to every silo's relay through <paramref name="outbox"/>,
+    /// their seq going on above <paramref name="previousSeq"/> (a rebuild's clients see a gap and reload).
     /// </summary>
     public static InstrumentParts Create(
-        InstrumentDefinition definition, InstrumentCatalog catalog, IGrainFactory grains, TimeProvider clock,
-        Action<TimeSpan> scheduleFlush, long previousSeq, ILogger logger)
+        InstrumentDefinition definition, InstrumentCatalog catalog, IGrainFactory grains, RelayOutbox outbox, TimeProvider clock,
+        long previousSeq, ILogger logger)
     {
         var id = definition.Id;
         var pipeline = new InstrumentPipeline(id, definition.Intervals, InstrumentCatalog.StandardIndicators);
         return new InstrumentParts(
             new InstrumentRun(pipeline),
-            new QuotePublisher(pipeline, new RelayFanOut(grains, clock), clock, scheduleFlush, after: previousSeq),
+            new QuotePublisher(pipeline, outbox, clock, after: previousSeq),
             new RuleGrainFeed(id, ruleId => grains.GetGrain<IRuleGrain>(ruleId), clock, logger),
             DerivedSeriesFeed.For(id, catalog, grains, logger));
     }
@@ -82,7 +82,7 @@ internal sealed class InstrumentParts
         MonitorMetrics.Ingested(counts);
         if (counts.Accepted > 0)
         {
-            await Quotes.ChangedAsync();
+            Quotes.Changed();
         }
 
         await Derived.StoredAsync(afterIndex, Intake.LastIndex, stored);
@@ -96,7 +96,7 @@ internal sealed class InstrumentParts
     {
         await Feed.FeedInventoryAsync(changed);
         await Derived.InventoryAsync(changed);
-        await Quotes.InventoryAsync(changes);
+        Quotes.Inventory(changes);
     }
 
     /// <summary>Writes what the next activation resumes from: the run's state and the last tick index it took.</summary>

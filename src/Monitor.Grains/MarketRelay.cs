@@ -13,8 +13,9 @@ namespace Monitor.Grains;
 [Alias("Monitor.IMarketRelay")]
 public interface IMarketRelay : IGrainObserver
 {
-    [OneWay, Alias("OnQuote")]
-    Task OnQuoteAsync(QuoteMessage quote);
+    /// <summary>Quotes of one silo's instruments, as many as gathered since its last batch (<see cref="RelayOutbox"/>).</summary>
+    [OneWay, Alias("OnQuotes")]
+    Task OnQuotesAsync(QuoteBatch batch);
 
     [OneWay, Alias("OnInventory")]
     Task OnInventoryAsync(InventoryMessage inventory);
@@ -62,6 +63,10 @@ public sealed record QuoteMessage(
     [property: Id(5)] IReadOnlyDictionary<string, double> Indicators,
     [property: Id(6)] long Seq,
     [property: Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? PrevSeq = null);
+
+/// <summary>Quotes on their way to a relay together; immutable, so a relay on the same silo takes them without a copy.</summary>
+[GenerateSerializer, Immutable, Alias("Monitor.QuoteBatch")]
+public sealed record QuoteBatch([property: Id(0)] QuoteMessage[] Quotes);
 
 /// <summary>The <c>Inventory</c> hub message: a new value, or with <paramref name="Restated"/> a new version of one
 /// (<paramref name="Location"/> null for the series' total).</summary>

@@ -1,96 +1,57 @@
 using System.Globalization;
 using Monitor.Core.Market;
 using Monitor.Core.Pipeline;
-using Monitor.Grains.Telemetry;
 
 namespace Monitor.Grains;
 
-/// <summary>Where a grain's live updates go: every silo's hub relay (<see cref="RelayFanOut"/>).</summary>
+/// <summary>Where a silo's live updates go: every silo's hub relay (<see cref="RelayFanOut"/>).</summary>
 public interface IRelaySink
 {
     Task SendAsync(Func<IMarketRelay, Task> send);
 }
 
 /// <summary>
-/// An instrument's live messages to the hub relays: its quotes, coalesced, its inventory, and the <c>seq</c> they carry.
-/// A quote goes out at most once per <see cref="Interval"/> with the latest state: the first change after a quiet
-/// interval at once, changes within an interval at its end, by a flush the grain schedules when asked
-/// (<paramref name="scheduleFlush"/>, the time from now), so a tick waits at most one short interval and an idle
-/// instrument costs no timer.
+/// An instrument's live messages to the hub relays, through its silo's <see cref="RelayOutbox"/>: its quote each time
+/// ticks were applied (the outbox sends the latest, at most once per <see cref="RelayOutbox.Interval"/>), its inventory,
+/// and the <c>seq</c> they carry.
 /// </summary>
 /// <remarks>
 /// The seq is consecutive within an activation and starts above any earlier activation's (activation time in ms x 1000),
-/// and above <c>after</c> with a gap (a publisher that replaces one in the same activation), so a client sees a gap,
-/// and reloads, whenever it may have missed something.
+/// and above <c>after</c> with a gap (a publisher that replaces one in the same activation; the gap stays one even if
+/// the replaced publisher's last quote goes out after), so a client sees a gap, and reloads, whenever it may have
+/// missed something.
 /// </remarks>
-public sealed class QuotePublisher(
-    InstrumentPipeline pipeline, IRelaySink relays, TimeProvider clock, Action<TimeSpan> scheduleFlush, long after = 0)
+public sealed class QuotePublisher(InstrumentPipeline pipeline, RelayOutbox outbox, TimeProvider clock, long after = 0)
 {
-    /// <summary>Short, so a tick reaches the hub within it; the hub batches quotes per connection besides.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
+    private readonly OutboxSlot _slot = new(Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000, after + 2));
 
-    private bool _due;
-    private bool _flushScheduled;
-    private long _dueSince;
-    private long _lastPush;
+    /// <summary>The seq of the last message numbered (or the activation's starting point).</summary>
+    public long Seq => _slot.Seq;
 
-    /// <summary>The seq of the last message sent (or the activation's starting point).</summary>
-    public long Seq { get; private set; } = Math.Max(clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000, after + 1);
-
-    /// <summary>Ticks were applied: pushes now unless a quote went out within the interval (then a flush at its end sends it).</summary>
-    public Task ChangedAsync()
+    /// <summary>Ticks were applied: hands the instrument's quote as it is now to the outbox.</summary>
+    public void Changed()
     {
-        if (!_due)
-        {
-            _due = true;
-            _dueSince = clock.GetTimestamp();
-        }
-
-        var since = clock.GetElapsedTime(_lastPush);
-        if (since >= Interval)
-        {
-            return FlushAsync();
-        }
-
-        if (!_flushScheduled)
-        {
-            _flushScheduled = true;
-            scheduleFlush(Interval - since);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Pushes the quote waiting, if any (the scheduled flush, and the grain's periodic timer as a backstop).</summary>
-    public async Task FlushAsync()
-    {
-        _flushScheduled = false;
-        if (!_due || pipeline.LastTick is not { } last)
+        if (pipeline.LastTick is not { } last)
         {
             return;
         }
 
-        _due = false;
-        _lastPush = clock.GetTimestamp();
         var snapshot = Snapshot();
         var finest = pipeline.Series[0];
         QuoteBar? bar = finest.Aggregator.OpenBar is { } open
             ? new QuoteBar(finest.Interval.Name, open.Time, open.Open, open.High, open.Low, open.Close, open.Volume)
             : null;
-        var quote = new QuoteMessage(pipeline.Instrument.Value, last.Time, last.Price, snapshot.ChangePct, bar, snapshot.Indicators, ++Seq);
-        await relays.SendAsync(relay => relay.OnQuoteAsync(quote));
-        MonitorMetrics.HubPushLag.Record(clock.GetElapsedTime(_dueSince).TotalMilliseconds);
+        outbox.Quote(_slot, new QuoteMessage(pipeline.Instrument.Value, last.Time, last.Price, snapshot.ChangePct, bar, snapshot.Indicators, Seq: 0));
     }
 
     /// <summary>Sends an <c>Inventory</c> message per new value or restatement (repeats are not passed here).</summary>
-    public async Task InventoryAsync(IEnumerable<InventoryRevision> changes)
+    public void Inventory(IEnumerable<InventoryRevision> changes)
     {
         foreach (var (value, change, _) in changes)
         {
-            var message = new InventoryMessage(
+            outbox.Inventory(_slot, new InventoryMessage(
                 pipeline.Instrument.Value, value.Series, value.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                value.Quantity, value.Unit.Symbol(), ++Seq, value.Location, change == InventoryChange.Restated);
-            await relays.SendAsync(relay => relay.OnInventoryAsync(message));
+                value.Quantity, value.Unit.Symbol(), Seq: 0, value.Location, change == InventoryChange.Restated));
         }
     }
 

@@ -56,6 +56,7 @@ internal static class InstrumentMemory
                     silo.Services.AddSingleton(store.Instruments);
                     silo.Services.AddSingleton(store.Alerts);
                     silo.Services.AddSingleton<AlertPublisher>();
+                    silo.Services.AddSingleton<RelayOutbox>();
                     silo.Services.AddSingleton<StoreWriteFailures>();
                     silo.Services.AddOptions<RuleGrainOptions>();
                     silo.Services.AddOptions<InstrumentGrainOptions>();

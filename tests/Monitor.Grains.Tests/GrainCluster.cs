@@ -87,6 +87,7 @@ public sealed class GrainCluster : IAsyncLifetime
             silo.Services.AddSingleton(store.Instruments);
             silo.Services.AddSingleton(store.Alerts);
             silo.Services.AddSingleton<AlertPublisher>();
+            silo.Services.AddSingleton<RelayOutbox>();
             silo.Services.AddSingleton<StoreWriteFailures>();
             silo.Services.AddOptions<RuleGrainOptions>();
             silo.Services.AddOptions<InstrumentGrainOptions>();

@@ -3,7 +3,7 @@ using Monitor.Grains;
 
 namespace Monitor.Grains.Tests;
 
-/// <summary>An instrument grain pushes at most one quote per <see cref="QuotePublisher.Interval"/>, with the latest state, on fake time.</summary>
+/// <summary>An instrument grain pushes at most one quote per <see cref="RelayOutbox.Interval"/>, with the latest state, on fake time.</summary>
 public sealed class QuoteCoalescingTests : IAsyncLifetime
 {
     private readonly GrainCluster _cluster = new();
@@ -29,7 +29,7 @@ public sealed class QuoteCoalescingTests : IAsyncLifetime
         await grain.IngestAsync(new TickBatch([new Tick(id, time.AddSeconds(1), 30.5, 1, 2)]));
         await grain.IngestAsync(new TickBatch([new Tick(id, time.AddSeconds(2), 31.0, 1, 3)]));
 
-        _cluster.Time.Advance(QuotePublisher.Interval);
+        _cluster.Time.Advance(RelayOutbox.Interval);
         var latest = await _relay.NextQuoteAsync();
 
         Assert.Equal(30.0, first.Price);

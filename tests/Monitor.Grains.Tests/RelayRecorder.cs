@@ -5,38 +5,62 @@ using Monitor.Grains.Alerts;
 namespace Monitor.Grains.Tests;
 
 /// <summary>
-/// A hub relay as a silo registers one, recording what the grains push to it; or, for a publisher without a silo, the
-/// sink that sends to it alone.
+/// A hub relay as a silo registers one, recording what the grains push to it in order; or, for an outbox without a
+/// silo, the sink that sends to it alone.
 /// </summary>
 public sealed class RelayRecorder : IMarketRelay, IRelaySink
 {
-    private readonly Channel<QuoteMessage> _quotes = Channel.CreateUnbounded<QuoteMessage>();
+    private readonly Channel<object> _messages = Channel.CreateUnbounded<object>();
 
-    public Task OnQuoteAsync(QuoteMessage quote) => _quotes.Writer.WriteAsync(quote).AsTask();
+    public Task OnQuotesAsync(QuoteBatch batch)
+    {
+        foreach (var quote in batch.Quotes)
+        {
+            _messages.Writer.TryWrite(quote);
+        }
 
-    public Task OnInventoryAsync(InventoryMessage inventory) => Task.CompletedTask;
+        return Task.CompletedTask;
+    }
+
+    public Task OnInventoryAsync(InventoryMessage inventory) => _messages.Writer.WriteAsync(inventory).AsTask();
 
     public Task OnAlertAsync(AlertMessage alert) => Task.CompletedTask;
 
     public Task SendAsync(Func<IMarketRelay, Task> send) => send(this);
 
-    /// <summary>The quotes pushed and not read yet (a publisher without a silo pushes before its call returns).</summary>
+    /// <summary>The quotes pushed and not read yet.</summary>
     public List<QuoteMessage> Pushed()
     {
         var quotes = new List<QuoteMessage>();
-        while (_quotes.Reader.TryRead(out var quote))
+        while (_messages.Reader.TryRead(out var message))
         {
-            quotes.Add(quote);
+            if (message is QuoteMessage quote)
+            {
+                quotes.Add(quote);
+            }
         }
 
         return quotes;
     }
 
-    /// <summary>The next quote pushed; fails after a wall-clock deadline (the push is a one-way call, so it arrives a moment later).</summary>
+    /// <summary>The next quote pushed (inventory messages before it are skipped).</summary>
     public async Task<QuoteMessage> NextQuoteAsync()
     {
+        while (true)
+        {
+            if (await NextMessageAsync() is QuoteMessage quote)
+            {
+                return quote;
+            }
+        }
+    }
+
+    /// <summary>The next message pushed, quote or inventory; fails after a wall-clock deadline (pushes go out from the
+    /// silo's outbox loop, so they arrive a moment later).</summary>
+    public async Task<object> NextMessageAsync()
+    {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await _quotes.Reader.ReadAsync(deadline.Token);
+        return await _messages.Reader.ReadAsync(deadline.Token);
     }
 
     /// <summary>Registers this relay with the silo's relay directory, as each silo's relay service does.</summary>

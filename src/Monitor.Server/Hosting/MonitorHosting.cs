@@ -67,6 +67,7 @@ public static class MonitorHosting
         builder.Services.AddMonitorAuth(auth);
         builder.Services.AddMonitorStorage();
         builder.Services.AddSingleton<AlertPublisher>();
+        builder.Services.AddSingleton<RelayOutbox>();
         builder.Services.AddSingleton(s => s.GetRequiredService<IOptions<BacktestOptions>>().Value);
         builder.Services.AddSingleton<BacktestRunner>();
         builder.Services.AddMonitorWebhooks();

@@ -11,9 +11,13 @@ internal sealed class HubRelay(IHubContext<MarketHub, IMarketClient> hub, Market
     public Task OnAlertAsync(AlertMessage alert) =>
         hub.Clients.Group(MarketHub.AlertsGroup).Alert(alert);
 
-    public Task OnQuoteAsync(QuoteMessage quote)
+    public Task OnQuotesAsync(QuoteBatch batch)
     {
-        connections.PublishQuote(quote);
+        foreach (var quote in batch.Quotes)
+        {
+            connections.PublishQuote(quote);
+        }
+
         return Task.CompletedTask;
     }
 
