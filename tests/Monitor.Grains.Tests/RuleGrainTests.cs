@@ -141,6 +141,73 @@ public sealed class RuleGrainTests : IAsyncLifetime
         Assert.Equal((goldReads, silverReads + 1), reads());
     }
 
+    /// <summary>
+    /// The rule grain reads ticks from the store only to fill a gap: nothing while the feeds come, once for a lost feed,
+    /// once per input on an activation with ticks stored past its progress, and nothing on one without.
+    /// </summary>
+    [Fact]
+    public async Task CatchUp_ReadsTheStoreOncePerGap_AndNeverWhileTheFeedsCome()
+    {
+        var rule = await PutRuleAsync("""
+            {"id":"gsr-above-80-on-close","type":"expression","interval":"1m","params":{"condition":"COMEX:GC / COMEX:SI > 80"}}
+            """);
+        var grain = _cluster.Grains.GetGrain<IRuleGrain>(rule.Id);
+        var lossy = new ForwardingRuleGrain(grain);
+        var gold = Side(Gold, rule, lossy, i => 2_400 + (60 * Math.Sin(i * 2 * Math.PI / 12)));
+        var silver = Side(Silver, rule, grain, i => 30 + (0.5 * Math.Cos(i * 2 * Math.PI / 9)), offset: 5);
+        var reads = () => (_cluster.GrainTicks.Reads(Gold), _cluster.GrainTicks.Reads(Silver));
+        async Task MinutesAsync(int from, int count, bool feed = true)
+        {
+            for (int minute = from; minute < from + count; minute++)
+            {
+                foreach (var input in new[] { gold, silver })
+                {
+                    await input.StoreAsync(minute * 6, 6);
+                    if (feed)
+                    {
+                        await input.FeedAsync();
+                    }
+                }
+            }
+        }
+
+        // Deactivated before its first tick: the activation reads what was stored since once per input.
+        await _cluster.Cluster.DeactivateAsync(grain);
+        await MinutesAsync(0, 10, feed: false);
+        await grain.GetStatusAsync();
+        Assert.Equal((1, 1), reads());
+
+        int probes = _cluster.GrainTicks.MarkProbes(Gold) + _cluster.GrainTicks.MarkProbes(Silver);
+        await MinutesAsync(10, 20);
+        Assert.Equal((1, 1), reads());
+        Assert.Equal(probes, _cluster.GrainTicks.MarkProbes(Gold) + _cluster.GrainTicks.MarkProbes(Silver));
+
+        // A feed of gold is lost: the next one shows the gap, read once.
+        lossy.Losing = true;
+        await MinutesAsync(30, 1);
+        lossy.Losing = false;
+        await MinutesAsync(31, 9);
+        Assert.Equal((2, 1), reads());
+
+        // Restarted with nothing stored past its progress (all of it released: nothing waits for a feed): nothing read.
+        // With ticks stored meanwhile: once per input.
+        _cluster.Time.Advance(new RuleGrainOptions().InputIdleAfter + TimeSpan.FromMilliseconds(500));
+        await grain.GetStatusAsync(); // queued behind the idle check the advance fired
+        await _cluster.Cluster.DeactivateAsync(grain);
+        await grain.GetStatusAsync();
+        Assert.Equal((2, 1), reads());
+        await _cluster.Cluster.DeactivateAsync(grain);
+        await MinutesAsync(40, 10, feed: false);
+        await grain.GetStatusAsync();
+        Assert.Equal((3, 2), reads());
+
+        await MinutesAsync(50, 10);
+        _cluster.Time.Advance(new RuleGrainOptions().InputIdleAfter + TimeSpan.FromMilliseconds(500));
+        await grain.GetStatusAsync(); // queued behind the idle check the advance fired
+        Assert.Equal((3, 2), reads());
+        await AssertRaisesWhatABacktestOfTheStoreRaisesAsync(rule.Id);
+    }
+
     /// <summary>Stores a rule and has its grain read it.</summary>
     private async Task<RuleDefinition> PutRuleAsync(string json)
     {
@@ -196,7 +263,7 @@ public sealed class RuleGrainTests : IAsyncLifetime
         return new RuleFeed(instrument, 0, ticks.Count, [.. bars], [.. ticks]);
     }
 
-    /// <summary>Passes feeds on to a grain and keeps them, or holds them back (a late feed).</summary>
+    /// <summary>Passes feeds on to a grain and keeps them; or holds them back (a late feed), or loses them (a silo that died on the way).</summary>
     private sealed class ForwardingRuleGrain(IRuleGrain grain) : IRuleGrain
     {
         private readonly List<RuleFeed> _held = [];
@@ -205,9 +272,16 @@ public sealed class RuleGrainTests : IAsyncLifetime
 
         public bool Holding { get; set; }
 
+        public bool Losing { get; set; }
+
         public Task FeedAsync(RuleFeed feed)
         {
             Feeds.Add(feed);
+            if (Losing)
+            {
+                return Task.FromException(new InvalidOperationException("the feed was lost"));
+            }
+
             if (Holding)
             {
                 _held.Add(feed);

@@ -222,28 +222,26 @@ public sealed class RuleGrain(
         var interval = definition.Interval;
         bool sameInterval = state.State.Interval == interval.Name;
         var instruments = definition.Instruments().Select(InstrumentId.Parse).Where(definition.ReadsTicksOf).ToList();
+        Merge = new TickMerge(instruments, Clock.GetTimestamp());
         foreach (var instrument in instruments)
         {
             // Without saved progress the rule starts at what is stored now; the bar open then is taken whole when it closes.
+            var mark = await TickStore.GetMarkAsync(instrument, cancellationToken);
             var saved = sameInterval ? state.State.Inputs.Find(p => p.Instrument == instrument) : null;
-            _inputs[instrument] = saved is null
-                ? new Input(instrument, (await TickStore.GetMarkAsync(instrument, cancellationToken)).LastIndex, openBar: null)
-                : new Input(instrument, saved.AppliedIndex, saved.OpenBar);
-        }
+            var input = saved is null ? new Input(instrument, mark.LastIndex, openBar: null) : new Input(instrument, saved.AppliedIndex, saved.OpenBar);
+            _inputs[instrument] = input;
 
-        Merge = new TickMerge(instruments, Clock.GetTimestamp());
-
-        // Indicators are rebuilt from the stored bars before the progress; then what was stored after it is caught up on.
-        foreach (var input in _inputs.Values)
-        {
-            var range = _rules!.WarmUpRange(input.Instrument, interval);
-            var end = input.OpenBar ?? await FirstBarAfterAsync(input, interval, cancellationToken);
-            foreach (var bar in await barStore.ReadAsync(input.Instrument, interval, range.From, end, range.Limit, cancellationToken))
+            // What was stored after the progress is read once, and only if the mark says there is any. Indicators are
+            // rebuilt from the stored bars before it; then it is caught up on.
+            var stored = mark.LastIndex > input.QueuedIndex ? await ReadStoredAsync(input, mark.LastIndex, cancellationToken) : [];
+            var range = _rules!.WarmUpRange(instrument, interval);
+            var end = input.OpenBar ?? FirstBar(stored, interval);
+            foreach (var bar in await barStore.ReadAsync(instrument, interval, range.From, end, range.Limit, cancellationToken))
             {
-                _rules.WarmUp(input.Instrument, interval, bar);
+                _rules.WarmUp(instrument, interval, bar);
             }
 
-            await CatchUpAsync(input.Instrument, long.MaxValue, cancellationToken);
+            await QueueStoredAsync(input, stored, cancellationToken);
         }
 
         // Not a flush: the instruments' grains may each have stored a different share of the latest ticks, so what one
@@ -257,13 +255,13 @@ public sealed class RuleGrain(
     /// none stored, after every stored bar. Not simply every stored bar: after a crash before the first write behind,
     /// the catch-up replays ticks from before the newest bars, and indicators fed those bars would be read from the future.
     /// </summary>
-    private async Task<DateTimeOffset> FirstBarAfterAsync(Input input, BarInterval interval, CancellationToken cancellationToken)
+    private static DateTimeOffset FirstBar(List<StoredTick> stored, BarInterval interval)
     {
-        await foreach (var stored in TickStore.ReadAfterAsync(input.Instrument, input.AppliedIndex, cancellationToken))
+        foreach (var tick in stored)
         {
-            if (!stored.Late)
+            if (!tick.Late)
             {
-                return interval.BarStart(stored.Time);
+                return interval.BarStart(tick.Time);
             }
         }
 
