@@ -1,17 +1,3 @@
-using System.CommandLine;
 using Monitor.Cli;
-using Monitor.Cli.Feed;
-using Monitor.Cli.Import;
-using Monitor.Cli.Notify;
 
-var root = new RootCommand("monitor: the command-line tool of Monitor, the real-time market monitoring service")
-{
-    IndicatorsCommand.Create(),
-    FeedCommand.Create(),
-    ImportCommand.Create(),
-    BacktestCommand.Create(),
-    DbCommand.Create(),
-    SourcesCommand.Create(),
-    NotifyCommand.Create(Monitor.Notifications.ReceiverChecks.All),
-};
-return root.Parse(args).Invoke();
+return MonitorCommand.Create().Parse(args).Invoke();
