@@ -8,7 +8,6 @@ namespace Monitor.Sources;
 /// </summary>
 public sealed record ReportMapping
 {
-    public const string InventoryTarget = "inventory";
     public const string BarsTarget = "bars";
 
     /// <summary><c>inventory</c> (the default) or <c>bars</c>.</summary>

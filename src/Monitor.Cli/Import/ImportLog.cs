@@ -14,8 +14,6 @@ internal sealed class ImportLog(string fileName, TextWriter output, TextWriter e
 
     public TextWriter Output => output;
 
-    public TextWriter Errors => errors;
-
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     public void Reject(int line, string reason)

@@ -5,10 +5,7 @@ using Monitor.Core.Calendars;
 namespace Monitor.Core.Notifications;
 
 /// <summary>What a policy was read to: the policy when it has no errors, and every problem found, by path.</summary>
-public sealed record PolicyReadResult(NotificationPolicy? Policy, IReadOnlyList<PolicyProblem> Problems)
-{
-    public bool HasErrors => Problems.Any(p => p.Severity == PolicyProblemSeverity.Error);
-}
+public sealed record PolicyReadResult(NotificationPolicy? Policy, IReadOnlyList<PolicyProblem> Problems);
 
 /// <summary>
 /// Reads a policy document (JSON; the CLI turns YAML into the same JSON) and reports every problem at its path rather
