@@ -122,14 +122,11 @@ public sealed class BacktestParityTests : IDisposable
 
         // Rule grains evaluate the last ticks once their inputs have been quiet for InputIdleAfter: wait for that.
         var read = restarted.CreateClient(TestApiKeys.Read);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<string> differences;
-        while ((differences = AlertParity.Differences(expected, await AlertParity.LiveAlertsAsync(read, "limit=1000"))).Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(differences.Count == 0, $"{differences.Count} of {expected.Count} alerts differ:\n{string.Join("\n", differences.Take(10))}");
+        await Eventually.GetAsync(
+            async () => AlertParity.Differences(expected, await AlertParity.LiveAlertsAsync(read, "limit=1000")),
+            d => d.Count == 0,
+            TimeSpan.FromSeconds(90),
+            $"the live alerts to equal the backtest's {expected.Count}");
     }
 
     public void Dispose()

@@ -158,13 +158,8 @@ public sealed class SqliteDatabaseTests : IDisposable
         await store.Ticks.AppendAsync(TestData.NewInstrument(), TestData.Ticks(1, 20_000));
 
         // Only a checkpoint writes pages into the database file itself; the writer never runs one.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (new FileInfo(path).Length <= before && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(new FileInfo(path).Length > before, "the database file did not grow: no checkpoint ran within 30 s");
+        await Eventually.GetAsync(
+            () => Task.FromResult(new FileInfo(path).Length), length => length > before, TimeSpan.FromSeconds(30), "the database file to grow: a checkpoint ran");
     }
 
     [Fact]
