@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine (PostgreSQL 15 and Chromium from Debian's packages; npm ci
-# for the board), lints the board and runs its unit tests, starts a throwaway PostgreSQL on a free loopback port, runs
-# every .NET test, and stops it again.
+# for the board), lints the board and runs its unit tests, checks the C# layout, starts a throwaway PostgreSQL on a free
+# loopback port, runs every .NET test, and stops it again.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,6 +30,9 @@ trap cleanup EXIT
 
 # The board's linter and unit tests, from its lock file (the server's build finds node_modules up to date then).
 (cd dashboards && npm ci --ignore-scripts --no-audit --no-fund && npm run --silent lint && npm test)
+
+# The C# layout .editorconfig sets (indentation, spacing, line breaks); the build runs the analyzers, warnings as errors.
+dotnet format whitespace --folder --verify-no-changes --exclude dashboards/node_modules
 
 MONITOR_TEST_POSTGRES=$(deploy/postgres-local.sh start "$work/pg")
 export MONITOR_TEST_POSTGRES

@@ -24,8 +24,13 @@ public abstract class SourceStoreBehaviourTests<TFixture>(TFixture fixture)
         var claimed = Assert.Single(await Sources.ClaimDueAsync("silo-a", T0.AddHours(2), T0.AddHours(3), 100), s => s.Definition.Id == definition.Id);
         var state = SourceState.Empty with
         {
-            LastFetchAt = T0.AddHours(2), LastResult = SourceResult.New, LastActivityDate = new DateOnly(2026, 1, 13),
-            NextFetchAt = T0.AddDays(1), ETag = "\"abc\"", LastModified = "Tue, 13 Jan 2026 22:00:00 GMT", Failures = 0,
+            LastFetchAt = T0.AddHours(2),
+            LastResult = SourceResult.New,
+            LastActivityDate = new DateOnly(2026, 1, 13),
+            NextFetchAt = T0.AddDays(1),
+            ETag = "\"abc\"",
+            LastModified = "Tue, 13 Jan 2026 22:00:00 GMT",
+            Failures = 0,
         };
         Assert.True(await Sources.ReleaseAsync(definition.Id, "silo-a", state, T0.AddDays(1)));
         var replaced = definition with { Url = "https://example.com/other.xls", Enabled = false };

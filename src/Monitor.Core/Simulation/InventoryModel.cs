@@ -68,7 +68,8 @@ internal sealed class SeriesModel
     /// <summary>A hidden share (LME cancelled warrants): an AR(1) around its mean, from 0.</summary>
     public static SeriesModel Share(string instrument, double mean, double autocorrelation, double noise) =>
         new(InstrumentId.Parse(instrument), "cancelledShare", QuantityUnit.Contracts, mean, SeriesNoise.Absolute,
-            noise, 0, 1 - autocorrelation, mean, 0) { Published = false };
+            noise, 0, 1 - autocorrelation, mean, 0)
+        { Published = false };
 
     /// <summary>One report's change. Draws the same random numbers whatever the outcome, so runs stay aligned.</summary>
     public void Step(SimulationRandom random, double noiseScale)

@@ -105,7 +105,7 @@ internal sealed class ClosingReceiver : IAsyncDisposable
         string head = Encoding.ASCII.GetString([.. received.Take(headEnd)]);
         int length = head.Split("\r\n").Where(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
             .Select(l => int.Parse(l["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
-        for (int body = received.Count - headEnd - 4; body < length; )
+        for (int body = received.Count - headEnd - 4; body < length;)
         {
             int read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, length - body)), _stop.Token);
             if (read == 0)
