@@ -92,6 +92,9 @@ public sealed class WebhookRetryScheduleTests
     private async Task<StoredDelivery> AttemptWhenDueAsync(DispatcherHarness harness, StoredDelivery pending, DeliveryState state)
     {
         var due = pending.NextAttemptAt;
+        // Moved only once the dispatcher sleeps until that time: moved earlier, its sleep would start after the move.
+        await Eventually.GetAsync(
+            () => Task.FromResult(harness.Dispatcher.SleepingUntil), until => until == due, TimeSpan.FromSeconds(20), $"the dispatcher asleep until {due:O}");
         _clock.Advance(due - _clock.GetUtcNow());
         int attempts = pending.Attempts.Count + 1;
         var next = await harness.WaitForDeliveryAsync(
