@@ -118,9 +118,11 @@ public sealed class QuoteThrottlingHubTests
         (await ingest.PostItemsAsync("/api/v1/ticks", TestApi.Tick("LME:AH", clock.GetUtcNow().ToString("O"), price + 1))).EnsureSuccessStatusCode();
         string asOf = clock.GetUtcNow().AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         (await ingest.PostJsonAsync("/api/v1/inventory", $$"""[{"instrument":"LME:AH","series":"stocks","asOf":"{{asOf}}","quantity":550,"unit":"kt"}]""")).EnsureSuccessStatusCode();
+        // Both leave the silo through its relay outbox, which sends on the (fake) clock's push interval.
         var messages = await Eventually.GetAsync(
             () =>
             {
+                clock.Advance(TimeSpan.FromMilliseconds(20));
                 lock (received)
                 {
                     return Task.FromResult(received.ToList());
