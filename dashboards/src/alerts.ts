@@ -1,6 +1,7 @@
 // The alerts the board shows: the newest from GET /api/v1/alerts, kept current by hub Alert messages.
 import { encode, get, post } from "./api";
 import { Emitter } from "./events";
+import type { Load } from "./market";
 import type { Alert, AlertGroup, AlertMessage } from "./types";
 
 const kept = 200;
@@ -10,17 +11,40 @@ export class AlertBook {
   readonly changed = new Emitter<void>();
   /** Live transitions only (never a snapshot reload), for sound and title blink. */
   readonly transitions = new Emitter<AlertMessage>();
+  /** Alerts the hub delivered while a snapshot was on its way (null when none is). */
+  private arrivedDuringReload: Alert[] | null = null;
+
+  constructor(private readonly load: Load = get) {}
 
   async reload(): Promise<void> {
-    const alerts = await get<Alert[]>(`/api/v1/alerts?limit=${kept}`);
+    const arrived: Alert[] = [];
+    this.arrivedDuringReload = arrived;
+    let alerts: Alert[];
+    try {
+      alerts = await this.load<Alert[]>(`/api/v1/alerts?limit=${kept}`);
+    } finally {
+      if (this.arrivedDuringReload === arrived) {
+        this.arrivedDuringReload = null;
+      }
+    }
     this.byId.clear();
     for (const alert of alerts) {
       this.byId.set(alert.id, alert);
     }
+    // The snapshot may have been read before an alert the hub delivered meanwhile: the later of the two wins, so a
+    // new alert does not vanish from the board until its next transition.
+    for (const alert of arrived) {
+      const listed = this.byId.get(alert.id);
+      if (!listed || lastChange(alert) >= lastChange(listed)) {
+        this.byId.set(alert.id, alert);
+      }
+    }
+    this.trim();
     this.changed.emit();
   }
 
   onMessage(message: AlertMessage): void {
+    this.arrivedDuringReload?.push(message.alert);
     this.byId.set(message.alert.id, message.alert);
     this.trim();
     this.transitions.emit(message);
@@ -86,4 +110,10 @@ export class AlertBook {
       this.byId.delete(alert.id);
     }
   }
+}
+
+/** When something last happened to an alert, in milliseconds. */
+function lastChange(alert: Alert): number {
+  const times = [alert.startedAt, alert.firedAt, alert.resolvedAt, alert.acknowledgedAt, alert.assignment?.at, alert.shelf?.at];
+  return Math.max(...times.map((time) => (time ? Date.parse(time) : 0)));
 }
