@@ -6,7 +6,6 @@ using Monitor.Core.Ports;
 using Monitor.Server.Hosting;
 using Monitor.Storage;
 using Monitor.Testing;
-using Npgsql;
 
 namespace Monitor.Server.Tests;
 
@@ -115,22 +114,5 @@ public sealed class TickRetentionServicePostgresTests : IAsyncLifetime
     }
 
     private Task<List<string>> WaitForPartitionsAsync(Func<List<string>, bool> done, string because) =>
-        Eventually.GetAsync(
-            async () =>
-            {
-                await using var connection = new NpgsqlConnection(_connectionString);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand(
-                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ticks'::regclass ORDER BY 1", connection);
-                await using var reader = await command.ExecuteReaderAsync();
-                var names = new List<string>();
-                while (await reader.ReadAsync())
-                {
-                    names.Add(reader.GetString(0));
-                }
-
-                return names;
-            },
-            done,
-            because: because);
+        Eventually.GetAsync(() => TestPostgres.TickPartitionsAsync(_connectionString), done, because: because);
 }

@@ -206,21 +206,7 @@ public sealed class TickRetentionTests : IAsyncLifetime
             """);
     }
 
-    private async Task<List<string>> PartitionsAsync()
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ticks'::regclass ORDER BY 1", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    private Task<List<string>> PartitionsAsync() => TestPostgres.TickPartitionsAsync(_connectionString);
 
     private async Task ExecuteAsync(string sql)
     {

@@ -32,6 +32,23 @@ public static class TestPostgres
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>The names of the tick table's partitions in the database <paramref name="connectionString"/> names, sorted.</summary>
+    public static async Task<List<string>> TickPartitionsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ticks'::regclass ORDER BY 1", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     public static async Task DropDatabaseAsync(string connectionString)
     {
         string name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
